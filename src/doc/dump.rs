@@ -1,0 +1,206 @@
+//! A stable, human-readable text dump of the tree, for snapshot tests and
+//! `bindery dump`. One node a line, indented by depth; spans as byte ranges.
+
+use super::{Block, Document, ImageStatus, Inline, LinkTarget, ListItem, Metadata};
+use std::fmt::Write;
+
+/// Renders the whole document as indented text.
+pub fn dump(doc: &Document) -> String {
+    let mut out = String::new();
+    dump_meta(&doc.meta, &mut out);
+    for (i, chapter) in doc.chapters.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "chapter {i} {:?} dialect={} anchor={} source={}",
+            chapter.title.as_deref().unwrap_or(""),
+            chapter.dialect.name(),
+            doc.anchors.get(chapter.anchor).id,
+            chapter.source.display()
+        );
+        for block in &chapter.blocks {
+            dump_block(doc, block, 1, &mut out);
+        }
+    }
+    for (i, note) in doc.notes.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "note {i} label={:?} anchor={} chapter={}",
+            note.label,
+            doc.anchors.get(note.anchor).id,
+            note.chapter
+        );
+        for block in &note.blocks {
+            dump_block(doc, block, 1, &mut out);
+        }
+    }
+    for (i, image) in doc.resources.images.iter().enumerate() {
+        let status = match &image.status {
+            ImageStatus::Pending => "pending".to_string(),
+            ImageStatus::Missing => "missing".to_string(),
+            ImageStatus::Loaded(l) => {
+                format!(
+                    "{} {}x{} {} bytes",
+                    l.format.mime(),
+                    l.width,
+                    l.height,
+                    l.bytes.len()
+                )
+            }
+        };
+        let _ = writeln!(out, "image {i} {:?} {status}", image.written);
+    }
+    out
+}
+
+fn dump_meta(meta: &Metadata, out: &mut String) {
+    let fields = [
+        ("title", &meta.title),
+        ("subtitle", &meta.subtitle),
+        ("language", &meta.language),
+        ("date", &meta.date),
+        ("identifier", &meta.identifier),
+        ("publisher", &meta.publisher),
+        ("description", &meta.description),
+    ];
+    for (name, value) in fields {
+        if let Some(value) = value {
+            let _ = writeln!(out, "meta {name} {value:?}");
+        }
+    }
+    for author in &meta.authors {
+        let _ = writeln!(out, "meta author {author:?}");
+    }
+}
+
+fn dump_block(doc: &Document, block: &Block, depth: usize, out: &mut String) {
+    let pad = "  ".repeat(depth);
+    let span = block.span();
+    let at = format!("@{}..{}", span.start, span.end);
+    match block {
+        Block::Heading {
+            level,
+            content,
+            anchor,
+            ..
+        } => {
+            let id = &doc.anchors.get(*anchor).id;
+            let _ = writeln!(
+                out,
+                "{pad}heading {level} #{id} {at}: {}",
+                inlines(doc, content)
+            );
+        }
+        Block::Kicker { content, .. } => {
+            let _ = writeln!(out, "{pad}kicker {at}: {}", inlines(doc, content));
+        }
+        Block::Standfirst { content, .. } => {
+            let _ = writeln!(out, "{pad}standfirst {at}: {}", inlines(doc, content));
+        }
+        Block::Dateline { content, .. } => {
+            let _ = writeln!(out, "{pad}dateline {at}: {}", inlines(doc, content));
+        }
+        Block::Paragraph { content, .. } => {
+            let _ = writeln!(out, "{pad}paragraph {at}: {}", inlines(doc, content));
+        }
+        Block::Quote { blocks, .. } => {
+            let _ = writeln!(out, "{pad}quote {at}");
+            for b in blocks {
+                dump_block(doc, b, depth + 1, out);
+            }
+        }
+        Block::List { start, items, .. } => {
+            let kind = match start {
+                Some(n) => format!("ordered start={n}"),
+                None => "bullet".to_string(),
+            };
+            let _ = writeln!(out, "{pad}list {kind} {at}");
+            for ListItem { task, blocks } in items {
+                let mark = match task {
+                    Some(true) => " [x]",
+                    Some(false) => " [ ]",
+                    None => "",
+                };
+                let _ = writeln!(out, "{pad}  item{mark}");
+                for b in blocks {
+                    dump_block(doc, b, depth + 2, out);
+                }
+            }
+        }
+        Block::Code { language, text, .. } => {
+            let _ = writeln!(
+                out,
+                "{pad}code lang={} {at}: {text:?}",
+                language.as_deref().unwrap_or("-")
+            );
+        }
+        Block::Table {
+            aligns, head, rows, ..
+        } => {
+            let _ = writeln!(
+                out,
+                "{pad}table cols={} {at} aligns={aligns:?}",
+                aligns.len()
+            );
+            let row = |cells: &Vec<Vec<Inline>>| {
+                cells
+                    .iter()
+                    .map(|c| inlines(doc, c))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            };
+            let _ = writeln!(out, "{pad}  head: {}", row(head));
+            for r in rows {
+                let _ = writeln!(out, "{pad}  row: {}", row(r));
+            }
+        }
+        Block::Figure {
+            image, alt, title, ..
+        } => {
+            let _ = writeln!(
+                out,
+                "{pad}figure image={} alt={alt:?} title={:?} {at}",
+                image.0,
+                title.as_deref().unwrap_or("")
+            );
+        }
+        Block::Rule { .. } => {
+            let _ = writeln!(out, "{pad}rule {at}");
+        }
+    }
+}
+
+/// Inline content in a compact bracket notation: `*emph*`, `**strong**`, `[text](target)`.
+fn inlines(doc: &Document, content: &[Inline]) -> String {
+    let mut out = String::new();
+    for inline in content {
+        match inline {
+            Inline::Text(t) => out.push_str(t),
+            Inline::Emph(c) => {
+                let _ = write!(out, "*{}*", inlines(doc, c));
+            }
+            Inline::Strong(c) => {
+                let _ = write!(out, "**{}**", inlines(doc, c));
+            }
+            Inline::Strike(c) => {
+                let _ = write!(out, "~~{}~~", inlines(doc, c));
+            }
+            Inline::Code(t) => {
+                let _ = write!(out, "`{t}`");
+            }
+            Inline::Link { target, content } => {
+                let target = match target {
+                    LinkTarget::External(url) => url.clone(),
+                    LinkTarget::Internal(a) => format!("#{}", doc.anchors.get(*a).id),
+                    LinkTarget::Unresolved { reference, .. } => format!("?{reference}"),
+                };
+                let _ = write!(out, "[{}]({target})", inlines(doc, content));
+            }
+            Inline::NoteRef(n) => {
+                let _ = write!(out, "[^{}]", n.0);
+            }
+            Inline::SoftBreak => out.push('⏎'),
+            Inline::HardBreak => out.push('↵'),
+        }
+    }
+    out
+}

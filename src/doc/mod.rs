@@ -1,0 +1,502 @@
+//! The intermediate document tree: the one thing every backend reads.
+//!
+//! Input: built by `parse` (and completed by `resolve` and `resource`).
+//! Output: read by `epub` and `pdf`. The tree is plain data: blocks and inlines
+//! are separate enums, every block carries a [`Span`], images are referenced by
+//! [`ResourceId`] and internal link targets by [`AnchorId`], never by path.
+
+mod dump;
+
+pub use dump::dump;
+
+use crate::diag::Span;
+use std::path::PathBuf;
+
+/// A whole book: metadata, chapters in reading order, notes, images and anchors.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// Title, authors, language and the rest.
+    pub meta: Metadata,
+    /// The chapters in reading order (one per input file, or split from one).
+    pub chapters: Vec<Chapter>,
+    /// Footnote bodies, referenced by [`NoteId`].
+    pub notes: Vec<Note>,
+    /// The image table.
+    pub resources: Resources,
+    /// Book-wide unique anchors (heading ids, note ids, chapter starts).
+    pub anchors: Anchors,
+}
+
+/// Book metadata, from front matter, the article roles and the command line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata {
+    /// The book's title.
+    pub title: Option<String>,
+    /// A subtitle, shown under the title.
+    pub subtitle: Option<String>,
+    /// Authors, in order.
+    pub authors: Vec<String>,
+    /// BCP 47 language tag (`en`, `fr-CA`).
+    pub language: Option<String>,
+    /// Publication date as written (`2023-03-19` or `Mar 19th 2023`).
+    pub date: Option<String>,
+    /// ISBN, DOI, URN or other identifier; a UUIDv5 is derived when absent.
+    pub identifier: Option<String>,
+    /// The publisher.
+    pub publisher: Option<String>,
+    /// A short description (the standfirst of an article when nothing else is given).
+    pub description: Option<String>,
+}
+
+/// Which Markdown dialect a source was read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// CommonMark with GFM extensions.
+    CommonMark,
+    /// The scraped magazine-article format (see DESIGN.md).
+    Article,
+}
+
+impl Dialect {
+    /// The name used on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::CommonMark => "commonmark",
+            Dialect::Article => "article",
+        }
+    }
+}
+
+/// One chapter: usually one input file.
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// The source file this chapter came from.
+    pub source: PathBuf,
+    /// The dialect the source was read as.
+    pub dialect: Dialect,
+    /// The chapter's title as plain text (for the TOC), when it has one.
+    pub title: Option<String>,
+    /// The anchor of the chapter's start.
+    pub anchor: AnchorId,
+    /// The chapter's content.
+    pub blocks: Vec<Block>,
+    /// Ids as the author wrote them (or as slugs of heading text), mapped to the
+    /// book-wide unique anchors they became; links are resolved through this.
+    pub ids: Vec<(String, AnchorId)>,
+}
+
+/// Block-level content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A section heading; level 1 is the chapter title.
+    Heading {
+        /// 1 to 6.
+        level: u8,
+        /// The heading text.
+        content: Vec<Inline>,
+        /// Its book-wide unique anchor.
+        anchor: AnchorId,
+        /// Where it is in the source.
+        span: Span,
+    },
+    /// The fly title (kicker) above an article's title.
+    Kicker {
+        /// The kicker text.
+        content: Vec<Inline>,
+        /// Where it is in the source.
+        span: Span,
+    },
+    /// The standfirst (dek) under an article's title.
+    Standfirst {
+        /// The standfirst text.
+        content: Vec<Inline>,
+        /// Where it is in the source.
+        span: Span,
+    },
+    /// The dateline of an article.
+    Dateline {
+        /// The date as written.
+        content: Vec<Inline>,
+        /// Where it is in the source.
+        span: Span,
+    },
+    /// A paragraph of running text.
+    Paragraph {
+        /// The paragraph's text.
+        content: Vec<Inline>,
+        /// Where it is in the source.
+        span: Span,
+    },
+    /// A block quotation.
+    Quote {
+        /// The quoted blocks.
+        blocks: Vec<Block>,
+        /// Where it is in the source.
+        span: Span,
+    },
+    /// A bulleted or numbered list.
+    List {
+        /// The first number of a numbered list; `None` for bullets.
+        start: Option<u64>,
+        /// The items.
+        items: Vec<ListItem>,
+        /// Where it is in the source.
+        span: Span,
+    },
+    /// Preformatted code.
+    Code {
+        /// The info string's first word, if any.
+        language: Option<String>,
+        /// The code, lines separated by `\n`, without a final newline.
+        text: String,
+        /// Where it is in the source.
+        span: Span,
+    },
+    /// A table.
+    Table {
+        /// Column alignments; the length is the number of columns.
+        aligns: Vec<Align>,
+        /// The header row.
+        head: Vec<Vec<Inline>>,
+        /// The body rows.
+        rows: Vec<Vec<Vec<Inline>>>,
+        /// Where it is in the source.
+        span: Span,
+    },
+    /// An image standing on its own, as a figure.
+    Figure {
+        /// The image.
+        image: ResourceId,
+        /// Alternative text (may be empty).
+        alt: String,
+        /// The title attribute, used as caption when present.
+        title: Option<String>,
+        /// Where it is in the source.
+        span: Span,
+    },
+    /// A thematic break.
+    Rule {
+        /// Where it is in the source.
+        span: Span,
+    },
+}
+
+impl Block {
+    /// Where the block is in its source.
+    pub fn span(&self) -> Span {
+        match self {
+            Block::Heading { span, .. }
+            | Block::Kicker { span, .. }
+            | Block::Standfirst { span, .. }
+            | Block::Dateline { span, .. }
+            | Block::Paragraph { span, .. }
+            | Block::Quote { span, .. }
+            | Block::List { span, .. }
+            | Block::Code { span, .. }
+            | Block::Table { span, .. }
+            | Block::Figure { span, .. }
+            | Block::Rule { span } => *span,
+        }
+    }
+}
+
+/// One item of a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItem {
+    /// `Some(done)` for a task-list item.
+    pub task: Option<bool>,
+    /// The item's content.
+    pub blocks: Vec<Block>,
+}
+
+/// Horizontal alignment of a table column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// No alignment given.
+    None,
+    /// Left.
+    Left,
+    /// Centred.
+    Center,
+    /// Right.
+    Right,
+}
+
+/// Inline content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    /// Plain text.
+    Text(String),
+    /// Emphasis (italic).
+    Emph(Vec<Inline>),
+    /// Strong emphasis (bold).
+    Strong(Vec<Inline>),
+    /// Struck-through text.
+    Strike(Vec<Inline>),
+    /// Inline code.
+    Code(String),
+    /// A hyperlink.
+    Link {
+        /// Where it goes.
+        target: LinkTarget,
+        /// The link text.
+        content: Vec<Inline>,
+    },
+    /// A footnote reference.
+    NoteRef(NoteId),
+    /// A soft line break (a space when reflowed).
+    SoftBreak,
+    /// A hard line break.
+    HardBreak,
+}
+
+/// Where a link goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// An external URL (`https:`, `mailto:`).
+    External(String),
+    /// An anchor in this book.
+    Internal(AnchorId),
+    /// An internal reference not yet resolved (`#id`, `other.md#id`); the
+    /// resolve stage turns these into `Internal` or reports them.
+    Unresolved {
+        /// The reference as written.
+        reference: String,
+        /// Where the link is, for the warning when it does not resolve.
+        span: Span,
+    },
+}
+
+/// Index of a footnote in [`Document::notes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NoteId(pub u32);
+
+/// A footnote body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    /// The label as written (`[^label]`).
+    pub label: String,
+    /// The note's anchor.
+    pub anchor: AnchorId,
+    /// The anchor of the (first) reference to the note, for the back-link.
+    pub back: AnchorId,
+    /// The chapter the note belongs to.
+    pub chapter: usize,
+    /// The note's content.
+    pub blocks: Vec<Block>,
+}
+
+/// Index of an image in [`Resources`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceId(pub u32);
+
+/// The image table.
+#[derive(Debug, Clone, Default)]
+pub struct Resources {
+    /// The images, in order of first reference.
+    pub images: Vec<Image>,
+}
+
+impl Resources {
+    /// The image with the given id.
+    pub fn get(&self, id: ResourceId) -> &Image {
+        &self.images[id.0 as usize]
+    }
+}
+
+/// One image referenced by the book.
+#[derive(Debug, Clone)]
+pub struct Image {
+    /// The path as written in the Markdown.
+    pub written: String,
+    /// The resolved path on disk.
+    pub path: PathBuf,
+    /// Where it was first referenced.
+    pub span: Span,
+    /// What loading found.
+    pub status: ImageStatus,
+}
+
+/// The state of an image after the resource stage.
+#[derive(Debug, Clone)]
+pub enum ImageStatus {
+    /// Not loaded yet (right after parsing).
+    Pending,
+    /// Loaded and probed.
+    Loaded(LoadedImage),
+    /// Could not be used; backends draw a placeholder with the alt text.
+    Missing,
+}
+
+/// An image's bytes and what its header says.
+#[derive(Debug, Clone)]
+pub struct LoadedImage {
+    /// The file's bytes, untouched.
+    pub bytes: std::sync::Arc<Vec<u8>>,
+    /// The format.
+    pub format: ImageFormat,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// Image formats bindery reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ImageFormat {
+    /// JPEG.
+    Jpeg,
+    /// PNG.
+    Png,
+    /// GIF.
+    Gif,
+    /// WebP.
+    WebP,
+}
+
+impl ImageFormat {
+    /// The media type.
+    pub fn mime(self) -> &'static str {
+        match self {
+            ImageFormat::Jpeg => "image/jpeg",
+            ImageFormat::Png => "image/png",
+            ImageFormat::Gif => "image/gif",
+            ImageFormat::WebP => "image/webp",
+        }
+    }
+
+    /// The usual file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Jpeg => "jpg",
+            ImageFormat::Png => "png",
+            ImageFormat::Gif => "gif",
+            ImageFormat::WebP => "webp",
+        }
+    }
+}
+
+/// Index of an anchor in [`Anchors`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AnchorId(pub u32);
+
+/// One anchor: a unique id and the chapter it lives in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// The XML id, unique in the whole book.
+    pub id: String,
+    /// The chapter (index into [`Document::chapters`]).
+    pub chapter: usize,
+}
+
+/// The book-wide anchor table; ids are unique across all chapters.
+#[derive(Debug, Clone, Default)]
+pub struct Anchors {
+    items: Vec<Anchor>,
+    taken: std::collections::HashSet<String>,
+}
+
+impl Anchors {
+    /// Creates an anchor from a wanted id, adding `-2`, `-3`… if it is taken.
+    pub fn create(&mut self, wanted: &str, chapter: usize) -> AnchorId {
+        let base = if wanted.is_empty() { "section" } else { wanted };
+        let mut id = base.to_string();
+        let mut n = 2;
+        while self.taken.contains(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.taken.insert(id.clone());
+        self.items.push(Anchor { id, chapter });
+        AnchorId(u32::try_from(self.items.len() - 1).unwrap_or(u32::MAX))
+    }
+
+    /// The anchor with the given id.
+    pub fn get(&self, id: AnchorId) -> &Anchor {
+        &self.items[id.0 as usize]
+    }
+
+    /// Finds an anchor by its XML id.
+    pub fn find(&self, id: &str) -> Option<AnchorId> {
+        self.items
+            .iter()
+            .position(|a| a.id == id)
+            .map(|i| AnchorId(i as u32))
+    }
+
+    /// All anchors in creation order.
+    pub fn iter(&self) -> impl Iterator<Item = (AnchorId, &Anchor)> {
+        self.items
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (AnchorId(i as u32), a))
+    }
+}
+
+/// Turns heading text into an id: lowercase ASCII letters and digits joined by `-`.
+///
+/// Non-ASCII letters are kept (ids may be any XML name), punctuation is dropped,
+/// and an id that would start with a digit gets an `h-` prefix to stay a valid name.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '_' {
+            dash = true;
+        }
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert_str(0, "h-");
+    }
+    out
+}
+
+/// The plain text of inline content (for TOC entries, alt text, metadata).
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    collect_text(inlines, &mut out);
+    out.trim().to_string()
+}
+
+fn collect_text(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => collect_text(c, out),
+            Inline::Link { content, .. } => collect_text(content, out),
+            Inline::NoteRef(_) => {}
+            Inline::SoftBreak | Inline::HardBreak => out.push(' '),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_xml_names() {
+        assert_eq!(slugify("You call that a plan?"), "you-call-that-a-plan");
+        assert_eq!(slugify("1984 revisited"), "h-1984-revisited");
+        assert_eq!(slugify("  Über  Straße "), "über-straße");
+        assert_eq!(slugify("?!"), "");
+    }
+
+    #[test]
+    fn anchors_are_unique_book_wide() {
+        let mut anchors = Anchors::default();
+        let a = anchors.create("intro", 0);
+        let b = anchors.create("intro", 1);
+        let c = anchors.create("", 1);
+        assert_eq!(anchors.get(a).id, "intro");
+        assert_eq!(anchors.get(b).id, "intro-2");
+        assert_eq!(anchors.get(c).id, "section");
+        assert_eq!(anchors.find("intro-2"), Some(b));
+    }
+}

@@ -1,0 +1,444 @@
+//! Chapter XHTML: tree → well-formed XHTML 1.1 content documents (EPUB 3).
+//!
+//! All escaping happens here, in [`escape`] and [`attr`]: no other code writes
+//! markup with user text in it.
+
+use crate::doc::{
+    AnchorId, Block, Document, ImageStatus, Inline, LinkTarget, ListItem, NoteId, ResourceId,
+    plain_text,
+};
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+/// What the writer needs to know about the book's files.
+pub struct Links<'a> {
+    /// File name of each chapter, by chapter index.
+    pub chapter_files: &'a [String],
+    /// Path in the EPUB of each image (`None` when it is missing).
+    pub image_hrefs: &'a [Option<String>],
+}
+
+impl Links<'_> {
+    /// The href of an anchor, as seen from chapter `from`.
+    pub fn anchor_href(&self, doc: &Document, anchor: AnchorId, from: usize) -> String {
+        let a = doc.anchors.get(anchor);
+        if a.chapter == from {
+            format!("#{}", a.id)
+        } else {
+            format!("{}#{}", self.chapter_files[a.chapter], a.id)
+        }
+    }
+
+    fn image(&self, id: ResourceId) -> Option<&str> {
+        self.image_hrefs.get(id.0 as usize)?.as_deref()
+    }
+}
+
+/// Escapes text content.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            // Characters XML 1.0 does not allow are dropped.
+            c if is_xml_char(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Escapes an attribute value (for double quotes).
+pub fn attr(text: &str) -> String {
+    escape(text).replace('"', "&quot;")
+}
+
+/// Whether XML 1.0 allows the character (tab, newline, CR and most of Unicode).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Renders one chapter as a complete XHTML document.
+pub fn chapter(doc: &Document, index: usize, links: &Links<'_>, language: &str) -> String {
+    let chapter = &doc.chapters[index];
+    let title = chapter
+        .title
+        .clone()
+        .or_else(|| doc.meta.title.clone())
+        .unwrap_or_else(|| "Untitled".to_string());
+    let mut w = Writer {
+        doc,
+        index,
+        links,
+        out: String::new(),
+        notes: Vec::new(),
+        seen_notes: BTreeSet::new(),
+    };
+    for block in &chapter.blocks {
+        w.block(block);
+    }
+    let body = std::mem::take(&mut w.out);
+    let notes = w.footnotes();
+    let lang = attr(language);
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n");
+    let _ = writeln!(
+        out,
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">"
+    );
+    let _ = writeln!(
+        out,
+        "<head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>",
+        escape(&title)
+    );
+    out.push_str("<body epub:type=\"bodymatter\">\n");
+    let _ = writeln!(
+        out,
+        "<section epub:type=\"chapter\" role=\"doc-chapter\" id=\"{}\">",
+        attr(&doc.anchors.get(chapter.anchor).id)
+    );
+    out.push_str(&body);
+    out.push_str(&notes);
+    out.push_str("</section>\n</body>\n</html>\n");
+    out
+}
+
+struct Writer<'a> {
+    doc: &'a Document,
+    index: usize,
+    links: &'a Links<'a>,
+    out: String,
+    /// Notes referenced in this chapter, in order of first reference.
+    notes: Vec<NoteId>,
+    seen_notes: BTreeSet<NoteId>,
+}
+
+impl Writer<'_> {
+    fn block(&mut self, block: &Block) {
+        match block {
+            Block::Heading {
+                level,
+                content,
+                anchor,
+                ..
+            } => {
+                let id = attr(&self.doc.anchors.get(*anchor).id);
+                let _ = write!(self.out, "<h{level} id=\"{id}\">");
+                self.inlines(content);
+                let _ = writeln!(self.out, "</h{level}>");
+            }
+            Block::Kicker { content, .. } => self.para("kicker", content),
+            Block::Standfirst { content, .. } => self.para("standfirst", content),
+            Block::Dateline { content, .. } => self.para("dateline", content),
+            Block::Paragraph { content, .. } => {
+                self.out.push_str("<p>");
+                self.inlines(content);
+                self.out.push_str("</p>\n");
+            }
+            Block::Quote { blocks, .. } => {
+                self.out.push_str("<blockquote>\n");
+                for b in blocks {
+                    self.block(b);
+                }
+                self.out.push_str("</blockquote>\n");
+            }
+            Block::List { start, items, .. } => self.list(*start, items),
+            Block::Code { language, text, .. } => {
+                match language {
+                    Some(lang) => {
+                        let _ = write!(
+                            self.out,
+                            "<pre><code class=\"language-{}\">",
+                            attr(&class_name(lang))
+                        );
+                    }
+                    None => self.out.push_str("<pre><code>"),
+                }
+                self.out.push_str(&escape(text));
+                self.out.push_str("</code></pre>\n");
+            }
+            Block::Table {
+                aligns, head, rows, ..
+            } => {
+                self.out.push_str("<table>\n");
+                if !head.is_empty() {
+                    self.out.push_str("<thead>\n<tr>");
+                    for (i, cell) in head.iter().enumerate() {
+                        self.cell("th", aligns.get(i).copied(), cell);
+                    }
+                    self.out.push_str("</tr>\n</thead>\n");
+                }
+                self.out.push_str("<tbody>\n");
+                for row in rows {
+                    self.out.push_str("<tr>");
+                    for (i, cell) in row.iter().enumerate() {
+                        self.cell("td", aligns.get(i).copied(), cell);
+                    }
+                    self.out.push_str("</tr>\n");
+                }
+                self.out.push_str("</tbody>\n</table>\n");
+            }
+            Block::Figure {
+                image, alt, title, ..
+            } => self.figure(*image, alt, title.as_deref()),
+            Block::Rule { .. } => self.out.push_str("<hr/>\n"),
+        }
+    }
+
+    fn para(&mut self, class: &str, content: &[Inline]) {
+        let _ = write!(self.out, "<p class=\"{class}\">");
+        self.inlines(content);
+        self.out.push_str("</p>\n");
+    }
+
+    fn cell(&mut self, tag: &str, align: Option<crate::doc::Align>, content: &[Inline]) {
+        use crate::doc::Align;
+        let class = match align {
+            Some(Align::Left) => " class=\"left\"",
+            Some(Align::Center) => " class=\"center\"",
+            Some(Align::Right) => " class=\"right\"",
+            Some(Align::None) | None => "",
+        };
+        let _ = write!(self.out, "<{tag}{class}>");
+        self.inlines(content);
+        let _ = write!(self.out, "</{tag}>");
+    }
+
+    fn list(&mut self, start: Option<u64>, items: &[ListItem]) {
+        match start {
+            Some(1) => self.out.push_str("<ol>\n"),
+            Some(n) => {
+                let _ = writeln!(self.out, "<ol start=\"{n}\">");
+            }
+            None => self.out.push_str("<ul>\n"),
+        }
+        for item in items {
+            match item.task {
+                Some(done) => {
+                    let mark = if done { "☑" } else { "☐" };
+                    let state = if done { "done" } else { "open" };
+                    let _ = write!(
+                        self.out,
+                        "<li class=\"task {state}\"><span class=\"task-mark\">{mark}</span> "
+                    );
+                }
+                None => self.out.push_str("<li>"),
+            }
+            // A single paragraph stays inline so tight lists stay tight.
+            match item.blocks.as_slice() {
+                [Block::Paragraph { content, .. }] => self.inlines(content),
+                blocks => {
+                    self.out.push('\n');
+                    for b in blocks {
+                        self.block(b);
+                    }
+                }
+            }
+            self.out.push_str("</li>\n");
+        }
+        self.out.push_str(if start.is_some() {
+            "</ol>\n"
+        } else {
+            "</ul>\n"
+        });
+    }
+
+    fn figure(&mut self, image: ResourceId, alt: &str, title: Option<&str>) {
+        let caption = title.filter(|t| !t.is_empty());
+        match self.links.image(image) {
+            Some(href) => {
+                let _ = write!(
+                    self.out,
+                    "<figure>\n<img src=\"{}\" alt=\"{}\"/>\n",
+                    attr(href),
+                    attr(alt)
+                );
+            }
+            None => {
+                let written = &self.doc.resources.get(image).written;
+                let label = if alt.trim().is_empty() {
+                    written.as_str()
+                } else {
+                    alt
+                };
+                let _ = write!(
+                    self.out,
+                    "<figure class=\"missing-image\">\n<div class=\"placeholder\" role=\"img\" aria-label=\"{}\">{}</div>\n",
+                    attr(label),
+                    escape(label)
+                );
+            }
+        }
+        if let Some(caption) = caption {
+            let _ = writeln!(self.out, "<figcaption>{}</figcaption>", escape(caption));
+        }
+        self.out.push_str("</figure>\n");
+    }
+
+    fn inlines(&mut self, content: &[Inline]) {
+        for inline in content {
+            self.inline(inline);
+        }
+    }
+
+    fn inline(&mut self, inline: &Inline) {
+        match inline {
+            Inline::Text(t) => self.out.push_str(&escape(t)),
+            Inline::Emph(c) => self.wrap("em", c),
+            Inline::Strong(c) => self.wrap("strong", c),
+            Inline::Strike(c) => self.wrap("del", c),
+            Inline::Code(t) => {
+                let _ = write!(self.out, "<code>{}</code>", escape(t));
+            }
+            Inline::Link { target, content } => {
+                let href = match target {
+                    LinkTarget::External(url) => Some(url.clone()),
+                    LinkTarget::Internal(a) => {
+                        Some(self.links.anchor_href(self.doc, *a, self.index))
+                    }
+                    LinkTarget::Unresolved { .. } => None,
+                };
+                match href {
+                    Some(href) => {
+                        let _ = write!(self.out, "<a href=\"{}\">", attr(&href));
+                        self.inlines(content);
+                        self.out.push_str("</a>");
+                    }
+                    None => self.inlines(content),
+                }
+            }
+            Inline::NoteRef(id) => self.note_ref(*id),
+            Inline::SoftBreak => self.out.push('\n'),
+            Inline::HardBreak => self.out.push_str("<br/>\n"),
+        }
+    }
+
+    fn wrap(&mut self, tag: &str, content: &[Inline]) {
+        let _ = write!(self.out, "<{tag}>");
+        self.inlines(content);
+        let _ = write!(self.out, "</{tag}>");
+    }
+
+    fn note_ref(&mut self, id: NoteId) {
+        let note = &self.doc.notes[id.0 as usize];
+        let first = self.seen_notes.insert(id);
+        if first {
+            self.notes.push(id);
+        }
+        let number = self.notes.iter().position(|n| *n == id).unwrap_or(0) + 1;
+        let target = attr(&self.doc.anchors.get(note.anchor).id);
+        let id_attr = if first {
+            format!(" id=\"{}\"", attr(&self.doc.anchors.get(note.back).id))
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            self.out,
+            "<sup><a epub:type=\"noteref\" role=\"doc-noteref\" href=\"#{target}\"{id_attr}>{number}</a></sup>"
+        );
+    }
+
+    /// The footnotes referenced in this chapter, as EPUB 3 pop-up notes.
+    fn footnotes(&mut self) -> String {
+        if self.notes.is_empty() {
+            return String::new();
+        }
+        let mut out = String::new();
+        out.push_str(
+            "<section class=\"footnotes\" epub:type=\"footnotes\" role=\"doc-endnotes\">\n<hr/>\n",
+        );
+        let notes = self.notes.clone();
+        // Notes may reference further notes; those are appended as found.
+        let mut i = 0;
+        let mut numbered = notes;
+        while i < numbered.len() {
+            let id = numbered[i];
+            let note = &self.doc.notes[id.0 as usize];
+            let _ = writeln!(
+                out,
+                "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"{}\">",
+                attr(&self.doc.anchors.get(note.anchor).id)
+            );
+            self.out.clear();
+            let back = attr(&self.doc.anchors.get(note.back).id);
+            let number = i + 1;
+            let mut blocks = note.blocks.iter();
+            match blocks.next() {
+                Some(Block::Paragraph { content, .. }) => {
+                    let _ = write!(
+                        self.out,
+                        "<p><a href=\"#{back}\" role=\"doc-backlink\">{number}.</a> "
+                    );
+                    self.inlines(content);
+                    self.out.push_str("</p>\n");
+                }
+                Some(other) => {
+                    let _ = writeln!(
+                        self.out,
+                        "<p><a href=\"#{back}\" role=\"doc-backlink\">{number}.</a></p>"
+                    );
+                    self.block(other);
+                }
+                None => {
+                    let _ = writeln!(
+                        self.out,
+                        "<p><a href=\"#{back}\" role=\"doc-backlink\">{number}.</a></p>"
+                    );
+                }
+            }
+            for b in blocks {
+                self.block(b);
+            }
+            out.push_str(&self.out);
+            out.push_str("</aside>\n");
+            numbered = self.notes.clone();
+            i += 1;
+        }
+        self.out.clear();
+        out.push_str("</section>\n");
+        out
+    }
+}
+
+/// A CSS class name from a code language (letters, digits, `-`, `_`).
+fn class_name(lang: &str) -> String {
+    lang.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+'))
+        .map(|c| if c == '+' { 'p' } else { c })
+        .collect()
+}
+
+/// The plain-text title of a chapter for the TOC.
+pub fn toc_title(doc: &Document, index: usize) -> String {
+    let chapter = &doc.chapters[index];
+    chapter.title.clone().unwrap_or_else(|| {
+        chapter
+            .blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Paragraph { content, .. } => Some(plain_text(content)),
+                _ => None,
+            })
+            .map(|t| t.chars().take(40).collect())
+            .unwrap_or_else(|| format!("Chapter {}", index + 1))
+    })
+}
+
+/// Whether an image was loaded (and so has a file in the EPUB).
+pub fn is_loaded(doc: &Document, id: ResourceId) -> bool {
+    matches!(doc.resources.get(id).status, ImageStatus::Loaded(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape("a<b & c>"), "a&lt;b &amp; c&gt;");
+        assert_eq!(attr("say \"hi\""), "say &quot;hi&quot;");
+        assert_eq!(escape("bad\u{1}char"), "badchar");
+    }
+}

@@ -1,0 +1,251 @@
+//! Front matter: a YAML (`---`) or TOML (`+++`) block at the top of a source.
+//!
+//! Input: the source text. Output: the metadata it sets and the byte offset where
+//! the Markdown body starts. Malformed front matter is an error with a location.
+
+use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
+use crate::doc::Metadata;
+use serde::Deserialize;
+
+/// What the front matter of one file says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrontMatter {
+    /// Metadata fields it sets.
+    pub meta: Metadata,
+}
+
+/// One author or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+/// A scalar that may be written as a string, a number or a date.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Scalar {
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl Scalar {
+    fn into_string(self) -> String {
+        match self {
+            Scalar::Text(s) => s,
+            Scalar::Int(n) => n.to_string(),
+            Scalar::Float(n) => n.to_string(),
+            Scalar::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// The keys bindery reads; other keys are kept for later stages and ignored here.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Raw {
+    title: Option<Scalar>,
+    subtitle: Option<Scalar>,
+    author: Option<OneOrMany>,
+    authors: Option<OneOrMany>,
+    #[serde(alias = "lang")]
+    language: Option<String>,
+    date: Option<Scalar>,
+    #[serde(alias = "isbn", alias = "id")]
+    identifier: Option<Scalar>,
+    publisher: Option<Scalar>,
+    #[serde(alias = "abstract", alias = "summary")]
+    description: Option<Scalar>,
+}
+
+/// Where the front matter is and what syntax it uses.
+struct Block<'a> {
+    body: &'a str,
+    /// Offset of `body` in the source.
+    body_start: usize,
+    /// Offset where the Markdown after the closing fence starts.
+    end: usize,
+    toml: bool,
+}
+
+/// Finds the front matter block, if the text starts with one.
+fn find(text: &str) -> Option<Block<'_>> {
+    let (fence, toml) = if text.starts_with("---") {
+        ("---", false)
+    } else if text.starts_with("+++") {
+        ("+++", true)
+    } else {
+        return None;
+    };
+    let first_end = text.find('\n')?;
+    if text[..first_end].trim_end() != fence {
+        return None;
+    }
+    let body_start = first_end + 1;
+    let mut pos = body_start;
+    while pos <= text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..line_end].trim_end();
+        if line == fence || (!toml && line == "...") {
+            let end = (line_end + 1).min(text.len());
+            return Some(Block {
+                body: &text[body_start..pos],
+                body_start,
+                end,
+                toml,
+            });
+        }
+        if line_end == text.len() {
+            break;
+        }
+        pos = line_end + 1;
+    }
+    None
+}
+
+/// Reads the front matter of `text`, returning it and where the body starts.
+///
+/// A YAML block that is not a mapping (a `---` thematic break at the top of a
+/// document, say) is not front matter and is left to the Markdown parser.
+pub fn read(text: &str, file: FileId, diags: &mut Diagnostics) -> (FrontMatter, usize) {
+    let Some(block) = find(text) else {
+        return (FrontMatter::default(), 0);
+    };
+    let raw: Result<Raw, (String, Option<usize>)> = if block.toml {
+        toml::from_str::<Raw>(block.body).map_err(|e| {
+            let offset = e.span().map(|s| s.start);
+            (e.message().to_string(), offset)
+        })
+    } else {
+        if block.body.trim().is_empty() {
+            return (FrontMatter::default(), block.end);
+        }
+        serde_saphyr::from_str::<Raw>(block.body).map_err(|e| {
+            let line = e.location().map(|l| l.line() as usize);
+            let offset = line.map(|line| line_offset(block.body, line));
+            let message = e.to_string();
+            let first = message.lines().next().unwrap_or("invalid YAML").to_string();
+            (first, offset)
+        })
+    };
+    match raw {
+        Ok(raw) => (convert(raw), block.end),
+        Err((message, offset)) => {
+            let start = block.body_start + offset.unwrap_or(0);
+            let span = Span::new(file, start..start);
+            let kind = if block.toml { "TOML" } else { "YAML" };
+            diags.push(
+                Diagnostic::error(span, format!("malformed {kind} front matter ({message})"))
+                    .with_hint(
+                        "front matter is a block of `key: value` lines between `---` fences",
+                    ),
+            );
+            (FrontMatter::default(), block.end)
+        }
+    }
+}
+
+/// Byte offset of 1-based `line` in `text`.
+fn line_offset(text: &str, line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    text.match_indices('\n')
+        .nth(line - 2)
+        .map_or(text.len(), |(i, _)| i + 1)
+}
+
+fn convert(raw: Raw) -> FrontMatter {
+    let clean = |s: Option<Scalar>| {
+        s.map(Scalar::into_string)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let mut authors = Vec::new();
+    for list in [raw.author, raw.authors].into_iter().flatten() {
+        authors.extend(
+            list.into_vec()
+                .into_iter()
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty()),
+        );
+    }
+    FrontMatter {
+        meta: Metadata {
+            title: clean(raw.title),
+            subtitle: clean(raw.subtitle),
+            authors,
+            language: raw
+                .language
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty()),
+            date: clean(raw.date),
+            identifier: clean(raw.identifier),
+            publisher: clean(raw.publisher),
+            description: clean(raw.description),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_front_matter() {
+        let text =
+            "---\ntitle: A Book\nauthor: [Ann, Bob]\nlang: fr\ndate: 2024-01-02\n---\n# Hi\n";
+        let mut diags = Diagnostics::default();
+        let (fm, start) = read(text, FileId(0), &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(&text[start..], "# Hi\n");
+        assert_eq!(fm.meta.title.as_deref(), Some("A Book"));
+        assert_eq!(fm.meta.authors, ["Ann", "Bob"]);
+        assert_eq!(fm.meta.language.as_deref(), Some("fr"));
+        assert_eq!(fm.meta.date.as_deref(), Some("2024-01-02"));
+    }
+
+    #[test]
+    fn toml_front_matter() {
+        let text = "+++\ntitle = \"T\"\nauthors = [\"A\"]\n+++\nbody";
+        let mut diags = Diagnostics::default();
+        let (fm, start) = read(text, FileId(0), &mut diags);
+        assert!(diags.is_empty());
+        assert_eq!(&text[start..], "body");
+        assert_eq!(fm.meta.title.as_deref(), Some("T"));
+    }
+
+    #[test]
+    fn malformed_yaml_is_an_error_with_a_line() {
+        let text = "---\ntitle: ok\nauthor: [unclosed\n---\nbody";
+        let mut diags = Diagnostics::default();
+        let _ = read(text, FileId(0), &mut diags);
+        assert!(diags.has_errors());
+        let d = diags.iter().next().unwrap();
+        assert!(
+            d.message.starts_with("malformed YAML front matter"),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn no_front_matter() {
+        let mut diags = Diagnostics::default();
+        let (fm, start) = read("# Title\n", FileId(0), &mut diags);
+        assert_eq!(start, 0);
+        assert_eq!(fm, FrontMatter::default());
+    }
+}

@@ -1,0 +1,762 @@
+//! CommonMark + GFM events → tree, with a stack of open containers.
+//!
+//! Input: Markdown text (a whole body, or one fragment of an article) and the
+//! byte offset where it sits in its file. Output: blocks appended to the
+//! chapter being built; images, notes and anchors registered in the context.
+
+use super::Context;
+use crate::diag::Span;
+use crate::doc::{Align, Block, Inline, ListItem, NoteId, plain_text, slugify};
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
+
+/// Nesting deeper than this is flattened (with a warning) instead of growing the stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// The pulldown-cmark options bindery reads Markdown with.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+#[derive(Debug)]
+enum BlockKind {
+    Root,
+    Quote,
+    Item { task: Option<bool> },
+    Note { id: NoteId },
+}
+
+#[derive(Debug)]
+enum InlineKind {
+    Para,
+    /// A paragraph opened for bare text in a tight list item.
+    ImplicitPara,
+    Heading {
+        level: u8,
+        id: Option<String>,
+    },
+    Emph,
+    Strong,
+    Strike,
+    Link {
+        dest: String,
+    },
+    Image {
+        dest: String,
+        title: String,
+    },
+    Cell,
+}
+
+#[derive(Debug)]
+enum Frame {
+    Blocks {
+        kind: BlockKind,
+        blocks: Vec<Block>,
+        start: usize,
+    },
+    Inlines {
+        kind: InlineKind,
+        inlines: Vec<Inline>,
+        start: usize,
+    },
+    List {
+        first: Option<u64>,
+        items: Vec<ListItem>,
+        start: usize,
+    },
+    Table {
+        aligns: Vec<Align>,
+        head: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        row: Vec<Vec<Inline>>,
+        start: usize,
+    },
+    Code {
+        language: Option<String>,
+        text: String,
+        start: usize,
+    },
+    Html {
+        text: String,
+        start: usize,
+    },
+    /// A container nested past [`MAX_DEPTH`]: its content goes to the parent.
+    Flattened,
+}
+
+/// Builds blocks from one Markdown text.
+struct Builder<'c, 'd> {
+    ctx: &'c mut Context<'d>,
+    base: usize,
+    stack: Vec<Frame>,
+    /// Figures found inside inline content, placed after the enclosing block.
+    figures: Vec<Block>,
+    warned_depth: bool,
+    /// End of the last event seen, to close implicit paragraphs.
+    last_end: usize,
+}
+
+/// Parses `text` (at byte `base` of the current file) and returns its blocks.
+pub fn parse(ctx: &mut Context<'_>, text: &str, base: usize) -> Vec<Block> {
+    let mut builder = Builder {
+        ctx,
+        base,
+        stack: vec![Frame::Blocks {
+            kind: BlockKind::Root,
+            blocks: Vec::new(),
+            start: 0,
+        }],
+        figures: Vec::new(),
+        warned_depth: false,
+        last_end: 0,
+    };
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        builder.event(event, range);
+    }
+    builder.finish(text.len())
+}
+
+impl Builder<'_, '_> {
+    fn span(&self, range: std::ops::Range<usize>) -> Span {
+        Span::new(self.ctx.file, range).shifted(self.base)
+    }
+
+    fn event(&mut self, event: Event<'_>, range: std::ops::Range<usize>) {
+        // Container ranges cover their whole content and trailing blank
+        // lines; an implicit paragraph ends where its last inline ended.
+        if !matches!(event, Event::Start(_) | Event::End(TagEnd::Item)) {
+            self.last_end = range.end;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag, range),
+            Event::Text(text) => match self.stack.last_mut() {
+                Some(Frame::Code { text: code, .. }) => code.push_str(&text),
+                Some(Frame::Html { text: html, .. }) => html.push_str(&text),
+                _ => self.push_inline(Inline::Text(text.into_string()), range.start),
+            },
+            Event::Code(code) => self.push_inline(Inline::Code(code.into_string()), range.start),
+            Event::InlineMath(math) | Event::DisplayMath(math) => {
+                self.push_inline(Inline::Code(math.into_string()), range.start)
+            }
+            Event::Html(html) => match self.stack.last_mut() {
+                Some(Frame::Html { text, .. }) => text.push_str(&html),
+                _ => self.inline_html(&html, range),
+            },
+            Event::InlineHtml(html) => self.inline_html(&html, range),
+            Event::FootnoteReference(label) => {
+                let id = self.ctx.note(&label);
+                self.push_inline(Inline::NoteRef(id), range.start);
+            }
+            Event::SoftBreak => self.push_inline(Inline::SoftBreak, range.start),
+            Event::HardBreak => self.push_inline(Inline::HardBreak, range.start),
+            Event::Rule => {
+                let span = self.span(range);
+                self.push_block(Block::Rule { span });
+            }
+            Event::TaskListMarker(done) => {
+                for frame in self.stack.iter_mut().rev() {
+                    if let Frame::Blocks {
+                        kind: BlockKind::Item { task },
+                        ..
+                    } = frame
+                    {
+                        *task = Some(done);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    fn open(&mut self, frame: Frame, range: &std::ops::Range<usize>) {
+        if self.stack.len() >= MAX_DEPTH {
+            if !self.warned_depth {
+                self.warned_depth = true;
+                let span = self.span(range.clone());
+                self.ctx.diags.warn(
+                    span,
+                    format!("nesting deeper than {MAX_DEPTH} levels is flattened"),
+                );
+            }
+            self.stack.push(Frame::Flattened);
+        } else {
+            self.stack.push(frame);
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, range: std::ops::Range<usize>) {
+        let start = range.start;
+        let inlines = |kind| Frame::Inlines {
+            kind,
+            inlines: Vec::new(),
+            start,
+        };
+        let frame = match tag {
+            Tag::Paragraph => inlines(InlineKind::Para),
+            Tag::Heading { level, id, .. } => inlines(InlineKind::Heading {
+                level: heading_level(level),
+                id: id.map(|s| s.into_string()),
+            }),
+            Tag::BlockQuote(kind) => {
+                self.close_implicit();
+                if let Some(kind) = kind {
+                    // GFM alerts keep their label as a first strong word.
+                    let label = alert_label(kind);
+                    self.open(
+                        Frame::Blocks {
+                            kind: BlockKind::Quote,
+                            blocks: Vec::new(),
+                            start,
+                        },
+                        &range,
+                    );
+                    let span = self.span(range.clone());
+                    self.push_block(Block::Paragraph {
+                        content: vec![Inline::Strong(vec![Inline::Text(label.into())])],
+                        span,
+                    });
+                    return;
+                }
+                Frame::Blocks {
+                    kind: BlockKind::Quote,
+                    blocks: Vec::new(),
+                    start,
+                }
+            }
+            Tag::CodeBlock(kind) => {
+                self.close_implicit();
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                    CodeBlockKind::Indented => None,
+                };
+                Frame::Code {
+                    language,
+                    text: String::new(),
+                    start,
+                }
+            }
+            Tag::HtmlBlock => {
+                self.close_implicit();
+                Frame::Html {
+                    text: String::new(),
+                    start,
+                }
+            }
+            Tag::List(first) => {
+                self.close_implicit();
+                Frame::List {
+                    first,
+                    items: Vec::new(),
+                    start,
+                }
+            }
+            Tag::Item => Frame::Blocks {
+                kind: BlockKind::Item { task: None },
+                blocks: Vec::new(),
+                start,
+            },
+            Tag::FootnoteDefinition(label) => {
+                self.close_implicit();
+                let id = self.ctx.note(&label);
+                self.ctx.define_note(id, self.span(range.clone()));
+                Frame::Blocks {
+                    kind: BlockKind::Note { id },
+                    blocks: Vec::new(),
+                    start,
+                }
+            }
+            Tag::Table(aligns) => Frame::Table {
+                aligns: aligns.into_iter().map(align).collect(),
+                head: Vec::new(),
+                rows: Vec::new(),
+                row: Vec::new(),
+                start,
+            },
+            Tag::TableHead | Tag::TableRow => return,
+            Tag::TableCell => inlines(InlineKind::Cell),
+            Tag::Emphasis => inlines(InlineKind::Emph),
+            Tag::Strong => inlines(InlineKind::Strong),
+            Tag::Strikethrough => inlines(InlineKind::Strike),
+            Tag::Superscript | Tag::Subscript => return,
+            Tag::Link { dest_url, .. } => inlines(InlineKind::Link {
+                dest: dest_url.into_string(),
+            }),
+            Tag::Image {
+                dest_url, title, ..
+            } => inlines(InlineKind::Image {
+                dest: dest_url.into_string(),
+                title: title.into_string(),
+            }),
+            Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
+                return;
+            }
+            Tag::MetadataBlock(_) => Frame::Html {
+                text: String::new(),
+                start,
+            },
+        };
+        self.open(frame, &range);
+    }
+
+    fn end(&mut self, tag: TagEnd, range: std::ops::Range<usize>) {
+        match tag {
+            TagEnd::TableHead | TagEnd::TableRow => {
+                if let Some(Frame::Table {
+                    head, rows, row, ..
+                }) = self.stack.last_mut()
+                {
+                    let cells = std::mem::take(row);
+                    if matches!(tag, TagEnd::TableHead) {
+                        *head = cells;
+                    } else {
+                        rows.push(cells);
+                    }
+                }
+                return;
+            }
+            TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => return,
+            TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition => {
+                self.close_implicit()
+            }
+            _ => {}
+        }
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let end = range.end;
+        match frame {
+            Frame::Flattened => {}
+            Frame::Blocks {
+                kind,
+                blocks,
+                start,
+                ..
+            } => {
+                let span = self.span(start..end);
+                match kind {
+                    BlockKind::Root => {}
+                    BlockKind::Quote => self.push_block(Block::Quote { blocks, span }),
+                    BlockKind::Item { task } => {
+                        if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
+                            items.push(ListItem { task, blocks });
+                        } else {
+                            // A flattened list: keep the item's content.
+                            for b in blocks {
+                                self.push_block(b);
+                            }
+                        }
+                    }
+                    BlockKind::Note { id } => self.ctx.set_note_blocks(id, blocks),
+                }
+            }
+            Frame::List {
+                first,
+                items,
+                start,
+            } => {
+                let span = self.span(start..end);
+                self.push_block(Block::List {
+                    start: first,
+                    items,
+                    span,
+                });
+            }
+            Frame::Table {
+                aligns,
+                head,
+                rows,
+                start,
+                ..
+            } => {
+                let span = self.span(start..end);
+                self.push_block(Block::Table {
+                    aligns,
+                    head,
+                    rows,
+                    span,
+                });
+            }
+            Frame::Code {
+                language,
+                mut text,
+                start,
+            } => {
+                if text.ends_with('\n') {
+                    text.pop();
+                }
+                let span = self.span(start..end);
+                self.push_block(Block::Code {
+                    language,
+                    text,
+                    span,
+                });
+            }
+            Frame::Html { text, start } => {
+                if matches!(tag, TagEnd::MetadataBlock(_)) {
+                    return;
+                }
+                let span = self.span(start..end);
+                self.html_block(&text, span);
+            }
+            Frame::Inlines {
+                kind,
+                inlines,
+                start,
+            } => self.close_inlines(kind, inlines, start..end),
+        }
+    }
+
+    fn close_inlines(
+        &mut self,
+        kind: InlineKind,
+        inlines: Vec<Inline>,
+        range: std::ops::Range<usize>,
+    ) {
+        let span = self.span(range.clone());
+        match kind {
+            InlineKind::Para | InlineKind::ImplicitPara => {
+                let content = trim_inlines(inlines);
+                if !content.is_empty() {
+                    self.push_block(Block::Paragraph { content, span });
+                }
+                self.flush_figures();
+            }
+            InlineKind::Heading { level, id } => {
+                let content = trim_inlines(inlines);
+                let text = plain_text(&content);
+                let wanted = id.clone().unwrap_or_else(|| slugify(&text));
+                let anchor = self.ctx.anchor(&wanted);
+                if let Some(id) = id {
+                    self.ctx.ids.push((id, anchor));
+                } else if !wanted.is_empty() {
+                    self.ctx.ids.push((wanted, anchor));
+                }
+                self.push_block(Block::Heading {
+                    level,
+                    content,
+                    anchor,
+                    span,
+                });
+                self.flush_figures();
+            }
+            InlineKind::Emph => self.push_inline(Inline::Emph(inlines), range.start),
+            InlineKind::Strong => self.push_inline(Inline::Strong(inlines), range.start),
+            InlineKind::Strike => self.push_inline(Inline::Strike(inlines), range.start),
+            InlineKind::Link { dest } => {
+                match self.ctx.link_target(&dest, span) {
+                    Some(target) => self.push_inline(
+                        Inline::Link {
+                            target,
+                            content: inlines,
+                        },
+                        range.start,
+                    ),
+                    None => {
+                        for inline in inlines {
+                            self.push_inline(inline, range.start);
+                        }
+                    }
+                };
+            }
+            InlineKind::Image { dest, title } => {
+                let alt = plain_text(&inlines);
+                let image = self.ctx.image(&dest, span);
+                self.figures.push(Block::Figure {
+                    image,
+                    alt,
+                    title: Some(title).filter(|t| !t.trim().is_empty()),
+                    span,
+                });
+            }
+            InlineKind::Cell => {
+                if let Some(Frame::Table { row, .. }) = self.stack.last_mut() {
+                    row.push(trim_inlines(inlines));
+                }
+            }
+        }
+    }
+
+    /// Adds a block to the innermost block container, closing an implicit paragraph first.
+    fn push_block(&mut self, block: Block) {
+        self.close_implicit();
+        for frame in self.stack.iter_mut().rev() {
+            if let Frame::Blocks { blocks, .. } = frame {
+                blocks.push(block);
+                return;
+            }
+        }
+    }
+
+    fn flush_figures(&mut self) {
+        if self.figures.is_empty() {
+            return;
+        }
+        // Figures inside a table cell wait for the table to close.
+        if self
+            .stack
+            .iter()
+            .any(|f| matches!(f, Frame::Table { .. } | Frame::Inlines { .. }))
+        {
+            return;
+        }
+        for figure in std::mem::take(&mut self.figures) {
+            self.push_block(figure);
+        }
+    }
+
+    /// Closes a paragraph opened implicitly for a tight list item.
+    fn close_implicit(&mut self) {
+        if let Some(Frame::Inlines {
+            kind: InlineKind::ImplicitPara,
+            ..
+        }) = self.stack.last()
+            && let Some(Frame::Inlines {
+                kind,
+                inlines,
+                start,
+            }) = self.stack.pop()
+        {
+            let end = self.last_end.max(start);
+            self.close_inlines(kind, inlines, start..end);
+        }
+    }
+
+    fn push_inline(&mut self, inline: Inline, at: usize) {
+        match self.stack.last_mut() {
+            Some(Frame::Inlines { inlines, .. }) => inlines.push(inline),
+            Some(Frame::Flattened) => {
+                // Find the nearest real inline container, or open a paragraph.
+                for frame in self.stack.iter_mut().rev() {
+                    if let Frame::Inlines { inlines, .. } = frame {
+                        inlines.push(inline);
+                        return;
+                    }
+                }
+                self.stack.push(Frame::Inlines {
+                    kind: InlineKind::ImplicitPara,
+                    inlines: vec![inline],
+                    start: at,
+                });
+            }
+            _ => self.stack.push(Frame::Inlines {
+                kind: InlineKind::ImplicitPara,
+                inlines: vec![inline],
+                start: at,
+            }),
+        }
+    }
+
+    fn inline_html(&mut self, html: &str, range: std::ops::Range<usize>) {
+        let tag = html.trim().to_ascii_lowercase();
+        if matches!(tag.as_str(), "<br>" | "<br/>" | "<br />") {
+            self.push_inline(Inline::HardBreak, range.start);
+            return;
+        }
+        if tag.starts_with("<!--") {
+            return;
+        }
+        let span = self.span(range);
+        self.ctx.diags.warn(
+            span,
+            format!(
+                "raw HTML is not supported and was dropped ({})",
+                html.trim()
+            ),
+        );
+    }
+
+    /// A raw HTML block: its text is kept as a paragraph, its markup dropped.
+    fn html_block(&mut self, html: &str, span: Span) {
+        let trimmed = html.trim();
+        if trimmed.is_empty() || (trimmed.starts_with("<!--") && trimmed.ends_with("-->")) {
+            return;
+        }
+        let text = strip_tags(html);
+        self.ctx.diags.warn(
+            span,
+            "raw HTML block is not supported; its markup was dropped and its text kept",
+        );
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !text.is_empty() {
+            self.push_block(Block::Paragraph {
+                content: vec![Inline::Text(text)],
+                span,
+            });
+        }
+    }
+
+    fn finish(mut self, len: usize) -> Vec<Block> {
+        // Close anything left open (cannot happen with a well-behaved parser).
+        while self.stack.len() > 1 {
+            self.end(TagEnd::Paragraph, len..len);
+        }
+        self.flush_figures();
+        match self.stack.pop() {
+            Some(Frame::Blocks { mut blocks, .. }) => {
+                blocks.append(&mut self.figures);
+                blocks
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn align(a: Alignment) -> Align {
+    match a {
+        Alignment::None => Align::None,
+        Alignment::Left => Align::Left,
+        Alignment::Center => Align::Center,
+        Alignment::Right => Align::Right,
+    }
+}
+
+fn alert_label(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => "Note",
+        BlockQuoteKind::Tip => "Tip",
+        BlockQuoteKind::Important => "Important",
+        BlockQuoteKind::Warning => "Warning",
+        BlockQuoteKind::Caution => "Caution",
+    }
+}
+
+/// Drops leading and trailing whitespace and line breaks of inline content.
+fn trim_inlines(mut inlines: Vec<Inline>) -> Vec<Inline> {
+    while matches!(inlines.first(), Some(Inline::SoftBreak | Inline::HardBreak)) {
+        inlines.remove(0);
+    }
+    while matches!(inlines.last(), Some(Inline::SoftBreak | Inline::HardBreak)) {
+        inlines.pop();
+    }
+    if let Some(Inline::Text(t)) = inlines.first_mut() {
+        let trimmed = t.trim_start();
+        if trimmed.len() != t.len() {
+            *t = trimmed.to_string();
+        }
+    }
+    if let Some(Inline::Text(t)) = inlines.last_mut() {
+        let trimmed = t.trim_end();
+        if trimmed.len() != t.len() {
+            *t = trimmed.to_string();
+        }
+    }
+    inlines.retain(|i| !matches!(i, Inline::Text(t) if t.is_empty()));
+    inlines
+}
+
+/// The text of an HTML fragment without its tags, comments, scripts and styles.
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        let lower = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
+        let close = if lower.starts_with("<!--") {
+            rest.find("-->").map(|i| i + 3)
+        } else if lower.starts_with("<script") || lower.starts_with("<style") {
+            let name = if lower.starts_with("<script") {
+                "</script"
+            } else {
+                "</style"
+            };
+            rest.to_ascii_lowercase()
+                .find(name)
+                .and_then(|i| rest[i..].find('>').map(|j| i + j + 1))
+        } else {
+            rest.find('>').map(|i| i + 1)
+        };
+        match close {
+            Some(n) => rest = &rest[n..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    decode_entities(&out)
+}
+
+/// Decodes the few named entities common in scraped HTML, and numeric ones.
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let semi = rest.find(';').filter(|&i| i <= 10);
+        let decoded = semi.and_then(|i| {
+            let name = &rest[1..i];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, i + 1))
+        });
+        match decoded {
+            Some((c, n)) => {
+                out.push(c);
+                rest = &rest[n..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strip_tags_keeps_text() {
+        assert_eq!(
+            strip_tags("<div class=x>Hello <b>world</b><script>evil()</script> &amp; more</div>"),
+            "Hello world & more"
+        );
+    }
+}

@@ -1,0 +1,338 @@
+//! The parse stage: source text → tree. The only module that imports pulldown-cmark.
+//!
+//! Input: one loaded [`SourceFile`]. Output: one [`Chapter`] appended to the
+//! [`Document`], with its images, notes and anchors registered in the book-wide
+//! tables, and the front matter it carried. Two dialects are read: CommonMark
+//! with GFM extensions, and the scraped magazine-article format (see
+//! [`article`]), which is detected automatically unless forced.
+
+pub mod article;
+pub mod frontmatter;
+pub mod markdown;
+
+use crate::diag::{Diagnostics, FileId, SourceFile, Span};
+use crate::doc::{
+    AnchorId, Block, Chapter, Dialect, Document, Image, ImageStatus, LinkTarget, Note, NoteId,
+    ResourceId, plain_text, slugify,
+};
+use frontmatter::FrontMatter;
+use std::path::{Component, Path, PathBuf};
+
+/// Options of the parse stage.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOptions {
+    /// Force a dialect instead of detecting it.
+    pub dialect: Option<Dialect>,
+}
+
+/// What parsing one file produced besides the chapter itself.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    /// The file's front matter.
+    pub front: FrontMatter,
+    /// The dialect it was read as.
+    pub dialect: Dialect,
+    /// Why that dialect was chosen (for verbose output).
+    pub reason: String,
+}
+
+/// State shared by the dialect parsers while one file is read.
+pub struct Context<'d> {
+    doc: &'d mut Document,
+    /// Where problems go.
+    pub diags: &'d mut Diagnostics,
+    /// The file being read.
+    pub file: FileId,
+    chapter: usize,
+    base_dir: PathBuf,
+    notes: Vec<(String, NoteId, bool)>,
+    /// Ids written by the author (or heading slugs) → anchors.
+    pub ids: Vec<(String, AnchorId)>,
+}
+
+impl Context<'_> {
+    /// Creates a book-wide unique anchor in the current chapter.
+    pub fn anchor(&mut self, wanted: &str) -> AnchorId {
+        self.doc.anchors.create(wanted, self.chapter)
+    }
+
+    /// The note with this label in the current file, created on first use.
+    pub fn note(&mut self, label: &str) -> NoteId {
+        if let Some((_, id, _)) = self.notes.iter().find(|(l, _, _)| l == label) {
+            return *id;
+        }
+        let slug = slugify(label);
+        let anchor = self.anchor(&format!("fn-{slug}"));
+        let back = self.anchor(&format!("fnref-{slug}"));
+        let id = NoteId(u32::try_from(self.doc.notes.len()).unwrap_or(u32::MAX));
+        self.doc.notes.push(Note {
+            label: label.to_string(),
+            anchor,
+            back,
+            chapter: self.chapter,
+            blocks: Vec::new(),
+        });
+        self.notes.push((label.to_string(), id, false));
+        id
+    }
+
+    /// Marks a note as defined; a second definition is reported.
+    pub fn define_note(&mut self, id: NoteId, span: Span) {
+        if let Some(entry) = self.notes.iter_mut().find(|(_, n, _)| *n == id) {
+            if entry.2 {
+                self.diags.warn(
+                    span,
+                    format!(
+                        "footnote [^{}] is defined twice; the last one is used",
+                        entry.0
+                    ),
+                );
+            }
+            entry.2 = true;
+        }
+    }
+
+    /// Sets the content of a note.
+    pub fn set_note_blocks(&mut self, id: NoteId, blocks: Vec<Block>) {
+        self.doc.notes[id.0 as usize].blocks = blocks;
+    }
+
+    /// Registers an image reference and returns its resource id.
+    ///
+    /// The same resolved file referenced twice is one resource.
+    pub fn image(&mut self, dest: &str, span: Span) -> ResourceId {
+        let written = dest.trim().to_string();
+        let path = if is_remote(&written) {
+            PathBuf::from(&written)
+        } else {
+            self.base_dir.join(percent_decode(&written))
+        };
+        let path = normalize(&path);
+        let images = &mut self.doc.resources.images;
+        if let Some(i) = images.iter().position(|im| im.path == path) {
+            return ResourceId(i as u32);
+        }
+        images.push(Image {
+            written,
+            path,
+            span,
+            status: ImageStatus::Pending,
+        });
+        ResourceId(u32::try_from(images.len() - 1).unwrap_or(u32::MAX))
+    }
+
+    /// Classifies a link destination; `None` means "render the text without a link".
+    pub fn link_target(&mut self, dest: &str, span: Span) -> Option<LinkTarget> {
+        let dest = dest.trim();
+        if dest.is_empty() {
+            self.diags
+                .warn(span, "link has an empty destination; kept as text");
+            return None;
+        }
+        if dest.starts_with('#') {
+            return Some(LinkTarget::Unresolved {
+                reference: dest.to_string(),
+                span,
+            });
+        }
+        if let Some(scheme) = url_scheme(dest) {
+            return match scheme.to_ascii_lowercase().as_str() {
+                "http" | "https" | "mailto" | "ftp" | "tel" => {
+                    Some(LinkTarget::External(dest.to_string()))
+                }
+                other => {
+                    self.diags.warn(
+                        span,
+                        format!("links with the `{other}:` scheme are not allowed; kept as text"),
+                    );
+                    None
+                }
+            };
+        }
+        let path = dest.split('#').next().unwrap_or("");
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".md") || lower.ends_with(".markdown") {
+            return Some(LinkTarget::Unresolved {
+                reference: dest.to_string(),
+                span,
+            });
+        }
+        self.diags.warn(
+            span,
+            format!("link to a local file that is not part of the book ({dest}); kept as text"),
+        );
+        None
+    }
+}
+
+/// The scheme of an absolute URL (`https` in `https://x`), if `dest` has one.
+fn url_scheme(dest: &str) -> Option<&str> {
+    let colon = dest.find(':')?;
+    let scheme = &dest[..colon];
+    let valid = scheme.len() > 1
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then_some(scheme)
+}
+
+/// Whether an image destination is a remote URL (never fetched).
+pub fn is_remote(dest: &str) -> bool {
+    url_scheme(dest).is_some()
+}
+
+/// Decodes `%XX` escapes in a relative path.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Removes `.` and resolves `..` lexically (no file system access).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Reads one source file into a new chapter of `doc`.
+pub fn parse_file(
+    doc: &mut Document,
+    diags: &mut Diagnostics,
+    file: FileId,
+    source: &SourceFile,
+    options: &ParseOptions,
+) -> ParsedFile {
+    let (front, body_start) = frontmatter::read(&source.text, file, diags);
+    let body = &source.text[body_start..];
+    let (dialect, reason) = match options.dialect {
+        Some(d) => (d, "forced with --dialect".to_string()),
+        None => article::detect(body),
+    };
+    let chapter_index = doc.chapters.len();
+    let stem = source
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let anchor = doc
+        .anchors
+        .create(&format!("ch-{}", slugify(&stem)), chapter_index);
+    let base_dir = source
+        .path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut ctx = Context {
+        doc,
+        diags,
+        file,
+        chapter: chapter_index,
+        base_dir,
+        notes: Vec::new(),
+        ids: Vec::new(),
+    };
+    let blocks = match dialect {
+        Dialect::Article => article::parse(&mut ctx, body, body_start),
+        Dialect::CommonMark => markdown::parse(&mut ctx, body, body_start),
+    };
+    let notes = std::mem::take(&mut ctx.notes);
+    let ids = std::mem::take(&mut ctx.ids);
+    for (label, id, defined) in notes {
+        if !defined {
+            let span = Span::new(file, body_start..body_start);
+            ctx.diags.warn(
+                span,
+                format!("footnote [^{label}] is referenced but never defined"),
+            );
+            ctx.doc.notes[id.0 as usize].blocks = vec![Block::Paragraph {
+                content: vec![crate::doc::Inline::Text(format!("[^{label}]"))],
+                span,
+            }];
+        }
+    }
+    let title = chapter_title(&blocks).or_else(|| front.meta.title.clone());
+    doc.chapters.push(Chapter {
+        source: source.path.clone(),
+        dialect,
+        title,
+        anchor,
+        blocks,
+        ids,
+    });
+    ParsedFile {
+        front,
+        dialect,
+        reason,
+    }
+}
+
+/// The chapter's title: its first level-1 heading, or else its first heading.
+fn chapter_title(blocks: &[Block]) -> Option<String> {
+    let mut first = None;
+    for block in blocks {
+        if let Block::Heading { level, content, .. } = block {
+            let text = plain_text(content);
+            if *level == 1 && !text.is_empty() {
+                return Some(text);
+            }
+            if first.is_none() && !text.is_empty() {
+                first = Some(text);
+            }
+        }
+    }
+    first
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_resolves_dots() {
+        assert_eq!(
+            normalize(Path::new("a/./b/../c.png")),
+            PathBuf::from("a/c.png")
+        );
+        assert_eq!(normalize(Path::new("../x.png")), PathBuf::from("../x.png"));
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("my%20pic.png"), "my pic.png");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("a%2"), "a%2");
+    }
+
+    #[test]
+    fn schemes() {
+        assert_eq!(url_scheme("https://x"), Some("https"));
+        assert_eq!(url_scheme("c:/x"), None);
+        assert_eq!(url_scheme("images/a.png"), None);
+        assert!(is_remote("http://example.com/a.png"));
+    }
+}

@@ -1,0 +1,45 @@
+//! Snapshot tests of the intermediate tree (`bindery dump`) for the seed and
+//! for a CommonMark document that uses every construct.
+
+use bindery::{BuildOptions, Report};
+
+fn dump(inputs: &[&str], dialect: Option<bindery::doc::Dialect>) -> (String, Report) {
+    let options = BuildOptions {
+        inputs: inputs.iter().map(Into::into).collect(),
+        dialect,
+        ..BuildOptions::default()
+    };
+    let mut report = Report::default();
+    let doc = bindery::load(&options, &mut report).expect("load");
+    (bindery::doc::dump(&doc), report)
+}
+
+#[test]
+fn seed_article_tree() {
+    let (text, report) = dump(&["seeds/xi-putin.md"], None);
+    assert!(report.diagnostics.is_empty());
+    assert_eq!(report.files[0].dialect, bindery::doc::Dialect::Article);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn seed_read_as_commonmark_merges_lines() {
+    // The reason the article dialect exists: CommonMark makes one paragraph
+    // of the lines and the dateline quote swallows the body.
+    let (text, _) = dump(&["seeds/xi-putin.md"], Some(bindery::doc::Dialect::CommonMark));
+    assert!(!text.contains("kicker"));
+    assert!(text.contains("  quote"));
+    assert!(text.lines().filter(|l| l.trim_start().starts_with("paragraph")).count() < 10);
+}
+
+#[test]
+fn commonmark_constructs_tree() {
+    let (text, report) = dump(&["tests/data/constructs.md"], None);
+    let messages: Vec<String> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.render(&report.sources))
+        .collect();
+    insta::assert_snapshot!("constructs_diagnostics", messages.join("\n"));
+    insta::assert_snapshot!(text);
+}
