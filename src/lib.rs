@@ -225,11 +225,17 @@ fn merge_metadata(
     Ok(meta)
 }
 
-/// Renders a loaded document in one format.
-pub fn render(doc: &Document, format: Format, options: &BuildOptions) -> Result<Vec<u8>> {
+/// Renders a loaded document in one format; problems found while rendering
+/// (characters no font has) go to `diags`.
+pub fn render(
+    doc: &Document,
+    format: Format,
+    options: &BuildOptions,
+    diags: &mut Diagnostics,
+) -> Result<Vec<u8>> {
     match format {
         Format::Epub => epub::export(doc, &options.epub),
-        Format::Pdf => pdf::export(doc, &options.pdf),
+        Format::Pdf => pdf::export(doc, &options.pdf, diags),
     }
 }
 
@@ -253,7 +259,7 @@ pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
     }
     let mut outputs = Vec::new();
     for spec in &options.outputs {
-        match render(&doc, spec.format, options) {
+        match render(&doc, spec.format, options, &mut report.diagnostics) {
             Ok(bytes) => outputs.push(Output {
                 spec: spec.clone(),
                 bytes,

@@ -15,7 +15,11 @@ fn entries(epub: &Path) -> Vec<(String, Vec<u8>, zip::CompressionMethod)> {
         let mut entry = archive.by_index(i).unwrap();
         let mut bytes = Vec::new();
         entry.read_to_end(&mut bytes).unwrap();
-        out.push((entry.name().unwrap().to_string(), bytes, entry.compression()));
+        out.push((
+            entry.name().unwrap().to_string(),
+            bytes,
+            entry.compression(),
+        ));
     }
     out
 }
@@ -79,19 +83,31 @@ fn seed_epub_is_valid_and_complete() {
         "<p class=\"standfirst\">Big questions loomed behind the Chinese leader’s trip to Moscow</p>"
     ));
     assert!(chapter.contains("<p class=\"dateline\">Mar 19th 2023</p>"));
-    for crosshead in ["You call that a plan?", "Sneak attack", "Pressing the advantage"] {
-        assert!(chapter.contains(&format!(">{crosshead}</h2>")), "{crosshead}");
+    for crosshead in [
+        "You call that a plan?",
+        "Sneak attack",
+        "Pressing the advantage",
+    ] {
+        assert!(
+            chapter.contains(&format!(">{crosshead}</h2>")),
+            "{crosshead}"
+        );
     }
     // One paragraph per source line: the seed has 33 body paragraphs.
     assert_eq!(chapter.matches("<p>").count(), 33);
 
     let opf = text_of(&entries, "OEBPS/content.opf");
-    assert!(opf.contains("<dc:title id=\"title\">What does Xi Jinping want from Vladimir Putin?</dc:title>"));
+    assert!(opf.contains(
+        "<dc:title id=\"title\">What does Xi Jinping want from Vladimir Putin?</dc:title>"
+    ));
     assert!(opf.contains("<dc:date>2023-03-19</dc:date>"));
     assert!(opf.contains("<meta property=\"dcterms:modified\">2023-03-19T00:00:00Z</meta>"));
     let nav = text_of(&entries, "OEBPS/nav.xhtml");
     assert!(nav.contains("What does Xi Jinping want from Vladimir Putin?"));
-    assert!(!nav.contains("Peacemaker"), "the TOC shows the title, never the kicker");
+    assert!(
+        !nav.contains("Peacemaker"),
+        "the TOC shows the title, never the kicker"
+    );
 }
 
 #[test]

@@ -26,10 +26,18 @@ fn seed_article_tree() {
 fn seed_read_as_commonmark_merges_lines() {
     // The reason the article dialect exists: CommonMark makes one paragraph
     // of the lines and the dateline quote swallows the body.
-    let (text, _) = dump(&["seeds/xi-putin.md"], Some(bindery::doc::Dialect::CommonMark));
+    let (text, _) = dump(
+        &["seeds/xi-putin.md"],
+        Some(bindery::doc::Dialect::CommonMark),
+    );
     assert!(!text.contains("kicker"));
     assert!(text.contains("  quote"));
-    assert!(text.lines().filter(|l| l.trim_start().starts_with("paragraph")).count() < 10);
+    assert!(
+        text.lines()
+            .filter(|l| l.trim_start().starts_with("paragraph"))
+            .count()
+            < 10
+    );
 }
 
 #[test]

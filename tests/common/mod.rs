@@ -69,7 +69,10 @@ pub fn epubcheck(epub: &Path) -> bool {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("epubcheck is required under CI=true but {EPUBCHECK_JAR} is missing");
         }
-        eprintln!("notice: epubcheck not installed; skipping validation of {}", epub.display());
+        eprintln!(
+            "notice: epubcheck not installed; skipping validation of {}",
+            epub.display()
+        );
         return false;
     }
     let out = Command::new("java")

@@ -1,0 +1,358 @@
+//! The bundled fonts, compiled into the binary, and text shaping with rustybuzz.
+//!
+//! Input: text, a face and a size. Output: positioned glyphs ([`Run`]) with
+//! the text each glyph stands for (kept for copy and search in the PDF).
+//! Characters the chosen face lacks fall back to another bundled face; a
+//! character no face has is reported by the caller once.
+
+use super::units::Abs;
+use rustybuzz::ttf_parser::{GlyphId, name_id};
+use std::sync::OnceLock;
+
+/// The bundled faces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FaceId {
+    /// Linux Libertine O Regular: body text.
+    Serif,
+    /// Linux Libertine O Italic.
+    SerifItalic,
+    /// Linux Libertine O Bold.
+    SerifBold,
+    /// Linux Libertine O Bold Italic.
+    SerifBoldItalic,
+    /// Linux Biolinum O Regular: headings and furniture.
+    Sans,
+    /// Linux Biolinum O Bold.
+    SansBold,
+    /// Liberation Mono Regular: code.
+    Mono,
+    /// Liberation Mono Bold.
+    MonoBold,
+}
+
+impl FaceId {
+    /// All faces, in a fixed order.
+    pub const ALL: [FaceId; 8] = [
+        FaceId::Serif,
+        FaceId::SerifItalic,
+        FaceId::SerifBold,
+        FaceId::SerifBoldItalic,
+        FaceId::Sans,
+        FaceId::SansBold,
+        FaceId::Mono,
+        FaceId::MonoBold,
+    ];
+
+    fn data(self) -> &'static [u8] {
+        match self {
+            FaceId::Serif => include_bytes!("../../fonts/LinLibertine_R.otf"),
+            FaceId::SerifItalic => include_bytes!("../../fonts/LinLibertine_RI.otf"),
+            FaceId::SerifBold => include_bytes!("../../fonts/LinLibertine_RB.otf"),
+            FaceId::SerifBoldItalic => include_bytes!("../../fonts/LinLibertine_RBI.otf"),
+            FaceId::Sans => include_bytes!("../../fonts/LinBiolinum_R.otf"),
+            FaceId::SansBold => include_bytes!("../../fonts/LinBiolinum_RB.otf"),
+            FaceId::Mono => include_bytes!("../../fonts/LiberationMono-Regular.ttf"),
+            FaceId::MonoBold => include_bytes!("../../fonts/LiberationMono-Bold.ttf"),
+        }
+    }
+
+    /// The bold variant of a face.
+    pub fn bold(self) -> FaceId {
+        match self {
+            FaceId::Serif | FaceId::SerifBold => FaceId::SerifBold,
+            FaceId::SerifItalic | FaceId::SerifBoldItalic => FaceId::SerifBoldItalic,
+            FaceId::Sans | FaceId::SansBold => FaceId::SansBold,
+            FaceId::Mono | FaceId::MonoBold => FaceId::MonoBold,
+        }
+    }
+
+    /// The italic variant of a face (Biolinum and Mono have none bundled).
+    pub fn italic(self) -> FaceId {
+        match self {
+            FaceId::Serif | FaceId::SerifItalic => FaceId::SerifItalic,
+            FaceId::SerifBold | FaceId::SerifBoldItalic => FaceId::SerifBoldItalic,
+            other => other,
+        }
+    }
+
+    /// The PostScript name of the bundled face.
+    pub fn postscript_name(self) -> &'static str {
+        match self {
+            FaceId::Serif => "LinLibertineO",
+            FaceId::SerifItalic => "LinLibertineOI",
+            FaceId::SerifBold => "LinLibertineOB",
+            FaceId::SerifBoldItalic => "LinLibertineOBI",
+            FaceId::Sans => "LinBiolinumO",
+            FaceId::SansBold => "LinBiolinumOB",
+            FaceId::Mono => "LiberationMono",
+            FaceId::MonoBold => "LiberationMono-Bold",
+        }
+    }
+
+    /// Faces to try, in order, for a character this face lacks.
+    fn fallbacks(self) -> [FaceId; 3] {
+        match self {
+            FaceId::Mono | FaceId::MonoBold => [FaceId::Serif, FaceId::Sans, FaceId::Mono],
+            FaceId::Sans | FaceId::SansBold => [FaceId::Serif, FaceId::Mono, FaceId::Sans],
+            _ => [FaceId::Sans, FaceId::Mono, FaceId::Serif],
+        }
+    }
+}
+
+/// One loaded face.
+pub struct Font {
+    /// Which face this is.
+    pub id: FaceId,
+    /// The font file.
+    pub data: &'static [u8],
+    /// The parsed face, for shaping.
+    pub face: rustybuzz::Face<'static>,
+    /// Units per em.
+    pub upem: f64,
+    /// Ascender, in em.
+    pub ascender: f64,
+    /// Descender (negative), in em.
+    pub descender: f64,
+    /// The PostScript name.
+    pub name: String,
+}
+
+/// All bundled faces, loaded once per process.
+pub struct FontBook {
+    fonts: Vec<Font>,
+}
+
+impl FontBook {
+    /// The shared font book.
+    pub fn get() -> &'static FontBook {
+        static BOOK: OnceLock<FontBook> = OnceLock::new();
+        BOOK.get_or_init(FontBook::load)
+    }
+
+    fn load() -> FontBook {
+        let fonts = FaceId::ALL
+            .iter()
+            .map(|&id| {
+                let data = id.data();
+                // The bundled fonts are checked by the tests; a failure here is a build defect.
+                let face = rustybuzz::Face::from_slice(data, 0).expect("bundled font parses");
+                let upem = f64::from(face.units_per_em());
+                let name = face
+                    .names()
+                    .into_iter()
+                    .filter(|n| n.name_id == name_id::POST_SCRIPT_NAME)
+                    .find_map(|n| n.to_string())
+                    .unwrap_or_else(|| id.postscript_name().to_string());
+                Font {
+                    id,
+                    data,
+                    upem,
+                    ascender: f64::from(face.ascender()) / upem,
+                    descender: f64::from(face.descender()) / upem,
+                    name,
+                    face,
+                }
+            })
+            .collect();
+        FontBook { fonts }
+    }
+
+    /// A face by id.
+    pub fn font(&self, id: FaceId) -> &Font {
+        &self.fonts[id as usize]
+    }
+
+    /// Whether the face has a glyph for `c`.
+    pub fn covers(&self, id: FaceId, c: char) -> bool {
+        self.font(id).face.glyph_index(c).is_some()
+    }
+
+    /// The face that will draw `c` when `id` is wanted: `id` itself or a fallback.
+    pub fn face_for(&self, id: FaceId, c: char) -> Option<FaceId> {
+        if c.is_whitespace() || c.is_control() || self.covers(id, c) {
+            return Some(id);
+        }
+        id.fallbacks().into_iter().find(|&f| self.covers(f, c))
+    }
+
+    /// Shapes `text` in face `id` at `size`, splitting it into runs where a
+    /// fallback face has to draw some characters. Characters no face has are
+    /// returned in `missing` and drawn as the `.notdef` glyph of `id`.
+    pub fn shape(&self, id: FaceId, size: Abs, text: &str, small_caps: bool) -> Shaped {
+        let mut runs = Vec::new();
+        let mut missing = Vec::new();
+        let mut start = 0;
+        let mut current: Option<FaceId> = None;
+        for (i, c) in text.char_indices() {
+            let face = match self.face_for(id, c) {
+                Some(f) => f,
+                None => {
+                    missing.push(c);
+                    id
+                }
+            };
+            match current {
+                Some(f) if f == face => {}
+                Some(f) => {
+                    runs.push(self.shape_run(f, size, &text[start..i], small_caps));
+                    start = i;
+                    current = Some(face);
+                }
+                None => current = Some(face),
+            }
+        }
+        if let Some(f) = current {
+            runs.push(self.shape_run(f, size, &text[start..], small_caps));
+        }
+        Shaped { runs, missing }
+    }
+
+    fn shape_run(&self, id: FaceId, size: Abs, text: &str, small_caps: bool) -> Run {
+        let font = self.font(id);
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        let mut features = Vec::new();
+        if small_caps {
+            features.push(rustybuzz::Feature::new(
+                rustybuzz::ttf_parser::Tag::from_bytes(b"smcp"),
+                1,
+                ..,
+            ));
+        }
+        let output = rustybuzz::shape(&font.face, &features, buffer);
+        let scale = size.to_pt() / font.upem;
+        let infos = output.glyph_infos();
+        let positions = output.glyph_positions();
+        let mut glyphs = Vec::with_capacity(infos.len());
+        for (i, (info, pos)) in infos.iter().zip(positions).enumerate() {
+            let cluster = info.cluster as usize;
+            // The text a glyph stands for: its cluster, up to the next cluster.
+            let next = infos[i + 1..]
+                .iter()
+                .map(|g| g.cluster as usize)
+                .find(|&c| c != cluster)
+                .unwrap_or(text.len());
+            let first_of_cluster = i == 0 || infos[i - 1].cluster as usize != cluster;
+            let (lo, hi) = (cluster.min(next), cluster.max(next));
+            let source = if first_of_cluster {
+                text.get(lo..hi).unwrap_or("").to_string()
+            } else {
+                String::new()
+            };
+            glyphs.push(Glyph {
+                id: u16::try_from(info.glyph_id).unwrap_or(0),
+                advance: Abs::pt(f64::from(pos.x_advance) * scale),
+                x_offset: Abs::pt(f64::from(pos.x_offset) * scale),
+                y_offset: Abs::pt(f64::from(pos.y_offset) * scale),
+                text: source,
+            });
+        }
+        let width = glyphs.iter().map(|g| g.advance).sum();
+        Run {
+            face: id,
+            size,
+            glyphs,
+            width,
+        }
+    }
+
+    /// The advance width of a glyph in a face at a size (for tests and metrics).
+    pub fn advance(&self, id: FaceId, glyph: u16, size: Abs) -> Abs {
+        let font = self.font(id);
+        let adv = font.face.glyph_hor_advance(GlyphId(glyph)).unwrap_or(0);
+        Abs::pt(f64::from(adv) * size.to_pt() / font.upem)
+    }
+}
+
+/// The result of shaping a piece of text.
+#[derive(Debug, Clone, Default)]
+pub struct Shaped {
+    /// Runs of one face each, in logical order.
+    pub runs: Vec<Run>,
+    /// Characters no bundled face could draw.
+    pub missing: Vec<char>,
+}
+
+impl Shaped {
+    /// The total advance width.
+    pub fn width(&self) -> Abs {
+        self.runs.iter().map(|r| r.width).sum()
+    }
+}
+
+/// Glyphs of one face at one size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// The face.
+    pub face: FaceId,
+    /// The font size.
+    pub size: Abs,
+    /// The glyphs, in visual order.
+    pub glyphs: Vec<Glyph>,
+    /// The sum of the advances.
+    pub width: Abs,
+}
+
+/// One shaped glyph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    /// Glyph id in the face.
+    pub id: u16,
+    /// Horizontal advance.
+    pub advance: Abs,
+    /// Horizontal offset from the pen position.
+    pub x_offset: Abs,
+    /// Vertical offset (up is positive).
+    pub y_offset: Abs,
+    /// The text this glyph stands for (empty for the 2nd+ glyph of a cluster).
+    pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bundled_face_loads() {
+        let book = FontBook::get();
+        for id in FaceId::ALL {
+            let font = book.font(id);
+            assert!(font.upem > 0.0);
+            assert!(book.covers(id, 'a'), "{id:?}");
+            assert!(!font.name.is_empty());
+        }
+    }
+
+    #[test]
+    fn ligatures_and_kerning() {
+        let book = FontBook::get();
+        let shaped = book.shape(FaceId::Serif, Abs::pt(10.0), "office", false);
+        let glyphs = &shaped.runs[0].glyphs;
+        // "ffi" becomes one ligature glyph that stands for three characters.
+        assert!(glyphs.len() < 6, "{glyphs:?}");
+        let text: String = glyphs.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(text, "office");
+        // Kerning: "AV" is narrower than "A" + "V".
+        let av = book
+            .shape(FaceId::Serif, Abs::pt(10.0), "AV", false)
+            .width();
+        let a = book.shape(FaceId::Serif, Abs::pt(10.0), "A", false).width();
+        let v = book.shape(FaceId::Serif, Abs::pt(10.0), "V", false).width();
+        assert!(av < a + v);
+    }
+
+    #[test]
+    fn small_caps_use_other_glyphs() {
+        let book = FontBook::get();
+        let plain = book.shape(FaceId::Serif, Abs::pt(10.0), "peace", false);
+        let caps = book.shape(FaceId::Serif, Abs::pt(10.0), "peace", true);
+        assert_ne!(plain.runs[0].glyphs[0].id, caps.runs[0].glyphs[0].id);
+    }
+
+    #[test]
+    fn fallback_and_missing() {
+        let book = FontBook::get();
+        let shaped = book.shape(FaceId::Serif, Abs::pt(10.0), "a\u{10FFFD}b", false);
+        assert_eq!(shaped.missing, vec!['\u{10FFFD}']);
+    }
+}

@@ -1,0 +1,728 @@
+//! Flow: the blocks of a chapter → a column of chunks (lines, figures, rules
+//! and vertical space) that the page breaker distributes onto pages.
+
+use super::inline::{LineBox, paragraph};
+use super::{Ctx, ParStyle, TextAlign};
+use crate::diag::Span;
+use crate::doc::{Align, AnchorId, Block, ImageStatus, Inline, ListItem, ResourceId, plain_text};
+use crate::pdf::fonts::{FaceId, FontBook};
+use crate::pdf::frame::{Color, Item, PlacedGlyph, TextRun};
+use crate::pdf::units::{Abs, Point};
+
+/// One unit of the column.
+#[derive(Debug, Clone)]
+pub enum Chunk {
+    /// Something drawn: a line, a figure, a table row.
+    Content(Content),
+    /// Vertical space; dropped at the top of a page.
+    Space(Abs),
+}
+
+/// A drawn chunk.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    /// Height it takes.
+    pub height: Abs,
+    /// Items, relative to the chunk's top-left corner (the text block's left edge).
+    pub items: Vec<(Point, Item)>,
+    /// Must be on the same page as the next content chunk.
+    pub keep_with_next: bool,
+    /// Anchors that point here.
+    pub anchors: Vec<AnchorId>,
+    /// An outline entry starting here: title and level.
+    pub outline: Option<(String, u8)>,
+}
+
+impl Content {
+    fn from_line(line: LineBox, indent: Abs) -> Content {
+        let items = line
+            .items
+            .into_iter()
+            .map(|(p, item)| (Point::new(p.x + indent, p.y), item))
+            .collect();
+        Content {
+            height: line.height,
+            items,
+            ..Content::default()
+        }
+    }
+}
+
+/// The column for one chapter.
+pub struct Column<'c, 'a> {
+    ctx: &'c mut Ctx<'a>,
+    chunks: Vec<Chunk>,
+    /// The previous block was a body paragraph (the next one is indented).
+    after_paragraph: bool,
+    /// Anchors waiting for the next content chunk.
+    pending_anchors: Vec<AnchorId>,
+}
+
+/// Lays out chapter `index` into chunks, `width` wide.
+pub fn chapter(ctx: &mut Ctx<'_>, index: usize, width: Abs) -> Vec<Chunk> {
+    let doc = ctx.doc;
+    let chapter = &doc.chapters[index];
+    let mut column = Column {
+        ctx,
+        chunks: Vec::new(),
+        after_paragraph: false,
+        pending_anchors: vec![chapter.anchor],
+    };
+    let mut has_h1 = false;
+    for block in &chapter.blocks {
+        if matches!(block, Block::Heading { level: 1, .. }) {
+            has_h1 = true;
+        }
+        column.block(block, Abs::ZERO, width, 0);
+    }
+    column.notes(width);
+    let mut chunks = column.chunks;
+    // The chapter's own outline entry, when no level-1 heading gave one.
+    if !has_h1 {
+        let title = chapter
+            .title
+            .clone()
+            .unwrap_or_else(|| format!("Chapter {}", index + 1));
+        if let Some(Chunk::Content(c)) = chunks.iter_mut().find(|c| matches!(c, Chunk::Content(_)))
+        {
+            c.outline = Some((title, 1));
+        }
+    }
+    chunks
+}
+
+fn style_for_heading(level: u8) -> (ParStyle, Abs, Abs) {
+    let (face, size, leading, before, after) = match level {
+        1 => (FaceId::SansBold, 22.0, 26.0, 4.0, 8.0),
+        2 => (FaceId::SansBold, 13.0, 16.0, 14.0, 4.0),
+        3 => (FaceId::SansBold, 11.5, 14.0, 12.0, 3.0),
+        _ => (FaceId::SerifBold, 10.5, 13.5, 10.0, 2.0),
+    };
+    (
+        ParStyle {
+            face,
+            size: Abs::pt(size),
+            leading: Abs::pt(leading),
+            color: Color::BLACK,
+            align: TextAlign::Left,
+            first_indent: Abs::ZERO,
+            small_caps: false,
+        },
+        Abs::pt(before),
+        Abs::pt(after),
+    )
+}
+
+impl Column<'_, '_> {
+    fn space(&mut self, h: Abs) {
+        self.chunks.push(Chunk::Space(h));
+    }
+
+    fn push(&mut self, mut content: Content) {
+        content.anchors.append(&mut self.pending_anchors);
+        self.chunks.push(Chunk::Content(content));
+    }
+
+    /// Lays out inline content as lines, with widow and orphan control.
+    #[allow(clippy::too_many_arguments)]
+    fn lines(
+        &mut self,
+        content: &[Inline],
+        style: &ParStyle,
+        indent: Abs,
+        width: Abs,
+        span: Span,
+        keep_all: bool,
+        outline: Option<(String, u8)>,
+    ) {
+        let lines = paragraph(self.ctx, content, style, width, span);
+        let n = lines.len();
+        for (i, line) in lines.into_iter().enumerate() {
+            let mut c = Content::from_line(line, indent);
+            // Orphans: the first line stays with the second; widows: the
+            // last line stays with the one before.
+            c.keep_with_next = keep_all || (n >= 2 && (i == 0 || i + 2 == n));
+            if i == 0 {
+                c.outline = outline.clone();
+            }
+            self.push(c);
+        }
+    }
+
+    fn block(&mut self, block: &Block, indent: Abs, width: Abs, depth: usize) {
+        let after_paragraph = std::mem::replace(&mut self.after_paragraph, false);
+        match block {
+            Block::Heading {
+                level,
+                content,
+                anchor,
+                span,
+            } => {
+                let (style, before, after) = style_for_heading(*level);
+                if self.chunks.iter().any(|c| matches!(c, Chunk::Content(_))) {
+                    self.space(before);
+                }
+                self.pending_anchors.push(*anchor);
+                let title = plain_text(content);
+                let outline = (depth == 0 && *level <= 3).then_some((title, *level));
+                self.lines(content, &style, indent, width, *span, true, outline);
+                self.space_kept(after);
+            }
+            Block::Kicker { content, span } => {
+                let style = ParStyle {
+                    face: FaceId::Serif,
+                    size: Abs::pt(11.0),
+                    leading: Abs::pt(14.0),
+                    color: Color::ACCENT,
+                    align: TextAlign::Left,
+                    first_indent: Abs::ZERO,
+                    small_caps: true,
+                };
+                self.lines(content, &style, indent, width, *span, true, None);
+                self.space_kept(Abs::pt(2.0));
+            }
+            Block::Standfirst { content, span } => {
+                let style = ParStyle {
+                    face: FaceId::SerifItalic,
+                    size: Abs::pt(13.0),
+                    leading: Abs::pt(17.0),
+                    color: Color::BLACK,
+                    align: TextAlign::Left,
+                    first_indent: Abs::ZERO,
+                    small_caps: false,
+                };
+                self.lines(content, &style, indent, width, *span, false, None);
+                self.space(Abs::pt(8.0));
+            }
+            Block::Dateline { content, span } => {
+                let style = ParStyle {
+                    face: FaceId::Sans,
+                    size: Abs::pt(9.0),
+                    leading: Abs::pt(12.0),
+                    color: Color::GREY,
+                    align: TextAlign::Left,
+                    first_indent: Abs::ZERO,
+                    small_caps: false,
+                };
+                self.lines(content, &style, indent, width, *span, false, None);
+                self.space(Abs::pt(8.0));
+            }
+            Block::Paragraph { content, span } => {
+                let mut style = ParStyle::body();
+                if depth == 0 && after_paragraph {
+                    style.first_indent = style.size;
+                }
+                if depth > 0 {
+                    style.size = Abs::pt(10.0);
+                    style.leading = Abs::pt(13.0);
+                }
+                self.lines(content, &style, indent, width, *span, false, None);
+                if depth == 0 {
+                    self.after_paragraph = true;
+                } else {
+                    self.space(Abs::pt(3.0));
+                }
+            }
+            Block::Quote { blocks, .. } => {
+                self.space(Abs::pt(6.0));
+                let inset = Abs::pt(18.0);
+                for b in blocks {
+                    self.block(b, indent + inset, width - inset * 2.0, depth + 1);
+                }
+                self.space(Abs::pt(6.0));
+            }
+            Block::List { start, items, .. } => {
+                self.space(Abs::pt(4.0));
+                self.list(*start, items, indent, width, depth);
+                self.space(Abs::pt(4.0));
+            }
+            Block::Code { text, span, .. } => {
+                self.space(Abs::pt(6.0));
+                self.code(text, indent, width, *span);
+                self.space(Abs::pt(6.0));
+            }
+            Block::Table {
+                aligns,
+                head,
+                rows,
+                span,
+            } => {
+                self.space(Abs::pt(6.0));
+                self.table(aligns, head, rows, indent, width, *span);
+                self.space(Abs::pt(6.0));
+            }
+            Block::Figure {
+                image,
+                alt,
+                title,
+                span,
+            } => {
+                self.space(Abs::pt(8.0));
+                self.figure(*image, alt, title.as_deref(), indent, width, *span);
+                self.space(Abs::pt(8.0));
+            }
+            Block::Rule { .. } => {
+                self.space(Abs::pt(8.0));
+                self.push(Content {
+                    height: Abs::pt(1.0),
+                    items: vec![(
+                        Point::new(indent + width / 3.0, Abs::pt(0.5)),
+                        Item::Line {
+                            dx: width / 3.0,
+                            dy: Abs::ZERO,
+                            color: Color::LIGHT,
+                            thickness: Abs::pt(0.6),
+                        },
+                    )],
+                    ..Content::default()
+                });
+                self.space(Abs::pt(8.0));
+            }
+        }
+    }
+
+    /// Space that stays with what precedes it (after headings).
+    fn space_kept(&mut self, h: Abs) {
+        self.space(h);
+    }
+
+    fn list(
+        &mut self,
+        start: Option<u64>,
+        items: &[ListItem],
+        indent: Abs,
+        width: Abs,
+        depth: usize,
+    ) {
+        let hang = Abs::pt(16.0);
+        let book = FontBook::get();
+        for (i, item) in items.iter().enumerate() {
+            let marker = match (item.task, start) {
+                (Some(true), _) => task_mark(book, true),
+                (Some(false), _) => task_mark(book, false),
+                (None, Some(n)) => format!("{}.", n + i as u64),
+                (None, None) => if depth.is_multiple_of(2) { "•" } else { "◦" }.to_string(),
+            };
+            let first = self.chunks.len();
+            for b in &item.blocks {
+                self.block(b, indent + hang, width - hang, depth + 1);
+            }
+            // Hang the marker on the item's first line.
+            let size = Abs::pt(10.0);
+            let shaped = book.shape(FaceId::Serif, size, &marker, false);
+            let marker_width = shaped.width();
+            if let Some(Chunk::Content(c)) = self.chunks[first..]
+                .iter_mut()
+                .find(|c| matches!(c, Chunk::Content(_)))
+            {
+                let baseline = c
+                    .items
+                    .iter()
+                    .find_map(|(p, it)| matches!(it, Item::Text(_)).then_some(p.y))
+                    .unwrap_or(size);
+                let x = indent + hang - marker_width - Abs::pt(4.0);
+                for run in shaped.runs {
+                    let mut pen = Abs::ZERO;
+                    let glyphs = run
+                        .glyphs
+                        .iter()
+                        .map(|g| {
+                            let p = PlacedGlyph {
+                                id: g.id,
+                                x: pen + g.x_offset,
+                                rise: g.y_offset,
+                                text: g.text.clone(),
+                            };
+                            pen += g.advance;
+                            p
+                        })
+                        .collect();
+                    c.items.insert(
+                        0,
+                        (
+                            Point::new(x, baseline),
+                            Item::Text(TextRun {
+                                face: run.face,
+                                size: run.size,
+                                color: Color::BLACK,
+                                glyphs,
+                            }),
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn code(&mut self, text: &str, indent: Abs, width: Abs, span: Span) {
+        let book = FontBook::get();
+        let size = Abs::pt(8.5);
+        let leading = Abs::pt(11.0);
+        let pad = Abs::pt(4.0);
+        let inner = width - pad * 2.0;
+        let mark = if book.covers(FaceId::Mono, '↪') {
+            "↪ "
+        } else {
+            "> "
+        };
+        let lines: Vec<&str> = text.split('\n').collect();
+        let count = lines.len();
+        for (li, raw) in lines.into_iter().enumerate() {
+            let line = raw.replace('\t', "    ");
+            let mut rest = line.as_str();
+            let mut continued = false;
+            loop {
+                let prefix = if continued { mark } else { "" };
+                let available = inner - book.shape(FaceId::Mono, size, prefix, false).width();
+                // Monospace: cut by character count, then check the width.
+                let advance = book.shape(FaceId::Mono, size, "M", false).width();
+                let fit = ((available / advance).floor() as usize).max(1);
+                let cut = rest.char_indices().nth(fit).map_or(rest.len(), |(i, _)| i);
+                let (head, tail) = rest.split_at(cut);
+                let shown = format!("{prefix}{head}");
+                let shaped = book.shape(FaceId::Mono, size, &shown, false);
+                for &c in &shaped.missing {
+                    self.ctx.missing_glyph(c, span);
+                }
+                let mut items = vec![(
+                    Point::new(indent, Abs::ZERO),
+                    Item::Rect {
+                        width,
+                        height: leading,
+                        fill: Some(Color::WASH),
+                        stroke: None,
+                    },
+                )];
+                let mut x = indent + pad;
+                for run in shaped.runs {
+                    let mut pen = Abs::ZERO;
+                    let glyphs = run
+                        .glyphs
+                        .iter()
+                        .filter_map(|g| {
+                            let p = PlacedGlyph {
+                                id: g.id,
+                                x: pen + g.x_offset,
+                                rise: g.y_offset,
+                                text: g.text.clone(),
+                            };
+                            pen += g.advance;
+                            // Spaces draw nothing; leave them out of the PDF.
+                            (g.text != " ").then_some(p)
+                        })
+                        .collect();
+                    items.push((
+                        Point::new(x, leading * 0.75),
+                        Item::Text(TextRun {
+                            face: run.face,
+                            size: run.size,
+                            color: Color::BLACK,
+                            glyphs,
+                        }),
+                    ));
+                    x += run.width;
+                }
+                let last_of_block = tail.is_empty() && li + 1 == count;
+                self.push(Content {
+                    height: leading,
+                    items,
+                    keep_with_next: !last_of_block && (li == 0 || li + 2 == count),
+                    ..Content::default()
+                });
+                if tail.is_empty() {
+                    break;
+                }
+                rest = tail;
+                continued = true;
+            }
+        }
+    }
+
+    fn table(
+        &mut self,
+        aligns: &[Align],
+        head: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        indent: Abs,
+        width: Abs,
+        span: Span,
+    ) {
+        let cols = aligns
+            .len()
+            .max(head.len())
+            .max(rows.iter().map(Vec::len).max().unwrap_or(0));
+        if cols == 0 {
+            return;
+        }
+        let pad = Abs::pt(4.0);
+        let body = ParStyle {
+            size: Abs::pt(9.5),
+            leading: Abs::pt(12.0),
+            align: TextAlign::Left,
+            ..ParStyle::body()
+        };
+        // Column widths from content: the natural (one-line) width of each
+        // column's widest cell, shrunk proportionally when they do not fit.
+        let all_rows: Vec<&[Vec<Inline>]> = std::iter::once(head)
+            .filter(|h| !h.is_empty())
+            .chain(rows.iter().map(Vec::as_slice))
+            .collect();
+        let mut natural = vec![Abs::pt(20.0); cols];
+        for row in &all_rows {
+            for (i, cell) in row.iter().enumerate().take(cols) {
+                let lines = paragraph(self.ctx, cell, &body, Abs::pt(10_000.0), span);
+                let w = lines.iter().map(|l| l.width).fold(Abs::ZERO, Abs::max) + pad * 2.0;
+                natural[i] = natural[i].max(w);
+            }
+        }
+        let total: Abs = natural.iter().copied().sum();
+        let widths: Vec<Abs> = if total.fits_in(width) {
+            natural
+        } else {
+            natural.iter().map(|w| *w * (width / total)).collect()
+        };
+        let table_width: Abs = widths.iter().copied().sum();
+        let mut row_chunks = Vec::new();
+        if !head.is_empty() {
+            row_chunks.push(self.table_row(head, aligns, &widths, indent, pad, true, span));
+        }
+        for row in rows {
+            row_chunks.push(self.table_row(row, aligns, &widths, indent, pad, false, span));
+        }
+        // Top rule of the table.
+        let n = row_chunks.len();
+        for (i, mut c) in row_chunks.into_iter().enumerate() {
+            if i == 0 {
+                c.items.push((
+                    Point::new(indent, Abs::ZERO),
+                    Item::Line {
+                        dx: table_width,
+                        dy: Abs::ZERO,
+                        color: Color::GREY,
+                        thickness: Abs::pt(0.8),
+                    },
+                ));
+                c.keep_with_next = n > 1;
+            }
+            self.push(c);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn table_row(
+        &mut self,
+        cells: &[Vec<Inline>],
+        aligns: &[Align],
+        widths: &[Abs],
+        indent: Abs,
+        pad: Abs,
+        header: bool,
+        span: Span,
+    ) -> Content {
+        let mut items = Vec::new();
+        let mut x = indent;
+        let mut height = Abs::ZERO;
+        let mut laid = Vec::new();
+        for (i, w) in widths.iter().enumerate() {
+            let align = match aligns.get(i) {
+                Some(Align::Center) => TextAlign::Center,
+                Some(Align::Right) => TextAlign::Right,
+                _ => TextAlign::Left,
+            };
+            let style = ParStyle {
+                face: if header {
+                    FaceId::SerifBold
+                } else {
+                    FaceId::Serif
+                },
+                size: Abs::pt(9.5),
+                leading: Abs::pt(12.0),
+                align,
+                ..ParStyle::body()
+            };
+            let content = cells.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            let lines = paragraph(self.ctx, content, &style, *w - pad * 2.0, span);
+            let h: Abs = lines.iter().map(|l| l.height).sum();
+            height = height.max(h);
+            laid.push((x, lines));
+            x += *w;
+        }
+        height += pad;
+        for (x, lines) in laid {
+            let mut y = pad / 2.0;
+            for line in lines {
+                for (p, item) in line.items {
+                    items.push((Point::new(x + pad + p.x, y + p.y), item));
+                }
+                y += line.height;
+            }
+        }
+        let table_width: Abs = widths.iter().copied().sum();
+        items.push((
+            Point::new(indent, height),
+            Item::Line {
+                dx: table_width,
+                dy: Abs::ZERO,
+                color: if header { Color::GREY } else { Color::LIGHT },
+                thickness: Abs::pt(if header { 0.6 } else { 0.4 }),
+            },
+        ));
+        Content {
+            height,
+            items,
+            keep_with_next: header,
+            ..Content::default()
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn figure(
+        &mut self,
+        image: ResourceId,
+        alt: &str,
+        title: Option<&str>,
+        indent: Abs,
+        width: Abs,
+        span: Span,
+    ) {
+        let doc = self.ctx.doc;
+        let caption_style = ParStyle {
+            face: FaceId::SerifItalic,
+            size: Abs::pt(9.0),
+            leading: Abs::pt(11.5),
+            color: Color::GREY,
+            align: TextAlign::Center,
+            first_indent: Abs::ZERO,
+            small_caps: false,
+        };
+        let mut items = Vec::new();
+        let mut height;
+        match &doc.resources.get(image).status {
+            ImageStatus::Loaded(loaded) => {
+                // Never wider than the measure, never larger than the image's
+                // natural size at 300 dpi, never taller than 60% of a page.
+                let natural_w = Abs::inch(f64::from(loaded.width) / 300.0);
+                let natural_h = Abs::inch(f64::from(loaded.height) / 300.0);
+                let max_h = Abs::pt(400.0);
+                let scale = (width / natural_w).min(max_h / natural_h).min(1.0);
+                let w = natural_w * scale;
+                let h = natural_h * scale;
+                items.push((
+                    Point::new(indent + (width - w) / 2.0, Abs::ZERO),
+                    Item::Image {
+                        image,
+                        width: w,
+                        height: h,
+                    },
+                ));
+                height = h;
+            }
+            ImageStatus::Pending | ImageStatus::Missing => {
+                let label = if alt.trim().is_empty() {
+                    doc.resources.get(image).written.clone()
+                } else {
+                    alt.to_string()
+                };
+                let box_h = Abs::pt(72.0);
+                items.push((
+                    Point::new(indent, Abs::ZERO),
+                    Item::Rect {
+                        width,
+                        height: box_h,
+                        fill: None,
+                        stroke: Some((Color::LIGHT, Abs::pt(0.8))),
+                    },
+                ));
+                let text = vec![Inline::Text(format!("[image: {label}]"))];
+                let lines = paragraph(self.ctx, &text, &caption_style, width - Abs::pt(16.0), span);
+                let th: Abs = lines.iter().map(|l| l.height).sum();
+                let mut y = (box_h - th) / 2.0;
+                for line in lines {
+                    for (p, item) in line.items {
+                        items.push((Point::new(indent + Abs::pt(8.0) + p.x, y + p.y), item));
+                    }
+                    y += line.height;
+                }
+                height = box_h;
+            }
+        }
+        if let Some(caption) = title.filter(|t| !t.trim().is_empty()) {
+            height += Abs::pt(4.0);
+            let text = vec![Inline::Text(caption.to_string())];
+            let lines = paragraph(self.ctx, &text, &caption_style, width, span);
+            for line in lines {
+                for (p, item) in line.items {
+                    items.push((Point::new(indent + p.x, height + p.y), item));
+                }
+                height += line.height;
+            }
+        }
+        self.push(Content {
+            height,
+            items,
+            ..Content::default()
+        });
+    }
+
+    /// The chapter's notes, as endnotes after its text.
+    fn notes(&mut self, width: Abs) {
+        if self.ctx.chapter_notes.is_empty() {
+            return;
+        }
+        self.space(Abs::pt(14.0));
+        self.push(Content {
+            height: Abs::pt(6.0),
+            items: vec![(
+                Point::new(Abs::ZERO, Abs::ZERO),
+                Item::Line {
+                    dx: width / 4.0,
+                    dy: Abs::ZERO,
+                    color: Color::GREY,
+                    thickness: Abs::pt(0.5),
+                },
+            )],
+            keep_with_next: true,
+            ..Content::default()
+        });
+        let style = ParStyle {
+            size: Abs::pt(9.0),
+            leading: Abs::pt(11.5),
+            ..ParStyle::body()
+        };
+        let doc = self.ctx.doc;
+        let mut i = 0;
+        // Notes may reference further notes, which join the list as found.
+        while i < self.ctx.chapter_notes.len() {
+            let id = self.ctx.chapter_notes[i];
+            let note = &doc.notes[id.0 as usize];
+            self.pending_anchors.push(note.anchor);
+            let mut content = vec![Inline::Text(format!("{}. ", i + 1))];
+            let mut rest: &[Block] = &note.blocks;
+            if let Some(Block::Paragraph { content: first, .. }) = note.blocks.first() {
+                content.extend(first.iter().cloned());
+                rest = &note.blocks[1..];
+            }
+            let span = note
+                .blocks
+                .first()
+                .map_or(Span::new(crate::diag::FileId(0), 0..0), Block::span);
+            self.lines(&content, &style, Abs::ZERO, width, span, false, None);
+            for b in rest {
+                self.block(b, Abs::pt(12.0), width - Abs::pt(12.0), 1);
+            }
+            self.space(Abs::pt(2.0));
+            i += 1;
+        }
+    }
+}
+
+fn task_mark(book: &FontBook, done: bool) -> String {
+    let c = if done { '☑' } else { '☐' };
+    if FaceId::ALL.iter().any(|&f| book.covers(f, c)) {
+        c.to_string()
+    } else if done {
+        "[x]".into()
+    } else {
+        "[ ]".into()
+    }
+}

@@ -1,0 +1,589 @@
+//! Paragraph layout: inline content → lines of positioned glyphs.
+//!
+//! Four steps, as in typst: **collect** the inline tree into words with styles,
+//! **measure** them by shaping, **break** them into lines (greedy, with
+//! hyphenation and an emergency break for tokens wider than the measure), and
+//! **finalize** each line into positioned frame items (justified or ragged).
+
+use super::{Ctx, ParStyle, TextAlign};
+use crate::diag::Span;
+use crate::doc::{Inline, LinkTarget};
+use crate::pdf::fonts::{FaceId, FontBook, Shaped};
+use crate::pdf::frame::{Color, Item, LinkDest, PlacedGlyph, TextRun};
+use crate::pdf::units::{Abs, Point};
+
+/// A laid-out line: items relative to its top-left corner.
+#[derive(Debug, Clone)]
+pub struct LineBox {
+    /// Distance from the line's top to the next line's top.
+    pub height: Abs,
+    /// The items; text baselines sit at `ascent` below the top.
+    pub items: Vec<(Point, Item)>,
+    /// The line's natural content width (for tests: never beyond the measure).
+    pub width: Abs,
+}
+
+/// Style of a stretch of text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Style {
+    /// The face.
+    pub face: FaceId,
+    /// The size.
+    pub size: Abs,
+    /// The colour.
+    pub color: Color,
+    /// Small capitals.
+    pub small_caps: bool,
+    /// Where a click goes.
+    pub link: Option<LinkDest>,
+    /// Baseline shift upwards (superscripts).
+    pub rise: Abs,
+    /// Draw a line through the text.
+    pub strike: bool,
+}
+
+/// A word fragment of one style, shaped.
+#[derive(Debug, Clone)]
+struct Frag {
+    style: Style,
+    text: String,
+    shaped: Shaped,
+}
+
+impl Frag {
+    fn width(&self) -> Abs {
+        self.shaped.width()
+    }
+}
+
+/// What the collect step produces.
+#[derive(Debug, Clone)]
+enum Token {
+    /// A word (no breakable space inside), possibly of several styles.
+    Word(Vec<Frag>),
+    /// An inter-word space in a style.
+    Space(Abs),
+    /// A forced line break.
+    Break,
+}
+
+/// Lays out a paragraph of inline content into lines `width` wide.
+pub fn paragraph(
+    ctx: &mut Ctx<'_>,
+    content: &[Inline],
+    style: &ParStyle,
+    width: Abs,
+    span: Span,
+) -> Vec<LineBox> {
+    let base = Style {
+        face: style.face,
+        size: style.size,
+        color: style.color,
+        small_caps: style.small_caps,
+        link: None,
+        rise: Abs::ZERO,
+        strike: false,
+    };
+    let mut pieces = Vec::new();
+    collect(ctx, content, &base, &mut pieces);
+    let tokens = measure(ctx, pieces, span);
+    let lines = linebreak(ctx, tokens, width, style.first_indent);
+    finalize(lines, style, width)
+}
+
+/// Text with its style, before words are formed.
+enum Piece {
+    Text(String, Style),
+    Break,
+}
+
+fn collect(ctx: &mut Ctx<'_>, content: &[Inline], style: &Style, out: &mut Vec<Piece>) {
+    for inline in content {
+        match inline {
+            Inline::Text(t) => out.push(Piece::Text(t.clone(), style.clone())),
+            Inline::Emph(c) => {
+                let s = Style {
+                    face: style.face.italic(),
+                    ..style.clone()
+                };
+                collect(ctx, c, &s, out);
+            }
+            Inline::Strong(c) => {
+                let s = Style {
+                    face: style.face.bold(),
+                    ..style.clone()
+                };
+                collect(ctx, c, &s, out);
+            }
+            Inline::Strike(c) => {
+                let s = Style {
+                    strike: true,
+                    ..style.clone()
+                };
+                collect(ctx, c, &s, out);
+            }
+            Inline::Code(t) => {
+                let s = Style {
+                    face: FaceId::Mono,
+                    size: style.size * 0.88,
+                    small_caps: false,
+                    ..style.clone()
+                };
+                out.push(Piece::Text(t.clone(), s));
+            }
+            Inline::Link { target, content } => {
+                let dest = match target {
+                    LinkTarget::External(url) => Some(LinkDest::Uri(url.clone())),
+                    LinkTarget::Internal(a) => Some(LinkDest::Anchor(*a)),
+                    LinkTarget::Unresolved { .. } => None,
+                };
+                let s = match dest {
+                    Some(dest) => Style {
+                        link: Some(dest),
+                        color: Color::LINK,
+                        ..style.clone()
+                    },
+                    None => style.clone(),
+                };
+                collect(ctx, content, &s, out);
+            }
+            Inline::NoteRef(id) => {
+                let number = ctx.note_number(*id);
+                let s = Style {
+                    size: style.size * 0.65,
+                    rise: style.size * 0.35,
+                    link: Some(LinkDest::Anchor(ctx.doc.notes[id.0 as usize].anchor)),
+                    small_caps: false,
+                    ..style.clone()
+                };
+                out.push(Piece::Text(number.to_string(), s));
+            }
+            Inline::SoftBreak => out.push(Piece::Text(" ".into(), style.clone())),
+            Inline::HardBreak => out.push(Piece::Break),
+        }
+    }
+}
+
+/// Whether a character separates words (non-breaking spaces do not).
+fn is_space(c: char) -> bool {
+    c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}')
+}
+
+/// Splits pieces into words and spaces, shaping each word fragment.
+///
+/// Whitespace collapses: a run of spaces (across style changes) is one space,
+/// as wide as the widest of them.
+fn measure(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> Vec<Token> {
+    let book = FontBook::get();
+    let mut tokens = Vec::new();
+    let mut word: Vec<Frag> = Vec::new();
+    let mut gap: Option<Abs> = None;
+    for piece in pieces {
+        match piece {
+            Piece::Break => {
+                if !word.is_empty() {
+                    tokens.push(Token::Word(std::mem::take(&mut word)));
+                }
+                tokens.push(Token::Break);
+                gap = None;
+            }
+            Piece::Text(text, style) => {
+                let mut rest = text.as_str();
+                while !rest.is_empty() {
+                    let split = rest.find(is_space).unwrap_or(rest.len());
+                    let (chunk, tail) = rest.split_at(split);
+                    if !chunk.is_empty() {
+                        if let Some(g) = gap.take()
+                            && word.is_empty()
+                            && !tokens.is_empty()
+                            && !matches!(tokens.last(), Some(Token::Break))
+                        {
+                            tokens.push(Token::Space(g));
+                        }
+                        let shaped = shape(ctx, book, &style, chunk, span);
+                        word.push(Frag {
+                            style: style.clone(),
+                            text: chunk.to_string(),
+                            shaped,
+                        });
+                    }
+                    if tail.is_empty() {
+                        break;
+                    }
+                    if !word.is_empty() {
+                        tokens.push(Token::Word(std::mem::take(&mut word)));
+                    }
+                    let sw = space_width(book, &style);
+                    gap = Some(gap.map_or(sw, |g| g.max(sw)));
+                    let ws_end = tail.find(|c| !is_space(c)).unwrap_or(tail.len());
+                    rest = &tail[ws_end..];
+                }
+            }
+        }
+    }
+    if !word.is_empty() {
+        tokens.push(Token::Word(word));
+    }
+    while matches!(tokens.last(), Some(Token::Break | Token::Space(_))) {
+        tokens.pop();
+    }
+    tokens
+}
+
+fn shape(ctx: &mut Ctx<'_>, book: &FontBook, style: &Style, text: &str, span: Span) -> Shaped {
+    let shaped = book.shape(style.face, style.size, text, style.small_caps);
+    for &c in &shaped.missing {
+        ctx.missing_glyph(c, span);
+    }
+    shaped
+}
+
+fn space_width(book: &FontBook, style: &Style) -> Abs {
+    book.shape(style.face, style.size, " ", false).width()
+}
+
+/// A line before finalizing: words and the spaces between them.
+#[derive(Debug, Clone, Default)]
+struct RawLine {
+    parts: Vec<Part>,
+    /// Ends with a forced break or the paragraph end (not justified).
+    last: bool,
+    indent: Abs,
+}
+
+#[derive(Debug, Clone)]
+enum Part {
+    Word(Vec<Frag>),
+    Space(Abs),
+}
+
+impl RawLine {
+    fn width(&self) -> Abs {
+        self.indent
+            + self
+                .parts
+                .iter()
+                .map(|p| match p {
+                    Part::Word(frags) => frags.iter().map(Frag::width).sum(),
+                    Part::Space(w) => *w,
+                })
+                .sum()
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.parts.iter().any(|p| matches!(p, Part::Word(_)))
+    }
+}
+
+fn word_width(frags: &[Frag]) -> Abs {
+    frags.iter().map(Frag::width).sum()
+}
+
+/// Greedy line breaking: fill each line as far as it goes; a word that does
+/// not fit is hyphenated when a syllable break fits, else moved to the next
+/// line; a word wider than the whole measure is broken at the last character
+/// that fits (URLs, long tokens) — never drawn past the measure.
+fn linebreak(ctx: &mut Ctx<'_>, tokens: Vec<Token>, width: Abs, first_indent: Abs) -> Vec<RawLine> {
+    let mut lines = Vec::new();
+    let mut line = RawLine {
+        indent: first_indent,
+        ..RawLine::default()
+    };
+    let mut pending_space = Abs::ZERO;
+    let mut queue: std::collections::VecDeque<Token> = tokens.into();
+    while let Some(token) = queue.pop_front() {
+        match token {
+            Token::Break => {
+                line.last = true;
+                lines.push(std::mem::take(&mut line));
+                pending_space = Abs::ZERO;
+            }
+            Token::Space(w) => pending_space = w,
+            Token::Word(frags) => {
+                let ww = word_width(&frags);
+                let space = if line.is_empty() {
+                    Abs::ZERO
+                } else {
+                    pending_space
+                };
+                let used = line.width();
+                if (used + space + ww).fits_in(width) {
+                    if !line.is_empty() {
+                        line.parts.push(Part::Space(space));
+                    }
+                    line.parts.push(Part::Word(frags));
+                    pending_space = Abs::ZERO;
+                    continue;
+                }
+                // Try a hyphenation point that fits in what is left.
+                let room = width - used - space;
+                if let Some((head, tail)) = hyphenate(ctx, &frags, room) {
+                    if !line.is_empty() {
+                        line.parts.push(Part::Space(space));
+                    }
+                    line.parts.push(Part::Word(head));
+                    lines.push(std::mem::take(&mut line));
+                    queue.push_front(Token::Word(tail));
+                    pending_space = Abs::ZERO;
+                    continue;
+                }
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                    queue.push_front(Token::Word(frags));
+                    pending_space = Abs::ZERO;
+                    continue;
+                }
+                // Alone on a line and still too wide: break inside the word.
+                let room = width - line.indent;
+                match emergency_split(ctx, &frags, room) {
+                    Some((head, tail)) => {
+                        line.parts.push(Part::Word(head));
+                        lines.push(std::mem::take(&mut line));
+                        queue.push_front(Token::Word(tail));
+                    }
+                    None => {
+                        // Not even one character fits: scale down is not an
+                        // option in print, so drop the indent and report.
+                        ctx.overflow(&frags);
+                        line.parts.push(Part::Word(frags));
+                        lines.push(std::mem::take(&mut line));
+                    }
+                }
+                pending_space = Abs::ZERO;
+            }
+        }
+    }
+    if !line.parts.is_empty() {
+        line.last = true;
+        lines.push(line);
+    } else if let Some(l) = lines.last_mut() {
+        l.last = true;
+    }
+    lines
+}
+
+/// Splits a single-style word at the last hyphenation point whose head plus a
+/// hyphen fits in `room`.
+fn hyphenate(ctx: &mut Ctx<'_>, frags: &[Frag], room: Abs) -> Option<(Vec<Frag>, Vec<Frag>)> {
+    let [frag] = frags else {
+        return None;
+    };
+    if !ctx.hyphenate || room <= Abs::ZERO || frag.style.face == FaceId::Mono {
+        return None;
+    }
+    // Only the letters of the word hyphenate; leading/trailing punctuation stays.
+    let text = frag.text.as_str();
+    let start = text.find(char::is_alphabetic)?;
+    let end = text
+        .rfind(char::is_alphabetic)
+        .map(|i| i + text[i..].chars().next().map_or(1, char::len_utf8))?;
+    let core = &text[start..end];
+    if core.chars().count() < 5 || !core.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    let book = FontBook::get();
+    let mut offsets = Vec::new();
+    let mut pos = start;
+    for syllable in hypher::hyphenate(core, ctx.lang) {
+        pos += syllable.len();
+        if pos < end {
+            offsets.push(pos);
+        }
+    }
+    for &at in offsets.iter().rev() {
+        let head_text = format!("{}-", &text[..at]);
+        let head = book.shape(
+            frag.style.face,
+            frag.style.size,
+            &head_text,
+            frag.style.small_caps,
+        );
+        if head.width().fits_in(room) {
+            let tail_text = &text[at..];
+            let tail = book.shape(
+                frag.style.face,
+                frag.style.size,
+                tail_text,
+                frag.style.small_caps,
+            );
+            return Some((
+                vec![Frag {
+                    style: frag.style.clone(),
+                    text: head_text,
+                    shaped: head,
+                }],
+                vec![Frag {
+                    style: frag.style.clone(),
+                    text: tail_text.to_string(),
+                    shaped: tail,
+                }],
+            ));
+        }
+    }
+    None
+}
+
+/// Breaks a word that is wider than a whole line: after the last character
+/// that fits, preferring a break after `/`, `-`, `.`, `_`, `?`, `&` or `=`.
+fn emergency_split(ctx: &mut Ctx<'_>, frags: &[Frag], room: Abs) -> Option<(Vec<Frag>, Vec<Frag>)> {
+    let book = FontBook::get();
+    let mut head: Vec<Frag> = Vec::new();
+    let mut used = Abs::ZERO;
+    for (i, frag) in frags.iter().enumerate() {
+        if (used + frag.width()).fits_in(room) {
+            used += frag.width();
+            head.push(frag.clone());
+            continue;
+        }
+        // Split this fragment: find the longest prefix that fits.
+        let text = &frag.text;
+        let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).skip(1).collect();
+        let fits = |at: usize| {
+            book.shape(
+                frag.style.face,
+                frag.style.size,
+                &text[..at],
+                frag.style.small_caps,
+            )
+            .width()
+            .fits_in(room - used)
+        };
+        // Binary search the last fitting boundary (width grows with length).
+        let (mut lo, mut hi) = (0usize, bounds.len());
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            if fits(bounds[mid - 1]) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if lo == 0 {
+            if head.is_empty() {
+                return None;
+            }
+            let mut tail = vec![];
+            tail.extend(frags[i..].iter().cloned());
+            return Some((head, tail));
+        }
+        let mut at = bounds[lo - 1];
+        // Prefer a permissible break point in the last third of the fitting part.
+        if let Some(p) = text[..at].rfind(['/', '-', '.', '_', '?', '&', '=', ','])
+            && p + 1 >= at * 2 / 3
+            && p + 1 < text.len()
+        {
+            at = p + 1;
+        }
+        let make = |s: &str| Frag {
+            style: frag.style.clone(),
+            text: s.to_string(),
+            shaped: book.shape(frag.style.face, frag.style.size, s, frag.style.small_caps),
+        };
+        head.push(make(&text[..at]));
+        let mut tail = vec![make(&text[at..])];
+        tail.extend(frags[i + 1..].iter().cloned());
+        let _ = ctx;
+        return Some((head, tail));
+    }
+    None
+}
+
+/// Turns raw lines into positioned items, justifying all but last lines.
+fn finalize(lines: Vec<RawLine>, style: &ParStyle, width: Abs) -> Vec<LineBox> {
+    let book = FontBook::get();
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let natural = line.width();
+        let spaces = line
+            .parts
+            .iter()
+            .filter(|p| matches!(p, Part::Space(_)))
+            .count();
+        let slack = (width - natural).max(Abs::ZERO);
+        let (mut x, extra) = match style.align {
+            TextAlign::Justify if !line.last && spaces > 0 => (line.indent, slack / spaces as f64),
+            TextAlign::Center => (line.indent + slack / 2.0, Abs::ZERO),
+            TextAlign::Right => (line.indent + slack, Abs::ZERO),
+            _ => (line.indent, Abs::ZERO),
+        };
+        // Line height: the style's leading, grown for bigger text.
+        let mut ascent = style.size * book.font(style.face).ascender;
+        let mut leading = style.leading;
+        for part in &line.parts {
+            if let Part::Word(frags) = part {
+                for f in frags {
+                    let a = f.style.size * book.font(f.style.face).ascender + f.style.rise;
+                    ascent = ascent.max(a);
+                    leading = leading.max(f.style.size * (style.leading / style.size));
+                }
+            }
+        }
+        let baseline = ascent.max(leading * 0.78);
+        let mut items = Vec::new();
+        for part in &line.parts {
+            match part {
+                Part::Space(w) => x += *w + extra,
+                Part::Word(frags) => {
+                    for frag in frags {
+                        let start = x;
+                        for run in &frag.shaped.runs {
+                            let mut pen = Abs::ZERO;
+                            let glyphs = run
+                                .glyphs
+                                .iter()
+                                .map(|g| {
+                                    let placed = PlacedGlyph {
+                                        id: g.id,
+                                        x: pen + g.x_offset,
+                                        rise: g.y_offset + frag.style.rise,
+                                        text: g.text.clone(),
+                                    };
+                                    pen += g.advance;
+                                    placed
+                                })
+                                .collect();
+                            items.push((
+                                Point::new(x, baseline),
+                                Item::Text(TextRun {
+                                    face: run.face,
+                                    size: run.size,
+                                    color: frag.style.color,
+                                    glyphs,
+                                }),
+                            ));
+                            x += run.width;
+                        }
+                        let fw = x - start;
+                        if frag.style.strike {
+                            items.push((
+                                Point::new(start, baseline - frag.style.size * 0.28),
+                                Item::Line {
+                                    dx: fw,
+                                    dy: Abs::ZERO,
+                                    color: frag.style.color,
+                                    thickness: frag.style.size * 0.05,
+                                },
+                            ));
+                        }
+                        if let Some(dest) = &frag.style.link {
+                            items.push((
+                                Point::new(start, Abs::ZERO),
+                                Item::Link {
+                                    width: fw,
+                                    height: leading,
+                                    dest: dest.clone(),
+                                },
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        out.push(LineBox {
+            height: leading,
+            items,
+            width: natural,
+        });
+    }
+    out
+}

@@ -1,0 +1,214 @@
+//! Layout: tree → pages of positioned frames.
+//!
+//! Input: the resolved document. Output: [`Layout`], the pages with every glyph,
+//! rule and image placed, plus where each anchor landed (for links and the
+//! outline). Three steps, one file each: [`inline`] (paragraphs into lines),
+//! [`flow`] (blocks into a column of chunks), [`pages`] (chunks onto pages, with
+//! folios and running heads).
+
+pub mod flow;
+pub mod inline;
+pub mod pages;
+
+use super::PdfOptions;
+use super::fonts::FaceId;
+use super::frame::{Color, Page};
+use super::units::Abs;
+use crate::diag::{Diagnostics, Span};
+use crate::doc::{AnchorId, Document, NoteId};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The result of layout.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The pages, in order.
+    pub pages: Vec<Page>,
+    /// Where each anchor is: page index and distance from the page top.
+    pub anchors: BTreeMap<AnchorId, (usize, Abs)>,
+    /// Outline entries: title, level (1 = chapter), anchor.
+    pub outline: Vec<(String, u8, AnchorId)>,
+}
+
+/// Horizontal alignment of lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextAlign {
+    /// Flush left and right (all but the last line).
+    Justify,
+    /// Flush left, ragged right.
+    Left,
+    /// Centred.
+    Center,
+    /// Flush right.
+    Right,
+}
+
+/// The style of a paragraph.
+#[derive(Debug, Clone)]
+pub struct ParStyle {
+    /// Face of the text.
+    pub face: FaceId,
+    /// Font size.
+    pub size: Abs,
+    /// Baseline-to-baseline distance.
+    pub leading: Abs,
+    /// Text colour.
+    pub color: Color,
+    /// Alignment.
+    pub align: TextAlign,
+    /// Indent of the first line.
+    pub first_indent: Abs,
+    /// Small capitals.
+    pub small_caps: bool,
+}
+
+impl ParStyle {
+    /// Body text: Libertine 11/14, justified.
+    pub fn body() -> ParStyle {
+        ParStyle {
+            face: FaceId::Serif,
+            size: Abs::pt(11.0),
+            leading: Abs::pt(14.0),
+            color: Color::BLACK,
+            align: TextAlign::Justify,
+            first_indent: Abs::ZERO,
+            small_caps: false,
+        }
+    }
+}
+
+/// State shared by the layout steps.
+pub struct Ctx<'a> {
+    /// The document.
+    pub doc: &'a Document,
+    diags: &'a mut Diagnostics,
+    /// Whether to hyphenate.
+    pub hyphenate: bool,
+    /// The hyphenation language.
+    pub lang: hypher::Lang,
+    missing: BTreeSet<char>,
+    /// Notes referenced in the current chapter, in order.
+    pub chapter_notes: Vec<NoteId>,
+    overflows: usize,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context for laying out `doc`.
+    pub fn new(doc: &'a Document, diags: &'a mut Diagnostics) -> Ctx<'a> {
+        let language = doc.meta.language.as_deref().unwrap_or("en");
+        let code = language
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("en")
+            .to_ascii_lowercase();
+        let lang = code
+            .as_bytes()
+            .try_into()
+            .ok()
+            .and_then(hypher::Lang::from_iso);
+        Ctx {
+            doc,
+            diags,
+            hyphenate: lang.is_some(),
+            lang: lang.unwrap_or(hypher::Lang::English),
+            missing: BTreeSet::new(),
+            chapter_notes: Vec::new(),
+            overflows: 0,
+        }
+    }
+
+    /// The number of a note in the current chapter (numbered on first reference).
+    pub fn note_number(&mut self, id: NoteId) -> usize {
+        match self.chapter_notes.iter().position(|n| *n == id) {
+            Some(i) => i + 1,
+            None => {
+                self.chapter_notes.push(id);
+                self.chapter_notes.len()
+            }
+        }
+    }
+
+    /// Reports a character no bundled font can draw, once per character.
+    pub fn missing_glyph(&mut self, c: char, span: Span) {
+        if self.missing.insert(c) {
+            self.diags.warn(
+                span,
+                format!(
+                    "no bundled font has a glyph for {c:?} (U+{:04X}); it is drawn as a box",
+                    c as u32
+                ),
+            );
+        }
+    }
+
+    /// Reports text that could not be fitted to the measure.
+    pub fn overflow<T>(&mut self, _what: &T) {
+        self.overflows += 1;
+    }
+}
+
+/// The page geometry: paper size and margins.
+#[derive(Debug, Clone, Copy)]
+pub struct Geometry {
+    /// Page width.
+    pub width: Abs,
+    /// Page height.
+    pub height: Abs,
+    /// Top margin (to the top of the text block).
+    pub top: Abs,
+    /// Bottom margin (from the bottom of the text block).
+    pub bottom: Abs,
+    /// Inner margin (binding side).
+    pub inner: Abs,
+    /// Outer margin.
+    pub outer: Abs,
+}
+
+impl Geometry {
+    /// The geometry for the options' paper size.
+    pub fn new(options: &PdfOptions) -> Geometry {
+        let (width, height) = options.paper.size();
+        // Margins in the classical proportions (inner : top : outer : bottom
+        // ≈ 2 : 3 : 4 : 6 would waste A4; this is a moderate book page).
+        let short = width.min(height);
+        Geometry {
+            width,
+            height,
+            top: short * 0.12,
+            bottom: short * 0.15,
+            inner: short * 0.14,
+            outer: short * 0.18,
+        }
+    }
+
+    /// Width of the text block.
+    pub fn measure(&self) -> Abs {
+        self.width - self.inner - self.outer
+    }
+
+    /// Height of the text block.
+    pub fn body_height(&self) -> Abs {
+        self.height - self.top - self.bottom
+    }
+
+    /// Left edge of the text block on page `index` (0-based; odd indexes are
+    /// left-hand pages, whose binding is on the right).
+    pub fn left(&self, index: usize) -> Abs {
+        if index % 2 == 1 {
+            self.outer
+        } else {
+            self.inner
+        }
+    }
+}
+
+/// Lays out the whole document.
+pub fn layout(doc: &Document, options: &PdfOptions, diags: &mut Diagnostics) -> Layout {
+    let geometry = Geometry::new(options);
+    let mut ctx = Ctx::new(doc, diags);
+    let mut chapters = Vec::with_capacity(doc.chapters.len());
+    for index in 0..doc.chapters.len() {
+        ctx.chapter_notes.clear();
+        chapters.push(flow::chapter(&mut ctx, index, geometry.measure()));
+    }
+    pages::paginate(doc, &geometry, chapters)
+}

@@ -1,0 +1,395 @@
+//! The PDF writer: frames → printpdf document → bytes. The only printpdf importer.
+//!
+//! Fonts are subset here with `subsetter` (glyphs renumbered, so ids are
+//! deterministic and the files small) and handed to printpdf already subset,
+//! with the `XXXXXX+` tag in their name. Images are built as XObjects by hand:
+//! JPEG bytes pass through unchanged (`DCTDecode`), everything else is stored
+//! losslessly with Flate, its alpha as a soft mask.
+
+use super::fonts::{FaceId, FontBook};
+use super::frame::{Color as FrameColor, Item, Page};
+use crate::diag::{Error, Result};
+use crate::doc::{Document, ImageFormat, ImageStatus, ResourceId};
+use printpdf::{
+    Codepoint, Color, CurTransMat, DictItem, ExternalStream, ExternalXObject, FontId, Line,
+    LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
+    Point as PdfPoint, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder, XObject, XObjectId,
+    XObjectTransform,
+};
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// Metadata for the Info dictionary (dates as PDF date strings).
+pub struct Info {
+    /// Title.
+    pub title: String,
+    /// Authors joined by `; `.
+    pub author: String,
+    /// Subject (the description).
+    pub subject: String,
+    /// Creation date, seconds since the Unix epoch.
+    pub created: i64,
+}
+
+/// Writes the pages into PDF bytes (before the post-pass).
+pub fn write(doc: &Document, pages: &[Page], info: &Info) -> Result<Vec<u8>> {
+    let book = FontBook::get();
+    let mut pdf = PdfDocument::new(&info.title);
+
+    // Glyphs used per face, with the text each stands for (first wins).
+    let mut used: BTreeMap<FaceId, BTreeMap<u16, String>> = BTreeMap::new();
+    for page in pages {
+        for (_, item) in &page.items {
+            if let Item::Text(run) = item {
+                let map = used.entry(run.face).or_default();
+                for g in &run.glyphs {
+                    let entry = map.entry(g.id).or_default();
+                    if entry.is_empty() {
+                        entry.clone_from(&g.text);
+                    }
+                }
+            }
+        }
+    }
+    let mut fonts: BTreeMap<FaceId, (FontId, subsetter::GlyphRemapper)> = BTreeMap::new();
+    for (n, (face, glyphs)) in used.iter().enumerate() {
+        let font = book.font(*face);
+        let mut remapper = subsetter::GlyphRemapper::new();
+        remapper.remap(0);
+        for gid in glyphs.keys() {
+            remapper.remap(*gid);
+        }
+        let subset = subsetter::subset(font.data, 0, &remapper)
+            .map_err(|e| Error::Backend(format!("cannot subset font {} ({e})", font.name)))?;
+        let mut warnings = Vec::new();
+        let mut parsed = ParsedFont::from_bytes(&subset, 0, &mut warnings).ok_or_else(|| {
+            Error::Backend(format!("cannot read the subset of font {}", font.name))
+        })?;
+        parsed.font_name = Some(format!("{}+{}", subset_tag(&font.name, glyphs), font.name));
+        let id = FontId(format!("F{}", n + 1));
+        pdf.resources
+            .fonts
+            .map
+            .insert(id.clone(), printpdf::PdfFont::new(parsed));
+        fonts.insert(*face, (id, remapper));
+    }
+
+    // Images: one XObject per loaded image that is placed somewhere.
+    let mut images: BTreeMap<ResourceId, XObjectId> = BTreeMap::new();
+    for page in pages {
+        for (_, item) in &page.items {
+            if let Item::Image { image, .. } = item
+                && !images.contains_key(image)
+                && let ImageStatus::Loaded(loaded) = &doc.resources.get(*image).status
+            {
+                let xobject = image_xobject(loaded)?;
+                let id = XObjectId(format!("Im{}", images.len() + 1));
+                pdf.resources
+                    .xobjects
+                    .map
+                    .insert(id.clone(), XObject::External(xobject));
+                images.insert(*image, id);
+            }
+        }
+    }
+
+    let mut pdf_pages = Vec::with_capacity(pages.len());
+    for page in pages {
+        let h = page.height.to_pt() as f32;
+        let mut ops = Vec::new();
+        for (p, item) in &page.items {
+            let x = p.x.to_pt() as f32;
+            let y = h - p.y.to_pt() as f32;
+            match item {
+                Item::Text(run) => {
+                    let Some((font_id, remapper)) = fonts.get(&run.face) else {
+                        continue;
+                    };
+                    let texts = &used[&run.face];
+                    ops.push(Op::StartTextSection);
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(font_id.clone()),
+                        size: Pt(run.size.to_pt() as f32),
+                    });
+                    ops.push(Op::SetFillColor {
+                        col: color(run.color),
+                    });
+                    for g in &run.glyphs {
+                        let gid = remapper.get(g.id).unwrap_or(0);
+                        let gx = x + g.x.to_pt() as f32;
+                        let gy = y + g.rise.to_pt() as f32;
+                        ops.push(Op::SetTextMatrix {
+                            matrix: TextMatrix::Raw([1.0, 0.0, 0.0, 1.0, gx, gy]),
+                        });
+                        ops.push(Op::ShowText {
+                            items: vec![TextItem::GlyphIds(vec![Codepoint {
+                                gid,
+                                offset: 0.0,
+                                cid: Some(texts.get(&g.id).cloned().unwrap_or_default()),
+                            }])],
+                        });
+                    }
+                    ops.push(Op::EndTextSection);
+                }
+                Item::Rect {
+                    width,
+                    height,
+                    fill,
+                    stroke,
+                } => {
+                    let mode = match (fill, stroke) {
+                        (Some(_), Some(_)) => PaintMode::FillStroke,
+                        (Some(_), None) => PaintMode::Fill,
+                        (None, _) => PaintMode::Stroke,
+                    };
+                    ops.push(Op::SaveGraphicsState);
+                    if let Some(fill) = fill {
+                        ops.push(Op::SetFillColor { col: color(*fill) });
+                    }
+                    if let Some((c, t)) = stroke {
+                        ops.push(Op::SetOutlineColor { col: color(*c) });
+                        ops.push(Op::SetOutlineThickness {
+                            pt: Pt(t.to_pt() as f32),
+                        });
+                    }
+                    let hh = height.to_pt() as f32;
+                    ops.push(Op::DrawRectangle {
+                        rectangle: Rect {
+                            x: Pt(x),
+                            y: Pt(y - hh),
+                            width: Pt(width.to_pt() as f32),
+                            height: Pt(hh),
+                            mode: Some(mode),
+                            winding_order: Some(WindingOrder::NonZero),
+                        },
+                    });
+                    ops.push(Op::RestoreGraphicsState);
+                }
+                Item::Line {
+                    dx,
+                    dy,
+                    color: c,
+                    thickness,
+                } => {
+                    ops.push(Op::SaveGraphicsState);
+                    ops.push(Op::SetOutlineColor { col: color(*c) });
+                    ops.push(Op::SetOutlineThickness {
+                        pt: Pt(thickness.to_pt() as f32),
+                    });
+                    ops.push(Op::DrawLine {
+                        line: Line {
+                            points: vec![
+                                LinePoint {
+                                    p: PdfPoint { x: Pt(x), y: Pt(y) },
+                                    bezier: false,
+                                },
+                                LinePoint {
+                                    p: PdfPoint {
+                                        x: Pt(x + dx.to_pt() as f32),
+                                        y: Pt(y - dy.to_pt() as f32),
+                                    },
+                                    bezier: false,
+                                },
+                            ],
+                            is_closed: false,
+                        },
+                    });
+                    ops.push(Op::RestoreGraphicsState);
+                }
+                Item::Image {
+                    image,
+                    width,
+                    height,
+                } => {
+                    let Some(id) = images.get(image) else {
+                        continue;
+                    };
+                    let (w, hh) = (width.to_pt() as f32, height.to_pt() as f32);
+                    ops.push(Op::SaveGraphicsState);
+                    ops.push(Op::SetTransformationMatrix {
+                        matrix: CurTransMat::Raw([w, 0.0, 0.0, hh, x, y - hh]),
+                    });
+                    ops.push(Op::UseXobject {
+                        id: id.clone(),
+                        transform: XObjectTransform {
+                            no_auto_scale: true,
+                            ..XObjectTransform::default()
+                        },
+                    });
+                    ops.push(Op::RestoreGraphicsState);
+                }
+                // Links are added as annotations by the post-pass.
+                Item::Link { .. } => {}
+            }
+        }
+        pdf_pages.push(PdfPage::new(
+            printpdf::Mm((page.width.to_pt() * 25.4 / 72.0) as f32),
+            printpdf::Mm((page.height.to_pt() * 25.4 / 72.0) as f32),
+            ops,
+        ));
+    }
+    pdf.with_pages(pdf_pages);
+    let date = printpdf::OffsetDateTime::from_unix_timestamp(info.created)
+        .map_err(|e| Error::Backend(format!("bad creation date ({e})")))?;
+    let meta = &mut pdf.metadata.info;
+    meta.document_title = info.title.clone();
+    meta.author = info.author.clone();
+    meta.subject = info.subject.clone();
+    meta.creator = format!("bindery {}", env!("CARGO_PKG_VERSION"));
+    meta.producer = format!("bindery {}", env!("CARGO_PKG_VERSION"));
+    meta.creation_date = date;
+    meta.modification_date = date;
+    meta.metadata_date = date;
+    let options = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    Ok(pdf.save(&options, &mut warnings))
+}
+
+/// Six capital letters derived from the font and its glyph set (deterministic).
+fn subset_tag(name: &str, glyphs: &BTreeMap<u16, String>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(name.as_bytes());
+    for gid in glyphs.keys() {
+        hasher.update(gid.to_be_bytes());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .take(6)
+        .map(|b| char::from(b'A' + b % 26))
+        .collect()
+}
+
+fn color(c: FrameColor) -> Color {
+    Color::Rgb(Rgb {
+        r: f32::from(c.0) / 255.0,
+        g: f32::from(c.1) / 255.0,
+        b: f32::from(c.2) / 255.0,
+        icc_profile: None,
+    })
+}
+
+fn name(s: &str) -> DictItem {
+    DictItem::Name(s.as_bytes().to_vec())
+}
+
+/// Builds the XObject of an image: JPEG passed through, others lossless.
+fn image_xobject(loaded: &crate::doc::LoadedImage) -> Result<ExternalXObject> {
+    let mut dict = BTreeMap::new();
+    dict.insert("Type".to_string(), name("XObject"));
+    dict.insert("Subtype".to_string(), name("Image"));
+    dict.insert("BitsPerComponent".to_string(), DictItem::Int(8));
+    if loaded.format == ImageFormat::Jpeg
+        && let Some(components) = jpeg_components(&loaded.bytes)
+    {
+        dict.insert("Width".to_string(), DictItem::Int(i64::from(loaded.width)));
+        dict.insert(
+            "Height".to_string(),
+            DictItem::Int(i64::from(loaded.height)),
+        );
+        let space = match components {
+            1 => "DeviceGray",
+            4 => "DeviceCMYK",
+            _ => "DeviceRGB",
+        };
+        dict.insert("ColorSpace".to_string(), name(space));
+        dict.insert("Filter".to_string(), name("DCTDecode"));
+        if components == 4 {
+            // Adobe CMYK JPEGs are stored inverted.
+            let decode = [1, 0, 1, 0, 1, 0, 1, 0].map(DictItem::Int).to_vec();
+            dict.insert("Decode".to_string(), DictItem::Array(decode));
+        }
+        return Ok(ExternalXObject {
+            stream: ExternalStream {
+                dict,
+                content: loaded.bytes.to_vec(),
+                compress: false,
+            },
+            width: None,
+            height: None,
+            dpi: None,
+        });
+    }
+    let format = crate::resource::to_image(loaded.format);
+    let decoded = image::load_from_memory_with_format(&loaded.bytes, format)
+        .map_err(|e| Error::Backend(format!("cannot decode image ({e})")))?;
+    let rgba = decoded.to_rgba8();
+    let (w, h) = rgba.dimensions();
+    let has_alpha = rgba.pixels().any(|p| p.0[3] != 255);
+    let mut rgb = Vec::with_capacity((w * h * 3) as usize);
+    let mut alpha = Vec::with_capacity((w * h) as usize);
+    for p in rgba.pixels() {
+        rgb.extend_from_slice(&p.0[..3]);
+        alpha.push(p.0[3]);
+    }
+    dict.insert("Width".to_string(), DictItem::Int(i64::from(w)));
+    dict.insert("Height".to_string(), DictItem::Int(i64::from(h)));
+    dict.insert("ColorSpace".to_string(), name("DeviceRGB"));
+    dict.insert("Filter".to_string(), name("FlateDecode"));
+    if has_alpha {
+        let mut mask = BTreeMap::new();
+        mask.insert("Type".to_string(), name("XObject"));
+        mask.insert("Subtype".to_string(), name("Image"));
+        mask.insert("Width".to_string(), DictItem::Int(i64::from(w)));
+        mask.insert("Height".to_string(), DictItem::Int(i64::from(h)));
+        mask.insert("ColorSpace".to_string(), name("DeviceGray"));
+        mask.insert("BitsPerComponent".to_string(), DictItem::Int(8));
+        mask.insert("Filter".to_string(), name("FlateDecode"));
+        dict.insert(
+            "SMask".to_string(),
+            DictItem::Stream {
+                stream: ExternalStream {
+                    dict: mask,
+                    content: deflate(&alpha)?,
+                    compress: false,
+                },
+            },
+        );
+    }
+    Ok(ExternalXObject {
+        stream: ExternalStream {
+            dict,
+            content: deflate(&rgb)?,
+            compress: false,
+        },
+        width: None,
+        height: None,
+        dpi: None,
+    })
+}
+
+fn deflate(data: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder
+        .write_all(data)
+        .and_then(|_| encoder.finish())
+        .map_err(|e| Error::Backend(format!("cannot compress image ({e})")))
+}
+
+/// The number of colour components of a JPEG, from its SOF marker.
+pub fn jpeg_components(bytes: &[u8]) -> Option<u8> {
+    let mut i = 2;
+    while i + 4 <= bytes.len() {
+        if bytes[i] != 0xFF {
+            return None;
+        }
+        let marker = bytes[i + 1];
+        if marker == 0xFF {
+            i += 1;
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        let is_sof = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+        if is_sof {
+            return bytes.get(i + 9).copied();
+        }
+        i += 2 + len;
+    }
+    None
+}
