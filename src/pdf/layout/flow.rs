@@ -301,7 +301,12 @@ impl Column<'_, '_> {
                 (Some(true), _) => task_mark(book, true),
                 (Some(false), _) => task_mark(book, false),
                 (None, Some(n)) => format!("{}.", n + i as u64),
-                (None, None) => if depth.is_multiple_of(2) { "•" } else { "◦" }.to_string(),
+                (None, None) => if depth.is_multiple_of(2) {
+                    "•"
+                } else {
+                    "◦"
+                }
+                .to_string(),
             };
             let first = self.chunks.len();
             for b in &item.blocks {
