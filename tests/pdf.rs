@@ -32,9 +32,27 @@ fn document_words(input: &Path) -> Vec<String> {
     text.split_whitespace().map(str::to_string).collect()
 }
 
-/// The words pdftotext finds, without page furniture, hyphenated words rejoined.
+/// The words pdftotext finds in the text block (cropped so running heads and
+/// folios stay out), hyphenated words rejoined.
 fn pdf_words(pdf: &Path, furniture: &[&str]) -> Option<Vec<String>> {
-    let text = tool_output("pdftotext", &[pdf.to_str().unwrap(), "-"])?;
+    // A4 at 72 dpi: the text block runs from about 71 pt to 752 pt.
+    let text = tool_output(
+        "pdftotext",
+        &[
+            "-r",
+            "72",
+            "-x",
+            "0",
+            "-y",
+            "64",
+            "-W",
+            "600",
+            "-H",
+            "694",
+            pdf.to_str().unwrap(),
+            "-",
+        ],
+    )?;
     let mut joined = String::new();
     for line in text.lines() {
         let line = line.trim();
