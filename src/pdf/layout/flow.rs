@@ -298,8 +298,7 @@ impl Column<'_, '_> {
         let book = FontBook::get();
         for (i, item) in items.iter().enumerate() {
             let marker = match (item.task, start) {
-                (Some(true), _) => task_mark(book, true),
-                (Some(false), _) => task_mark(book, false),
+                (Some(_), _) => String::new(),
                 (None, Some(n)) => format!("{}.", n + i as u64),
                 (None, None) => if depth.is_multiple_of(2) {
                     "•"
@@ -326,6 +325,10 @@ impl Column<'_, '_> {
                     .find_map(|(p, it)| matches!(it, Item::Text(_)).then_some(p.y))
                     .unwrap_or(size);
                 let x = indent + hang - marker_width - Abs::pt(4.0);
+                if let Some(done) = item.task {
+                    c.items
+                        .extend(task_box(indent + hang - Abs::pt(12.0), baseline, done));
+                }
                 for run in shaped.runs {
                     let mut pen = Abs::ZERO;
                     let glyphs = run
@@ -473,10 +476,21 @@ impl Column<'_, '_> {
             .chain(rows.iter().map(Vec::as_slice))
             .collect();
         let mut natural = vec![Abs::pt(20.0); cols];
-        for row in &all_rows {
+        for (r, row) in all_rows.iter().enumerate() {
+            let style = if r == 0 && !head.is_empty() {
+                ParStyle {
+                    face: FaceId::SerifBold,
+                    ..body.clone()
+                }
+            } else {
+                body.clone()
+            };
             for (i, cell) in row.iter().enumerate().take(cols) {
-                let lines = paragraph(self.ctx, cell, &body, Abs::pt(10_000.0), span);
-                let w = lines.iter().map(|l| l.width).fold(Abs::ZERO, Abs::max) + pad * 2.0;
+                let lines = paragraph(self.ctx, cell, &style, Abs::pt(10_000.0), span);
+                // One point of slack against rounding in the second layout.
+                let w = lines.iter().map(|l| l.width).fold(Abs::ZERO, Abs::max)
+                    + pad * 2.0
+                    + Abs::pt(1.0);
                 natural[i] = natural[i].max(w);
             }
         }
@@ -721,13 +735,39 @@ impl Column<'_, '_> {
     }
 }
 
-fn task_mark(book: &FontBook, done: bool) -> String {
-    let c = if done { '☑' } else { '☐' };
-    if FaceId::ALL.iter().any(|&f| book.covers(f, c)) {
-        c.to_string()
-    } else if done {
-        "[x]".into()
-    } else {
-        "[ ]".into()
+/// A check box drawn with rules (no font has to have ☐ and ☑), with a tick when done.
+fn task_box(x: Abs, baseline: Abs, done: bool) -> Vec<(Point, Item)> {
+    let side = Abs::pt(7.0);
+    let top = baseline - side;
+    let mut items = vec![(
+        Point::new(x, top),
+        Item::Rect {
+            width: side,
+            height: side,
+            fill: None,
+            stroke: Some((Color::BLACK, Abs::pt(0.6))),
+        },
+    )];
+    if done {
+        let t = Abs::pt(0.9);
+        items.push((
+            Point::new(x + Abs::pt(1.4), top + Abs::pt(3.6)),
+            Item::Line {
+                dx: Abs::pt(2.0),
+                dy: Abs::pt(2.2),
+                color: Color::BLACK,
+                thickness: t,
+            },
+        ));
+        items.push((
+            Point::new(x + Abs::pt(3.4), top + Abs::pt(5.8)),
+            Item::Line {
+                dx: Abs::pt(2.4),
+                dy: Abs::pt(-4.6),
+                color: Color::BLACK,
+                thickness: t,
+            },
+        ));
     }
+    items
 }
