@@ -3,6 +3,7 @@
 
 use bindery::doc::Dialect;
 use bindery::pdf::{PaperSize, PdfOptions};
+use bindery::resource::MissingPolicy;
 use bindery::{BuildOptions, Format, OutputSpec};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -53,6 +54,22 @@ pub struct BuildArgs {
     /// Allow images outside the folder of the first input.
     #[arg(long)]
     pub allow_outside_root: bool,
+    /// What to do with a missing or unusable image.
+    #[arg(long, value_enum, default_value = "placeholder")]
+    pub missing_images: MissingArg,
+    /// Longest edge of images in the EPUB, in pixels (larger ones are downscaled).
+    #[arg(long, value_name = "PIXELS", default_value_t = 2048)]
+    pub epub_image_max: u32,
+    /// Downsample PDF images above this resolution at their printed size.
+    #[arg(long, value_name = "DPI")]
+    pub pdf_image_max_dpi: Option<f64>,
+    /// Warn about PDF images under this resolution at their printed size
+    /// (default 300, or 150 with --profile screen).
+    #[arg(long, value_name = "DPI")]
+    pub pdf_min_dpi: Option<f64>,
+    /// Output profile: print (default) or screen.
+    #[arg(long, value_enum, default_value = "print")]
+    pub profile: ProfileArg,
     /// Print more: the dialect of each input and why.
     #[arg(short, long, conflicts_with = "quiet")]
     pub verbose: bool,
@@ -79,6 +96,26 @@ pub enum DialectArg {
     Article,
     /// CommonMark with GFM extensions.
     Commonmark,
+}
+
+/// `--missing-images` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MissingArg {
+    /// A framed placeholder with the alt text.
+    Placeholder,
+    /// Leave the figure out.
+    Drop,
+    /// Fail the build.
+    Error,
+}
+
+/// `--profile` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    /// For print: images checked against 300 dpi.
+    Print,
+    /// For screens: images checked against 150 dpi.
+    Screen,
 }
 
 /// `--paper` values.
@@ -121,13 +158,22 @@ pub fn build_options(args: &BuildArgs) -> Result<BuildOptions, String> {
             format,
         });
     }
-    let resources = args
-        .allow_outside_root
-        .then(|| bindery::resource::ResourceOptions {
-            root: bindery::project::default_root(&args.inputs),
-            allow_outside_root: true,
-            ..Default::default()
-        });
+    let resources = Some(bindery::resource::ResourceOptions {
+        root: bindery::project::default_root(&args.inputs),
+        allow_outside_root: args.allow_outside_root,
+        missing: match args.missing_images {
+            MissingArg::Placeholder => MissingPolicy::Placeholder,
+            MissingArg::Drop => MissingPolicy::Drop,
+            MissingArg::Error => MissingPolicy::Error,
+        },
+        epub_max_edge: args.epub_image_max,
+        pdf_max_dpi: args.pdf_image_max_dpi,
+        pdf_min_dpi: args.pdf_min_dpi.unwrap_or(match args.profile {
+            ProfileArg::Print => 300.0,
+            ProfileArg::Screen => 150.0,
+        }),
+        ..Default::default()
+    });
     Ok(BuildOptions {
         inputs: args.inputs.clone(),
         outputs,

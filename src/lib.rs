@@ -111,6 +111,8 @@ pub struct Report {
     pub diagnostics: Diagnostics,
     /// One entry per source file.
     pub files: Vec<FileReport>,
+    /// One entry per image: what was done with it.
+    pub images: Vec<doc::ImageReport>,
 }
 
 /// One produced file.
@@ -155,13 +157,21 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Document> {
     }
     doc.meta = merge_metadata(first_front.unwrap_or_default(), &doc, &options.meta, report)?;
     resolve::resolve(&mut doc, &mut report.diagnostics);
-    let mut resource_options = options.resources.clone().unwrap_or_default();
-    if options.resources.is_none() {
-        resource_options.root = project::default_root(&inputs);
-    }
+    let resource_options = resource_options(options);
     resource::load(&mut doc, &resource_options, &mut report.diagnostics);
     report.diagnostics.sort();
     Ok(doc)
+}
+
+/// The image options, with the root defaulting to the first input's folder.
+fn resource_options(options: &BuildOptions) -> resource::ResourceOptions {
+    match &options.resources {
+        Some(r) => r.clone(),
+        None => resource::ResourceOptions {
+            root: project::default_root(&options.inputs),
+            ..Default::default()
+        },
+    }
 }
 
 /// Metadata, later sources overriding earlier: the first input's front matter,
@@ -249,6 +259,18 @@ pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
         Ok(doc) => doc,
         Err(e) => return (report, Err(e)),
     };
+    let mut doc = doc;
+    let resource_options = resource_options(options);
+    let targets = resource::Targets {
+        epub: options.outputs.iter().any(|o| o.format == Format::Epub),
+        pdf_measure: options
+            .outputs
+            .iter()
+            .any(|o| o.format == Format::Pdf)
+            .then(|| pdf::layout::Geometry::new(&options.pdf).measure().to_pt()),
+    };
+    resource::prepare(&mut doc, targets, &resource_options, &mut report.diagnostics);
+    report.images = resource::reports(&doc).into_iter().map(|(_, r)| r).collect();
     let errors = report
         .diagnostics
         .iter()

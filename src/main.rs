@@ -65,6 +65,11 @@ fn build(args: &cli::BuildArgs) -> u8 {
             );
         }
     }
+    if args.verbose {
+        for image in &report.images {
+            eprintln!("{}", image_line(image));
+        }
+    }
     for d in report.diagnostics.iter() {
         if args.quiet && d.severity == bindery::diag::Severity::Warning {
             continue;
@@ -158,6 +163,27 @@ fn exit_code(e: &Error) -> u8 {
         Error::Strict { .. } => EXIT_STRICT,
         _ => EXIT_FAILED,
     }
+}
+
+/// One line of the image report: source, what each target got, sizes.
+fn image_line(r: &bindery::doc::ImageReport) -> String {
+    let mut parts = vec![format!("image {} ({})", r.source, human_size(r.bytes_before as usize))];
+    if let Some(epub) = &r.epub {
+        parts.push(format!(
+            "epub: {epub} ({})",
+            human_size(r.epub_bytes.unwrap_or(0) as usize)
+        ));
+    }
+    if let Some(pdf) = &r.pdf {
+        parts.push(format!(
+            "pdf: {pdf} ({})",
+            human_size(r.pdf_bytes.unwrap_or(0) as usize)
+        ));
+    }
+    if r.epub.is_none() && r.pdf.is_none() {
+        parts.push("not used".into());
+    }
+    parts.join("; ")
 }
 
 fn human_size(bytes: usize) -> String {

@@ -315,6 +315,75 @@ pub struct Image {
     pub span: Span,
     /// What loading found.
     pub status: ImageStatus,
+    /// The file the EPUB carries (set by the resource stage when EPUB is built).
+    pub epub: Option<EpubImage>,
+    /// What the PDF embeds (set by the resource stage when PDF is built).
+    pub pdf: Option<PdfImage>,
+    /// What was done to the image, for the build report.
+    pub report: Option<ImageReport>,
+}
+
+/// The image file an EPUB carries.
+#[derive(Debug, Clone)]
+pub struct EpubImage {
+    /// The bytes (the original when nothing had to change).
+    pub bytes: std::sync::Arc<Vec<u8>>,
+    /// Their format.
+    pub format: ImageFormat,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// How the PDF embeds an image.
+#[derive(Debug, Clone)]
+pub enum PdfImage {
+    /// JPEG bytes passed through as `DCTDecode`.
+    Jpeg {
+        /// The JPEG file.
+        bytes: std::sync::Arc<Vec<u8>>,
+        /// Colour components (1, 3 or 4).
+        components: u8,
+        /// Adobe-inverted CMYK.
+        inverted: bool,
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+    },
+    /// Pixels, Flate-compressed: 8-bit RGB and an optional 8-bit alpha mask.
+    Flate {
+        /// Compressed RGB samples.
+        rgb: Vec<u8>,
+        /// Compressed alpha samples, when any pixel is not opaque.
+        alpha: Option<Vec<u8>>,
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+    },
+    /// Cannot be drawn in the PDF (a placeholder is drawn instead).
+    Unsupported,
+}
+
+/// What the resource stage did with one image.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImageReport {
+    /// The path as written in the Markdown.
+    pub source: String,
+    /// Bytes of the source file.
+    pub bytes_before: u64,
+    /// What the EPUB got (`copied`, `downscaled 4000x3000 -> 2048x1536`...).
+    pub epub: Option<String>,
+    /// Bytes in the EPUB.
+    pub epub_bytes: Option<u64>,
+    /// What the PDF got (`jpeg passed through`, `lossless flate`...).
+    pub pdf: Option<String>,
+    /// Bytes in the PDF (compressed streams).
+    pub pdf_bytes: Option<u64>,
+    /// Warnings about this image.
+    pub warnings: Vec<String>,
 }
 
 /// The state of an image after the resource stage.
@@ -339,6 +408,8 @@ pub struct LoadedImage {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
+    /// SHA-256 of the bytes, hex (identical images are stored once).
+    pub hash: String,
 }
 
 /// Image formats bindery reads.
@@ -352,6 +423,8 @@ pub enum ImageFormat {
     Gif,
     /// WebP.
     WebP,
+    /// SVG.
+    Svg,
 }
 
 impl ImageFormat {
@@ -362,6 +435,7 @@ impl ImageFormat {
             ImageFormat::Png => "image/png",
             ImageFormat::Gif => "image/gif",
             ImageFormat::WebP => "image/webp",
+            ImageFormat::Svg => "image/svg+xml",
         }
     }
 
@@ -372,6 +446,7 @@ impl ImageFormat {
             ImageFormat::Png => "png",
             ImageFormat::Gif => "gif",
             ImageFormat::WebP => "webp",
+            ImageFormat::Svg => "svg",
         }
     }
 }

@@ -67,11 +67,15 @@ pub fn export(doc: &Document, options: &EpubOptions) -> Result<Vec<u8>> {
         properties: None,
         spine: false,
     }];
+    let mut stored = std::collections::BTreeSet::new();
     for (i, href) in image_hrefs.iter().enumerate() {
-        let (Some(href), ImageStatus::Loaded(image)) = (href, &doc.resources.images[i].status)
-        else {
+        let (Some(href), Some(image)) = (href, &doc.resources.images[i].epub) else {
             continue;
         };
+        // Identical images share one file.
+        if !stored.insert(href.clone()) {
+            continue;
+        }
         builder
             .add_resource(href.as_str(), image.bytes.as_slice(), image.format.mime())
             .map_err(fail)?;
@@ -132,14 +136,19 @@ pub fn export(doc: &Document, options: &EpubOptions) -> Result<Vec<u8>> {
         .map_err(|e| Error::Backend(format!("cannot write the EPUB container ({e})")))
 }
 
-/// The path of each loaded image inside the EPUB; `None` for missing ones.
+/// The path of each usable image inside the EPUB; `None` for missing ones.
+/// Images with identical content get the path of the first of them.
 fn image_hrefs(doc: &Document) -> Vec<Option<String>> {
+    let mut by_hash: std::collections::BTreeMap<&str, String> = Default::default();
     doc.resources
         .images
         .iter()
         .enumerate()
-        .map(|(i, image)| match &image.status {
-            ImageStatus::Loaded(loaded) => {
+        .map(|(i, image)| match (&image.status, &image.epub) {
+            (ImageStatus::Loaded(loaded), Some(epub)) => {
+                if let Some(href) = by_hash.get(loaded.hash.as_str()) {
+                    return Some(href.clone());
+                }
                 let stem = image
                     .path
                     .file_stem()
@@ -150,13 +159,11 @@ fn image_hrefs(doc: &Document) -> Vec<Option<String>> {
                     .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
                     .take(48)
                     .collect();
-                Some(format!(
-                    "images/{:03}-{stem}.{}",
-                    i + 1,
-                    loaded.format.extension()
-                ))
+                let href = format!("images/{:03}-{stem}.{}", i + 1, epub.format.extension());
+                by_hash.insert(loaded.hash.as_str(), href.clone());
+                Some(href)
             }
-            ImageStatus::Pending | ImageStatus::Missing => None,
+            _ => None,
         })
         .collect()
 }

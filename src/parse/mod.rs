@@ -117,6 +117,9 @@ impl Context<'_> {
             path,
             span,
             status: ImageStatus::Pending,
+            epub: None,
+            pdf: None,
+            report: None,
         });
         ResourceId(u32::try_from(images.len() - 1).unwrap_or(u32::MAX))
     }

@@ -9,7 +9,7 @@
 use super::fonts::{FaceId, FontBook};
 use super::frame::{Color as FrameColor, Item, Page};
 use crate::diag::{Error, Result};
-use crate::doc::{Document, ImageFormat, ImageStatus, ResourceId};
+use crate::doc::{Document, PdfImage, ResourceId};
 use printpdf::{
     Codepoint, Color, CurTransMat, DictItem, ExternalStream, ExternalXObject, FontId, Line,
     LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
@@ -17,7 +17,6 @@ use printpdf::{
     XObjectTransform,
 };
 use std::collections::BTreeMap;
-use std::io::Write;
 
 /// Metadata for the Info dictionary (dates as PDF date strings).
 pub struct Info {
@@ -80,9 +79,9 @@ pub fn write(doc: &Document, pages: &[Page], info: &Info) -> Result<Vec<u8>> {
         for (_, item) in &page.items {
             if let Item::Image { image, .. } = item
                 && !images.contains_key(image)
-                && let ImageStatus::Loaded(loaded) = &doc.resources.get(*image).status
+                && let Some(prepared) = &doc.resources.get(*image).pdf
+                && let Some(xobject) = image_xobject(prepared)
             {
-                let xobject = image_xobject(loaded)?;
                 let id = XObjectId(format!("Im{}", images.len() + 1));
                 pdf.resources
                     .xobjects
@@ -279,97 +278,80 @@ fn name(s: &str) -> DictItem {
     DictItem::Name(s.as_bytes().to_vec())
 }
 
-/// Builds the XObject of an image: JPEG passed through, others lossless.
-fn image_xobject(loaded: &crate::doc::LoadedImage) -> Result<ExternalXObject> {
+/// Builds the XObject of a prepared image: JPEG passed through, others lossless.
+fn image_xobject(image: &PdfImage) -> Option<ExternalXObject> {
     let mut dict = BTreeMap::new();
     dict.insert("Type".to_string(), name("XObject"));
     dict.insert("Subtype".to_string(), name("Image"));
     dict.insert("BitsPerComponent".to_string(), DictItem::Int(8));
-    if loaded.format == ImageFormat::Jpeg
-        && let Some(components) = jpeg_components(&loaded.bytes)
-    {
-        dict.insert("Width".to_string(), DictItem::Int(i64::from(loaded.width)));
-        dict.insert(
-            "Height".to_string(),
-            DictItem::Int(i64::from(loaded.height)),
-        );
-        let space = match components {
-            1 => "DeviceGray",
-            4 => "DeviceCMYK",
-            _ => "DeviceRGB",
-        };
-        dict.insert("ColorSpace".to_string(), name(space));
-        dict.insert("Filter".to_string(), name("DCTDecode"));
-        if components == 4 {
-            // Adobe CMYK JPEGs are stored inverted.
-            let decode = [1, 0, 1, 0, 1, 0, 1, 0].map(DictItem::Int).to_vec();
-            dict.insert("Decode".to_string(), DictItem::Array(decode));
+    let content = match image {
+        PdfImage::Jpeg {
+            bytes,
+            components,
+            inverted,
+            width,
+            height,
+        } => {
+            dict.insert("Width".to_string(), DictItem::Int(i64::from(*width)));
+            dict.insert("Height".to_string(), DictItem::Int(i64::from(*height)));
+            let space = match components {
+                1 => "DeviceGray",
+                4 => "DeviceCMYK",
+                _ => "DeviceRGB",
+            };
+            dict.insert("ColorSpace".to_string(), name(space));
+            dict.insert("Filter".to_string(), name("DCTDecode"));
+            if *inverted {
+                // Adobe CMYK JPEGs store inverted samples.
+                let decode = [1, 0, 1, 0, 1, 0, 1, 0].map(DictItem::Int).to_vec();
+                dict.insert("Decode".to_string(), DictItem::Array(decode));
+            }
+            bytes.to_vec()
         }
-        return Ok(ExternalXObject {
-            stream: ExternalStream {
-                dict,
-                content: loaded.bytes.to_vec(),
-                compress: false,
-            },
-            width: None,
-            height: None,
-            dpi: None,
-        });
-    }
-    let format = crate::resource::to_image(loaded.format);
-    let decoded = image::load_from_memory_with_format(&loaded.bytes, format)
-        .map_err(|e| Error::Backend(format!("cannot decode image ({e})")))?;
-    let rgba = decoded.to_rgba8();
-    let (w, h) = rgba.dimensions();
-    let has_alpha = rgba.pixels().any(|p| p.0[3] != 255);
-    let mut rgb = Vec::with_capacity((w * h * 3) as usize);
-    let mut alpha = Vec::with_capacity((w * h) as usize);
-    for p in rgba.pixels() {
-        rgb.extend_from_slice(&p.0[..3]);
-        alpha.push(p.0[3]);
-    }
-    dict.insert("Width".to_string(), DictItem::Int(i64::from(w)));
-    dict.insert("Height".to_string(), DictItem::Int(i64::from(h)));
-    dict.insert("ColorSpace".to_string(), name("DeviceRGB"));
-    dict.insert("Filter".to_string(), name("FlateDecode"));
-    if has_alpha {
-        let mut mask = BTreeMap::new();
-        mask.insert("Type".to_string(), name("XObject"));
-        mask.insert("Subtype".to_string(), name("Image"));
-        mask.insert("Width".to_string(), DictItem::Int(i64::from(w)));
-        mask.insert("Height".to_string(), DictItem::Int(i64::from(h)));
-        mask.insert("ColorSpace".to_string(), name("DeviceGray"));
-        mask.insert("BitsPerComponent".to_string(), DictItem::Int(8));
-        mask.insert("Filter".to_string(), name("FlateDecode"));
-        dict.insert(
-            "SMask".to_string(),
-            DictItem::Stream {
-                stream: ExternalStream {
-                    dict: mask,
-                    content: deflate(&alpha)?,
-                    compress: false,
-                },
-            },
-        );
-    }
-    Ok(ExternalXObject {
+        PdfImage::Flate {
+            rgb,
+            alpha,
+            width,
+            height,
+        } => {
+            dict.insert("Width".to_string(), DictItem::Int(i64::from(*width)));
+            dict.insert("Height".to_string(), DictItem::Int(i64::from(*height)));
+            dict.insert("ColorSpace".to_string(), name("DeviceRGB"));
+            dict.insert("Filter".to_string(), name("FlateDecode"));
+            if let Some(alpha) = alpha {
+                let mut mask = BTreeMap::new();
+                mask.insert("Type".to_string(), name("XObject"));
+                mask.insert("Subtype".to_string(), name("Image"));
+                mask.insert("Width".to_string(), DictItem::Int(i64::from(*width)));
+                mask.insert("Height".to_string(), DictItem::Int(i64::from(*height)));
+                mask.insert("ColorSpace".to_string(), name("DeviceGray"));
+                mask.insert("BitsPerComponent".to_string(), DictItem::Int(8));
+                mask.insert("Filter".to_string(), name("FlateDecode"));
+                dict.insert(
+                    "SMask".to_string(),
+                    DictItem::Stream {
+                        stream: ExternalStream {
+                            dict: mask,
+                            content: alpha.clone(),
+                            compress: false,
+                        },
+                    },
+                );
+            }
+            rgb.clone()
+        }
+        PdfImage::Unsupported => return None,
+    };
+    Some(ExternalXObject {
         stream: ExternalStream {
             dict,
-            content: deflate(&rgb)?,
+            content,
             compress: false,
         },
         width: None,
         height: None,
         dpi: None,
     })
-}
-
-fn deflate(data: &[u8]) -> Result<Vec<u8>> {
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder
-        .write_all(data)
-        .and_then(|_| encoder.finish())
-        .map_err(|e| Error::Backend(format!("cannot compress image ({e})")))
 }
 
 /// The number of colour components of a JPEG, from its SOF marker.

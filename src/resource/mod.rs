@@ -1,17 +1,39 @@
-//! The resource stage: loads and probes every image the tree references.
+//! The resource stage: every image the tree references, handled once.
 //!
-//! Input: the image table right after parsing (paths, pending). Output: each
-//! image either loaded (bytes, format and size read from its header, nothing
-//! decoded) or missing, with a warning at the place it was referenced. Remote
-//! URLs are never fetched; files outside the project root, special files and
-//! images over the size limits are refused.
+//! Input: the image table right after parsing (paths, pending). Output, in two
+//! steps: [`load`] reads each file and probes its header (format, size; nothing
+//! decoded) or marks it missing with a warning at the place it was referenced —
+//! remote URLs are never fetched, files outside the project root, special files
+//! and images over the limits are refused; [`prepare`] then makes what each
+//! requested target needs, in parallel, decoding each image at most once: the
+//! EPUB file (orientation applied, CMYK to sRGB, formats outside the EPUB core
+//! types converted, downscaled, metadata stripped, or the original bytes when
+//! nothing has to change) and the PDF image (JPEG passed through, everything
+//! else lossless with alpha as a soft mask).
 
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::doc::{Document, ImageFormat, ImageStatus, LoadedImage};
+mod derive;
+pub mod jpeg;
+pub mod png;
+pub mod svg;
+
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::doc::{Block, Document, ImageFormat, ImageReport, ImageStatus, LoadedImage, ResourceId};
 use crate::parse::is_remote;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// What to do with an image that cannot be used.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MissingPolicy {
+    /// A framed placeholder with the alt text (and a warning).
+    #[default]
+    Placeholder,
+    /// Leave the figure out (and warn).
+    Drop,
+    /// Fail the build.
+    Error,
+}
 
 /// Limits and policy of the resource stage.
 #[derive(Debug, Clone)]
@@ -24,6 +46,14 @@ pub struct ResourceOptions {
     pub max_file_bytes: u64,
     /// Largest image accepted, in pixels (width × height).
     pub max_pixels: u64,
+    /// What to do with missing or unusable images.
+    pub missing: MissingPolicy,
+    /// Longest edge of an image in the EPUB, in pixels.
+    pub epub_max_edge: u32,
+    /// Downsample PDF images above this resolution at their placed size.
+    pub pdf_max_dpi: Option<f64>,
+    /// Warn about PDF images under this resolution at their placed size.
+    pub pdf_min_dpi: f64,
 }
 
 impl Default for ResourceOptions {
@@ -33,35 +63,98 @@ impl Default for ResourceOptions {
             allow_outside_root: false,
             max_file_bytes: 64 * 1024 * 1024,
             max_pixels: 50_000_000,
+            missing: MissingPolicy::Placeholder,
+            epub_max_edge: 2048,
+            pdf_max_dpi: None,
+            pdf_min_dpi: 300.0,
         }
     }
 }
 
-/// Loads every pending image of `doc`.
+/// Loads and probes every pending image of `doc`.
 pub fn load(doc: &mut Document, options: &ResourceOptions, diags: &mut Diagnostics) {
     let root = options
         .root
         .canonicalize()
         .unwrap_or_else(|_| options.root.clone());
-    for image in &mut doc.resources.images {
-        if !matches!(image.status, ImageStatus::Pending) {
-            continue;
-        }
-        image.status = match probe(&image.written, &image.path, &root, options) {
+    let severity = match options.missing {
+        MissingPolicy::Error => Severity::Error,
+        MissingPolicy::Placeholder | MissingPolicy::Drop => Severity::Warning,
+    };
+    let pending: Vec<usize> = doc
+        .resources
+        .images
+        .iter()
+        .enumerate()
+        .filter(|(_, im)| matches!(im.status, ImageStatus::Pending))
+        .map(|(i, _)| i)
+        .collect();
+    let results: Vec<(usize, Result<LoadedImage, Problem>)> = {
+        use rayon::prelude::*;
+        let images = &doc.resources.images;
+        pending
+            .par_iter()
+            .map(|&i| (i, probe(&images[i].written, &images[i].path, &root, options)))
+            .collect()
+    };
+    for (i, result) in results {
+        let image = &mut doc.resources.images[i];
+        image.status = match result {
             Ok(loaded) => ImageStatus::Loaded(loaded),
             Err(problem) => {
-                let mut d = Diagnostic::warning(image.span, problem.message);
+                let mut d = Diagnostic::warning(image.span, problem.message.clone());
+                d.severity = severity;
                 if let Some(hint) = problem.hint {
                     d = d.with_hint(hint);
                 }
                 diags.push(d);
+                image.report = Some(ImageReport {
+                    source: image.written.clone(),
+                    warnings: vec![problem.message],
+                    ..ImageReport::default()
+                });
                 ImageStatus::Missing
             }
         };
     }
+    if options.missing == MissingPolicy::Drop {
+        drop_missing(doc);
+    }
 }
 
-struct Problem {
+/// Removes figures whose image could not be used.
+fn drop_missing(doc: &mut Document) {
+    let missing: Vec<bool> = doc
+        .resources
+        .images
+        .iter()
+        .map(|im| matches!(im.status, ImageStatus::Missing))
+        .collect();
+    let keep = |b: &Block| !matches!(b, Block::Figure { image, .. } if missing[image.0 as usize]);
+    fn walk(blocks: &mut Vec<Block>, keep: &dyn Fn(&Block) -> bool) {
+        blocks.retain(keep);
+        for b in blocks {
+            match b {
+                Block::Quote { blocks, .. } => walk(blocks, keep),
+                Block::List { items, .. } => {
+                    for item in items {
+                        walk(&mut item.blocks, keep);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for chapter in &mut doc.chapters {
+        walk(&mut chapter.blocks, &keep);
+    }
+    for note in &mut doc.notes {
+        walk(&mut note.blocks, &keep);
+    }
+}
+
+/// Why an image cannot be used.
+pub struct Problem {
     message: String,
     hint: Option<String>,
 }
@@ -85,11 +178,13 @@ fn probe(
             hint: Some("download the image and reference the local file".into()),
         });
     }
+    // `symlink_metadata` first: a link is judged by where it leads, below.
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(_) => return Err(problem(format!("image not found ({written})"))),
     };
     if !meta.is_file() {
+        // Devices, FIFOs, sockets and folders are refused without being opened.
         return Err(problem(format!("image is not a regular file ({written})")));
     }
     let real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
@@ -114,12 +209,18 @@ fn probe(
         Ok(image::ImageFormat::Png) => ImageFormat::Png,
         Ok(image::ImageFormat::Gif) => ImageFormat::Gif,
         Ok(image::ImageFormat::WebP) => ImageFormat::WebP,
+        _ if svg::looks_like_svg(&bytes) => ImageFormat::Svg,
         _ => return Err(problem(format!("unsupported image format ({written})"))),
     };
-    let reader = image::ImageReader::with_format(std::io::Cursor::new(&bytes), to_image(format));
-    let (width, height) = reader
-        .into_dimensions()
-        .map_err(|e| problem(format!("unreadable image ({written}: {e})")))?;
+    let (width, height) = if format == ImageFormat::Svg {
+        svg::dimensions(&bytes).unwrap_or((600, 400))
+    } else {
+        let reader =
+            image::ImageReader::with_format(std::io::Cursor::new(&bytes), to_image(format));
+        reader
+            .into_dimensions()
+            .map_err(|e| problem(format!("unreadable image ({written}: {e})")))?
+    };
     if width == 0 || height == 0 {
         return Err(problem(format!("image has no pixels ({written})")));
     }
@@ -129,20 +230,118 @@ fn probe(
             options.max_pixels / 1_000_000
         )));
     }
+    let hash = {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(&bytes)
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
     Ok(LoadedImage {
         bytes: Arc::new(bytes),
         format,
         width,
         height,
+        hash,
     })
 }
 
-/// The `image` crate's name for a format.
+/// Which outputs the prepare step makes images for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Targets {
+    /// Make EPUB files.
+    pub epub: bool,
+    /// Make PDF images; the value is the widest an image can be placed, in points.
+    pub pdf_measure: Option<f64>,
+}
+
+/// Makes the EPUB and PDF forms of every loaded image, in parallel.
+pub fn prepare(
+    doc: &mut Document,
+    targets: Targets,
+    options: &ResourceOptions,
+    diags: &mut Diagnostics,
+) {
+    use rayon::prelude::*;
+    let work: Vec<usize> = doc
+        .resources
+        .images
+        .iter()
+        .enumerate()
+        .filter(|(_, im)| {
+            matches!(im.status, ImageStatus::Loaded(_))
+                && (targets.epub && im.epub.is_none()
+                    || targets.pdf_measure.is_some() && im.pdf.is_none())
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let results: Vec<(usize, derive::Derived)> = {
+        let images = &doc.resources.images;
+        work.par_iter()
+            .map(|&i| {
+                let ImageStatus::Loaded(loaded) = &images[i].status else {
+                    unreachable!("filtered above")
+                };
+                (i, derive::derive(&images[i].written, loaded, targets, options))
+            })
+            .collect()
+    };
+    for (i, derived) in results {
+        let image = &mut doc.resources.images[i];
+        for warning in &derived.warnings {
+            diags.push(Diagnostic::warning(image.span, warning.clone()));
+        }
+        if derived.unusable {
+            image.status = ImageStatus::Missing;
+        }
+        if derived.epub.is_some() {
+            image.epub = derived.epub;
+        }
+        if derived.pdf.is_some() {
+            image.pdf = derived.pdf;
+        }
+        let report = image.report.get_or_insert_with(ImageReport::default);
+        report.source.clone_from(&image.written);
+        report.bytes_before = derived.bytes_before;
+        if derived.epub_action.is_some() {
+            report.epub = derived.epub_action;
+            report.epub_bytes = image.epub.as_ref().map(|e| e.bytes.len() as u64);
+        }
+        if derived.pdf_action.is_some() {
+            report.pdf = derived.pdf_action;
+            report.pdf_bytes = derived.pdf_bytes;
+        }
+        report.warnings.extend(derived.warnings);
+    }
+}
+
+/// The images' reports, in table order.
+pub fn reports(doc: &Document) -> Vec<(ResourceId, ImageReport)> {
+    doc.resources
+        .images
+        .iter()
+        .enumerate()
+        .filter_map(|(i, im)| im.report.clone().map(|r| (ResourceId(i as u32), r)))
+        .collect()
+}
+
+/// The `image` crate's name for a raster format.
 pub fn to_image(format: ImageFormat) -> image::ImageFormat {
     match format {
         ImageFormat::Jpeg => image::ImageFormat::Jpeg,
-        ImageFormat::Png => image::ImageFormat::Png,
+        ImageFormat::Png | ImageFormat::Svg => image::ImageFormat::Png,
         ImageFormat::Gif => image::ImageFormat::Gif,
         ImageFormat::WebP => image::ImageFormat::WebP,
     }
+}
+
+/// Size at which the PDF places an image that can be as wide as `measure`
+/// points: never wider than the measure, never larger than its natural size
+/// at 300 dpi, never taller than 400 pt. Shared by layout and prepare.
+pub fn placed_size(width_px: u32, height_px: u32, measure: f64) -> (f64, f64) {
+    let natural_w = f64::from(width_px) * 72.0 / 300.0;
+    let natural_h = f64::from(height_px) * 72.0 / 300.0;
+    let scale = (measure / natural_w).min(400.0 / natural_h).min(1.0);
+    (natural_w * scale, natural_h * scale)
 }

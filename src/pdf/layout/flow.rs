@@ -616,16 +616,12 @@ impl Column<'_, '_> {
         };
         let mut items = Vec::new();
         let mut height;
-        match &doc.resources.get(image).status {
-            ImageStatus::Loaded(loaded) => {
-                // Never wider than the measure, never larger than the image's
-                // natural size at 300 dpi, never taller than 60% of a page.
-                let natural_w = Abs::inch(f64::from(loaded.width) / 300.0);
-                let natural_h = Abs::inch(f64::from(loaded.height) / 300.0);
-                let max_h = Abs::pt(400.0);
-                let scale = (width / natural_w).min(max_h / natural_h).min(1.0);
-                let w = natural_w * scale;
-                let h = natural_h * scale;
+        let resource = doc.resources.get(image);
+        let drawable = !matches!(resource.pdf, Some(crate::doc::PdfImage::Unsupported) | None);
+        match &resource.status {
+            ImageStatus::Loaded(loaded) if drawable => {
+                let (w, h) = crate::resource::placed_size(loaded.width, loaded.height, width.to_pt());
+                let (w, h) = (Abs::pt(w), Abs::pt(h));
                 items.push((
                     Point::new(indent + (width - w) / 2.0, Abs::ZERO),
                     Item::Image {
@@ -636,7 +632,7 @@ impl Column<'_, '_> {
                 ));
                 height = h;
             }
-            ImageStatus::Pending | ImageStatus::Missing => {
+            _ => {
                 let label = if alt.trim().is_empty() {
                     doc.resources.get(image).written.clone()
                 } else {

@@ -1,0 +1,366 @@
+//! Per-image work of the prepare step: decide what each target needs, decode
+//! at most once, convert, encode.
+
+use super::{ResourceOptions, Targets, jpeg, png, svg};
+use crate::doc::{EpubImage, ImageFormat, LoadedImage, PdfImage};
+use image::{DynamicImage, ImageDecoder, metadata::Orientation};
+use std::io::Write;
+use std::sync::Arc;
+
+/// What was made of one image.
+#[derive(Debug, Default)]
+pub struct Derived {
+    pub epub: Option<EpubImage>,
+    pub pdf: Option<PdfImage>,
+    pub epub_action: Option<String>,
+    pub pdf_action: Option<String>,
+    pub pdf_bytes: Option<u64>,
+    pub bytes_before: u64,
+    pub warnings: Vec<String>,
+    /// The image turned out to be unusable (a placeholder is drawn).
+    pub unusable: bool,
+}
+
+/// Decodes the image once, on first need.
+struct Pixels<'a> {
+    loaded: &'a LoadedImage,
+    options: &'a ResourceOptions,
+    image: Option<DynamicImage>,
+    orientation: Orientation,
+}
+
+impl Pixels<'_> {
+    fn new<'a>(loaded: &'a LoadedImage, options: &'a ResourceOptions) -> Pixels<'a> {
+        // The orientation comes from the header (EXIF), without decoding.
+        let orientation = decoder(loaded, options)
+            .ok()
+            .and_then(|mut d| d.orientation().ok())
+            .unwrap_or(Orientation::NoTransforms);
+        Pixels {
+            loaded,
+            options,
+            image: None,
+            orientation,
+        }
+    }
+
+    fn get(&mut self) -> Result<&DynamicImage, String> {
+        if self.image.is_none() {
+            let d = decoder(self.loaded, self.options).map_err(|e| e.to_string())?;
+            let mut img = DynamicImage::from_decoder(d).map_err(|e| e.to_string())?;
+            img.apply_orientation(self.orientation);
+            self.image = Some(img);
+        }
+        Ok(self.image.as_ref().expect("decoded above"))
+    }
+}
+
+fn decoder<'a>(
+    loaded: &'a LoadedImage,
+    options: &ResourceOptions,
+) -> image::ImageResult<impl ImageDecoder + 'a> {
+    let mut reader = image::ImageReader::with_format(
+        std::io::Cursor::new(loaded.bytes.as_slice()),
+        super::to_image(loaded.format),
+    );
+    // Bombs: the header was checked already; these limits bound the decoder too.
+    let mut limits = image::Limits::default();
+    let side = (options.max_pixels as f64).sqrt().ceil() as u32 * 4;
+    limits.max_image_width = Some(side);
+    limits.max_image_height = Some(side);
+    limits.max_alloc = Some(options.max_pixels * 8 + (64 << 20));
+    reader.limits(limits);
+    reader.into_decoder()
+}
+
+/// Makes the EPUB and PDF forms of one image.
+pub fn derive(
+    written: &str,
+    loaded: &LoadedImage,
+    targets: Targets,
+    options: &ResourceOptions,
+) -> Derived {
+    let mut out = Derived {
+        bytes_before: loaded.bytes.len() as u64,
+        ..Derived::default()
+    };
+    if loaded.format == ImageFormat::Svg {
+        svg_image(written, loaded, targets, &mut out);
+        return out;
+    }
+    let mut pixels = Pixels::new(loaded, options);
+    if targets.epub {
+        match epub_image(loaded, options, &mut pixels) {
+            Ok((image, action)) => {
+                out.epub = Some(image);
+                out.epub_action = Some(action);
+            }
+            Err(e) => {
+                out.warnings.push(format!("unreadable image ({written}: {e})"));
+                out.unusable = true;
+                return out;
+            }
+        }
+    }
+    if let Some(measure) = targets.pdf_measure {
+        match pdf_image(loaded, options, measure, &mut pixels) {
+            Ok((image, action, bytes, warnings)) => {
+                out.pdf = Some(image);
+                out.pdf_action = Some(action);
+                out.pdf_bytes = Some(bytes);
+                out.warnings
+                    .extend(warnings.into_iter().map(|w| format!("{w} ({written})")));
+            }
+            Err(e) => {
+                out.warnings.push(format!("unreadable image ({written}: {e})"));
+                out.unusable = true;
+            }
+        }
+    }
+    out
+}
+
+fn svg_image(written: &str, loaded: &LoadedImage, targets: Targets, out: &mut Derived) {
+    if targets.epub {
+        match svg::sanitize(&loaded.bytes) {
+            Ok(clean) => {
+                let action = if clean.len() == loaded.bytes.len() {
+                    "svg checked"
+                } else {
+                    "svg sanitised"
+                };
+                out.epub = Some(EpubImage {
+                    bytes: Arc::new(clean),
+                    format: ImageFormat::Svg,
+                    width: loaded.width,
+                    height: loaded.height,
+                });
+                out.epub_action = Some(action.into());
+            }
+            Err(svg::Refused(why)) => {
+                out.warnings
+                    .push(format!("unusable SVG image, {why} ({written})"));
+                out.unusable = true;
+                return;
+            }
+        }
+    }
+    if targets.pdf_measure.is_some() {
+        out.pdf = Some(PdfImage::Unsupported);
+        out.pdf_action = Some("placeholder (SVG is not drawn in PDF)".into());
+        out.warnings.push(format!(
+            "SVG images are not drawn in the PDF; a placeholder is used ({written})"
+        ));
+    }
+}
+
+/// The EPUB file for a raster image.
+fn epub_image(
+    loaded: &LoadedImage,
+    options: &ResourceOptions,
+    pixels: &mut Pixels<'_>,
+) -> Result<(EpubImage, String), String> {
+    let max = options.epub_max_edge.max(16);
+    let long = loaded.width.max(loaded.height);
+    let info = (loaded.format == ImageFormat::Jpeg)
+        .then(|| jpeg::info(&loaded.bytes))
+        .flatten();
+    let cmyk = info.is_some_and(|i| i.components == 4);
+    let rotated = pixels.orientation != Orientation::NoTransforms;
+    let foreign = matches!(loaded.format, ImageFormat::WebP);
+    let too_big = long > max;
+    let mut reasons = Vec::new();
+    if cmyk {
+        reasons.push("CMYK to sRGB".to_string());
+    }
+    if rotated {
+        reasons.push("orientation applied".to_string());
+    }
+    if foreign {
+        reasons.push(format!("{} converted", loaded.format.extension()));
+    }
+    if !(cmyk || rotated || foreign || too_big) {
+        // Nothing to change but metadata: strip it losslessly, or copy.
+        let (bytes, action) = match loaded.format {
+            ImageFormat::Jpeg if info.is_some_and(|i| i.has_metadata) => {
+                (Arc::new(jpeg::strip_metadata(&loaded.bytes)), "metadata stripped")
+            }
+            ImageFormat::Png if png::has_metadata(&loaded.bytes) => {
+                (Arc::new(png::strip_metadata(&loaded.bytes)), "metadata stripped")
+            }
+            _ => (loaded.bytes.clone(), "copied"),
+        };
+        return Ok((
+            EpubImage {
+                bytes,
+                format: loaded.format,
+                width: loaded.width,
+                height: loaded.height,
+            },
+            action.to_string(),
+        ));
+    }
+    let img = pixels.get()?;
+    let img = if img.width().max(img.height()) > max {
+        let resized = img.resize(max, max, image::imageops::FilterType::Lanczos3);
+        reasons.push(format!(
+            "downscaled {}x{} -> {}x{}",
+            img.width(),
+            img.height(),
+            resized.width(),
+            resized.height()
+        ));
+        std::borrow::Cow::Owned(resized)
+    } else {
+        std::borrow::Cow::Borrowed(img)
+    };
+    let has_alpha = img.color().has_alpha() && img.to_rgba8().pixels().any(|p| p.0[3] != 255);
+    let photo = matches!(loaded.format, ImageFormat::Jpeg | ImageFormat::WebP) && !has_alpha;
+    let (bytes, format) = if photo {
+        (encode_jpeg(&img)?, ImageFormat::Jpeg)
+    } else {
+        (encode_png(&img)?, ImageFormat::Png)
+    };
+    reasons.push(format!("re-encoded as {}", format.extension()));
+    Ok((
+        EpubImage {
+            bytes: Arc::new(bytes),
+            format,
+            width: img.width(),
+            height: img.height(),
+        },
+        reasons.join(", "),
+    ))
+}
+
+fn encode_jpeg(img: &DynamicImage) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 88)
+        .encode_image(&img.to_rgb8())
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+fn encode_png(img: &DynamicImage) -> Result<Vec<u8>, String> {
+    use image::ImageEncoder;
+    let mut out = Vec::new();
+    let encoder = image::codecs::png::PngEncoder::new_with_quality(
+        &mut out,
+        image::codecs::png::CompressionType::Best,
+        image::codecs::png::FilterType::Adaptive,
+    );
+    if img.color().has_alpha() {
+        let rgba = img.to_rgba8();
+        encoder
+            .write_image(&rgba, rgba.width(), rgba.height(), image::ExtendedColorType::Rgba8)
+            .map_err(|e| e.to_string())?;
+    } else {
+        let rgb = img.to_rgb8();
+        encoder
+            .write_image(&rgb, rgb.width(), rgb.height(), image::ExtendedColorType::Rgb8)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+type PdfResult = (PdfImage, String, u64, Vec<String>);
+
+/// The PDF form of a raster image.
+fn pdf_image(
+    loaded: &LoadedImage,
+    options: &ResourceOptions,
+    measure: f64,
+    pixels: &mut Pixels<'_>,
+) -> Result<PdfResult, String> {
+    let mut warnings = Vec::new();
+    let (w_pt, _) = super::placed_size(loaded.width, loaded.height, measure);
+    let dpi = f64::from(loaded.width) / (w_pt / 72.0);
+    if dpi + 0.5 < options.pdf_min_dpi {
+        warnings.push(format!(
+            "image is {dpi:.0} dpi at its printed size, under {:.0} dpi",
+            options.pdf_min_dpi
+        ));
+    }
+    let downsample = options.pdf_max_dpi.filter(|max| dpi > *max + 0.5);
+    let info = (loaded.format == ImageFormat::Jpeg)
+        .then(|| jpeg::info(&loaded.bytes))
+        .flatten();
+    if let Some(info) = info
+        && downsample.is_none()
+        && pixels.orientation == Orientation::NoTransforms
+        && matches!(info.components, 1 | 3 | 4)
+    {
+        let image = PdfImage::Jpeg {
+            bytes: loaded.bytes.clone(),
+            components: info.components,
+            inverted: info.components == 4 && info.adobe,
+            width: loaded.width,
+            height: loaded.height,
+        };
+        let action = match info.components {
+            4 => "jpeg passed through (CMYK)",
+            1 => "jpeg passed through (grey)",
+            _ => "jpeg passed through",
+        };
+        return Ok((image, action.into(), loaded.bytes.len() as u64, warnings));
+    }
+    let img = pixels.get()?;
+    let mut action = String::from("lossless flate");
+    let img = match downsample {
+        Some(max) => {
+            let target_w = ((w_pt / 72.0) * max).round().max(1.0) as u32;
+            let target_h = (f64::from(img.height()) * f64::from(target_w) / f64::from(img.width()))
+                .round()
+                .max(1.0) as u32;
+            action = format!(
+                "downsampled {}x{} -> {target_w}x{target_h} ({max:.0} dpi), lossless flate",
+                img.width(),
+                img.height()
+            );
+            std::borrow::Cow::Owned(img.resize_exact(
+                target_w,
+                target_h,
+                image::imageops::FilterType::Lanczos3,
+            ))
+        }
+        None => std::borrow::Cow::Borrowed(img),
+    };
+    let rgba = img.to_rgba8();
+    let (w, h) = rgba.dimensions();
+    let has_alpha = rgba.pixels().any(|p| p.0[3] != 255);
+    let mut rgb = Vec::with_capacity((w * h * 3) as usize);
+    let mut alpha = Vec::with_capacity(if has_alpha { (w * h) as usize } else { 0 });
+    for p in rgba.pixels() {
+        rgb.extend_from_slice(&p.0[..3]);
+        if has_alpha {
+            alpha.push(p.0[3]);
+        }
+    }
+    let rgb = deflate(&rgb)?;
+    let alpha = if has_alpha {
+        action.push_str(", alpha as soft mask");
+        Some(deflate(&alpha)?)
+    } else {
+        None
+    };
+    let bytes = (rgb.len() + alpha.as_ref().map_or(0, Vec::len)) as u64;
+    Ok((
+        PdfImage::Flate {
+            rgb,
+            alpha,
+            width: w,
+            height: h,
+        },
+        action,
+        bytes,
+        warnings,
+    ))
+}
+
+fn deflate(data: &[u8]) -> Result<Vec<u8>, String> {
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
+    encoder
+        .write_all(data)
+        .and_then(|_| encoder.finish())
+        .map_err(|e| e.to_string())
+}

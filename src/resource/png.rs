@@ -1,0 +1,68 @@
+//! PNG chunks: find and drop metadata chunks losslessly.
+
+const SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
+
+/// Chunks that carry metadata only and can be dropped.
+fn is_metadata(kind: &[u8]) -> bool {
+    matches!(kind, b"tEXt" | b"zTXt" | b"iTXt" | b"tIME" | b"eXIf")
+}
+
+fn chunks(bytes: &[u8]) -> impl Iterator<Item = (&[u8], std::ops::Range<usize>)> {
+    let mut i = 8usize;
+    let valid = bytes.starts_with(SIGNATURE);
+    std::iter::from_fn(move || {
+        if !valid || i + 12 > bytes.len() {
+            return None;
+        }
+        let len = u32::from_be_bytes(bytes[i..i + 4].try_into().ok()?) as usize;
+        let kind = &bytes[i + 4..i + 8];
+        let end = i.checked_add(12)?.checked_add(len)?.min(bytes.len());
+        let range = i..end;
+        i = end;
+        Some((kind, range))
+    })
+}
+
+/// Whether the PNG has metadata chunks.
+pub fn has_metadata(bytes: &[u8]) -> bool {
+    chunks(bytes).any(|(kind, _)| is_metadata(kind))
+}
+
+/// The PNG without its metadata chunks.
+pub fn strip_metadata(bytes: &[u8]) -> Vec<u8> {
+    let mut out = SIGNATURE.to_vec();
+    for (kind, range) in chunks(bytes) {
+        if !is_metadata(kind) {
+            out.extend_from_slice(&bytes[range]);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_text_chunks() {
+        let img = image::RgbaImage::from_pixel(3, 3, image::Rgba([1, 2, 3, 4]));
+        let mut png = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut png)
+            .write_image(&img, 3, 3, image::ExtendedColorType::Rgba8)
+            .unwrap();
+        // Insert a tEXt chunk after IHDR (8 + 25 bytes).
+        let text = b"Comment\0hello";
+        let mut chunk = (text.len() as u32).to_be_bytes().to_vec();
+        chunk.extend_from_slice(b"tEXt");
+        chunk.extend_from_slice(text);
+        chunk.extend_from_slice(&[0, 0, 0, 0]);
+        let mut with = png[..33].to_vec();
+        with.extend_from_slice(&chunk);
+        with.extend_from_slice(&png[33..]);
+        assert!(has_metadata(&with));
+        let stripped = strip_metadata(&with);
+        assert_eq!(stripped, png);
+    }
+
+    use image::ImageEncoder;
+}
