@@ -269,8 +269,16 @@ pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
             .any(|o| o.format == Format::Pdf)
             .then(|| pdf::layout::Geometry::new(&options.pdf).measure().to_pt()),
     };
-    resource::prepare(&mut doc, targets, &resource_options, &mut report.diagnostics);
-    report.images = resource::reports(&doc).into_iter().map(|(_, r)| r).collect();
+    resource::prepare(
+        &mut doc,
+        targets,
+        &resource_options,
+        &mut report.diagnostics,
+    );
+    report.images = resource::reports(&doc)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
     let errors = report
         .diagnostics
         .iter()

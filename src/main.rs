@@ -167,7 +167,11 @@ fn exit_code(e: &Error) -> u8 {
 
 /// One line of the image report: source, what each target got, sizes.
 fn image_line(r: &bindery::doc::ImageReport) -> String {
-    let mut parts = vec![format!("image {} ({})", r.source, human_size(r.bytes_before as usize))];
+    let mut parts = vec![format!(
+        "image {} ({})",
+        r.source,
+        human_size(r.bytes_before as usize)
+    )];
     if let Some(epub) = &r.epub {
         parts.push(format!(
             "epub: {epub} ({})",

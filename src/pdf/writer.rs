@@ -73,21 +73,36 @@ pub fn write(doc: &Document, pages: &[Page], info: &Info) -> Result<Vec<u8>> {
         fonts.insert(*face, (id, remapper));
     }
 
-    // Images: one XObject per loaded image that is placed somewhere.
+    // Images: one XObject per placed image; identical files share one.
     let mut images: BTreeMap<ResourceId, XObjectId> = BTreeMap::new();
+    let mut by_hash: BTreeMap<String, XObjectId> = BTreeMap::new();
     for page in pages {
         for (_, item) in &page.items {
-            if let Item::Image { image, .. } = item
-                && !images.contains_key(image)
-                && let Some(prepared) = &doc.resources.get(*image).pdf
+            let Item::Image { image, .. } = item else {
+                continue;
+            };
+            if images.contains_key(image) {
+                continue;
+            }
+            let resource = doc.resources.get(*image);
+            let hash = match &resource.status {
+                crate::doc::ImageStatus::Loaded(l) => l.hash.clone(),
+                _ => continue,
+            };
+            if let Some(id) = by_hash.get(&hash) {
+                images.insert(*image, id.clone());
+                continue;
+            }
+            if let Some(prepared) = &resource.pdf
                 && let Some(xobject) = image_xobject(prepared)
             {
-                let id = XObjectId(format!("Im{}", images.len() + 1));
+                let id = XObjectId(format!("Im{}", by_hash.len() + 1));
                 pdf.resources
                     .xobjects
                     .map
                     .insert(id.clone(), XObject::External(xobject));
-                images.insert(*image, id);
+                images.insert(*image, id.clone());
+                by_hash.insert(hash, id);
             }
         }
     }

@@ -96,7 +96,8 @@ pub fn derive(
                 out.epub_action = Some(action);
             }
             Err(e) => {
-                out.warnings.push(format!("unreadable image ({written}: {e})"));
+                out.warnings
+                    .push(format!("unreadable image ({written}: {e})"));
                 out.unusable = true;
                 return out;
             }
@@ -112,7 +113,8 @@ pub fn derive(
                     .extend(warnings.into_iter().map(|w| format!("{w} ({written})")));
             }
             Err(e) => {
-                out.warnings.push(format!("unreadable image ({written}: {e})"));
+                out.warnings
+                    .push(format!("unreadable image ({written}: {e})"));
                 out.unusable = true;
             }
         }
@@ -182,12 +184,14 @@ fn epub_image(
     if !(cmyk || rotated || foreign || too_big) {
         // Nothing to change but metadata: strip it losslessly, or copy.
         let (bytes, action) = match loaded.format {
-            ImageFormat::Jpeg if info.is_some_and(|i| i.has_metadata) => {
-                (Arc::new(jpeg::strip_metadata(&loaded.bytes)), "metadata stripped")
-            }
-            ImageFormat::Png if png::has_metadata(&loaded.bytes) => {
-                (Arc::new(png::strip_metadata(&loaded.bytes)), "metadata stripped")
-            }
+            ImageFormat::Jpeg if info.is_some_and(|i| i.has_metadata) => (
+                Arc::new(jpeg::strip_metadata(&loaded.bytes)),
+                "metadata stripped",
+            ),
+            ImageFormat::Png if png::has_metadata(&loaded.bytes) => (
+                Arc::new(png::strip_metadata(&loaded.bytes)),
+                "metadata stripped",
+            ),
             _ => (loaded.bytes.clone(), "copied"),
         };
         return Ok((
@@ -252,12 +256,22 @@ fn encode_png(img: &DynamicImage) -> Result<Vec<u8>, String> {
     if img.color().has_alpha() {
         let rgba = img.to_rgba8();
         encoder
-            .write_image(&rgba, rgba.width(), rgba.height(), image::ExtendedColorType::Rgba8)
+            .write_image(
+                &rgba,
+                rgba.width(),
+                rgba.height(),
+                image::ExtendedColorType::Rgba8,
+            )
             .map_err(|e| e.to_string())?;
     } else {
         let rgb = img.to_rgb8();
         encoder
-            .write_image(&rgb, rgb.width(), rgb.height(), image::ExtendedColorType::Rgb8)
+            .write_image(
+                &rgb,
+                rgb.width(),
+                rgb.height(),
+                image::ExtendedColorType::Rgb8,
+            )
             .map_err(|e| e.to_string())?;
     }
     Ok(out)

@@ -91,7 +91,9 @@ mod tests {
     fn jpeg(extra: &[u8]) -> Vec<u8> {
         let img = image::RgbImage::from_pixel(4, 4, image::Rgb([200, 10, 10]));
         let mut out = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new(&mut out).encode_image(&img).unwrap();
+        image::codecs::jpeg::JpegEncoder::new(&mut out)
+            .encode_image(&img)
+            .unwrap();
         // Insert a segment right after SOI.
         let mut with = out[..2].to_vec();
         with.extend_from_slice(extra);

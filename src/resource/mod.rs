@@ -94,7 +94,12 @@ pub fn load(doc: &mut Document, options: &ResourceOptions, diags: &mut Diagnosti
         let images = &doc.resources.images;
         pending
             .par_iter()
-            .map(|&i| (i, probe(&images[i].written, &images[i].path, &root, options)))
+            .map(|&i| {
+                (
+                    i,
+                    probe(&images[i].written, &images[i].path, &root, options),
+                )
+            })
             .collect()
     };
     for (i, result) in results {
@@ -283,7 +288,10 @@ pub fn prepare(
                 let ImageStatus::Loaded(loaded) = &images[i].status else {
                     unreachable!("filtered above")
                 };
-                (i, derive::derive(&images[i].written, loaded, targets, options))
+                (
+                    i,
+                    derive::derive(&images[i].written, loaded, targets, options),
+                )
             })
             .collect()
     };

@@ -620,7 +620,8 @@ impl Column<'_, '_> {
         let drawable = !matches!(resource.pdf, Some(crate::doc::PdfImage::Unsupported) | None);
         match &resource.status {
             ImageStatus::Loaded(loaded) if drawable => {
-                let (w, h) = crate::resource::placed_size(loaded.width, loaded.height, width.to_pt());
+                let (w, h) =
+                    crate::resource::placed_size(loaded.width, loaded.height, width.to_pt());
                 let (w, h) = (Abs::pt(w), Abs::pt(h));
                 items.push((
                     Point::new(indent + (width - w) / 2.0, Abs::ZERO),
