@@ -3,17 +3,17 @@
 
 use bindery::doc::Dialect;
 use bindery::pdf::{PaperSize, PdfOptions};
-use bindery::resource::MissingPolicy;
-use bindery::{BuildOptions, Format, OutputSpec};
+use bindery::project::Request;
+use bindery::resource::{MissingPolicy, ResourceOptions};
+use bindery::{BuildOptions, Format};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Package Markdown documents into EPUB 3 ebooks and print-ready PDFs.
 #[derive(Debug, Parser)]
 #[command(name = "bindery", version, about, long_about = None)]
-#[command(
-    after_help = "Exit codes: 0 success, 1 a book failed, 2 usage error, 3 warnings with --strict"
-)]
+#[command(after_help = "Exit codes: 0 success, 1 a book failed, 2 usage error, \
+3 warnings with --strict, 101 internal error")]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -23,43 +23,45 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build EPUB and/or PDF files from Markdown inputs.
+    /// Build EPUB and/or PDF files from Markdown inputs or a project folder.
     Build(BuildArgs),
+    /// Check the inputs as `build` would, without writing anything.
+    Check(CheckArgs),
+    /// Write a commented starter project (bindery.toml and a first chapter).
+    Init(InitArgs),
     /// Print the intermediate document tree (for debugging and tests).
     Dump(DumpArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
 }
 
-/// Arguments of `bindery build`.
-#[derive(Debug, clap::Args)]
-pub struct BuildArgs {
-    /// Markdown files or folders; several inputs become chapters in the given order.
-    #[arg(required = true)]
-    pub inputs: Vec<PathBuf>,
-    /// Output file; the format comes from the extension (.epub or .pdf). Repeatable.
-    #[arg(short = 'o', long = "output", required = true)]
-    pub outputs: Vec<PathBuf>,
+/// Options about what is read and how (shared by `build` and `check`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct InputArgs {
+    /// Markdown files or folders. Several files are the chapters of one book
+    /// (or one book each with --each). None: the project in the current folder.
+    pub paths: Vec<PathBuf>,
     /// Read inputs as this dialect instead of detecting it.
     #[arg(long, value_enum)]
     pub dialect: Option<DialectArg>,
-    /// Fail (exit 3, no output written) when there are warnings.
+    /// Fail (exit 3, nothing written) when there are warnings.
     #[arg(long, visible_alias = "deny-warnings")]
     pub strict: bool,
-    /// Paper size of the PDF.
-    #[arg(long, value_enum, default_value = "a4")]
-    pub paper: PaperArg,
     /// Set a metadata field (title, subtitle, author, language, date, identifier,
     /// publisher, description); overrides front matter. Repeatable.
     #[arg(long = "meta", value_name = "KEY=VALUE", value_parser = parse_key_value)]
     pub meta: Vec<(String, String)>,
-    /// Allow images outside the folder of the first input.
+    /// Allow images outside the project folder.
     #[arg(long)]
     pub allow_outside_root: bool,
     /// What to do with a missing or unusable image.
-    #[arg(long, value_enum, default_value = "placeholder")]
-    pub missing_images: MissingArg,
+    #[arg(long, value_enum)]
+    pub missing_images: Option<MissingArg>,
     /// Longest edge of images in the EPUB, in pixels (larger ones are downscaled).
-    #[arg(long, value_name = "PIXELS", default_value_t = 2048)]
-    pub epub_image_max: u32,
+    #[arg(long, value_name = "PIXELS")]
+    pub epub_image_max: Option<u32>,
     /// Downsample PDF images above this resolution at their printed size.
     #[arg(long, value_name = "DPI")]
     pub pdf_image_max_dpi: Option<f64>,
@@ -67,15 +69,68 @@ pub struct BuildArgs {
     /// (default 300, or 150 with --profile screen).
     #[arg(long, value_name = "DPI")]
     pub pdf_min_dpi: Option<f64>,
-    /// Output profile: print (default) or screen.
-    #[arg(long, value_enum, default_value = "print")]
-    pub profile: ProfileArg,
-    /// Print more: the dialect of each input and why.
+    /// Output profile.
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
+    /// Paper size of the PDF (default A4, or the project file's).
+    #[arg(long, value_enum)]
+    pub paper: Option<PaperArg>,
+    /// One JSON object per book on stdout, then a summary object; nothing else on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Print more: the dialect of each input and what was done to each image.
     #[arg(short, long, conflicts_with = "quiet")]
     pub verbose: bool,
     /// Print only errors.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Arguments of `bindery build`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BuildArgs {
+    /// What to read.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output file; the format comes from the extension (.epub or .pdf). Repeatable.
+    #[arg(short = 'o', long = "output")]
+    pub outputs: Vec<PathBuf>,
+    /// Folder for the outputs (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Formats to write, named from --name: epub, pdf or both (`-f epub,pdf`).
+    #[arg(short = 'f', long = "formats", value_enum, value_delimiter = ',')]
+    pub formats: Vec<FormatArg>,
+    /// Output file name template without extension: {stem}, {title-slug}, {date}.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub name: Option<String>,
+    /// Every input becomes its own book, built in parallel.
+    #[arg(long)]
+    pub each: bool,
+    /// Books built at once with --each (default: the number of cores).
+    #[arg(short = 'j', long = "jobs", value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
+    /// Rebuild when a source changes (until interrupted).
+    #[arg(long)]
+    pub watch: bool,
+}
+
+/// Arguments of `bindery check`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CheckArgs {
+    /// What to read.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Check every input as its own book.
+    #[arg(long)]
+    pub each: bool,
+}
+
+/// Arguments of `bindery init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The folder to create the project in (default: the current folder).
+    pub dir: Option<PathBuf>,
 }
 
 /// Arguments of `bindery dump`.
@@ -89,6 +144,14 @@ pub struct DumpArgs {
     pub dialect: Option<DialectArg>,
 }
 
+/// Arguments of `bindery completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
 /// `--dialect` values.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum DialectArg {
@@ -96,6 +159,15 @@ pub enum DialectArg {
     Article,
     /// CommonMark with GFM extensions.
     Commonmark,
+}
+
+/// `-f` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// EPUB 3.
+    Epub,
+    /// PDF.
+    Pdf,
 }
 
 /// `--missing-images` values.
@@ -143,49 +215,60 @@ impl From<DialectArg> for Dialect {
     }
 }
 
-/// Converts `build` arguments into library options; a bad output name is a usage error.
-pub fn build_options(args: &BuildArgs) -> Result<BuildOptions, String> {
-    let mut outputs = Vec::new();
-    for path in &args.outputs {
-        let format = Format::from_path(path).ok_or_else(|| {
-            format!(
-                "cannot tell the format of {} (use a .epub or .pdf extension)",
-                path.display()
-            )
-        })?;
-        outputs.push(OutputSpec {
-            path: path.clone(),
-            format,
-        });
-    }
-    let resources = Some(bindery::resource::ResourceOptions {
-        root: bindery::project::default_root(&args.inputs),
+/// The options every book shares, from the command line.
+pub fn base_options(args: &InputArgs) -> BuildOptions {
+    let images_given = args.missing_images.is_some()
+        || args.epub_image_max.is_some()
+        || args.pdf_image_max_dpi.is_some()
+        || args.pdf_min_dpi.is_some()
+        || args.profile.is_some();
+    let defaults = ResourceOptions::default();
+    let resources = ResourceOptions {
         allow_outside_root: args.allow_outside_root,
         missing: match args.missing_images {
-            MissingArg::Placeholder => MissingPolicy::Placeholder,
-            MissingArg::Drop => MissingPolicy::Drop,
-            MissingArg::Error => MissingPolicy::Error,
+            Some(MissingArg::Drop) => MissingPolicy::Drop,
+            Some(MissingArg::Error) => MissingPolicy::Error,
+            Some(MissingArg::Placeholder) | None => MissingPolicy::Placeholder,
         },
-        epub_max_edge: args.epub_image_max,
+        epub_max_edge: args.epub_image_max.unwrap_or(defaults.epub_max_edge),
         pdf_max_dpi: args.pdf_image_max_dpi,
         pdf_min_dpi: args.pdf_min_dpi.unwrap_or(match args.profile {
-            ProfileArg::Print => 300.0,
-            ProfileArg::Screen => 150.0,
+            Some(ProfileArg::Screen) => 150.0,
+            Some(ProfileArg::Print) | None => 300.0,
         }),
-        ..Default::default()
-    });
-    Ok(BuildOptions {
-        inputs: args.inputs.clone(),
-        outputs,
+        ..defaults
+    };
+    BuildOptions {
         dialect: args.dialect.map(Dialect::from),
         meta: args.meta.clone(),
-        resources,
-        epub: Default::default(),
+        resources: Some(resources),
         pdf: PdfOptions {
             paper: match args.paper {
-                PaperArg::A4 => PaperSize::A4,
-                PaperArg::Letter => PaperSize::Letter,
+                Some(PaperArg::Letter) => PaperSize::Letter,
+                Some(PaperArg::A4) | None => PaperSize::A4,
             },
         },
-    })
+        paper_given: args.paper.is_some(),
+        images_given,
+        ..BuildOptions::default()
+    }
+}
+
+/// The request `build` makes of the project planner.
+pub fn request(args: &BuildArgs) -> Request {
+    Request {
+        paths: args.input.paths.clone(),
+        outputs: args.outputs.clone(),
+        out_dir: args.out_dir.clone(),
+        formats: args
+            .formats
+            .iter()
+            .map(|f| match f {
+                FormatArg::Epub => Format::Epub,
+                FormatArg::Pdf => Format::Pdf,
+            })
+            .collect(),
+        name: args.name.clone(),
+        each: args.each,
+    }
 }

@@ -27,6 +27,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod config;
 pub mod date;
 pub mod diag;
 pub mod doc;
@@ -89,6 +90,12 @@ pub struct BuildOptions {
     pub epub: epub::EpubOptions,
     /// PDF backend options.
     pub pdf: pdf::PdfOptions,
+    /// Metadata from the project file: under front matter and `--meta`.
+    pub config_meta: Metadata,
+    /// The paper size was given on the command line (the project file's yields).
+    pub paper_given: bool,
+    /// Image options were given on the command line (the project file's yield).
+    pub images_given: bool,
 }
 
 /// What was read, for reports: one entry per source file.
@@ -122,6 +129,8 @@ pub struct Output {
     pub spec: OutputSpec,
     /// The file's bytes.
     pub bytes: Vec<u8>,
+    /// Number of pages, for a PDF.
+    pub pages: Option<usize>,
 }
 
 /// Loads, parses, resolves and probes the inputs into a document.
@@ -155,7 +164,8 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Document> {
             reason: parsed.reason,
         });
     }
-    doc.meta = merge_metadata(first_front.unwrap_or_default(), &doc, &options.meta, report)?;
+    let front = overlay(options.config_meta.clone(), first_front.unwrap_or_default());
+    doc.meta = merge_metadata(front, &doc, &options.meta, report)?;
     resolve::resolve(&mut doc, &mut report.diagnostics);
     let resource_options = resource_options(options);
     resource::load(&mut doc, &resource_options, &mut report.diagnostics);
@@ -174,7 +184,25 @@ fn resource_options(options: &BuildOptions) -> resource::ResourceOptions {
     }
 }
 
-/// Metadata, later sources overriding earlier: the first input's front matter,
+/// `over`'s fields where set, `under`'s elsewhere.
+fn overlay(under: Metadata, over: Metadata) -> Metadata {
+    Metadata {
+        title: over.title.or(under.title),
+        subtitle: over.subtitle.or(under.subtitle),
+        authors: if over.authors.is_empty() {
+            under.authors
+        } else {
+            over.authors
+        },
+        language: over.language.or(under.language),
+        date: over.date.or(under.date),
+        identifier: over.identifier.or(under.identifier),
+        publisher: over.publisher.or(under.publisher),
+        description: over.description.or(under.description),
+    }
+}
+
+/// Metadata, later sources overriding earlier: the project file, the first input's front matter,
 /// then (only where still empty) the article roles of the first chapter, then
 /// `--meta` pairs.
 fn merge_metadata(
@@ -236,39 +264,29 @@ fn merge_metadata(
 }
 
 /// Renders a loaded document in one format; problems found while rendering
-/// (characters no font has) go to `diags`.
+/// (characters no font has) go to `diags`. Returns the bytes and, for a PDF,
+/// the number of pages.
 pub fn render(
     doc: &Document,
     format: Format,
     options: &BuildOptions,
     diags: &mut Diagnostics,
-) -> Result<Vec<u8>> {
+) -> Result<(Vec<u8>, Option<usize>)> {
     match format {
-        Format::Epub => epub::export(doc, &options.epub),
-        Format::Pdf => pdf::export(doc, &options.pdf, diags),
+        Format::Epub => epub::export(doc, &options.epub).map(|b| (b, None)),
+        Format::Pdf => pdf::export(doc, &options.pdf, diags).map(|(b, n)| (b, Some(n))),
     }
 }
 
-/// Runs the whole pipeline: load, then render every requested output.
-///
-/// The [`Report`] is returned in every case, so callers can print the
-/// diagnostics; the outputs only when no error was reported.
-pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
-    let mut report = Report::default();
-    let doc = match load(options, &mut report) {
-        Ok(doc) => doc,
-        Err(e) => return (report, Err(e)),
-    };
-    let mut doc = doc;
+/// Loads the inputs and prepares their images for the requested outputs;
+/// fails when an error was reported.
+fn prepared(
+    options: &BuildOptions,
+    report: &mut Report,
+    targets: resource::Targets,
+) -> Result<Document> {
+    let mut doc = load(options, report)?;
     let resource_options = resource_options(options);
-    let targets = resource::Targets {
-        epub: options.outputs.iter().any(|o| o.format == Format::Epub),
-        pdf_measure: options
-            .outputs
-            .iter()
-            .any(|o| o.format == Format::Pdf)
-            .then(|| pdf::layout::Geometry::new(&options.pdf).measure().to_pt()),
-    };
     resource::prepare(
         &mut doc,
         targets,
@@ -285,17 +303,105 @@ pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
         .filter(|d| d.severity == Severity::Error)
         .count();
     if errors > 0 {
-        return (report, Err(Error::Input { count: errors }));
+        return Err(Error::Input { count: errors });
     }
+    Ok(doc)
+}
+
+/// Everything `build` checks (front matter, images, links, notes), without
+/// rendering or writing anything.
+pub fn check(options: &BuildOptions) -> (Report, Result<()>) {
+    let mut report = Report::default();
+    let targets = resource::Targets {
+        epub: true,
+        pdf_measure: Some(pdf::layout::Geometry::new(&options.pdf).measure().to_pt()),
+    };
+    let result = prepared(options, &mut report, targets).map(|_| ());
+    (report, result)
+}
+
+/// Runs the whole pipeline: load, then render every requested output.
+///
+/// The [`Report`] is returned in every case, so callers can print the
+/// diagnostics; the outputs only when no error was reported.
+pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
+    let mut report = Report::default();
+    let targets = resource::Targets {
+        epub: options.outputs.iter().any(|o| o.format == Format::Epub),
+        pdf_measure: options
+            .outputs
+            .iter()
+            .any(|o| o.format == Format::Pdf)
+            .then(|| pdf::layout::Geometry::new(&options.pdf).measure().to_pt()),
+    };
+    let doc = match prepared(options, &mut report, targets) {
+        Ok(doc) => doc,
+        Err(e) => return (report, Err(e)),
+    };
+    let stem = options
+        .inputs
+        .first()
+        .and_then(|p| p.file_stem())
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "book".into());
     let mut outputs = Vec::new();
     for spec in &options.outputs {
         match render(&doc, spec.format, options, &mut report.diagnostics) {
-            Ok(bytes) => outputs.push(Output {
-                spec: spec.clone(),
+            Ok((bytes, pages)) => outputs.push(Output {
+                spec: OutputSpec {
+                    path: project::expand_template(&spec.path, &stem, &doc.meta),
+                    format: spec.format,
+                },
                 bytes,
+                pages,
             }),
             Err(e) => return (report, Err(e)),
         }
     }
     (report, Ok(outputs))
+}
+
+/// The result of one book in a batch.
+#[derive(Debug)]
+pub struct BookResult {
+    /// Diagnostics and what was read.
+    pub report: Report,
+    /// The outputs, or why the book failed.
+    pub result: Result<Vec<Output>>,
+    /// How long the book took.
+    pub duration: std::time::Duration,
+}
+
+/// Builds several books in parallel on `threads` threads (0: one per core).
+/// One failing book does not stop the others; results come back in order.
+pub fn build_all(books: &[BuildOptions], threads: usize) -> Vec<BookResult> {
+    build_all_with(books, threads, &|| {})
+}
+
+/// [`build_all`], calling `on_done` as each book finishes (for progress bars).
+pub fn build_all_with(
+    books: &[BuildOptions],
+    threads: usize,
+    on_done: &(dyn Fn() + Sync),
+) -> Vec<BookResult> {
+    use rayon::prelude::*;
+    let run = || {
+        books
+            .par_iter()
+            .map(|options| {
+                let started = std::time::Instant::now();
+                let (report, result) = build(options);
+                on_done();
+                BookResult {
+                    report,
+                    result,
+                    duration: started.elapsed(),
+                }
+            })
+            .collect()
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    }
 }

@@ -1,16 +1,23 @@
 //! The `bindery` binary: parses the command line, runs the library, prints
-//! diagnostics and writes outputs atomically. Exit codes: 0 success, 1 a book
-//! failed, 2 usage error, 3 warnings with `--strict`.
+//! diagnostics and reports, and writes outputs atomically.
+//!
+//! Exit codes: 0 success, 1 a book failed, 2 usage error, 3 warnings with
+//! `--strict`, 101 internal error.
 
 mod cli;
+mod report;
 
-use bindery::diag::Error;
-use clap::Parser;
+use bindery::diag::{Error, Severity};
+use bindery::project::{Plan, PlanError};
+use clap::{CommandFactory, Parser};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
+const EXIT_OK: u8 = 0;
 const EXIT_FAILED: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 const EXIT_STRICT: u8 = 3;
+const EXIT_INTERNAL: u8 = 101;
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
@@ -24,111 +31,307 @@ fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
             let _ = e.print();
             return ExitCode::from(code);
         }
     };
-    let result = std::panic::catch_unwind(|| run(cli));
-    match result {
+    match std::panic::catch_unwind(|| run(cli)) {
         Ok(code) => ExitCode::from(code),
-        Err(_) => ExitCode::from(101),
+        Err(_) => ExitCode::from(EXIT_INTERNAL),
     }
 }
 
 fn run(cli: cli::Cli) -> u8 {
     match cli.command {
         cli::Command::Build(args) => build(&args),
+        cli::Command::Check(args) => check(&args),
+        cli::Command::Init(args) => init(&args),
         cli::Command::Dump(args) => dump(&args),
+        cli::Command::Completions(args) => {
+            let mut cmd = cli::Cli::command();
+            clap_complete::generate(args.shell, &mut cmd, "bindery", &mut std::io::stdout());
+            EXIT_OK
+        }
+        cli::Command::Man => {
+            let man = clap_mangen::Man::new(cli::Cli::command());
+            match man.render(&mut std::io::stdout()) {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    eprintln!("error: cannot write the man page ({e})");
+                    EXIT_FAILED
+                }
+            }
+        }
+    }
+}
+
+/// Makes the plan, printing a planning error the usual way.
+fn plan(request: &bindery::project::Request, base: &bindery::BuildOptions) -> Result<Plan, u8> {
+    match bindery::project::plan(request, base) {
+        Ok(plan) => Ok(plan),
+        Err(PlanError::Config(d, sources)) => {
+            eprintln!("{}", d.render(&sources));
+            Err(EXIT_USAGE)
+        }
+        Err(PlanError::Other(e)) => {
+            eprintln!("error: {e}");
+            Err(exit_code(&e))
+        }
     }
 }
 
 fn build(args: &cli::BuildArgs) -> u8 {
-    let options = match cli::build_options(args) {
-        Ok(o) => o,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
+    let base = cli::base_options(&args.input);
+    let request = cli::request(args);
+    let plan = match plan(&request, &base) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    if let Some(code) = refuse_bad_outputs(&options) {
+    if let Some(code) = refuse_bad_outputs(&plan) {
         return code;
     }
-    let (report, result) = bindery::build(&options);
-    if args.verbose {
-        for file in &report.files {
-            eprintln!(
-                "{}: {} dialect ({})",
-                file.path.display(),
-                file.dialect.name(),
-                file.reason
-            );
-        }
+    let code = build_plan(args, &plan);
+    if !args.watch {
+        return code;
     }
-    if args.verbose {
-        for image in &report.images {
-            eprintln!("{}", image_line(image));
-        }
-    }
-    for d in report.diagnostics.iter() {
-        if args.quiet && d.severity == bindery::diag::Severity::Warning {
-            continue;
-        }
-        eprintln!("{}", d.render(&report.sources));
-    }
-    let outputs = match result {
-        Ok(outputs) => outputs,
-        Err(e) => {
-            print_error(&e);
-            return exit_code(&e);
+    watch(args, &request, &base, plan)
+}
+
+/// Builds every book of the plan, writes the outputs, prints the report.
+fn build_plan(args: &cli::BuildArgs, plan: &Plan) -> u8 {
+    let input = &args.input;
+    let started = std::time::Instant::now();
+    let progress = progress_bar(input, plan.books.len());
+    let on_done = || {
+        if let Some(bar) = &progress {
+            bar.inc(1);
         }
     };
-    let warnings = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == bindery::diag::Severity::Warning)
-        .count();
-    if args.strict && warnings > 0 {
-        print_error(&Error::Strict { count: warnings });
-        eprintln!("hint: no output was written");
-        return EXIT_STRICT;
+    let results = bindery::build_all_with(&plan.books, args.jobs, &on_done);
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
     }
-    for output in &outputs {
-        if let Err(e) = bindery::output::write_atomic(&output.spec.path, &output.bytes) {
-            print_error(&e);
-            return EXIT_FAILED;
+    let mut printer = report::Printer::new(input.json, input.quiet, input.verbose);
+    let mut failed = 0;
+    let mut warned = 0;
+    for (book, result) in plan.books.iter().zip(results) {
+        let warnings = result
+            .report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+        let outcome = match result.result {
+            Err(e) => Err(e),
+            Ok(_) if input.strict && warnings > 0 => Err(Error::Strict { count: warnings }),
+            Ok(outputs) => write_outputs(&outputs).map(|()| outputs),
+        };
+        match &outcome {
+            Err(Error::Strict { .. }) => warned += 1,
+            Err(_) => failed += 1,
+            Ok(_) => {}
         }
-        if !args.quiet {
-            eprintln!(
-                "wrote {} ({})",
-                output.spec.path.display(),
-                human_size(output.bytes.len())
-            );
-        }
+        printer.book(book, &result.report, &outcome, result.duration);
     }
-    0
+    printer.summary(plan.books.len(), failed, warned, started.elapsed());
+    if failed > 0 {
+        EXIT_FAILED
+    } else if warned > 0 {
+        EXIT_STRICT
+    } else {
+        EXIT_OK
+    }
+}
+
+fn write_outputs(outputs: &[bindery::Output]) -> Result<(), Error> {
+    for output in outputs {
+        if let Some(dir) = output.spec.path.parent()
+            && !dir.as_os_str().is_empty()
+            && !dir.exists()
+        {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+                path: output.spec.path.clone(),
+                source,
+            })?;
+        }
+        bindery::output::write_atomic(&output.spec.path, &output.bytes)?;
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr, only for several books on a terminal outside CI.
+fn progress_bar(input: &cli::InputArgs, books: usize) -> Option<indicatif::ProgressBar> {
+    let ci = std::env::var_os("CI").is_some();
+    if books < 2 || input.quiet || input.json || ci || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(books as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} books {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
 }
 
 /// Refuses outputs that are folders or inputs, before any work is done.
-fn refuse_bad_outputs(options: &bindery::BuildOptions) -> Option<u8> {
-    let inputs: Vec<_> = options
-        .inputs
-        .iter()
-        .filter_map(|p| p.canonicalize().ok())
-        .collect();
-    for spec in &options.outputs {
-        if spec.path.is_dir() {
-            eprintln!("error: output {} is a folder", spec.path.display());
-            return Some(EXIT_USAGE);
-        }
-        if let Ok(real) = spec.path.canonicalize()
-            && inputs.contains(&real)
-        {
-            eprintln!("error: output {} is also an input", spec.path.display());
-            return Some(EXIT_USAGE);
+fn refuse_bad_outputs(plan: &Plan) -> Option<u8> {
+    for book in &plan.books {
+        let inputs: Vec<_> = book
+            .inputs
+            .iter()
+            .filter_map(|p| p.canonicalize().ok())
+            .collect();
+        for spec in &book.outputs {
+            if spec.path.is_dir() {
+                eprintln!("error: output {} is a folder", spec.path.display());
+                return Some(EXIT_USAGE);
+            }
+            if let Ok(real) = spec.path.canonicalize()
+                && inputs.contains(&real)
+            {
+                eprintln!("error: output {} is also an input", spec.path.display());
+                return Some(EXIT_USAGE);
+            }
         }
     }
     None
+}
+
+/// Rebuilds whenever an input (or the project file) changes; never returns
+/// unless the plan cannot be made any more.
+fn watch(
+    args: &cli::BuildArgs,
+    request: &bindery::project::Request,
+    base: &bindery::BuildOptions,
+    mut plan: Plan,
+) -> u8 {
+    use std::time::{Duration, SystemTime};
+    let stamp = |plan: &Plan| -> Vec<Option<SystemTime>> {
+        let mut files: Vec<std::path::PathBuf> =
+            plan.books.iter().flat_map(|b| b.inputs.clone()).collect();
+        if let Some((path, _)) = &plan.config {
+            files.push(path.clone());
+        }
+        files
+            .iter()
+            .map(|f| std::fs::metadata(f).and_then(|m| m.modified()).ok())
+            .collect()
+    };
+    if !args.input.quiet && !args.input.json {
+        eprintln!("watching for changes (press Ctrl-C to stop)");
+    }
+    let mut last = stamp(&plan);
+    loop {
+        std::thread::sleep(Duration::from_millis(300));
+        let now = stamp(&plan);
+        if now == last {
+            continue;
+        }
+        // Debounce: wait until the files stop changing.
+        let mut settled = now;
+        loop {
+            std::thread::sleep(Duration::from_millis(200));
+            let again = stamp(&plan);
+            if again == settled {
+                break;
+            }
+            settled = again;
+        }
+        match bindery::project::plan(request, base) {
+            Ok(p) => plan = p,
+            Err(PlanError::Config(d, sources)) => eprintln!("{}", d.render(&sources)),
+            Err(PlanError::Other(e)) => eprintln!("error: {e}"),
+        }
+        build_plan(args, &plan);
+        last = stamp(&plan);
+    }
+}
+
+fn check(args: &cli::CheckArgs) -> u8 {
+    let base = cli::base_options(&args.input);
+    let request = bindery::project::Request {
+        paths: args.input.paths.clone(),
+        formats: vec![bindery::Format::Epub, bindery::Format::Pdf],
+        each: args.each,
+        ..Default::default()
+    };
+    let plan = match plan(&request, &base) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let started = std::time::Instant::now();
+    let mut printer = report::Printer::new(args.input.json, args.input.quiet, args.input.verbose);
+    let (mut failed, mut warned) = (0, 0);
+    for book in &plan.books {
+        let t = std::time::Instant::now();
+        let (r, result) = bindery::check(book);
+        let warnings = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+        let outcome = match result {
+            Err(e) => Err(e),
+            Ok(()) if args.input.strict && warnings > 0 => Err(Error::Strict { count: warnings }),
+            Ok(()) => Ok(Vec::new()),
+        };
+        match &outcome {
+            Err(Error::Strict { .. }) => warned += 1,
+            Err(_) => failed += 1,
+            Ok(_) => {}
+        }
+        printer.book(book, &r, &outcome, t.elapsed());
+    }
+    printer.summary(plan.books.len(), failed, warned, started.elapsed());
+    if failed > 0 {
+        EXIT_FAILED
+    } else if warned > 0 {
+        EXIT_STRICT
+    } else {
+        EXIT_OK
+    }
+}
+
+fn init(args: &cli::InitArgs) -> u8 {
+    let dir = args.dir.clone().unwrap_or_else(|| ".".into());
+    let config = dir.join(bindery::config::FILE_NAME);
+    if config.exists() {
+        eprintln!("error: {} already exists", config.display());
+        eprintln!("hint: edit it, or run `bindery init` in another folder");
+        return EXIT_USAGE;
+    }
+    let chapters = dir.join("chapters");
+    let result = std::fs::create_dir_all(&chapters)
+        .map_err(|source| Error::Write {
+            path: chapters.clone(),
+            source,
+        })
+        .and_then(|()| bindery::output::write_atomic(&config, bindery::config::STARTER.as_bytes()))
+        .and_then(|()| {
+            let first = chapters.join("01-first-chapter.md");
+            if first.exists() {
+                Ok(())
+            } else {
+                bindery::output::write_atomic(&first, bindery::config::STARTER_CHAPTER.as_bytes())
+            }
+        });
+    match result {
+        Ok(()) => {
+            eprintln!(
+                "wrote {} and {}",
+                config.display(),
+                chapters.join("01-first-chapter.md").display()
+            );
+            eprintln!("hint: run `bindery build {}` to build it", dir.display());
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_FAILED
+        }
+    }
 }
 
 fn dump(args: &cli::DumpArgs) -> u8 {
@@ -144,17 +347,13 @@ fn dump(args: &cli::DumpArgs) -> u8 {
                 eprintln!("{}", d.render(&report.sources));
             }
             print!("{}", bindery::doc::dump(&doc));
-            0
+            EXIT_OK
         }
         Err(e) => {
-            print_error(&e);
+            eprintln!("error: {e}");
             exit_code(&e)
         }
     }
-}
-
-fn print_error(e: &Error) {
-    eprintln!("error: {e}");
 }
 
 fn exit_code(e: &Error) -> u8 {
@@ -162,38 +361,5 @@ fn exit_code(e: &Error) -> u8 {
         Error::Usage(_) => EXIT_USAGE,
         Error::Strict { .. } => EXIT_STRICT,
         _ => EXIT_FAILED,
-    }
-}
-
-/// One line of the image report: source, what each target got, sizes.
-fn image_line(r: &bindery::doc::ImageReport) -> String {
-    let mut parts = vec![format!(
-        "image {} ({})",
-        r.source,
-        human_size(r.bytes_before as usize)
-    )];
-    if let Some(epub) = &r.epub {
-        parts.push(format!(
-            "epub: {epub} ({})",
-            human_size(r.epub_bytes.unwrap_or(0) as usize)
-        ));
-    }
-    if let Some(pdf) = &r.pdf {
-        parts.push(format!(
-            "pdf: {pdf} ({})",
-            human_size(r.pdf_bytes.unwrap_or(0) as usize)
-        ));
-    }
-    if r.epub.is_none() && r.pdf.is_none() {
-        parts.push("not used".into());
-    }
-    parts.join("; ")
-}
-
-fn human_size(bytes: usize) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-    } else {
-        format!("{:.1} KB", bytes as f64 / 1024.0)
     }
 }

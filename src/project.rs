@@ -130,3 +130,302 @@ mod tests {
         assert_eq!(v, ["1.md", "2.md", "10.md", "a9.md", "a10.md"]);
     }
 }
+
+/// What the command line asked for, before the project file is read.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// Files or folders given; empty means the current folder.
+    pub paths: Vec<PathBuf>,
+    /// Explicit output files (`-o`).
+    pub outputs: Vec<PathBuf>,
+    /// `--out-dir`.
+    pub out_dir: Option<PathBuf>,
+    /// `-f epub,pdf`.
+    pub formats: Vec<crate::Format>,
+    /// `--name` template.
+    pub name: Option<String>,
+    /// `--each`: one book per input.
+    pub each: bool,
+}
+
+/// A planned run: the books to build, and the project file if one was read.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// One entry per book.
+    pub books: Vec<crate::BuildOptions>,
+    /// The project file, when there is one.
+    pub config: Option<(PathBuf, crate::config::Config)>,
+}
+
+/// Why a plan could not be made.
+#[derive(Debug)]
+pub enum PlanError {
+    /// A problem with a place in the project file.
+    Config(crate::diag::Diagnostic, crate::diag::Sources),
+    /// Anything else.
+    Other(Error),
+}
+
+impl From<Error> for PlanError {
+    fn from(e: Error) -> Self {
+        PlanError::Other(e)
+    }
+}
+
+/// Works out the books to build: reads `bindery.toml` when the request names a
+/// folder (or nothing), expands chapters and globs, and names the outputs.
+/// `base` carries the options every book shares (dialect, images, theme…).
+pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanError> {
+    use crate::config;
+    let paths = if request.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        request.paths.clone()
+    };
+    // The project folder: the folder given, or the folder of the first file.
+    let project_dir = if paths.len() == 1 && paths[0].is_dir() {
+        paths[0].clone()
+    } else {
+        default_root(&paths)
+    };
+    let config_path = project_dir.join(config::FILE_NAME);
+    let mut cfg = None;
+    if config_path.is_file() {
+        let text = read_source(&config_path)?;
+        let mut sources = crate::diag::Sources::default();
+        let file = sources.add(crate::diag::SourceFile::new(
+            config_path.clone(),
+            text.clone(),
+        ));
+        match config::parse(&text, file) {
+            Ok(c) => cfg = Some(c),
+            Err(d) => return Err(PlanError::Config(d, sources)),
+        }
+    }
+    let config = cfg.clone().unwrap_or_default();
+    let config_error = |message: String| {
+        PlanError::Other(Error::Usage(format!(
+            "{}: {message}",
+            config_path.display()
+        )))
+    };
+
+    // Inputs.
+    let given_folder = paths.len() == 1 && paths[0].is_dir();
+    let inputs = if given_folder && !config.chapters.is_empty() {
+        let mut inputs = Vec::new();
+        for pattern in &config.chapters {
+            let full = project_dir.join(pattern);
+            let text = full.to_string_lossy().into_owned();
+            let mut matched: Vec<PathBuf> = glob::glob(&text)
+                .map_err(|e| config_error(format!("bad chapter pattern `{pattern}` ({e})")))?
+                .filter_map(std::result::Result::ok)
+                .filter(|p| p.is_file())
+                .collect();
+            if matched.is_empty() {
+                return Err(config_error(format!("chapter `{pattern}` matches no file")));
+            }
+            matched.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
+            inputs.extend(matched);
+        }
+        inputs
+    } else {
+        expand_inputs(&paths)?
+    };
+    if inputs.is_empty() {
+        return Err(PlanError::Other(Error::Usage(format!(
+            "no Markdown files in {}",
+            project_dir.display()
+        ))));
+    }
+
+    // Options shared by every book, the project file under the command line.
+    let mut shared = base.clone();
+    shared.config_meta = crate::doc::Metadata {
+        title: config.metadata.title.clone(),
+        subtitle: config.metadata.subtitle.clone(),
+        authors: config.metadata.authors.clone(),
+        language: config.metadata.language.clone(),
+        date: config.metadata.date.clone(),
+        identifier: config.metadata.identifier.clone(),
+        publisher: config.metadata.publisher.clone(),
+        description: config.metadata.description.clone(),
+    };
+    if shared.dialect.is_none()
+        && let Some(d) = &config.dialect
+    {
+        shared.dialect = Some(match d.as_str() {
+            "article" => crate::doc::Dialect::Article,
+            "commonmark" => crate::doc::Dialect::CommonMark,
+            other => return Err(config_error(format!("unknown dialect `{other}`"))),
+        });
+    }
+    if let Some(css) = &config.epub.css
+        && shared.epub.stylesheet.is_none()
+    {
+        let path = project_dir.join(css);
+        shared.epub.stylesheet = Some(read_source(&path)?);
+    }
+    if let Some(paper) = &config.pdf.paper
+        && !base.paper_given
+    {
+        shared.pdf.paper = match paper.to_ascii_lowercase().as_str() {
+            "a4" => crate::pdf::PaperSize::A4,
+            "letter" => crate::pdf::PaperSize::Letter,
+            other => return Err(config_error(format!("unknown paper size `{other}`"))),
+        };
+    }
+    let mut images = shared.resources.clone().unwrap_or_default();
+    images.root = project_dir.clone();
+    if !base.images_given {
+        if let Some(max) = config.epub.image_max {
+            images.epub_max_edge = max;
+        }
+        if let Some(dpi) = config.pdf.min_dpi {
+            images.pdf_min_dpi = dpi;
+        }
+        if config.pdf.max_dpi.is_some() {
+            images.pdf_max_dpi = config.pdf.max_dpi;
+        }
+        if config.images.allow_outside_root {
+            images.allow_outside_root = true;
+        }
+        if let Some(m) = &config.images.missing {
+            images.missing = match m.as_str() {
+                "placeholder" => crate::resource::MissingPolicy::Placeholder,
+                "drop" => crate::resource::MissingPolicy::Drop,
+                "error" => crate::resource::MissingPolicy::Error,
+                other => {
+                    return Err(config_error(format!(
+                        "unknown missing-image policy `{other}`"
+                    )));
+                }
+            };
+        }
+    }
+    shared.resources = Some(images);
+
+    // Outputs.
+    let formats: Vec<crate::Format> = if !request.formats.is_empty() {
+        request.formats.clone()
+    } else {
+        let mut f = Vec::new();
+        for name in &config.output.formats {
+            f.push(match name.to_ascii_lowercase().as_str() {
+                "epub" => crate::Format::Epub,
+                "pdf" => crate::Format::Pdf,
+                other => return Err(config_error(format!("unknown output format `{other}`"))),
+            });
+        }
+        f
+    };
+    let out_dir = request
+        .out_dir
+        .clone()
+        .or_else(|| config.output.dir.as_ref().map(|d| project_dir.join(d)));
+    let name = request
+        .name
+        .clone()
+        .or_else(|| config.output.name.clone())
+        .unwrap_or_else(|| "{stem}".into());
+    let templated = |stem_inputs: &[PathBuf]| -> Vec<crate::OutputSpec> {
+        let dir = out_dir.clone().unwrap_or_else(|| PathBuf::from("."));
+        let stem = stem_inputs
+            .first()
+            .and_then(|p| p.file_stem())
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "book".into());
+        let base_name = name.replace("{stem}", &stem);
+        formats
+            .iter()
+            .map(|f| crate::OutputSpec {
+                path: dir.join(format!(
+                    "{base_name}.{}",
+                    match f {
+                        crate::Format::Epub => "epub",
+                        crate::Format::Pdf => "pdf",
+                    }
+                )),
+                format: *f,
+            })
+            .collect()
+    };
+    let mut books = Vec::new();
+    if request.each {
+        if !request.outputs.is_empty() {
+            return Err(PlanError::Other(Error::Usage(
+                "--each names its outputs itself: use --out-dir, --name and -f instead of -o"
+                    .into(),
+            )));
+        }
+        if formats.is_empty() {
+            return Err(PlanError::Other(Error::Usage(
+                "no output format: give -f epub,pdf (or [output] formats in bindery.toml)".into(),
+            )));
+        }
+        for input in &inputs {
+            let mut book = shared.clone();
+            book.inputs = vec![input.clone()];
+            book.outputs = templated(std::slice::from_ref(input));
+            books.push(book);
+        }
+    } else {
+        let mut book = shared;
+        book.inputs = inputs.clone();
+        book.outputs = if request.outputs.is_empty() {
+            templated(&inputs)
+        } else {
+            let mut outs = Vec::new();
+            for path in &request.outputs {
+                let format = crate::Format::from_path(path).ok_or_else(|| {
+                    PlanError::Other(Error::Usage(format!(
+                        "cannot tell the format of {} (use a .epub or .pdf extension)",
+                        path.display()
+                    )))
+                })?;
+                let path = match &request.out_dir {
+                    Some(dir) if path.is_relative() => dir.join(path),
+                    _ => path.clone(),
+                };
+                outs.push(crate::OutputSpec { path, format });
+            }
+            outs
+        };
+        if book.outputs.is_empty() {
+            return Err(PlanError::Other(Error::Usage(
+                "no output given: use -o FILE.epub, -f epub,pdf or [output] in bindery.toml".into(),
+            )));
+        }
+        books.push(book);
+    }
+    Ok(Plan {
+        books,
+        config: cfg.map(|c| (config_path, c)),
+    })
+}
+
+/// Fills `{stem}`, `{title-slug}` and `{date}` in an output path.
+pub fn expand_template(path: &Path, stem: &str, meta: &crate::doc::Metadata) -> PathBuf {
+    let text = path.to_string_lossy();
+    if !text.contains('{') {
+        return path.to_path_buf();
+    }
+    let title = meta.title.as_deref().unwrap_or(stem);
+    let slug = crate::doc::slugify(title);
+    let slug = if slug.is_empty() {
+        stem.to_string()
+    } else {
+        slug
+    };
+    let date = meta
+        .date
+        .as_deref()
+        .and_then(crate::date::parse)
+        .map(|d| d.ymd())
+        .unwrap_or_else(|| "undated".into());
+    PathBuf::from(
+        text.replace("{stem}", stem)
+            .replace("{title-slug}", &slug)
+            .replace("{date}", &date),
+    )
+}

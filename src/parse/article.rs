@@ -48,7 +48,7 @@ pub fn detect(body: &str) -> (Dialect, String) {
         reasons.push("dateline line followed directly by text");
     }
     // Long prose lines with no blank line between them: paragraphs one per line.
-    let prose = |l: &str| l.len() > 120 && !is_structural(l);
+    let prose = |l: &str| l.chars().count() > 120 && !is_structural(l);
     let runs = lines
         .windows(2)
         .filter(|w| prose(w[0]) && prose(w[1]))

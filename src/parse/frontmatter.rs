@@ -36,6 +36,7 @@ impl OneOrMany {
 #[serde(untagged)]
 enum Scalar {
     Text(String),
+    Date(toml::value::Datetime),
     Int(i64),
     Float(f64),
     Bool(bool),
@@ -45,6 +46,7 @@ impl Scalar {
     fn into_string(self) -> String {
         match self {
             Scalar::Text(s) => s,
+            Scalar::Date(d) => d.to_string(),
             Scalar::Int(n) => n.to_string(),
             Scalar::Float(n) => n.to_string(),
             Scalar::Bool(b) => b.to_string(),

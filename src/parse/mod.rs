@@ -141,7 +141,13 @@ impl Context<'_> {
         if let Some(scheme) = url_scheme(dest) {
             return match scheme.to_ascii_lowercase().as_str() {
                 "http" | "https" | "mailto" | "ftp" | "tel" => {
-                    Some(LinkTarget::External(dest.to_string()))
+                    let rest = &dest[scheme.len() + 1..];
+                    if rest.trim_start_matches('/').is_empty() {
+                        self.diags
+                            .warn(span, format!("link `{dest}` has no address; kept as text"));
+                        return None;
+                    }
+                    Some(LinkTarget::External(encode_uri(dest)))
                 }
                 other => {
                     self.diags.warn(
@@ -166,6 +172,26 @@ impl Context<'_> {
         );
         None
     }
+}
+
+/// Percent-encodes what may not appear in a URI (spaces, quotes, brackets,
+/// controls, non-ASCII), leaving existing `%XX` escapes alone.
+pub fn encode_uri(url: &str) -> String {
+    let bytes = url.as_bytes();
+    let mut out = String::with_capacity(url.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        let keep = b.is_ascii_alphanumeric()
+            || b"-._~:/?#[]@!$&'()*+,;=".contains(&b)
+            || (b == b'%'
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit));
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The scheme of an absolute URL (`https` in `https://x`), if `dest` has one.
@@ -329,6 +355,17 @@ mod tests {
         assert_eq!(percent_decode("my%20pic.png"), "my pic.png");
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("a%2"), "a%2");
+    }
+
+    #[test]
+    fn uri_encoding() {
+        assert_eq!(
+            encode_uri("https://x.org/a file.html"),
+            "https://x.org/a%20file.html"
+        );
+        assert_eq!(encode_uri("https://x.org/%20ok"), "https://x.org/%20ok");
+        assert_eq!(encode_uri("https://x.org/ü"), "https://x.org/%C3%BC");
+        assert_eq!(encode_uri("https://x.org/100%"), "https://x.org/100%25");
     }
 
     #[test]

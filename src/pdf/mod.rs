@@ -44,8 +44,12 @@ pub struct PdfOptions {
 }
 
 /// Renders the book as a PDF; problems found while setting it (characters no
-/// font has) go to `diags`.
-pub fn export(doc: &Document, options: &PdfOptions, diags: &mut Diagnostics) -> Result<Vec<u8>> {
+/// font has) go to `diags`. Returns the bytes and the number of pages.
+pub fn export(
+    doc: &Document,
+    options: &PdfOptions,
+    diags: &mut Diagnostics,
+) -> Result<(Vec<u8>, usize)> {
     let layout = layout::layout(doc, options, diags);
     let created = crate::date::source_date_epoch()
         .or_else(|| doc.meta.date.as_deref().and_then(crate::date::parse))
@@ -58,5 +62,6 @@ pub fn export(doc: &Document, options: &PdfOptions, diags: &mut Diagnostics) -> 
     };
     let bytes = writer::write(doc, &layout.pages, &info)?;
     let language = doc.meta.language.as_deref().unwrap_or("en");
-    postpass::finish(&bytes, doc, &layout, language)
+    let pages = layout.pages.len();
+    postpass::finish(&bytes, doc, &layout, language).map(|b| (b, pages))
 }

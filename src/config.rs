@@ -1,0 +1,184 @@
+//! `bindery.toml`: a project file next to the sources.
+//!
+//! Input: the file's text. Output: a [`Config`] (metadata, chapter list or
+//! globs, outputs, theme, image options) or a diagnostic with the file, line
+//! and a hint. Unknown keys and wrong types are errors.
+
+use crate::diag::{Diagnostic, FileId, Span};
+use serde::Deserialize;
+
+/// The name of the project file.
+pub const FILE_NAME: &str = "bindery.toml";
+
+/// The whole project file.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Book metadata (overridden by front matter and `--meta`).
+    #[serde(default)]
+    pub metadata: MetadataConfig,
+    /// Chapter files or glob patterns, relative to the project folder, in order.
+    #[serde(default)]
+    pub chapters: Vec<String>,
+    /// Force a dialect: `article` or `commonmark`.
+    pub dialect: Option<String>,
+    /// What to write and where.
+    #[serde(default)]
+    pub output: OutputConfig,
+    /// EPUB theme.
+    #[serde(default)]
+    pub epub: EpubConfig,
+    /// PDF theme.
+    #[serde(default)]
+    pub pdf: PdfConfig,
+    /// Image handling.
+    #[serde(default)]
+    pub images: ImagesConfig,
+}
+
+/// `[metadata]`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MetadataConfig {
+    /// Title.
+    pub title: Option<String>,
+    /// Subtitle.
+    pub subtitle: Option<String>,
+    /// Authors.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// BCP 47 language tag.
+    pub language: Option<String>,
+    /// Publication date.
+    pub date: Option<String>,
+    /// ISBN, DOI or UUID.
+    pub identifier: Option<String>,
+    /// Publisher.
+    pub publisher: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// `[output]`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OutputConfig {
+    /// Formats to write: `epub`, `pdf`.
+    #[serde(default)]
+    pub formats: Vec<String>,
+    /// Folder for outputs, relative to the project folder.
+    pub dir: Option<String>,
+    /// File name template without extension: `{stem}`, `{title-slug}`, `{date}`.
+    pub name: Option<String>,
+}
+
+/// `[epub]`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EpubConfig {
+    /// A stylesheet replacing the default one.
+    pub css: Option<String>,
+    /// Longest image edge in pixels.
+    pub image_max: Option<u32>,
+}
+
+/// `[pdf]`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PdfConfig {
+    /// Paper size: `a4` or `letter`.
+    pub paper: Option<String>,
+    /// Warn about images under this resolution.
+    pub min_dpi: Option<f64>,
+    /// Downsample images above this resolution.
+    pub max_dpi: Option<f64>,
+}
+
+/// `[images]`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ImagesConfig {
+    /// `placeholder`, `drop` or `error`.
+    pub missing: Option<String>,
+    /// Allow images outside the project folder.
+    #[serde(default)]
+    pub allow_outside_root: bool,
+}
+
+/// Parses a project file; `file` is its id in the sources (for the error's place).
+pub fn parse(text: &str, file: FileId) -> Result<Config, Diagnostic> {
+    toml::from_str::<Config>(text).map_err(|e| {
+        let range = e.span().unwrap_or(0..0);
+        let message = e.message().trim().replace('\n', " ");
+        Diagnostic::error(
+            Span::new(file, range),
+            format!("invalid project file ({message})"),
+        )
+        .with_hint("see `bindery init` for a commented example of every key")
+    })
+}
+
+/// The commented starter file `bindery init` writes.
+pub const STARTER: &str = r#"# bindery project file. Every key is optional; delete what you do not need.
+
+# Chapters in reading order: files or glob patterns, relative to this folder.
+# Without this list, every .md file of the folder is a chapter, in natural order.
+chapters = ["chapters/*.md"]
+
+# Read every chapter as this dialect instead of detecting it: "article" or "commonmark".
+# dialect = "commonmark"
+
+[metadata]
+title = "My Book"
+# subtitle = "A Subtitle"
+authors = ["Ada Lovelace"]
+language = "en"
+# date = "2024-05-01"
+# identifier = "978-3-16-148410-0"   # ISBN, DOI or UUID; a UUID is derived when absent
+# publisher = "Example Press"
+# description = "What the book is about."
+
+[output]
+formats = ["epub", "pdf"]
+dir = "out"
+# File name without extension: {stem} (first chapter's file name),
+# {title-slug} (the title as a-file-name) and {date} (publication date).
+name = "{title-slug}"
+
+[epub]
+# css = "book.css"      # replaces the default stylesheet
+# image_max = 2048      # longest image edge in pixels
+
+[pdf]
+paper = "a4"            # "a4" or "letter"
+# min_dpi = 300         # warn about images printed under this resolution
+# max_dpi = 600         # downsample images above this resolution
+
+[images]
+missing = "placeholder" # "placeholder", "drop" or "error"
+# allow_outside_root = false
+"#;
+
+/// The first chapter `bindery init` writes.
+pub const STARTER_CHAPTER: &str = "---\ntitle: My Book\n---\n\n# The First Chapter\n\nWrite here. Paragraphs are separated by blank lines; *emphasis*, **strong**,\n[links](https://example.com) and footnotes[^1] work as in CommonMark.\n\n[^1]: Like this one.\n";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starter_parses() {
+        let config = parse(STARTER, FileId(0)).unwrap();
+        assert_eq!(config.metadata.title.as_deref(), Some("My Book"));
+        assert_eq!(config.output.formats, ["epub", "pdf"]);
+    }
+
+    #[test]
+    fn unknown_keys_and_wrong_types_are_errors() {
+        let e = parse("[metadata]\ntitel = \"x\"\n", FileId(0)).unwrap_err();
+        assert!(e.message.contains("unknown field `titel`"), "{}", e.message);
+        assert_eq!(e.span.unwrap().start, 11);
+        let e = parse("chapters = 3\n", FileId(0)).unwrap_err();
+        assert!(e.message.contains("invalid type"), "{}", e.message);
+    }
+}

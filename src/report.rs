@@ -1,0 +1,240 @@
+//! What the binary prints: human lines on stderr, or JSON objects on stdout.
+
+use bindery::diag::{Error, Severity};
+use bindery::{BuildOptions, Output, Report};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// Prints book results as they come, then a summary.
+pub struct Printer {
+    json: bool,
+    quiet: bool,
+    verbose: bool,
+    warnings: usize,
+}
+
+impl Printer {
+    /// A printer for the chosen output style.
+    pub fn new(json: bool, quiet: bool, verbose: bool) -> Printer {
+        Printer {
+            json,
+            quiet,
+            verbose,
+            warnings: 0,
+        }
+    }
+
+    /// Reports one book.
+    pub fn book(
+        &mut self,
+        book: &BuildOptions,
+        report: &Report,
+        outcome: &Result<Vec<Output>, Error>,
+        duration: Duration,
+    ) {
+        self.warnings += report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+        if self.json {
+            println!("{}", book_json(book, report, outcome, duration));
+            return;
+        }
+        if self.verbose {
+            for file in &report.files {
+                eprintln!(
+                    "{}: {} dialect ({})",
+                    file.path.display(),
+                    file.dialect.name(),
+                    file.reason
+                );
+            }
+            for image in &report.images {
+                eprintln!("{}", image_line(image));
+            }
+        }
+        for d in report.diagnostics.iter() {
+            if self.quiet && d.severity == Severity::Warning {
+                continue;
+            }
+            eprintln!("{}", d.render(&report.sources));
+        }
+        match outcome {
+            Ok(outputs) => {
+                if !self.quiet {
+                    for output in outputs {
+                        let pages = output
+                            .pages
+                            .map(|n| format!(", {n} page{}", if n == 1 { "" } else { "s" }))
+                            .unwrap_or_default();
+                        eprintln!(
+                            "wrote {} ({}{pages})",
+                            output.spec.path.display(),
+                            human_size(output.bytes.len())
+                        );
+                    }
+                }
+            }
+            Err(e @ Error::Strict { .. }) => {
+                eprintln!("error: {e}");
+                eprintln!("hint: no output was written");
+            }
+            Err(e) => {
+                let inputs: Vec<String> = book
+                    .inputs
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect();
+                eprintln!("error: {} failed ({e})", inputs.join(", "));
+            }
+        }
+    }
+
+    /// Reports the totals.
+    pub fn summary(&self, books: usize, failed: usize, strict: usize, duration: Duration) {
+        if self.json {
+            println!(
+                "{}",
+                json!({
+                    "type": "summary",
+                    "books": books,
+                    "succeeded": books - failed - strict,
+                    "failed": failed,
+                    "failed_strict": strict,
+                    "warnings": self.warnings,
+                    "duration_ms": duration.as_millis() as u64,
+                })
+            );
+            return;
+        }
+        if self.quiet {
+            return;
+        }
+        let noun = if books == 1 { "book" } else { "books" };
+        let mut parts = vec![format!("{books} {noun}")];
+        if failed > 0 {
+            parts.push(format!("{failed} failed"));
+        }
+        if strict > 0 {
+            parts.push(format!("{strict} refused for warnings"));
+        }
+        parts.push(format!(
+            "{} warning{}",
+            self.warnings,
+            if self.warnings == 1 { "" } else { "s" }
+        ));
+        eprintln!("{} in {:.2} s", parts.join(", "), duration.as_secs_f64());
+    }
+}
+
+fn book_json(
+    book: &BuildOptions,
+    report: &Report,
+    outcome: &Result<Vec<Output>, Error>,
+    duration: Duration,
+) -> Value {
+    let diagnostics: Vec<Value> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let (file, line, column) = match d.span {
+                Some(span) => {
+                    let f = report.sources.get(span.file);
+                    let (l, c) = f.line_col(span.start);
+                    (Some(f.path.display().to_string()), Some(l), Some(c))
+                }
+                None => (d.path.as_ref().map(|p| p.display().to_string()), None, None),
+            };
+            json!({
+                "severity": d.severity.to_string(),
+                "file": file,
+                "line": line,
+                "column": column,
+                "message": d.message,
+                "hints": d.hints,
+            })
+        })
+        .collect();
+    let (status, error, outputs) = match outcome {
+        Ok(outputs) => ("ok", Value::Null, outputs.iter().map(output_json).collect()),
+        Err(e @ Error::Strict { .. }) => ("refused", json!(e.to_string()), Vec::new()),
+        Err(e) => ("failed", json!(e.to_string()), Vec::new()),
+    };
+    let images: Vec<Value> = report
+        .images
+        .iter()
+        .map(|r| {
+            json!({
+                "source": r.source,
+                "bytes_before": r.bytes_before,
+                "epub": r.epub,
+                "epub_bytes": r.epub_bytes,
+                "pdf": r.pdf,
+                "pdf_bytes": r.pdf_bytes,
+                "warnings": r.warnings,
+            })
+        })
+        .collect();
+    json!({
+        "type": "book",
+        "inputs": book.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "status": status,
+        "error": error,
+        "outputs": outputs,
+        "diagnostics": diagnostics,
+        "images": images,
+        "duration_ms": duration.as_millis() as u64,
+    })
+}
+
+fn output_json(output: &Output) -> Value {
+    use sha2::{Digest, Sha256};
+    let sha: String = Sha256::digest(&output.bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    json!({
+        "path": output.spec.path.display().to_string(),
+        "format": match output.spec.format {
+            bindery::Format::Epub => "epub",
+            bindery::Format::Pdf => "pdf",
+        },
+        "bytes": output.bytes.len(),
+        "sha256": sha,
+        "pages": output.pages,
+    })
+}
+
+/// One line of the image report: source, what each target got, sizes.
+fn image_line(r: &bindery::doc::ImageReport) -> String {
+    let mut parts = vec![format!(
+        "image {} ({})",
+        r.source,
+        human_size(r.bytes_before as usize)
+    )];
+    if let Some(epub) = &r.epub {
+        parts.push(format!(
+            "epub: {epub} ({})",
+            human_size(r.epub_bytes.unwrap_or(0) as usize)
+        ));
+    }
+    if let Some(pdf) = &r.pdf {
+        parts.push(format!(
+            "pdf: {pdf} ({})",
+            human_size(r.pdf_bytes.unwrap_or(0) as usize)
+        ));
+    }
+    if r.epub.is_none() && r.pdf.is_none() {
+        parts.push("not used".into());
+    }
+    parts.join("; ")
+}
+
+fn human_size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    }
+}
