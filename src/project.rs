@@ -188,7 +188,7 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
     } else {
         default_root(&paths)
     };
-    let config_path = project_dir.join(config::FILE_NAME);
+    let config_path = join_clean(&project_dir, Path::new(config::FILE_NAME));
     let mut cfg = None;
     if config_path.is_file() {
         let text = read_source(&config_path)?;
@@ -215,7 +215,7 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
     let inputs = if given_folder && !config.chapters.is_empty() {
         let mut inputs = Vec::new();
         for pattern in &config.chapters {
-            let full = project_dir.join(pattern);
+            let full = join_clean(&project_dir, Path::new(pattern));
             let text = full.to_string_lossy().into_owned();
             let mut matched: Vec<PathBuf> = glob::glob(&text)
                 .map_err(|e| config_error(format!("bad chapter pattern `{pattern}` ({e})")))?
@@ -319,10 +319,13 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
         }
         f
     };
-    let out_dir = request
-        .out_dir
-        .clone()
-        .or_else(|| config.output.dir.as_ref().map(|d| project_dir.join(d)));
+    let out_dir = request.out_dir.clone().or_else(|| {
+        config
+            .output
+            .dir
+            .as_ref()
+            .map(|d| join_clean(&project_dir, Path::new(d)))
+    });
     let name = request
         .name
         .clone()
@@ -402,6 +405,15 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
         books,
         config: cfg.map(|c| (config_path, c)),
     })
+}
+
+/// `dir/rel`, without a leading `./` when `dir` is the current folder.
+fn join_clean(dir: &Path, rel: &Path) -> PathBuf {
+    if dir == Path::new(".") || dir.as_os_str().is_empty() {
+        rel.to_path_buf()
+    } else {
+        dir.join(rel)
+    }
 }
 
 /// Fills `{stem}`, `{title-slug}` and `{date}` in an output path.

@@ -80,6 +80,10 @@ impl Printer {
                 eprintln!("error: {e}");
                 eprintln!("hint: no output was written");
             }
+            // These name their file already.
+            Err(e @ (Error::Read { .. } | Error::Utf8 { .. } | Error::Write { .. })) => {
+                eprintln!("error: {e}");
+            }
             Err(e) => {
                 let inputs: Vec<String> = book
                     .inputs
