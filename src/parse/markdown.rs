@@ -5,8 +5,9 @@
 //! chapter being built; images, notes and anchors registered in the context.
 
 use super::Context;
+use super::html::{self, Converter};
 use crate::diag::Span;
-use crate::doc::{Align, Block, Inline, ListItem, NoteId, plain_text, slugify};
+use crate::doc::{Align, Block, Inline, LinkTarget, ListItem, NoteId, plain_text, slugify};
 use pulldown_cmark::{
     Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
@@ -101,6 +102,16 @@ struct Builder<'c, 'd> {
     warned_depth: bool,
     /// End of the last event seen, to close implicit paragraphs.
     last_end: usize,
+    /// A paragraph with inline HTML, being collected as HTML.
+    html: Option<HtmlMode>,
+}
+
+/// A paragraph that mixes Markdown and inline HTML is collected as one HTML
+/// fragment (Markdown constructs rendered as tags) and converted when it ends.
+struct HtmlMode {
+    buf: String,
+    targets: Vec<Option<LinkTarget>>,
+    start: usize,
 }
 
 /// Parses `text` (at byte `base` of the current file) and returns its blocks.
@@ -116,6 +127,7 @@ pub fn parse(ctx: &mut Context<'_>, text: &str, base: usize) -> Vec<Block> {
         figures: Vec::new(),
         warned_depth: false,
         last_end: 0,
+        html: None,
     };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         builder.event(event, range);
@@ -133,6 +145,9 @@ impl Builder<'_, '_> {
         // lines; an implicit paragraph ends where its last inline ended.
         if !matches!(event, Event::Start(_) | Event::End(TagEnd::Item)) {
             self.last_end = range.end;
+        }
+        if self.html.is_some() && self.html_event(&event, &range) {
+            return;
         }
         match event {
             Event::Start(tag) => self.start(tag, range),
@@ -522,6 +537,10 @@ impl Builder<'_, '_> {
 
     /// Closes a paragraph opened implicitly for a tight list item.
     fn close_implicit(&mut self) {
+        if self.html.is_some() {
+            let end = self.last_end;
+            self.finish_html(end);
+        }
         if let Some(Frame::Inlines {
             kind: InlineKind::ImplicitPara,
             ..
@@ -562,8 +581,8 @@ impl Builder<'_, '_> {
         }
     }
 
-    fn inline_html(&mut self, html: &str, range: std::ops::Range<usize>) {
-        let tag = html.trim().to_ascii_lowercase();
+    fn inline_html(&mut self, raw: &str, range: std::ops::Range<usize>) {
+        let tag = raw.trim().to_ascii_lowercase();
         if matches!(tag.as_str(), "<br>" | "<br/>" | "<br />") {
             self.push_inline(Inline::HardBreak, range.start);
             return;
@@ -571,33 +590,168 @@ impl Builder<'_, '_> {
         if tag.starts_with("<!--") {
             return;
         }
+        if self.enter_html_mode(raw) {
+            return;
+        }
+        // Inline HTML in a heading or table cell: markup dropped, text kept.
         let span = self.span(range);
         self.ctx.diags.warn(
             span,
             format!(
-                "raw HTML is not supported and was dropped ({})",
-                html.trim()
+                "raw HTML here is not supported and was dropped ({})",
+                raw.trim()
             ),
         );
     }
 
-    /// A raw HTML block: its text is kept as a paragraph, its markup dropped.
-    fn html_block(&mut self, html: &str, span: Span) {
-        let trimmed = html.trim();
+    /// Switches the current paragraph to HTML collection; false when the
+    /// innermost text container is not a paragraph.
+    fn enter_html_mode(&mut self, raw: &str) -> bool {
+        let mut p = self.stack.len();
+        while p > 0 {
+            match &self.stack[p - 1] {
+                Frame::Inlines {
+                    kind:
+                        InlineKind::Emph
+                        | InlineKind::Strong
+                        | InlineKind::Strike
+                        | InlineKind::Link { .. },
+                    ..
+                } => p -= 1,
+                Frame::Inlines {
+                    kind: InlineKind::Para | InlineKind::ImplicitPara,
+                    ..
+                } => break,
+                _ => return false,
+            }
+        }
+        if p == 0 {
+            return false;
+        }
+        let mut mode = HtmlMode {
+            buf: String::new(),
+            targets: Vec::new(),
+            start: 0,
+        };
+        let frames: Vec<Frame> = self.stack.drain(p - 1..).collect();
+        for frame in frames {
+            if let Frame::Inlines {
+                kind,
+                inlines,
+                start,
+            } = frame
+            {
+                match kind {
+                    InlineKind::Para | InlineKind::ImplicitPara => mode.start = start,
+                    InlineKind::Emph => mode.buf.push_str("<em>"),
+                    InlineKind::Strong => mode.buf.push_str("<strong>"),
+                    InlineKind::Strike => mode.buf.push_str("<del>"),
+                    InlineKind::Link { dest } => {
+                        let span = self.span(start..start);
+                        let target = self.ctx.link_target(&dest, span);
+                        mode.targets.push(target);
+                        mode.buf.push_str(&format!(
+                            "<a {}=\"{}\">",
+                            html::TARGET_ATTR,
+                            mode.targets.len() - 1
+                        ));
+                    }
+                    _ => {}
+                }
+                for inline in &inlines {
+                    render_inline(inline, &mut mode);
+                }
+            }
+        }
+        mode.buf.push_str(raw);
+        self.html = Some(mode);
+        true
+    }
+
+    /// Handles an event while a paragraph is collected as HTML; false when the
+    /// event is not part of the paragraph (it then ends the collection).
+    fn html_event(&mut self, event: &Event<'_>, range: &std::ops::Range<usize>) -> bool {
+        if let Event::FootnoteReference(label) = event {
+            let id = self.ctx.note(label);
+            if let Some(mode) = self.html.as_mut() {
+                mode.buf.push_str(&format!(
+                    "<{0} data-id=\"{1}\"></{0}>",
+                    html::NOTE_TAG,
+                    id.0
+                ));
+            }
+            return true;
+        }
+        if matches!(event, Event::End(TagEnd::Paragraph)) {
+            self.finish_html(range.end);
+            return true;
+        }
+        let Some(mode) = self.html.as_mut() else {
+            return false;
+        };
+        let buf = &mut mode.buf;
+        match event {
+            Event::Start(Tag::Emphasis) => buf.push_str("<em>"),
+            Event::End(TagEnd::Emphasis) => buf.push_str("</em>"),
+            Event::Start(Tag::Strong) => buf.push_str("<strong>"),
+            Event::End(TagEnd::Strong) => buf.push_str("</strong>"),
+            Event::Start(Tag::Strikethrough) => buf.push_str("<del>"),
+            Event::End(TagEnd::Strikethrough) => buf.push_str("</del>"),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                buf.push_str(&format!("<a href=\"{}\">", html::escape(dest_url)));
+            }
+            Event::End(TagEnd::Link) => buf.push_str("</a>"),
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => buf.push_str(&format!(
+                "<{} src=\"{}\" title=\"{}\">",
+                html::IMAGE_TAG,
+                html::escape(dest_url),
+                html::escape(title)
+            )),
+            Event::End(TagEnd::Image) => buf.push_str(&format!("</{}>", html::IMAGE_TAG)),
+            Event::Text(t) => buf.push_str(&html::escape(t)),
+            Event::Code(t) => buf.push_str(&format!("<code>{}</code>", html::escape(t))),
+            Event::InlineHtml(raw) | Event::Html(raw) => buf.push_str(raw),
+            Event::SoftBreak => buf.push('\n'),
+            Event::HardBreak => buf.push_str("<br>"),
+            Event::Start(Tag::Superscript | Tag::Subscript)
+            | Event::End(TagEnd::Superscript | TagEnd::Subscript) => {}
+            _ => {
+                let end = self.last_end;
+                self.finish_html(end);
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Converts the collected paragraph and adds it with its figures.
+    fn finish_html(&mut self, end: usize) {
+        let Some(mode) = self.html.take() else {
+            return;
+        };
+        let span = self.span(mode.start..end.max(mode.start));
+        let mut converter = Converter::new(self.ctx, span, &mode.targets);
+        let content = trim_inlines(converter.inlines(&mode.buf));
+        let figures = std::mem::take(&mut converter.figures);
+        if !content.is_empty() {
+            self.push_block(Block::Paragraph { content, span });
+        }
+        self.flush_figures();
+        for figure in figures {
+            self.push_block(figure);
+        }
+    }
+
+    /// A raw HTML block, converted to tree blocks.
+    fn html_block(&mut self, raw: &str, span: Span) {
+        let trimmed = raw.trim();
         if trimmed.is_empty() || (trimmed.starts_with("<!--") && trimmed.ends_with("-->")) {
             return;
         }
-        let text = strip_tags(html);
-        self.ctx.diags.warn(
-            span,
-            "raw HTML block is not supported; its markup was dropped and its text kept",
-        );
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        if !text.is_empty() {
-            self.push_block(Block::Paragraph {
-                content: vec![Inline::Text(text)],
-                span,
-            });
+        for block in Converter::new(self.ctx, span, &[]).blocks(raw) {
+            self.push_block(block);
         }
     }
 
@@ -614,6 +768,45 @@ impl Builder<'_, '_> {
             }
             _ => Vec::new(),
         }
+    }
+}
+
+/// Renders inline content already built as HTML for a mixed paragraph.
+fn render_inline(inline: &Inline, mode: &mut HtmlMode) {
+    let wrap = |tag: &str, c: &[Inline], mode: &mut HtmlMode| {
+        mode.buf.push_str(&format!("<{tag}>"));
+        for i in c {
+            render_inline(i, mode);
+        }
+        mode.buf.push_str(&format!("</{tag}>"));
+    };
+    match inline {
+        Inline::Text(t) => mode.buf.push_str(&html::escape(t)),
+        Inline::Emph(c) => wrap("em", c, mode),
+        Inline::Strong(c) => wrap("strong", c, mode),
+        Inline::Strike(c) => wrap("del", c, mode),
+        Inline::Code(t) => mode
+            .buf
+            .push_str(&format!("<code>{}</code>", html::escape(t))),
+        Inline::Link { target, content } => {
+            mode.targets.push(Some(target.clone()));
+            mode.buf.push_str(&format!(
+                "<a {}=\"{}\">",
+                html::TARGET_ATTR,
+                mode.targets.len() - 1
+            ));
+            for i in content {
+                render_inline(i, mode);
+            }
+            mode.buf.push_str("</a>");
+        }
+        Inline::NoteRef(id) => mode.buf.push_str(&format!(
+            "<{0} data-id=\"{1}\"></{0}>",
+            html::NOTE_TAG,
+            id.0
+        )),
+        Inline::SoftBreak => mode.buf.push('\n'),
+        Inline::HardBreak => mode.buf.push_str("<br>"),
     }
 }
 
@@ -669,94 +862,4 @@ fn trim_inlines(mut inlines: Vec<Inline>) -> Vec<Inline> {
     }
     inlines.retain(|i| !matches!(i, Inline::Text(t) if t.is_empty()));
     inlines
-}
-
-/// The text of an HTML fragment without its tags, comments, scripts and styles.
-pub fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        rest = &rest[lt..];
-        let lower = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
-        let close = if lower.starts_with("<!--") {
-            rest.find("-->").map(|i| i + 3)
-        } else if lower.starts_with("<script") || lower.starts_with("<style") {
-            let name = if lower.starts_with("<script") {
-                "</script"
-            } else {
-                "</style"
-            };
-            rest.to_ascii_lowercase()
-                .find(name)
-                .and_then(|i| rest[i..].find('>').map(|j| i + j + 1))
-        } else {
-            rest.find('>').map(|i| i + 1)
-        };
-        match close {
-            Some(n) => rest = &rest[n..],
-            None => {
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    decode_entities(&out)
-}
-
-/// Decodes the few named entities common in scraped HTML, and numeric ones.
-fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let semi = rest.find(';').filter(|&i| i <= 10);
-        let decoded = semi.and_then(|i| {
-            let name = &rest[1..i];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => name
-                    .strip_prefix("#x")
-                    .or_else(|| name.strip_prefix("#X"))
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                    .and_then(char::from_u32),
-            };
-            c.map(|c| (c, i + 1))
-        });
-        match decoded {
-            Some((c, n)) => {
-                out.push(c);
-                rest = &rest[n..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn strip_tags_keeps_text() {
-        assert_eq!(
-            strip_tags("<div class=x>Hello <b>world</b><script>evil()</script> &amp; more</div>"),
-            "Hello world & more"
-        );
-    }
 }

@@ -8,6 +8,7 @@
 
 pub mod article;
 pub mod frontmatter;
+pub mod html;
 pub mod markdown;
 
 use crate::diag::{Diagnostics, FileId, SourceFile, Span};
