@@ -113,6 +113,18 @@ pub struct BuildArgs {
     /// Rebuild when a source changes (until interrupted).
     #[arg(long)]
     pub watch: bool,
+    /// EPUB: split chapters into separate files at headings of this level or higher.
+    #[arg(long, value_name = "LEVEL", value_parser = clap::value_parser!(u8).range(1..=6))]
+    pub split_level: Option<u8>,
+    /// EPUB: levels in the table of contents (1: chapters only; default 2).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=6))]
+    pub toc_depth: Option<u8>,
+    /// EPUB: add a printed table of contents page.
+    #[arg(long)]
+    pub toc_page: bool,
+    /// EPUB: cover image (JPEG or PNG), or `auto` for a typographic cover.
+    #[arg(long, value_name = "FILE|auto")]
+    pub cover: Option<String>,
 }
 
 /// Arguments of `bindery check`.
@@ -251,6 +263,23 @@ pub fn base_options(args: &InputArgs) -> BuildOptions {
         paper_given: args.paper.is_some(),
         images_given,
         ..BuildOptions::default()
+    }
+}
+
+/// Adds the EPUB options of `build` to the shared options.
+pub fn epub_options(args: &BuildArgs, base: &mut BuildOptions) {
+    use bindery::epub::Cover;
+    if let Some(level) = args.split_level {
+        base.epub.split_level = Some(level);
+    }
+    if let Some(depth) = args.toc_depth {
+        base.epub.toc_depth = depth;
+    }
+    base.epub.toc_page |= args.toc_page;
+    match args.cover.as_deref() {
+        Some("auto") => base.epub.cover = Cover::Generated,
+        Some(path) => base.epub.cover = Cover::Image(PathBuf::from(path)),
+        None => {}
     }
 }
 

@@ -57,6 +57,15 @@ pub struct MetadataConfig {
     pub publisher: Option<String>,
     /// Description.
     pub description: Option<String>,
+    /// Subjects or keywords.
+    #[serde(default)]
+    pub subjects: Vec<String>,
+    /// Rights statement.
+    pub rights: Option<String>,
+    /// Series name.
+    pub series: Option<String>,
+    /// Number in the series.
+    pub series_index: Option<String>,
 }
 
 /// `[output]`.
@@ -80,6 +89,15 @@ pub struct EpubConfig {
     pub css: Option<String>,
     /// Longest image edge in pixels.
     pub image_max: Option<u32>,
+    /// Cover image file, or `auto` for a typographic cover.
+    pub cover: Option<String>,
+    /// Split chapters at headings of this level or higher.
+    pub split_level: Option<u8>,
+    /// Levels in the table of contents.
+    pub toc_depth: Option<u8>,
+    /// Add a printed table of contents page.
+    #[serde(default)]
+    pub toc_page: bool,
 }
 
 /// `[pdf]`.
@@ -137,6 +155,10 @@ language = "en"
 # identifier = "978-3-16-148410-0"   # ISBN, DOI or UUID; a UUID is derived when absent
 # publisher = "Example Press"
 # description = "What the book is about."
+# subjects = ["History", "Essays"]
+# rights = "© 2024 Ada Lovelace. All rights reserved."
+# series = "Collected Works"
+# series_index = "2"
 
 [output]
 formats = ["epub", "pdf"]
@@ -148,6 +170,10 @@ name = "{title-slug}"
 [epub]
 # css = "book.css"      # replaces the default stylesheet
 # image_max = 2048      # longest image edge in pixels
+# cover = "cover.jpg"   # or "auto" for a typographic cover from title and authors
+# split_level = 2       # one file per chapter and per level-2 section
+# toc_depth = 2         # levels in the table of contents
+# toc_page = false      # add a printed table of contents page
 
 [pdf]
 paper = "a4"            # "a4" or "letter"

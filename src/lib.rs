@@ -32,6 +32,7 @@ pub mod date;
 pub mod diag;
 pub mod doc;
 pub mod epub;
+pub mod lang;
 pub mod output;
 pub mod parse;
 pub mod pdf;
@@ -135,7 +136,7 @@ pub struct Output {
 
 /// Loads, parses, resolves and probes the inputs into a document.
 pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Document> {
-    let inputs = project::expand_inputs(&options.inputs)?;
+    let inputs = project::expand_sections(&options.inputs)?;
     if inputs.is_empty() {
         return Err(Error::Usage("no input files".into()));
     }
@@ -144,7 +145,8 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Document> {
         dialect: options.dialect,
     };
     let mut first_front = None;
-    for path in &inputs {
+    for input in &inputs {
+        let path = &input.path;
         let text = project::read_source(path)?;
         let file = report.sources.add(SourceFile::new(path.clone(), text));
         let source = report.sources.get(file).clone();
@@ -158,6 +160,11 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Document> {
         if first_front.is_none() {
             first_front = Some(parsed.front.meta.clone());
         }
+        if let Some(chapter) = doc.chapters.last_mut()
+            && chapter.section.is_none()
+        {
+            chapter.section.clone_from(&input.section);
+        }
         report.files.push(FileReport {
             path: path.clone(),
             dialect: parsed.dialect,
@@ -166,6 +173,7 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Document> {
     }
     let front = overlay(options.config_meta.clone(), first_front.unwrap_or_default());
     doc.meta = merge_metadata(front, &doc, &options.meta, report)?;
+    check_language(&mut doc.meta, report);
     resolve::resolve(&mut doc, &mut report.diagnostics);
     let resource_options = resource_options(options);
     resource::load(&mut doc, &resource_options, &mut report.diagnostics);
@@ -184,6 +192,40 @@ fn resource_options(options: &BuildOptions) -> resource::ResourceOptions {
     }
 }
 
+/// Checks the language tag: a missing one is a warning and becomes `en`
+/// (never the machine's locale); `en_US` becomes `en-US`; a malformed one is a
+/// warning and becomes `en`.
+fn check_language(meta: &mut Metadata, report: &mut Report) {
+    use diag::{Diagnostic, FileId, Span};
+    let at = Span::new(FileId(0), 0..0);
+    match meta.language.clone() {
+        None => {
+            report.diagnostics.push(
+                Diagnostic::warning(at, "no language given; assuming `en`").with_hint(
+                    "add `language: en` (or the right BCP 47 tag) to the front matter, or pass --meta language=en",
+                ),
+            );
+            meta.language = Some("en".into());
+        }
+        Some(tag) if lang::is_well_formed(&tag) => {}
+        Some(tag) => {
+            let fixed = tag.trim().replace('_', "-");
+            if lang::is_well_formed(&fixed) {
+                meta.language = Some(fixed);
+            } else {
+                report.diagnostics.push(
+                    Diagnostic::warning(
+                        at,
+                        format!("language `{tag}` is not a valid BCP 47 tag; using `en`"),
+                    )
+                    .with_hint("a language tag looks like `en`, `fr-CA` or `zh-Hant`"),
+                );
+                meta.language = Some("en".into());
+            }
+        }
+    }
+}
+
 /// `over`'s fields where set, `under`'s elsewhere.
 fn overlay(under: Metadata, over: Metadata) -> Metadata {
     Metadata {
@@ -199,6 +241,19 @@ fn overlay(under: Metadata, over: Metadata) -> Metadata {
         identifier: over.identifier.or(under.identifier),
         publisher: over.publisher.or(under.publisher),
         description: over.description.or(under.description),
+        subjects: if over.subjects.is_empty() {
+            under.subjects
+        } else {
+            over.subjects
+        },
+        rights: over.rights.or(under.rights),
+        series: over.series.or(under.series),
+        series_index: over.series_index.or(under.series_index),
+        contributors: if over.contributors.is_empty() {
+            under.contributors
+        } else {
+            over.contributors
+        },
     }
 }
 
@@ -252,9 +307,19 @@ fn merge_metadata(
             "identifier" | "isbn" => meta.identifier = Some(value),
             "publisher" => meta.publisher = Some(value),
             "description" => meta.description = Some(value),
+            "subject" | "subjects" | "keywords" => {
+                meta.subjects = value
+                    .split(';')
+                    .map(|a| a.trim().to_string())
+                    .filter(|a| !a.is_empty())
+                    .collect();
+            }
+            "rights" => meta.rights = Some(value),
+            "series" => meta.series = Some(value),
+            "series-index" | "series_index" => meta.series_index = Some(value),
             other => {
                 return Err(Error::Usage(format!(
-                    "unknown metadata key `{other}` in --meta (known: title, subtitle, author, language, date, identifier, publisher, description)"
+                    "unknown metadata key `{other}` in --meta (known: title, subtitle, author, language, date, identifier, publisher, description, subjects, rights, series, series-index)"
                 )));
             }
         }

@@ -82,7 +82,8 @@ fn plan(request: &bindery::project::Request, base: &bindery::BuildOptions) -> Re
 }
 
 fn build(args: &cli::BuildArgs) -> u8 {
-    let base = cli::base_options(&args.input);
+    let mut base = cli::base_options(&args.input);
+    cli::epub_options(args, &mut base);
     let request = cli::request(args);
     let plan = match plan(&request, &base) {
         Ok(p) => p,
@@ -209,8 +210,11 @@ fn watch(
 ) -> u8 {
     use std::time::{Duration, SystemTime};
     let stamp = |plan: &Plan| -> Vec<Option<SystemTime>> {
-        let mut files: Vec<std::path::PathBuf> =
-            plan.books.iter().flat_map(|b| b.inputs.clone()).collect();
+        let mut files: Vec<std::path::PathBuf> = plan
+            .books
+            .iter()
+            .flat_map(|b| bindery::project::expand_inputs(&b.inputs).unwrap_or_default())
+            .collect();
         if let Some((path, _)) = &plan.config {
             files.push(path.clone());
         }

@@ -7,8 +7,27 @@ use crate::diag::{Error, Result};
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
+/// One source file and the magazine section it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// The Markdown file.
+    pub path: PathBuf,
+    /// The section (the name of the subfolder it was found in), if any.
+    pub section: Option<String>,
+}
+
 /// Expands folders into their Markdown files (natural order: `2.md` before `10.md`).
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    Ok(expand_sections(inputs)?
+        .into_iter()
+        .map(|i| i.path)
+        .collect())
+}
+
+/// Expands folders into their Markdown files, then the Markdown files of
+/// each subfolder (a magazine section, named after the folder), all in
+/// natural order.
+pub fn expand_sections(inputs: &[PathBuf]) -> Result<Vec<Input>> {
     let mut out = Vec::new();
     for input in inputs {
         let meta = std::fs::metadata(input).map_err(|source| Error::Read {
@@ -18,9 +37,33 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
         if meta.is_dir() {
             let mut files = markdown_files(input)?;
             files.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
-            out.extend(files);
+            out.extend(files.into_iter().map(|path| Input {
+                path,
+                section: None,
+            }));
+            let mut dirs: Vec<PathBuf> = std::fs::read_dir(input)
+                .map_err(|source| Error::Read {
+                    path: input.clone(),
+                    source,
+                })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_dir())
+                .collect();
+            dirs.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
+            for dir in dirs {
+                let mut files = markdown_files(&dir)?;
+                files.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
+                let name = section_name(&dir);
+                out.extend(files.into_iter().map(|path| Input {
+                    path,
+                    section: Some(name.clone()),
+                }));
+            }
         } else if meta.is_file() {
-            out.push(input.clone());
+            out.push(Input {
+                path: input.clone(),
+                section: None,
+            });
         } else {
             return Err(Error::Usage(format!(
                 "{} is not a regular file or folder",
@@ -29,6 +72,22 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(out)
+}
+
+/// A section title from a folder name: `02-world_news` → `World news`.
+fn section_name(dir: &Path) -> String {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let trimmed =
+        name.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_' || c == ' ');
+    let spaced = trimmed.replace(['-', '_'], " ");
+    let mut chars = spaced.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => name,
+    }
 }
 
 /// The Markdown files directly in a folder.
@@ -229,8 +288,16 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
             inputs.extend(matched);
         }
         inputs
-    } else {
+    } else if request.each {
         expand_inputs(&paths)?
+    } else {
+        // Folders are expanded by the build itself, which names sections.
+        let found = expand_inputs(&paths)?;
+        if found.is_empty() {
+            Vec::new()
+        } else {
+            paths.clone()
+        }
     };
     if inputs.is_empty() {
         return Err(PlanError::Other(Error::Usage(format!(
@@ -250,6 +317,11 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
         identifier: config.metadata.identifier.clone(),
         publisher: config.metadata.publisher.clone(),
         description: config.metadata.description.clone(),
+        subjects: config.metadata.subjects.clone(),
+        rights: config.metadata.rights.clone(),
+        series: config.metadata.series.clone(),
+        series_index: config.metadata.series_index.clone(),
+        contributors: Vec::new(),
     };
     if shared.dialect.is_none()
         && let Some(d) = &config.dialect
@@ -266,6 +338,22 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
         let path = project_dir.join(css);
         shared.epub.stylesheet = Some(read_source(&path)?);
     }
+    if let Some(cover) = &config.epub.cover
+        && shared.epub.cover == crate::epub::Cover::None
+    {
+        shared.epub.cover = if cover == "auto" {
+            crate::epub::Cover::Generated
+        } else {
+            crate::epub::Cover::Image(join_clean(&project_dir, Path::new(cover)))
+        };
+    }
+    if shared.epub.split_level.is_none() {
+        shared.epub.split_level = config.epub.split_level;
+    }
+    if let Some(depth) = config.epub.toc_depth {
+        shared.epub.toc_depth = depth;
+    }
+    shared.epub.toc_page |= config.epub.toc_page;
     if let Some(paper) = &config.pdf.paper
         && !base.paper_given
     {

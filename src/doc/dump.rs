@@ -61,6 +61,9 @@ fn dump_meta(meta: &Metadata, out: &mut String) {
         ("identifier", &meta.identifier),
         ("publisher", &meta.publisher),
         ("description", &meta.description),
+        ("rights", &meta.rights),
+        ("series", &meta.series),
+        ("series_index", &meta.series_index),
     ];
     for (name, value) in fields {
         if let Some(value) = value {
@@ -69,6 +72,12 @@ fn dump_meta(meta: &Metadata, out: &mut String) {
     }
     for author in &meta.authors {
         let _ = writeln!(out, "meta author {author:?}");
+    }
+    for c in &meta.contributors {
+        let _ = writeln!(out, "meta contributor {:?} role={}", c.name, c.role);
+    }
+    for subject in &meta.subjects {
+        let _ = writeln!(out, "meta subject {subject:?}");
     }
 }
 

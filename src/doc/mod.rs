@@ -46,6 +46,44 @@ pub struct Metadata {
     pub publisher: Option<String>,
     /// A short description (the standfirst of an article when nothing else is given).
     pub description: Option<String>,
+    /// Subjects or keywords.
+    pub subjects: Vec<String>,
+    /// A rights statement.
+    pub rights: Option<String>,
+    /// The series the book belongs to.
+    pub series: Option<String>,
+    /// The book's number in its series.
+    pub series_index: Option<String>,
+    /// Contributors other than authors, with their MARC relator role.
+    pub contributors: Vec<Contributor>,
+}
+
+/// A contributor with a role (`edt` editor, `trl` translator, `ill` illustrator…).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contributor {
+    /// The name.
+    pub name: String,
+    /// The MARC relator code.
+    pub role: String,
+}
+
+/// The MARC relator code for a role written in words or as a code.
+pub fn relator(role: &str) -> String {
+    let r = role.trim().to_ascii_lowercase();
+    let code = match r.as_str() {
+        "author" | "writer" => "aut",
+        "editor" => "edt",
+        "translator" => "trl",
+        "illustrator" => "ill",
+        "photographer" => "pht",
+        "narrator" => "nrt",
+        "designer" | "cover designer" => "cov",
+        "publisher" => "pbl",
+        "contributor" => "ctb",
+        code if code.len() == 3 && code.chars().all(|c| c.is_ascii_lowercase()) => code,
+        _ => "ctb",
+    };
+    code.to_string()
 }
 
 /// Which Markdown dialect a source was read as.
@@ -76,6 +114,8 @@ pub struct Chapter {
     pub dialect: Dialect,
     /// The chapter's title as plain text (for the TOC), when it has one.
     pub title: Option<String>,
+    /// The section of a magazine issue the chapter belongs to.
+    pub section: Option<String>,
     /// The anchor of the chapter's start.
     pub anchor: AnchorId,
     /// The chapter's content.

@@ -1,28 +1,64 @@
 //! The EPUB backend: tree → EPUB 3 bytes. The only module that imports epub-builder.
 //!
-//! Input: a resolved [`Document`] with its images loaded. Output: the bytes of
-//! an EPUB 3 file (with an NCX for EPUB 2 reading systems). epub-builder
-//! assembles content documents, the nav and the NCX; the package document is
-//! written here ([`package`]) because epub-builder's OPF has duplicate ids and
-//! lacks metadata, and the container is written with fixed order and
-//! timestamps ([`container`]) so rebuilds are byte-identical.
+//! Input: a resolved [`Document`] with its images prepared. Output: the bytes
+//! of an EPUB 3 file (with an NCX for EPUB 2 reading systems). epub-builder
+//! assembles the container and the content documents; the package document
+//! ([`package`]), the navigation document and NCX ([`nav`]) are written here
+//! because epub-builder's have duplicate ids, no landmarks and lack metadata;
+//! the ZIP is rewritten with fixed order and timestamps ([`container`]) so
+//! rebuilds are byte-identical.
 
 mod container;
+pub mod cover;
+pub mod nav;
 pub mod package;
 pub mod xhtml;
 
 use crate::diag::{Error, Result};
-use crate::doc::{Block, Document, ImageStatus, plain_text};
-use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
+use crate::doc::{Document, ImageFormat, ImageStatus};
+use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ZipLibrary};
+use std::path::PathBuf;
 
 /// The default stylesheet, from `resources/`.
 pub const DEFAULT_CSS: &str = include_str!("../../resources/epub.css");
 
+/// Where the cover comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Cover {
+    /// No cover.
+    #[default]
+    None,
+    /// This image file (JPEG or PNG).
+    Image(PathBuf),
+    /// A typographic cover made from title, subtitle and authors.
+    Generated,
+}
+
 /// Options of the EPUB backend.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct EpubOptions {
     /// A stylesheet to use instead of the default one.
     pub stylesheet: Option<String>,
+    /// Split chapters into separate files at headings of this level or higher.
+    pub split_level: Option<u8>,
+    /// Levels of the table of contents (1: chapters only).
+    pub toc_depth: u8,
+    /// Add a printed table of contents page after the cover.
+    pub toc_page: bool,
+    /// The cover.
+    pub cover: Cover,
+}
+
+impl Default for EpubOptions {
+    fn default() -> Self {
+        EpubOptions {
+            stylesheet: None,
+            split_level: None,
+            toc_depth: 2,
+            toc_page: false,
+            cover: Cover::None,
+        }
+    }
 }
 
 /// One file of the book as the package document lists it.
@@ -44,19 +80,21 @@ pub struct Item {
 pub fn export(doc: &Document, options: &EpubOptions) -> Result<Vec<u8>> {
     let fail = |e: epub_builder::Error| Error::Backend(format!("epub assembly failed ({e})"));
     let language = doc.meta.language.clone().unwrap_or_else(|| "en".into());
-    let chapter_files: Vec<String> = (0..doc.chapters.len())
-        .map(|i| format!("chapter-{:03}.xhtml", i + 1))
-        .collect();
+    let parts = nav::parts(doc, options.split_level);
+    let part_files: Vec<String> = parts.iter().map(|p| p.file.clone()).collect();
+    let anchor_parts = nav::anchor_parts(doc, &parts);
     let image_hrefs = image_hrefs(doc);
     let links = xhtml::Links {
-        chapter_files: &chapter_files,
+        part_files: &part_files,
+        anchor_parts: &anchor_parts,
         image_hrefs: &image_hrefs,
     };
+    let title = doc.meta.title.clone().unwrap_or_else(|| "Untitled".into());
 
     let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
     builder.epub_version(EpubVersion::V30);
     builder.set_toc_name("Contents");
-    builder.set_title(doc.meta.title.clone().unwrap_or_default());
+    builder.set_title(title.clone());
     let css = options.stylesheet.as_deref().unwrap_or(DEFAULT_CSS);
     builder.stylesheet(css.as_bytes()).map_err(fail)?;
 
@@ -67,6 +105,51 @@ pub fn export(doc: &Document, options: &EpubOptions) -> Result<Vec<u8>> {
         properties: None,
         spine: false,
     }];
+
+    // The cover image and its page come first in the reading order.
+    let cover = cover_image(doc, options)?;
+    let mut cover_page = None;
+    if let Some((bytes, format, width, height)) = &cover {
+        let href = format!("images/cover.{}", format.extension());
+        builder
+            .add_resource(href.as_str(), bytes.as_slice(), format.mime())
+            .map_err(fail)?;
+        items.push(Item {
+            id: "cover-image".into(),
+            href: href.clone(),
+            media_type: format.mime().into(),
+            properties: Some("cover-image".into()),
+            spine: false,
+        });
+        let page = cover_xhtml(&href, *width, *height, &title, &language);
+        builder
+            .add_content(EpubContent::new("cover.xhtml", page.as_bytes()))
+            .map_err(fail)?;
+        items.push(Item {
+            id: "cover".into(),
+            href: "cover.xhtml".into(),
+            media_type: "application/xhtml+xml".into(),
+            properties: Some("svg".into()),
+            spine: true,
+        });
+        cover_page = Some("cover.xhtml".to_string());
+    }
+
+    let toc = nav::toc(doc, &parts, options.toc_depth.max(1));
+    if options.toc_page {
+        let page = nav::toc_page(&toc, &language);
+        builder
+            .add_content(EpubContent::new("toc.xhtml", page.as_bytes()))
+            .map_err(fail)?;
+        items.push(Item {
+            id: "toc-page".into(),
+            href: "toc.xhtml".into(),
+            media_type: "application/xhtml+xml".into(),
+            properties: None,
+            spine: true,
+        });
+    }
+
     let mut stored = std::collections::BTreeSet::new();
     for (i, href) in image_hrefs.iter().enumerate() {
         let (Some(href), Some(image)) = (href, &doc.resources.images[i].epub) else {
@@ -87,32 +170,14 @@ pub fn export(doc: &Document, options: &EpubOptions) -> Result<Vec<u8>> {
             spine: false,
         });
     }
-    for (i, file) in chapter_files.iter().enumerate() {
-        let text = xhtml::chapter(doc, i, &links, &language);
-        let mut content =
-            EpubContent::new(file.as_str(), text.as_bytes()).title(xhtml::toc_title(doc, i));
-        if i == 0 {
-            content = content.reftype(ReferenceType::Text);
-        }
-        for block in &doc.chapters[i].blocks {
-            if let Block::Heading {
-                level,
-                content: heading,
-                anchor,
-                ..
-            } = block
-                && *level >= 2
-                && *level <= 3
-            {
-                let href = format!("{file}#{}", doc.anchors.get(*anchor).id);
-                content = content
-                    .child(TocElement::new(href, plain_text(heading)).level(i32::from(*level)));
-            }
-        }
-        builder.add_content(content).map_err(fail)?;
+    for (i, part) in parts.iter().enumerate() {
+        let text = xhtml::chapter(doc, i, part, &links, &language);
+        builder
+            .add_content(EpubContent::new(part.file.as_str(), text.as_bytes()))
+            .map_err(fail)?;
         items.push(Item {
             id: format!("chapter-{:03}", i + 1),
-            href: file.clone(),
+            href: part.file.clone(),
             media_type: "application/xhtml+xml".into(),
             properties: None,
             spine: true,
@@ -122,18 +187,80 @@ pub fn export(doc: &Document, options: &EpubOptions) -> Result<Vec<u8>> {
     builder.generate(&mut assembled).map_err(fail)?;
     let mut files = container::read(&assembled)
         .map_err(|e| Error::Backend(format!("cannot read back the EPUB container ({e})")))?;
-    let opf = package::opf(doc, &language, &items);
-    let ncx_uid = package::identifier(doc);
+
+    let uid = package::identifier(doc);
+    let landmarks = nav::Landmarks {
+        cover: cover_page,
+        toc: if options.toc_page {
+            "toc.xhtml".into()
+        } else {
+            "nav.xhtml#toc".into()
+        },
+        body: part_files
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "nav.xhtml".into()),
+    };
+    let opf = package::opf(doc, &language, &items, !options.toc_page);
+    let nav_doc = nav::nav_document(&toc, &landmarks, &language, &title);
+    let ncx = nav::ncx(&toc, &uid, &title);
     for (name, bytes) in files.iter_mut() {
         match name.as_str() {
             "OEBPS/content.opf" => *bytes = opf.clone().into_bytes(),
-            "OEBPS/toc.ncx" => *bytes = package::patch_ncx(bytes, &ncx_uid, doc).into_bytes(),
-            "OEBPS/nav.xhtml" => *bytes = package::patch_nav(bytes, &language).into_bytes(),
+            "OEBPS/toc.ncx" => *bytes = ncx.clone().into_bytes(),
+            "OEBPS/nav.xhtml" => *bytes = nav_doc.clone().into_bytes(),
             _ => {}
         }
     }
     container::write(&files)
         .map_err(|e| Error::Backend(format!("cannot write the EPUB container ({e})")))
+}
+
+type CoverImage = (Vec<u8>, ImageFormat, u32, u32);
+
+/// The cover image: the given file, or a generated one.
+fn cover_image(doc: &Document, options: &EpubOptions) -> Result<Option<CoverImage>> {
+    match &options.cover {
+        Cover::None => Ok(None),
+        Cover::Generated => {
+            let png = cover::render(&doc.meta)
+                .ok_or_else(|| Error::Backend("cannot render the cover".into()))?;
+            Ok(Some((png, ImageFormat::Png, 1600, 2560)))
+        }
+        Cover::Image(path) => {
+            let bytes = std::fs::read(path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let format = match image::guess_format(&bytes) {
+                Ok(image::ImageFormat::Jpeg) => ImageFormat::Jpeg,
+                Ok(image::ImageFormat::Png) => ImageFormat::Png,
+                _ => {
+                    return Err(Error::Usage(format!(
+                        "cover {} must be a JPEG or PNG image",
+                        path.display()
+                    )));
+                }
+            };
+            let (w, h) = image::ImageReader::with_format(
+                std::io::Cursor::new(&bytes),
+                crate::resource::to_image(format),
+            )
+            .into_dimensions()
+            .map_err(|e| Error::Usage(format!("cover {} is unreadable ({e})", path.display())))?;
+            Ok(Some((bytes, format, w, h)))
+        }
+    }
+}
+
+/// The cover page: the image scaled to the screen with SVG, as readers expect.
+fn cover_xhtml(href: &str, width: u32, height: u32, title: &str, language: &str) -> String {
+    let lang = xhtml::attr(language);
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>Cover</title>\n<style type=\"text/css\">body{{margin:0;padding:0;text-align:center}}svg{{height:100%;width:100%}}</style>\n</head>\n<body epub:type=\"cover\">\n<section epub:type=\"cover\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" viewBox=\"0 0 {width} {height}\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"{}\">\n<image width=\"{width}\" height=\"{height}\" xlink:href=\"{}\"/>\n</svg>\n</section>\n</body>\n</html>\n",
+        xhtml::attr(&format!("Cover of {title}")),
+        xhtml::attr(href)
+    )
 }
 
 /// The path of each usable image inside the EPUB; `None` for missing ones.

@@ -57,7 +57,9 @@ pub fn modified(doc: &Document) -> DateTime {
 }
 
 /// Writes the package document.
-pub fn opf(doc: &Document, language: &str, items: &[Item]) -> String {
+/// `nav_in_spine` puts the navigation document in the reading order (not
+/// linear), so that the `toc` landmark points at a spine item.
+pub fn opf(doc: &Document, language: &str, items: &[Item], nav_in_spine: bool) -> String {
     let meta = &doc.meta;
     let mut m = String::new();
     let _ = writeln!(
@@ -87,6 +89,16 @@ pub fn opf(doc: &Document, language: &str, items: &[Item]) -> String {
             n = i + 1
         );
     }
+    for (i, c) in meta.contributors.iter().enumerate() {
+        // Contributors use the relator scheme like creators.
+        let _ = writeln!(
+            m,
+            "    <dc:contributor id=\"contributor-{n}\">{}</dc:contributor>\n    <meta refines=\"#contributor-{n}\" property=\"role\" scheme=\"marc:relators\">{}</meta>",
+            escape(&c.name),
+            escape(&c.role),
+            n = i + 1
+        );
+    }
     if let Some(date) = publication_date(doc) {
         let _ = writeln!(m, "    <dc:date>{}</dc:date>", date.ymd());
     }
@@ -98,6 +110,38 @@ pub fn opf(doc: &Document, language: &str, items: &[Item]) -> String {
             m,
             "    <dc:description>{}</dc:description>",
             escape(description)
+        );
+    }
+    for subject in &meta.subjects {
+        let _ = writeln!(m, "    <dc:subject>{}</dc:subject>", escape(subject));
+    }
+    if let Some(rights) = &meta.rights {
+        let _ = writeln!(m, "    <dc:rights>{}</dc:rights>", escape(rights));
+    }
+    if let Some(series) = &meta.series {
+        let _ = writeln!(
+            m,
+            "    <meta property=\"belongs-to-collection\" id=\"series\">{}</meta>\n    <meta refines=\"#series\" property=\"collection-type\">series</meta>",
+            escape(series)
+        );
+        if let Some(index) = &meta.series_index {
+            let _ = writeln!(
+                m,
+                "    <meta refines=\"#series\" property=\"group-position\">{}</meta>",
+                escape(index)
+            );
+        }
+    }
+    m.push_str(&accessibility(doc));
+    // Kindle finds the cover through this EPUB 2 meta.
+    if let Some(cover) = items
+        .iter()
+        .find(|i| i.properties.as_deref() == Some("cover-image"))
+    {
+        let _ = writeln!(
+            m,
+            "    <meta name=\"cover\" content=\"{}\"/>",
+            attr(&cover.id)
         );
     }
     let _ = writeln!(
@@ -119,7 +163,12 @@ pub fn opf(doc: &Document, language: &str, items: &[Item]) -> String {
         "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n",
     );
     let mut spine = String::new();
+    let mut nav_done = !nav_in_spine;
     for item in items {
+        if !nav_done && item.spine && item.id != "cover" {
+            spine.push_str("    <itemref idref=\"nav\" linear=\"no\"/>\n");
+            nav_done = true;
+        }
         let props = item
             .properties
             .as_deref()
@@ -136,6 +185,9 @@ pub fn opf(doc: &Document, language: &str, items: &[Item]) -> String {
             let _ = writeln!(spine, "    <itemref idref=\"{}\"/>", attr(&item.id));
         }
     }
+    if !nav_done {
+        spine.push_str("    <itemref idref=\"nav\" linear=\"no\"/>\n");
+    }
     let direction = if is_rtl(language) { "rtl" } else { "ltr" };
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
@@ -146,6 +198,106 @@ pub fn opf(doc: &Document, language: &str, items: &[Item]) -> String {
 </package>\n",
         lang = attr(language)
     )
+}
+
+/// Alt text that says nothing about the image.
+fn is_placeholder_alt(alt: &str) -> bool {
+    let a = alt.trim().to_lowercase();
+    a.is_empty()
+        || matches!(
+            a.as_str(),
+            "image" | "img" | "picture" | "photo" | "figure" | "graphic" | "chart" | "icon"
+        )
+        || a.ends_with(".jpg")
+        || a.ends_with(".png")
+}
+
+/// EPUB Accessibility metadata derived from the content: images with real
+/// alt text make `alternativeText` and the textual-only sufficiency claim;
+/// without it the book claims neither (and no WCAG conformance).
+fn accessibility(doc: &Document) -> String {
+    use crate::doc::{Block, ImageStatus};
+    fn figures<'a>(blocks: &'a [Block], out: &mut Vec<(&'a str, crate::doc::ResourceId)>) {
+        for b in blocks {
+            match b {
+                Block::Figure { alt, image, .. } => out.push((alt.as_str(), *image)),
+                Block::Quote { blocks, .. } => figures(blocks, out),
+                Block::List { items, .. } => {
+                    for item in items {
+                        figures(&item.blocks, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut all = Vec::new();
+    for chapter in &doc.chapters {
+        figures(&chapter.blocks, &mut all);
+    }
+    for note in &doc.notes {
+        figures(&note.blocks, &mut all);
+    }
+    let shown: Vec<&str> = all
+        .iter()
+        .filter(|(_, id)| matches!(doc.resources.get(*id).status, ImageStatus::Loaded(_)))
+        .map(|(alt, _)| *alt)
+        .collect();
+    let has_images = !shown.is_empty();
+    let alt_complete = shown.iter().all(|a| !is_placeholder_alt(a));
+    let has_headings = doc
+        .chapters
+        .iter()
+        .any(|c| c.blocks.iter().any(|b| matches!(b, Block::Heading { .. })));
+    let has_tables = doc
+        .chapters
+        .iter()
+        .any(|c| c.blocks.iter().any(|b| matches!(b, Block::Table { .. })));
+    let mut out = String::new();
+    let mut meta = |property: &str, value: &str| {
+        let _ = writeln!(
+            out,
+            "    <meta property=\"schema:{property}\">{value}</meta>"
+        );
+    };
+    meta("accessMode", "textual");
+    if has_images {
+        meta("accessMode", "visual");
+    }
+    if !has_images || alt_complete {
+        meta("accessModeSufficient", "textual");
+    }
+    if has_images {
+        meta("accessModeSufficient", "textual,visual");
+    }
+    meta("accessibilityFeature", "readingOrder");
+    meta("accessibilityFeature", "tableOfContents");
+    meta("accessibilityFeature", "displayTransformability");
+    if has_headings {
+        meta("accessibilityFeature", "structuralNavigation");
+    }
+    if has_tables {
+        meta("accessibilityFeature", "table");
+    }
+    if has_images && alt_complete {
+        meta("accessibilityFeature", "alternativeText");
+    }
+    meta("accessibilityHazard", "none");
+    let summary = if !has_images {
+        "Text only: reflowable text with a navigable table of contents and structural headings."
+    } else if alt_complete {
+        "Reflowable text with a navigable table of contents; every image has a text alternative."
+    } else {
+        "Reflowable text with a navigable table of contents. Some images lack a meaningful text alternative."
+    };
+    meta("accessibilitySummary", summary);
+    if !has_images || alt_complete {
+        let _ = writeln!(
+            out,
+            "    <meta property=\"dcterms:conformsTo\">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>"
+        );
+    }
+    out
 }
 
 /// Whether a language is written right to left.
@@ -159,42 +311,6 @@ pub fn is_rtl(language: &str) -> bool {
         primary.as_str(),
         "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv" | "ku"
     )
-}
-
-/// Gives the NCX the book's identifier (`dtb:uid`) and title.
-pub fn patch_ncx(ncx: &[u8], uid: &str, doc: &Document) -> String {
-    let text = String::from_utf8_lossy(ncx);
-    let title = doc.meta.title.as_deref().unwrap_or("Untitled");
-    text.replacen(
-        "<meta name=\"dtb:depth\" content=\"1\" />",
-        &format!(
-            "<meta name=\"dtb:uid\" content=\"{}\" />\n    <meta name=\"dtb:depth\" content=\"2\" />",
-            attr(uid)
-        ),
-        1,
-    )
-    .replacen(
-        "<docTitle>\n    <text>Contents</text>",
-        &format!("<docTitle>\n    <text>{}</text>", escape(title)),
-        1,
-    )
-}
-
-/// Gives the nav document the book's language and drops an empty landmarks nav.
-pub fn patch_nav(nav: &[u8], language: &str) -> String {
-    let text = String::from_utf8_lossy(nav).into_owned();
-    let lang = attr(language);
-    let text = text.replacen(
-        "xmlns:epub=\"http://www.idpf.org/2007/ops\">",
-        &format!(
-            "xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">"
-        ),
-        1,
-    );
-    // An empty landmarks nav is invalid; epub-builder writes one when no
-    // content has a reference type.
-    let empty = "<nav epub:type = \"landmarks\">\n\n  </nav>";
-    text.replacen(empty, "", 1)
 }
 
 #[cfg(test)]

@@ -12,20 +12,22 @@ use std::fmt::Write;
 
 /// What the writer needs to know about the book's files.
 pub struct Links<'a> {
-    /// File name of each chapter, by chapter index.
-    pub chapter_files: &'a [String],
+    /// File name of each content document.
+    pub part_files: &'a [String],
+    /// The content document each anchor is in.
+    pub anchor_parts: &'a std::collections::BTreeMap<AnchorId, usize>,
     /// Path in the EPUB of each image (`None` when it is missing).
     pub image_hrefs: &'a [Option<String>],
 }
 
 impl Links<'_> {
-    /// The href of an anchor, as seen from chapter `from`.
+    /// The href of an anchor, as seen from content document `from`.
     pub fn anchor_href(&self, doc: &Document, anchor: AnchorId, from: usize) -> String {
         let a = doc.anchors.get(anchor);
-        if a.chapter == from {
-            format!("#{}", a.id)
-        } else {
-            format!("{}#{}", self.chapter_files[a.chapter], a.id)
+        match self.anchor_parts.get(&anchor) {
+            Some(&part) if part == from => format!("#{}", a.id),
+            Some(&part) => format!("{}#{}", self.part_files[part], a.id),
+            None => format!("#{}", a.id),
         }
     }
 
@@ -60,14 +62,23 @@ pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
-/// Renders one chapter as a complete XHTML document.
-pub fn chapter(doc: &Document, index: usize, links: &Links<'_>, language: &str) -> String {
-    let chapter = &doc.chapters[index];
-    let title = chapter
-        .title
-        .clone()
-        .or_else(|| doc.meta.title.clone())
-        .unwrap_or_else(|| "Untitled".to_string());
+/// Renders one content document (a chapter or part of one) as XHTML.
+pub fn chapter(
+    doc: &Document,
+    index: usize,
+    part: &super::nav::Part<'_>,
+    links: &Links<'_>,
+    language: &str,
+) -> String {
+    let chapter = &doc.chapters[part.chapter];
+    let title = if part.title.trim().is_empty() {
+        doc.meta
+            .title
+            .clone()
+            .unwrap_or_else(|| "Untitled".to_string())
+    } else {
+        part.title.clone()
+    };
     let mut w = Writer {
         doc,
         index,
@@ -76,7 +87,7 @@ pub fn chapter(doc: &Document, index: usize, links: &Links<'_>, language: &str) 
         notes: Vec::new(),
         seen_notes: BTreeSet::new(),
     };
-    for block in &chapter.blocks {
+    for block in part.blocks {
         w.block(block);
     }
     let body = std::mem::take(&mut w.out);
@@ -94,11 +105,15 @@ pub fn chapter(doc: &Document, index: usize, links: &Links<'_>, language: &str) 
         escape(&title)
     );
     out.push_str("<body epub:type=\"bodymatter\">\n");
-    let _ = writeln!(
-        out,
-        "<section epub:type=\"chapter\" role=\"doc-chapter\" id=\"{}\">",
-        attr(&doc.anchors.get(chapter.anchor).id)
-    );
+    if part.first {
+        let _ = writeln!(
+            out,
+            "<section epub:type=\"chapter\" role=\"doc-chapter\" id=\"{}\">",
+            attr(&doc.anchors.get(chapter.anchor).id)
+        );
+    } else {
+        out.push_str("<section epub:type=\"chapter\" role=\"doc-chapter\">\n");
+    }
     out.push_str(&body);
     out.push_str(&notes);
     out.push_str("</section>\n</body>\n</html>\n");

@@ -12,21 +12,52 @@ use serde::Deserialize;
 pub struct FrontMatter {
     /// Metadata fields it sets.
     pub meta: Metadata,
+    /// The magazine section the file belongs to.
+    pub section: Option<String>,
 }
 
-/// One author or a list of them.
+/// A person: a name, or a name with a role.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
+enum Person {
+    Name(String),
+    Full {
+        name: String,
+        #[serde(default)]
+        role: Option<String>,
+    },
 }
 
-impl OneOrMany {
+/// One person or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum People {
+    One(Person),
+    Many(Vec<Person>),
+}
+
+impl People {
+    fn into_vec(self) -> Vec<Person> {
+        match self {
+            People::One(p) => vec![p],
+            People::Many(v) => v,
+        }
+    }
+}
+
+/// One string or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Strings {
+    One(Scalar),
+    Many(Vec<Scalar>),
+}
+
+impl Strings {
     fn into_vec(self) -> Vec<String> {
         match self {
-            OneOrMany::One(s) => vec![s],
-            OneOrMany::Many(v) => v,
+            Strings::One(s) => vec![s.into_string()],
+            Strings::Many(v) => v.into_iter().map(Scalar::into_string).collect(),
         }
     }
 }
@@ -60,8 +91,19 @@ impl Scalar {
 struct Raw {
     title: Option<Scalar>,
     subtitle: Option<Scalar>,
-    author: Option<OneOrMany>,
-    authors: Option<OneOrMany>,
+    author: Option<People>,
+    authors: Option<People>,
+    editor: Option<People>,
+    translator: Option<People>,
+    illustrator: Option<People>,
+    #[serde(alias = "subject", alias = "keywords", alias = "tags")]
+    subjects: Option<Strings>,
+    #[serde(alias = "copyright", alias = "license")]
+    rights: Option<Scalar>,
+    series: Option<Scalar>,
+    #[serde(alias = "series-index")]
+    series_index: Option<Scalar>,
+    section: Option<Scalar>,
     #[serde(alias = "lang")]
     language: Option<String>,
     date: Option<Scalar>,
@@ -176,15 +218,49 @@ fn convert(raw: Raw) -> FrontMatter {
             .filter(|s| !s.is_empty())
     };
     let mut authors = Vec::new();
+    let mut contributors = Vec::new();
     for list in [raw.author, raw.authors].into_iter().flatten() {
-        authors.extend(
-            list.into_vec()
-                .into_iter()
-                .map(|a| a.trim().to_string())
-                .filter(|a| !a.is_empty()),
-        );
+        for person in list.into_vec() {
+            match person {
+                Person::Name(name) | Person::Full { name, role: None } => {
+                    if !name.trim().is_empty() {
+                        authors.push(name.trim().to_string());
+                    }
+                }
+                Person::Full {
+                    name,
+                    role: Some(role),
+                } => {
+                    let role = crate::doc::relator(&role);
+                    if role == "aut" {
+                        authors.push(name.trim().to_string());
+                    } else {
+                        contributors.push(crate::doc::Contributor {
+                            name: name.trim().to_string(),
+                            role,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for (list, role) in [
+        (raw.editor, "edt"),
+        (raw.translator, "trl"),
+        (raw.illustrator, "ill"),
+    ] {
+        for person in list.map(People::into_vec).unwrap_or_default() {
+            let name = match person {
+                Person::Name(n) | Person::Full { name: n, .. } => n,
+            };
+            contributors.push(crate::doc::Contributor {
+                name: name.trim().to_string(),
+                role: role.to_string(),
+            });
+        }
     }
     FrontMatter {
+        section: clean(raw.section),
         meta: Metadata {
             title: clean(raw.title),
             subtitle: clean(raw.subtitle),
@@ -197,6 +273,11 @@ fn convert(raw: Raw) -> FrontMatter {
             identifier: clean(raw.identifier),
             publisher: clean(raw.publisher),
             description: clean(raw.description),
+            subjects: raw.subjects.map(Strings::into_vec).unwrap_or_default(),
+            rights: clean(raw.rights),
+            series: clean(raw.series),
+            series_index: clean(raw.series_index),
+            contributors,
         },
     }
 }

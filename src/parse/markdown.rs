@@ -23,6 +23,7 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 #[derive(Debug)]
@@ -36,6 +37,8 @@ enum BlockKind {
 #[derive(Debug)]
 enum InlineKind {
     Para,
+    /// A definition list term.
+    Term,
     /// A paragraph opened for bare text in a tight list item.
     ImplicitPara,
     Heading {
@@ -167,7 +170,7 @@ impl Builder<'_, '_> {
             },
             Event::InlineHtml(html) => self.inline_html(&html, range),
             Event::FootnoteReference(label) => {
-                let id = self.ctx.note(&label);
+                let id = self.ctx.note_ref(&label);
                 self.push_inline(Inline::NoteRef(id), range.start);
             }
             Event::SoftBreak => self.push_inline(Inline::SoftBreak, range.start),
@@ -314,9 +317,14 @@ impl Builder<'_, '_> {
                 dest: dest_url.into_string(),
                 title: title.into_string(),
             }),
-            Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
-                return;
-            }
+            Tag::DefinitionList => return,
+            // A term: a bold paragraph; its definition: an indented block.
+            Tag::DefinitionListTitle => inlines(InlineKind::Term),
+            Tag::DefinitionListDefinition => Frame::Blocks {
+                kind: BlockKind::Quote,
+                blocks: Vec::new(),
+                start,
+            },
             Tag::MetadataBlock(_) => Frame::Html {
                 text: String::new(),
                 start,
@@ -341,11 +349,8 @@ impl Builder<'_, '_> {
                 }
                 return;
             }
-            TagEnd::Superscript
-            | TagEnd::Subscript
-            | TagEnd::DefinitionList
-            | TagEnd::DefinitionListTitle
-            | TagEnd::DefinitionListDefinition => return,
+            TagEnd::Superscript | TagEnd::Subscript | TagEnd::DefinitionList => return,
+            TagEnd::DefinitionListDefinition => self.close_implicit(),
             TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition => {
                 self.close_implicit()
             }
@@ -445,6 +450,16 @@ impl Builder<'_, '_> {
     ) {
         let span = self.span(range.clone());
         match kind {
+            InlineKind::Term => {
+                let content = trim_inlines(inlines);
+                if !content.is_empty() {
+                    self.push_block(Block::Paragraph {
+                        content: vec![Inline::Strong(content)],
+                        span,
+                    });
+                }
+                self.flush_figures();
+            }
             InlineKind::Para | InlineKind::ImplicitPara => {
                 let content = trim_inlines(inlines);
                 if !content.is_empty() {
@@ -672,7 +687,7 @@ impl Builder<'_, '_> {
     /// event is not part of the paragraph (it then ends the collection).
     fn html_event(&mut self, event: &Event<'_>, range: &std::ops::Range<usize>) -> bool {
         if let Event::FootnoteReference(label) = event {
-            let id = self.ctx.note(label);
+            let id = self.ctx.note_ref(label);
             if let Some(mode) = self.html.as_mut() {
                 mode.buf.push_str(&format!(
                     "<{0} data-id=\"{1}\"></{0}>",

@@ -37,6 +37,15 @@ pub struct ParsedFile {
     pub reason: String,
 }
 
+/// What is known of one footnote label in the file being read.
+struct NoteState {
+    label: String,
+    id: NoteId,
+    /// Where it is defined, once seen.
+    defined: Option<Span>,
+    referenced: bool,
+}
+
 /// State shared by the dialect parsers while one file is read.
 pub struct Context<'d> {
     doc: &'d mut Document,
@@ -46,7 +55,7 @@ pub struct Context<'d> {
     pub file: FileId,
     chapter: usize,
     base_dir: PathBuf,
-    notes: Vec<(String, NoteId, bool)>,
+    notes: Vec<NoteState>,
     /// Ids written by the author (or heading slugs) → anchors.
     pub ids: Vec<(String, AnchorId)>,
 }
@@ -59,8 +68,8 @@ impl Context<'_> {
 
     /// The note with this label in the current file, created on first use.
     pub fn note(&mut self, label: &str) -> NoteId {
-        if let Some((_, id, _)) = self.notes.iter().find(|(l, _, _)| l == label) {
-            return *id;
+        if let Some(n) = self.notes.iter().find(|n| n.label == label) {
+            return n.id;
         }
         let slug = slugify(label);
         let anchor = self.anchor(&format!("fn-{slug}"));
@@ -73,23 +82,37 @@ impl Context<'_> {
             chapter: self.chapter,
             blocks: Vec::new(),
         });
-        self.notes.push((label.to_string(), id, false));
+        self.notes.push(NoteState {
+            label: label.to_string(),
+            id,
+            defined: None,
+            referenced: false,
+        });
+        id
+    }
+
+    /// The note a reference points at (marked as referenced).
+    pub fn note_ref(&mut self, label: &str) -> NoteId {
+        let id = self.note(label);
+        if let Some(n) = self.notes.iter_mut().find(|n| n.id == id) {
+            n.referenced = true;
+        }
         id
     }
 
     /// Marks a note as defined; a second definition is reported.
     pub fn define_note(&mut self, id: NoteId, span: Span) {
-        if let Some(entry) = self.notes.iter_mut().find(|(_, n, _)| *n == id) {
-            if entry.2 {
+        if let Some(entry) = self.notes.iter_mut().find(|n| n.id == id) {
+            if entry.defined.is_some() {
                 self.diags.warn(
                     span,
                     format!(
                         "footnote [^{}] is defined twice; the last one is used",
-                        entry.0
+                        entry.label
                     ),
                 );
             }
-            entry.2 = true;
+            entry.defined = Some(span);
         }
     }
 
@@ -292,8 +315,20 @@ pub fn parse_file(
     };
     let notes = std::mem::take(&mut ctx.notes);
     let ids = std::mem::take(&mut ctx.ids);
-    for (label, id, defined) in notes {
-        if !defined {
+    for NoteState {
+        label,
+        id,
+        defined,
+        referenced,
+    } in notes
+    {
+        if let (Some(span), false) = (defined, referenced) {
+            ctx.diags.warn(
+                span,
+                format!("footnote [^{label}] is defined but never referenced"),
+            );
+        }
+        if defined.is_none() {
             let span = Span::new(file, body_start..body_start);
             ctx.diags.warn(
                 span,
@@ -310,6 +345,7 @@ pub fn parse_file(
         source: source.path.clone(),
         dialect,
         title,
+        section: front.section.clone(),
         anchor,
         blocks,
         ids,

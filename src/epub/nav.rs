@@ -1,0 +1,396 @@
+//! Navigation: the book split into content documents ([`Part`]s), the TOC tree
+//! built from them, and its two renderings (EPUB 3 nav with landmarks, NCX for
+//! EPUB 2 reading systems), plus the optional printed TOC page.
+
+use super::xhtml::{attr, escape};
+use crate::doc::{AnchorId, Block, Document, Inline, plain_text};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// One content document: a chapter, or a piece of one split at a heading.
+#[derive(Debug, Clone)]
+pub struct Part<'a> {
+    /// The chapter it comes from.
+    pub chapter: usize,
+    /// Its blocks.
+    pub blocks: &'a [Block],
+    /// File name in the container (`chapter-001.xhtml`).
+    pub file: String,
+    /// Its title for the TOC.
+    pub title: String,
+    /// Whether it starts its chapter.
+    pub first: bool,
+}
+
+/// Splits chapters at headings of `level` or higher (none: one part per chapter).
+pub fn parts(doc: &Document, split_level: Option<u8>) -> Vec<Part<'_>> {
+    let mut out = Vec::new();
+    for (c, chapter) in doc.chapters.iter().enumerate() {
+        let mut starts = vec![0];
+        if let Some(level) = split_level {
+            for (i, block) in chapter.blocks.iter().enumerate() {
+                if let Block::Heading { level: l, .. } = block
+                    && *l <= level
+                    && i > 0
+                    && has_content(&chapter.blocks[starts[starts.len() - 1]..i])
+                {
+                    starts.push(i);
+                }
+            }
+        }
+        for (k, &start) in starts.iter().enumerate() {
+            let end = starts.get(k + 1).copied().unwrap_or(chapter.blocks.len());
+            let blocks = &chapter.blocks[start..end];
+            let title = if k == 0 {
+                super::xhtml::toc_title(doc, c)
+            } else {
+                blocks
+                    .iter()
+                    .find_map(|b| match b {
+                        Block::Heading { content, .. } => Some(plain_text(content)),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| super::xhtml::toc_title(doc, c))
+            };
+            out.push(Part {
+                chapter: c,
+                blocks,
+                file: String::new(),
+                title,
+                first: k == 0,
+            });
+        }
+    }
+    for (i, part) in out.iter_mut().enumerate() {
+        part.file = format!("chapter-{:03}.xhtml", i + 1);
+    }
+    out
+}
+
+/// Whether blocks hold anything besides article furniture before a split.
+fn has_content(blocks: &[Block]) -> bool {
+    blocks.iter().any(|b| {
+        !matches!(
+            b,
+            Block::Kicker { .. } | Block::Standfirst { .. } | Block::Dateline { .. }
+        )
+    }) && !blocks
+        .iter()
+        .all(|b| matches!(b, Block::Heading { level: 1, .. } | Block::Kicker { .. }))
+}
+
+/// Which part each anchor lands in.
+pub fn anchor_parts(doc: &Document, parts: &[Part<'_>]) -> BTreeMap<AnchorId, usize> {
+    let mut map = BTreeMap::new();
+    for (i, part) in parts.iter().enumerate() {
+        if part.first {
+            map.insert(doc.chapters[part.chapter].anchor, i);
+        }
+        walk(doc, part.blocks, i, &mut map);
+    }
+    map
+}
+
+fn walk(doc: &Document, blocks: &[Block], part: usize, map: &mut BTreeMap<AnchorId, usize>) {
+    for block in blocks {
+        match block {
+            Block::Heading {
+                anchor, content, ..
+            } => {
+                map.insert(*anchor, part);
+                notes(doc, content, part, map);
+            }
+            Block::Kicker { content, .. }
+            | Block::Standfirst { content, .. }
+            | Block::Dateline { content, .. }
+            | Block::Paragraph { content, .. } => notes(doc, content, part, map),
+            Block::Quote { blocks, .. } => walk(doc, blocks, part, map),
+            Block::List { items, .. } => {
+                for item in items {
+                    walk(doc, &item.blocks, part, map);
+                }
+            }
+            Block::Table { head, rows, .. } => {
+                for cell in head.iter().chain(rows.iter().flatten()) {
+                    notes(doc, cell, part, map);
+                }
+            }
+            Block::Code { .. } | Block::Figure { .. } | Block::Rule { .. } => {}
+        }
+    }
+}
+
+/// Notes are written in the part that first references them.
+fn notes(doc: &Document, inlines: &[Inline], part: usize, map: &mut BTreeMap<AnchorId, usize>) {
+    for inline in inlines {
+        match inline {
+            Inline::NoteRef(id) => {
+                let note = &doc.notes[id.0 as usize];
+                if !map.contains_key(&note.anchor) {
+                    map.insert(note.anchor, part);
+                    map.insert(note.back, part);
+                    walk(doc, &note.blocks, part, map);
+                }
+            }
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => notes(doc, c, part, map),
+            Inline::Link { content, .. } => notes(doc, content, part, map),
+            Inline::Text(_) | Inline::Code(_) | Inline::SoftBreak | Inline::HardBreak => {}
+        }
+    }
+}
+
+/// An entry of the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Its text.
+    pub title: String,
+    /// Where it points (`file#id`).
+    pub href: String,
+    /// Nested entries.
+    pub children: Vec<Entry>,
+}
+
+/// Builds the TOC: sections (when chapters have them), chapters, and headings
+/// down to `depth` levels (1: chapters only).
+pub fn toc(doc: &Document, parts: &[Part<'_>], depth: u8) -> Vec<Entry> {
+    let mut chapters: Vec<Entry> = Vec::new();
+    let mut sections: Vec<(Option<String>, Vec<usize>)> = Vec::new();
+    for part in parts {
+        let mut entry = Entry {
+            title: part.title.clone(),
+            href: part.file.clone(),
+            children: Vec::new(),
+        };
+        if depth >= 2 {
+            entry.children = headings(doc, part, depth);
+        }
+        let section = doc.chapters[part.chapter].section.clone();
+        if part.first {
+            chapters.push(entry);
+            match sections.last_mut() {
+                Some((s, list)) if *s == section => list.push(chapters.len() - 1),
+                _ => sections.push((section, vec![chapters.len() - 1])),
+            }
+        } else if let Some(last) = chapters.last_mut()
+            && depth >= 2
+        {
+            last.children.push(entry);
+        }
+    }
+    let mut out = Vec::new();
+    for (section, indexes) in sections {
+        let entries: Vec<Entry> = indexes.iter().map(|&i| chapters[i].clone()).collect();
+        match section {
+            Some(title) => out.push(Entry {
+                title,
+                href: entries.first().map(|e| e.href.clone()).unwrap_or_default(),
+                children: entries,
+            }),
+            None => out.extend(entries),
+        }
+    }
+    out
+}
+
+/// Headings of a part (below its own title), nested by level.
+fn headings(doc: &Document, part: &Part<'_>, depth: u8) -> Vec<Entry> {
+    let mut flat: Vec<(u8, Entry)> = Vec::new();
+    for (i, block) in part.blocks.iter().enumerate() {
+        if let Block::Heading {
+            level,
+            content,
+            anchor,
+            ..
+        } = block
+        {
+            // The part's own title heading is the entry itself.
+            if *level == 1 || (i == 0 && !part.first) || *level > depth {
+                continue;
+            }
+            flat.push((
+                *level,
+                Entry {
+                    title: plain_text(content),
+                    href: format!("{}#{}", part.file, doc.anchors.get(*anchor).id),
+                    children: Vec::new(),
+                },
+            ));
+        }
+    }
+    nest(&flat)
+}
+
+fn nest(flat: &[(u8, Entry)]) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::new();
+    let mut i = 0;
+    while i < flat.len() {
+        let (level, entry) = &flat[i];
+        let mut j = i + 1;
+        while j < flat.len() && flat[j].0 > *level {
+            j += 1;
+        }
+        let mut e = entry.clone();
+        e.children = nest(&flat[i + 1..j]);
+        out.push(e);
+        i = j;
+    }
+    out
+}
+
+fn ol(entries: &[Entry], depth: usize, out: &mut String) {
+    let pad = "  ".repeat(depth + 2);
+    let _ = writeln!(out, "{pad}<ol>");
+    for e in entries {
+        let title = if e.title.trim().is_empty() {
+            "Untitled"
+        } else {
+            e.title.as_str()
+        };
+        let _ = write!(
+            out,
+            "{pad}  <li><a href=\"{}\">{}</a>",
+            attr(&e.href),
+            escape(title)
+        );
+        if e.children.is_empty() {
+            out.push_str("</li>\n");
+        } else {
+            out.push('\n');
+            ol(&e.children, depth + 1, out);
+            let _ = writeln!(out, "{pad}  </li>");
+        }
+    }
+    let _ = writeln!(out, "{pad}</ol>");
+}
+
+/// Landmarks: where the cover, the TOC and the body start.
+pub struct Landmarks {
+    /// The cover page, when there is one.
+    pub cover: Option<String>,
+    /// The table of contents in the reading order.
+    pub toc: String,
+    /// The first content document.
+    pub body: String,
+}
+
+/// The EPUB 3 navigation document.
+pub fn nav_document(
+    entries: &[Entry],
+    landmarks: &Landmarks,
+    language: &str,
+    title: &str,
+) -> String {
+    let lang = attr(language);
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n");
+    let _ = writeln!(
+        out,
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">"
+    );
+    let _ = writeln!(
+        out,
+        "<head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n<body>",
+        escape(title)
+    );
+    out.push_str("  <nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\">\n    <h1>Contents</h1>\n");
+    ol(entries, 0, &mut out);
+    out.push_str("  </nav>\n");
+    out.push_str("  <nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n    <h2>Landmarks</h2>\n    <ol>\n");
+    if let Some(cover) = &landmarks.cover {
+        let _ = writeln!(
+            out,
+            "      <li><a epub:type=\"cover\" href=\"{}\">Cover</a></li>",
+            attr(cover)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "      <li><a epub:type=\"toc\" href=\"{}\">Contents</a></li>",
+        attr(&landmarks.toc)
+    );
+    let _ = writeln!(
+        out,
+        "      <li><a epub:type=\"bodymatter\" href=\"{}\">Start</a></li>",
+        attr(&landmarks.body)
+    );
+    out.push_str("    </ol>\n  </nav>\n</body>\n</html>\n");
+    out
+}
+
+/// The NCX, for EPUB 2 reading systems.
+pub fn ncx(entries: &[Entry], uid: &str, title: &str) -> String {
+    /// Entries pointing at the same place share a play order (NCX rule).
+    fn points(
+        entries: &[Entry],
+        order: &mut usize,
+        seen: &mut BTreeMap<String, usize>,
+        depth: usize,
+        max: &mut usize,
+        out: &mut String,
+    ) {
+        *max = (*max).max(depth);
+        for e in entries {
+            let play = match seen.get(&e.href) {
+                Some(&p) => p,
+                None => {
+                    *order += 1;
+                    seen.insert(e.href.clone(), *order);
+                    *order
+                }
+            };
+            let pad = "  ".repeat(depth + 1);
+            let n = out.matches("<navPoint ").count() + 1;
+            let _ = writeln!(
+                out,
+                "{pad}<navPoint id=\"nav-{n}\" playOrder=\"{play}\">\n{pad}  <navLabel><text>{}</text></navLabel>\n{pad}  <content src=\"{}\"/>",
+                escape(if e.title.trim().is_empty() {
+                    "Untitled"
+                } else {
+                    &e.title
+                }),
+                attr(&e.href),
+            );
+            points(&e.children, order, seen, depth + 1, max, out);
+            let _ = writeln!(out, "{pad}</navPoint>");
+        }
+    }
+    let mut body = String::new();
+    let mut order = 0;
+    let mut max = 1;
+    let mut seen = BTreeMap::new();
+    points(entries, &mut order, &mut seen, 1, &mut max, &mut body);
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\">\n  <head>\n    <meta name=\"dtb:uid\" content=\"{}\"/>\n    <meta name=\"dtb:depth\" content=\"{max}\"/>\n    <meta name=\"dtb:totalPageCount\" content=\"0\"/>\n    <meta name=\"dtb:maxPageNumber\" content=\"0\"/>\n  </head>\n  <docTitle><text>{}</text></docTitle>\n  <navMap>\n{body}  </navMap>\n</ncx>\n",
+        attr(uid),
+        escape(title)
+    )
+}
+
+/// The printed table of contents, a page in the reading order.
+pub fn toc_page(entries: &[Entry], language: &str) -> String {
+    let lang = attr(language);
+    let mut list = String::new();
+    ol(entries, 0, &mut list);
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>Contents</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n<body epub:type=\"frontmatter\">\n<section class=\"toc-page\" role=\"doc-toc\">\n<h1>Contents</h1>\n{list}</section>\n</body>\n</html>\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_by_level() {
+        let e = |t: &str| Entry {
+            title: t.into(),
+            href: String::new(),
+            children: Vec::new(),
+        };
+        let flat = vec![(2, e("a")), (3, e("a1")), (3, e("a2")), (2, e("b"))];
+        let tree = nest(&flat);
+        assert_eq!(tree.len(), 2);
+        assert_eq!(tree[0].children.len(), 2);
+        assert!(tree[1].children.is_empty());
+    }
+}
