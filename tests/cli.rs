@@ -148,7 +148,10 @@ fn json_reports_are_valid_and_complete() {
         &dir.path().join("a.md"),
         "---\ntitle: A\nlang: en\n---\n# A\n\n![x](gone.png)\n",
     );
-    write(&dir.path().join("b.md"), "---\nlanguage: en\n---\n# B\n\nFine.\n");
+    write(
+        &dir.path().join("b.md"),
+        "---\nlanguage: en\n---\n# B\n\nFine.\n",
+    );
     let out = run_in(
         dir.path(),
         &[

@@ -18,7 +18,11 @@ fn dump(inputs: &[&str], dialect: Option<bindery::doc::Dialect>) -> (String, Rep
 fn seed_article_tree() {
     let (text, report) = dump(&["seeds/xi-putin.md"], None);
     // The seed has no front matter, so no language: the only warning.
-    let messages: Vec<&str> = report.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    let messages: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
     assert_eq!(messages, ["no language given; assuming `en`"]);
     assert_eq!(report.files[0].dialect, bindery::doc::Dialect::Article);
     insta::assert_snapshot!(text);

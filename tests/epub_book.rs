@@ -1,0 +1,204 @@
+//! EPUB books beyond one article: chapters from a folder, cross-links and
+//! footnotes, magazine sections, splitting, covers, metadata, right-to-left
+//! languages, accessibility claims. Snapshots of the OPF, nav and XHTML.
+
+mod common;
+
+use std::io::Read;
+use std::path::Path;
+use std::process::Command;
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn build(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{args:?}: {stderr}");
+    stderr
+}
+
+fn entry(epub: &Path, name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
+    let mut e = archive
+        .by_name(name)
+        .unwrap_or_else(|_| panic!("{name} missing"));
+    let mut s = String::new();
+    e.read_to_string(&mut s).unwrap();
+    s
+}
+
+fn book(dir: &Path) {
+    write(
+        &dir.join("book/01-intro.md"),
+        "---\ntitle: The Test Book\nsubtitle: Chapters and Links\nauthors:\n  - Ada Lovelace\n  - name: Charles Babbage\n    role: editor\nlanguage: en-GB\ndate: 2024-05-01\npublisher: Test Press\nsubjects: [Engines, Notes]\nrights: CC BY 4.0\nseries: Test Series\nseries_index: 2\n---\n# Introduction\n\nSee [the middle](02-middle.md#a-section), [the end](10-end.md) and [nowhere](#nowhere).\nA note[^one] here.\n\n[^one]: The first note, with a [link back](#introduction).\n",
+    );
+    write(
+        &dir.join("book/02-middle.md"),
+        "# The Middle\n\nIntro text.\n\n## A Section\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\n- [x] done\n- [ ] open\n\nAnother note[^two].\n\n[^two]: Second.\n",
+    );
+    write(
+        &dir.join("book/10-end.md"),
+        "# The End\n\n## A Section\n\nSame heading text as in the middle: the id must differ.\n\n![A diagram of nothing](pic.png)\n",
+    );
+    let img = image::RgbImage::from_pixel(40, 30, image::Rgb([10, 120, 200]));
+    img.save(dir.join("book/pic.png")).unwrap();
+}
+
+#[test]
+fn multi_chapter_book_with_links_and_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    book(dir.path());
+    let stderr = build(dir.path(), &["build", "book", "-o", "book.epub"]);
+    assert!(
+        stderr.contains("book/01-intro.md:18:68: warning: link target not found (#nowhere)"),
+        "{stderr}"
+    );
+    let epub = dir.path().join("book.epub");
+    common::epubcheck(&epub);
+    // Natural order: 01, 02, 10.
+    let opf = entry(&epub, "OEBPS/content.opf");
+    insta::assert_snapshot!("book_opf", opf);
+    let nav = entry(&epub, "OEBPS/nav.xhtml");
+    insta::assert_snapshot!("book_nav", nav);
+    let ch1 = entry(&epub, "OEBPS/chapter-001.xhtml");
+    insta::assert_snapshot!("book_chapter_1", ch1);
+    assert!(ch1.contains("href=\"chapter-002.xhtml#a-section\""));
+    assert!(ch1.contains("href=\"chapter-003.xhtml#ch-h-10-end\""));
+    let ch3 = entry(&epub, "OEBPS/chapter-003.xhtml");
+    assert!(
+        ch3.contains("id=\"a-section-2\""),
+        "ids unique across the book"
+    );
+    assert!(opf.contains("<meta property=\"schema:accessibilityFeature\">alternativeText</meta>"));
+    assert!(opf.contains("dcterms:conformsTo"));
+}
+
+#[test]
+fn split_chapters_keep_links_working() {
+    let dir = tempfile::tempdir().unwrap();
+    book(dir.path());
+    build(
+        dir.path(),
+        &[
+            "build",
+            "book",
+            "-o",
+            "split.epub",
+            "--split-level",
+            "2",
+            "--toc-page",
+            "--toc-depth",
+            "3",
+        ],
+    );
+    let epub = dir.path().join("split.epub");
+    common::epubcheck(&epub);
+    let ch1 = entry(&epub, "OEBPS/chapter-001.xhtml");
+    // The middle chapter is split in two: its section is the third file.
+    assert!(
+        ch1.contains("href=\"chapter-003.xhtml#a-section\""),
+        "{ch1}"
+    );
+    let toc = entry(&epub, "OEBPS/toc.xhtml");
+    assert!(toc.contains("A Section"));
+}
+
+#[test]
+fn magazine_issue_with_sections_and_covers() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = std::fs::read_to_string(common::seed("xi-putin.md")).unwrap();
+    write(&dir.path().join("issue/01-world/01-xi.md"), &seed);
+    write(
+        &dir.path().join("issue/01-world/02-other.md"),
+        &seed
+            .replace("Peacemaker or provocateur?", "Second kicker")
+            .replace(
+                "What does Xi Jinping want from Vladimir Putin?",
+                "A second article",
+            ),
+    );
+    write(
+        &dir.path()
+            .join("issue/02-business_and_finance/01-markets.md"),
+        "---\nsection: Markets\n---\n###### Kicker three\n# Markets wobble\n##### Standfirst\n> Mar 1st 2024\nOne line of body text that is long enough to be a paragraph of its own in the article dialect.\nAnother line of body text that is long enough to be a paragraph of its own, too, again.\n",
+    );
+    write(
+        &dir.path().join("issue/bindery.toml"),
+        "[metadata]\ntitle = \"The Weekly, 1 March 2024\"\nlanguage = \"en\"\nauthors = [\"The Editors\"]\n\n[output]\nformats = [\"epub\"]\nname = \"{title-slug}\"\n\n[epub]\ncover = \"auto\"\n",
+    );
+    build(dir.path(), &["build", "issue", "--out-dir", "out"]);
+    let epub = dir.path().join("out/the-weekly-1-march-2024.epub");
+    common::epubcheck(&epub);
+    let nav = entry(&epub, "OEBPS/nav.xhtml");
+    assert!(nav.contains(">World</a>"), "{nav}");
+    assert!(
+        nav.contains(">Markets</a>"),
+        "front matter section wins: {nav}"
+    );
+    assert!(nav.contains("What does Xi Jinping want from Vladimir Putin?"));
+    assert!(
+        !nav.contains("kicker") && !nav.contains("Peacemaker"),
+        "never kickers"
+    );
+    let opf = entry(&epub, "OEBPS/content.opf");
+    assert!(opf.contains("properties=\"cover-image\""));
+    assert!(opf.contains("<meta name=\"cover\" content=\"cover-image\"/>"));
+    // A given cover image.
+    let img = image::RgbImage::from_pixel(600, 900, image::Rgb([200, 30, 30]));
+    img.save(dir.path().join("cover.jpg")).unwrap();
+    build(
+        dir.path(),
+        &["build", "issue", "-o", "given.epub", "--cover", "cover.jpg"],
+    );
+    common::epubcheck(&dir.path().join("given.epub"));
+    let opf = entry(&dir.path().join("given.epub"), "OEBPS/content.opf");
+    assert!(opf.contains(
+        "href=\"images/cover.jpg\" media-type=\"image/jpeg\" properties=\"cover-image\""
+    ));
+}
+
+#[test]
+fn right_to_left_language_and_placeholder_alt_text() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("ar.md"),
+        "---\ntitle: كتاب\nlanguage: ar\n---\n# مرحبا\n\nنص عربي.\n\n![image](pic.png)\n",
+    );
+    let img = image::RgbImage::from_pixel(10, 10, image::Rgb([0, 0, 0]));
+    img.save(dir.path().join("pic.png")).unwrap();
+    build(dir.path(), &["build", "ar.md", "-o", "ar.epub"]);
+    let epub = dir.path().join("ar.epub");
+    common::epubcheck(&epub);
+    let opf = entry(&epub, "OEBPS/content.opf");
+    assert!(opf.contains("page-progression-direction=\"rtl\""));
+    // "image" is not a text alternative: no claim of alternativeText or conformance.
+    assert!(!opf.contains("alternativeText"));
+    assert!(!opf.contains("conformsTo"));
+    assert!(opf.contains("<meta property=\"schema:accessModeSufficient\">textual,visual</meta>"));
+}
+
+#[test]
+fn modified_date_from_source_date_epoch() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("a.md"), "---\nlanguage: en\n---\n# A\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args(["build", "a.md", "-o", "a.epub"])
+        .current_dir(dir.path())
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let opf = entry(&dir.path().join("a.epub"), "OEBPS/content.opf");
+    assert!(
+        opf.contains("<meta property=\"dcterms:modified\">2023-11-14T22:13:20Z</meta>"),
+        "{opf}"
+    );
+}
