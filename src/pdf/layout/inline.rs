@@ -87,7 +87,12 @@ pub fn paragraph(
     let mut pieces = Vec::new();
     collect(ctx, content, &base, &mut pieces);
     let tokens = measure(ctx, pieces, span);
-    let lines = linebreak(ctx, tokens, width, style.first_indent);
+    let lines = if style.align == TextAlign::Justify {
+        optimal(ctx, tokens.clone(), width, style.first_indent)
+            .unwrap_or_else(|| linebreak(ctx, tokens, width, style.first_indent))
+    } else {
+        linebreak(ctx, tokens, width, style.first_indent)
+    };
     finalize(lines, style, width)
 }
 
@@ -362,6 +367,252 @@ fn linebreak(ctx: &mut Ctx<'_>, tokens: Vec<Token>, width: Abs, first_indent: Ab
     lines
 }
 
+/// Where an item of the optimal breaker came from.
+#[derive(Debug, Clone)]
+enum Source {
+    /// The first-line indent.
+    Indent,
+    /// A word, or one syllable of word number `word`.
+    Word(Vec<Frag>, usize),
+    /// An inter-word space.
+    Space(Abs),
+    /// A hyphenation point: the hyphen in this style if the line breaks here.
+    Hyphen(Style),
+    /// A break point inside an over-long token (no hyphen drawn).
+    Split,
+    /// A forced break or the paragraph end.
+    End,
+}
+
+/// Knuth–Plass breaking: the paragraph as boxes, glue and penalties, lines
+/// chosen for the least total demerits. `None` when no acceptable set of
+/// breaks exists (the greedy breaker then takes over).
+fn optimal(
+    ctx: &mut Ctx<'_>,
+    tokens: Vec<Token>,
+    width: Abs,
+    first_indent: Abs,
+) -> Option<Vec<RawLine>> {
+    use super::linebreak::{HYPHEN_PENALTY, INFINITY, Item, breaks};
+    let book = FontBook::get();
+    let mut items: Vec<Item> = Vec::new();
+    let mut sources: Vec<Source> = Vec::new();
+    let forced_end = |items: &mut Vec<Item>, sources: &mut Vec<Source>| {
+        items.push(Item::Glue {
+            width: Abs::ZERO,
+            stretch: Abs::pt(INFINITY),
+            shrink: Abs::ZERO,
+        });
+        sources.push(Source::Space(Abs::ZERO));
+        items.push(Item::Penalty {
+            width: Abs::ZERO,
+            cost: -INFINITY,
+            flagged: false,
+        });
+        sources.push(Source::End);
+    };
+    if first_indent > Abs::ZERO {
+        items.push(Item::Box(first_indent));
+        sources.push(Source::Indent);
+    }
+    for (word_index, token) in tokens.into_iter().enumerate() {
+        match token {
+            Token::Break => forced_end(&mut items, &mut sources),
+            // Inter-word glue: stretch by half a space, shrink by a third
+            // (the proportions TeX's fonts give their spaces).
+            Token::Space(w) => {
+                items.push(Item::Glue {
+                    width: w,
+                    stretch: w / 2.0,
+                    shrink: w / 3.0,
+                });
+                sources.push(Source::Space(w));
+            }
+            Token::Word(frags) => {
+                let mut pieces = vec![frags];
+                // A token wider than the measure is cut where it must.
+                while word_width(pieces.last()?) > width {
+                    let last = pieces.pop()?;
+                    match emergency_split(ctx, &last, width) {
+                        Some((head, tail)) => {
+                            pieces.push(head);
+                            pieces.push(tail);
+                        }
+                        None => {
+                            pieces.push(last);
+                            break;
+                        }
+                    }
+                }
+                let n = pieces.len();
+                for (k, piece) in pieces.into_iter().enumerate() {
+                    if k > 0 {
+                        items.push(Item::Penalty {
+                            width: Abs::ZERO,
+                            cost: 0.0,
+                            flagged: false,
+                        });
+                        sources.push(Source::Split);
+                    }
+                    let syllables = if n == 1 { syllables(ctx, &piece) } else { None };
+                    match syllables {
+                        Some(parts) => {
+                            let hyphen_style = piece[0].style.clone();
+                            let hyphen = book
+                                .shape(hyphen_style.face, hyphen_style.size, "-", false)
+                                .width();
+                            for (j, part) in parts.into_iter().enumerate() {
+                                if j > 0 {
+                                    items.push(Item::Penalty {
+                                        width: hyphen,
+                                        cost: HYPHEN_PENALTY,
+                                        flagged: true,
+                                    });
+                                    sources.push(Source::Hyphen(hyphen_style.clone()));
+                                }
+                                items.push(Item::Box(part.width()));
+                                sources.push(Source::Word(vec![part], word_index));
+                            }
+                        }
+                        None => {
+                            items.push(Item::Box(word_width(&piece)));
+                            sources.push(Source::Word(piece, word_index));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    forced_end(&mut items, &mut sources);
+    // First try for good spacing; then accept loose lines rather than none.
+    let chosen = breaks(&items, width, 2.0).or_else(|| breaks(&items, width, 10.0))?;
+
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for &b in &chosen {
+        let mut line = RawLine::default();
+        // Items vanishing at a line start: glue and penalties before a box.
+        while start < b && !matches!(sources[start], Source::Word(..) | Source::Indent) {
+            start += 1;
+        }
+        let mut last_word: Option<usize> = None;
+        for source in &sources[start..b] {
+            match source {
+                Source::Indent => line.indent = first_indent,
+                Source::Space(w) => {
+                    if *w > Abs::ZERO {
+                        line.parts.push(Part::Space(*w));
+                    }
+                    last_word = None;
+                }
+                Source::Word(frags, id) => {
+                    // Syllables of one word on one line are shaped together
+                    // again, for their ligatures and kerning.
+                    if last_word == Some(*id)
+                        && let Some(Part::Word(prev)) = line.parts.last_mut()
+                    {
+                        merge(prev, frags);
+                    } else {
+                        line.parts.push(Part::Word(frags.clone()));
+                    }
+                    last_word = Some(*id);
+                }
+                Source::Hyphen(_) | Source::Split | Source::End => {}
+            }
+        }
+        match &sources[b] {
+            Source::Hyphen(style) => {
+                let hyphen = Frag {
+                    style: style.clone(),
+                    text: "-".into(),
+                    shaped: book.shape(style.face, style.size, "-", style.small_caps),
+                };
+                if let Some(Part::Word(frags)) = line.parts.last_mut() {
+                    frags.push(hyphen);
+                }
+            }
+            Source::End => line.last = true,
+            _ => {}
+        }
+        // Trailing spaces are not part of the line.
+        while matches!(line.parts.last(), Some(Part::Space(_))) {
+            line.parts.pop();
+        }
+        lines.push(line);
+        start = b + 1;
+    }
+    Some(lines)
+}
+
+/// Appends syllables to a word, reshaping the joined text when that is not
+/// wider than the pieces were (so the chosen breaks stay valid).
+fn merge(prev: &mut Vec<Frag>, next: &[Frag]) {
+    if let ([p], [n]) = (prev.as_slice(), next)
+        && p.style == n.style
+    {
+        let text = format!("{}{}", p.text, n.text);
+        let shaped = FontBook::get().shape(p.style.face, p.style.size, &text, p.style.small_caps);
+        if shaped.width().fits_in(p.width() + n.width()) && shaped.missing.is_empty() {
+            let style = p.style.clone();
+            *prev = vec![Frag {
+                style,
+                text,
+                shaped,
+            }];
+            return;
+        }
+    }
+    prev.extend(next.iter().cloned());
+}
+
+/// The syllables of a single-style word, shaped, when it can be hyphenated.
+fn syllables(ctx: &mut Ctx<'_>, frags: &[Frag]) -> Option<Vec<Frag>> {
+    let [frag] = frags else {
+        return None;
+    };
+    if !ctx.hyphenate || frag.style.face == FaceId::Mono || frag.style.link.is_some() {
+        return None;
+    }
+    let text = frag.text.as_str();
+    let start = text.find(char::is_alphabetic)?;
+    let end = text
+        .rfind(char::is_alphabetic)
+        .map(|i| i + text[i..].chars().next().map_or(1, char::len_utf8))?;
+    let core = &text[start..end];
+    if core.chars().count() < 5 || !core.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    let mut cuts = Vec::new();
+    let mut pos = start;
+    for syllable in hypher::hyphenate(core, ctx.lang) {
+        pos += syllable.len();
+        if pos < end {
+            cuts.push(pos);
+        }
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    let book = FontBook::get();
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut from = 0;
+    for at in cuts.into_iter().chain(std::iter::once(text.len())) {
+        let piece = &text[from..at];
+        out.push(Frag {
+            style: frag.style.clone(),
+            text: piece.to_string(),
+            shaped: book.shape(
+                frag.style.face,
+                frag.style.size,
+                piece,
+                frag.style.small_caps,
+            ),
+        });
+        from = at;
+    }
+    Some(out)
+}
+
 /// Splits a single-style word at the last hyphenation point whose head plus a
 /// hyphen fits in `room`.
 fn hyphenate(ctx: &mut Ctx<'_>, frags: &[Frag], room: Abs) -> Option<(Vec<Frag>, Vec<Frag>)> {
@@ -501,7 +752,11 @@ fn finalize(lines: Vec<RawLine>, style: &ParStyle, width: Abs) -> Vec<LineBox> {
             .count();
         let slack = (width - natural).max(Abs::ZERO);
         let (mut x, extra) = match style.align {
-            TextAlign::Justify if !line.last && spaces > 0 => (line.indent, slack / spaces as f64),
+            // Justified lines may also shrink their spaces (the line breaker
+            // allowed it within each space's shrink).
+            TextAlign::Justify if !line.last && spaces > 0 => {
+                (line.indent, (width - natural) / spaces as f64)
+            }
             TextAlign::Center => (line.indent + slack / 2.0, Abs::ZERO),
             TextAlign::Right => (line.indent + slack, Abs::ZERO),
             _ => (line.indent, Abs::ZERO),

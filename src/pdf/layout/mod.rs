@@ -8,6 +8,7 @@
 
 pub mod flow;
 pub mod inline;
+pub mod linebreak;
 pub mod pages;
 
 use super::PdfOptions;
