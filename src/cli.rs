@@ -72,9 +72,25 @@ pub struct InputArgs {
     /// Output profile.
     #[arg(long, value_enum)]
     pub profile: Option<ProfileArg>,
-    /// Paper size of the PDF (default A4, or the project file's).
-    #[arg(long, value_enum)]
-    pub paper: Option<PaperArg>,
+    /// PDF page size: a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in or WxH with
+    /// a unit (130x200mm). Default A4, or the project file's.
+    #[arg(long, value_name = "SIZE", value_parser = parse_paper)]
+    pub paper: Option<PaperSize>,
+    /// PDF: start chapters on right-hand pages.
+    #[arg(long)]
+    pub recto_chapters: bool,
+    /// PDF: add a table of contents with page numbers.
+    #[arg(long)]
+    pub toc: bool,
+    /// PDF: ragged-right text instead of justified.
+    #[arg(long)]
+    pub ragged: bool,
+    /// PDF: bleed around the trimmed page, with a unit (3mm, 0.125in).
+    #[arg(long, value_name = "LENGTH", value_parser = parse_length)]
+    pub bleed: Option<bindery::pdf::units::Abs>,
+    /// PDF: draw crop marks outside the trimmed page.
+    #[arg(long)]
+    pub crop_marks: bool,
     /// One JSON object per book on stdout, then a summary object; nothing else on stdout.
     #[arg(long)]
     pub json: bool,
@@ -202,13 +218,15 @@ pub enum ProfileArg {
     Screen,
 }
 
-/// `--paper` values.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum PaperArg {
-    /// 210 × 297 mm.
-    A4,
-    /// 8.5 × 11 in.
-    Letter,
+fn parse_paper(s: &str) -> Result<PaperSize, String> {
+    PaperSize::parse(s).ok_or_else(|| {
+        format!("unknown page size `{s}` (a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in, or WxH with mm/cm/in/pt)")
+    })
+}
+
+fn parse_length(s: &str) -> Result<bindery::pdf::units::Abs, String> {
+    bindery::pdf::units::Abs::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a length (use a unit: 3mm, 0.125in, 9pt)"))
 }
 
 fn parse_key_value(s: &str) -> Result<(String, String), String> {
@@ -255,10 +273,12 @@ pub fn base_options(args: &InputArgs) -> BuildOptions {
         meta: args.meta.clone(),
         resources: Some(resources),
         pdf: PdfOptions {
-            paper: match args.paper {
-                Some(PaperArg::Letter) => PaperSize::Letter,
-                Some(PaperArg::A4) | None => PaperSize::A4,
-            },
+            paper: args.paper.unwrap_or_default(),
+            recto_chapters: args.recto_chapters,
+            toc: args.toc,
+            ragged: args.ragged,
+            bleed: args.bleed.unwrap_or_default(),
+            crop_marks: args.crop_marks,
         },
         paper_given: args.paper.is_some(),
         images_given,

@@ -357,11 +357,8 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
     if let Some(paper) = &config.pdf.paper
         && !base.paper_given
     {
-        shared.pdf.paper = match paper.to_ascii_lowercase().as_str() {
-            "a4" => crate::pdf::PaperSize::A4,
-            "letter" => crate::pdf::PaperSize::Letter,
-            other => return Err(config_error(format!("unknown paper size `{other}`"))),
-        };
+        shared.pdf.paper = crate::pdf::PaperSize::parse(paper)
+            .ok_or_else(|| config_error(format!("unknown paper size `{paper}`")))?;
     }
     let mut images = shared.resources.clone().unwrap_or_default();
     images.root = project_dir.clone();

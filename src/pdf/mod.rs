@@ -16,14 +16,26 @@ use crate::diag::{Diagnostics, Result};
 use crate::doc::Document;
 use units::Abs;
 
-/// Paper sizes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Paper sizes (the trimmed page).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub enum PaperSize {
     /// 210 × 297 mm.
     #[default]
     A4,
+    /// 148 × 210 mm.
+    A5,
+    /// 176 × 250 mm.
+    B5,
     /// 8.5 × 11 in.
     Letter,
+    /// 5 × 8 in (trade paperback).
+    Trade5x8,
+    /// 5.5 × 8.5 in (digest).
+    Digest,
+    /// 6 × 9 in (US trade).
+    Trade6x9,
+    /// Any width and height.
+    Custom(Abs, Abs),
 }
 
 impl PaperSize {
@@ -31,8 +43,51 @@ impl PaperSize {
     pub fn size(self) -> (Abs, Abs) {
         match self {
             PaperSize::A4 => (Abs::mm(210.0), Abs::mm(297.0)),
+            PaperSize::A5 => (Abs::mm(148.0), Abs::mm(210.0)),
+            PaperSize::B5 => (Abs::mm(176.0), Abs::mm(250.0)),
             PaperSize::Letter => (Abs::inch(8.5), Abs::inch(11.0)),
+            PaperSize::Trade5x8 => (Abs::inch(5.0), Abs::inch(8.0)),
+            PaperSize::Digest => (Abs::inch(5.5), Abs::inch(8.5)),
+            PaperSize::Trade6x9 => (Abs::inch(6.0), Abs::inch(9.0)),
+            PaperSize::Custom(w, h) => (w, h),
         }
+    }
+
+    /// Parses `a4`, `a5`, `b5`, `letter`, `5x8in`, `5.5x8.5in`, `6x9in`, or a
+    /// custom `WIDTHxHEIGHT` with a unit (`mm`, `cm`, `in`, `pt`), such as
+    /// `130x200mm`.
+    pub fn parse(text: &str) -> Option<PaperSize> {
+        let t = text.trim().to_ascii_lowercase();
+        let named = match t.as_str() {
+            "a4" => Some(PaperSize::A4),
+            "a5" => Some(PaperSize::A5),
+            "b5" => Some(PaperSize::B5),
+            "letter" => Some(PaperSize::Letter),
+            "5x8in" => Some(PaperSize::Trade5x8),
+            "5.5x8.5in" => Some(PaperSize::Digest),
+            "6x9in" => Some(PaperSize::Trade6x9),
+            _ => None,
+        };
+        if named.is_some() {
+            return named;
+        }
+        let (unit, factor): (&str, fn(f64) -> Abs) = if t.ends_with("mm") {
+            ("mm", Abs::mm)
+        } else if t.ends_with("cm") {
+            ("cm", |v| Abs::mm(v * 10.0))
+        } else if t.ends_with("in") {
+            ("in", Abs::inch)
+        } else if t.ends_with("pt") {
+            ("pt", Abs::pt)
+        } else {
+            return None;
+        };
+        let (w, h) = t.strip_suffix(unit)?.split_once('x')?;
+        let (w, h): (f64, f64) = (w.trim().parse().ok()?, h.trim().parse().ok()?);
+        let (w, h) = (factor(w), factor(h));
+        // Between a playing card and a broadsheet.
+        let ok = |v: Abs| v.to_pt() >= 144.0 && v.to_pt() <= 3600.0;
+        (ok(w) && ok(h)).then_some(PaperSize::Custom(w, h))
     }
 }
 
@@ -41,6 +96,16 @@ impl PaperSize {
 pub struct PdfOptions {
     /// The paper size.
     pub paper: PaperSize,
+    /// Start every chapter on a right-hand page.
+    pub recto_chapters: bool,
+    /// Add a table of contents with page numbers at the start.
+    pub toc: bool,
+    /// Ragged-right text instead of justified.
+    pub ragged: bool,
+    /// Bleed around the trimmed page (0 for none).
+    pub bleed: Abs,
+    /// Draw crop marks (in the bleed and slug area).
+    pub crop_marks: bool,
 }
 
 /// Renders the book as a PDF; problems found while setting it (characters no
@@ -60,8 +125,14 @@ pub fn export(
         subject: doc.meta.description.clone().unwrap_or_default(),
         created,
     };
-    let bytes = writer::write(doc, &layout.pages, &info)?;
+    let sheet = writer::Sheet {
+        bleed: options.bleed.to_pt() as f32,
+        // Crop marks need room beyond the bleed.
+        slug: if options.crop_marks { 18.0 } else { 0.0 },
+        crop_marks: options.crop_marks,
+    };
+    let bytes = writer::write(doc, &layout.pages, &info, &sheet)?;
     let language = doc.meta.language.as_deref().unwrap_or("en");
     let pages = layout.pages.len();
-    postpass::finish(&bytes, doc, &layout, language).map(|b| (b, pages))
+    postpass::finish(&bytes, doc, &layout, language, &sheet).map(|b| (b, pages))
 }

@@ -8,22 +8,38 @@
 
 use super::frame::{Item, LinkDest, Page};
 use super::layout::Layout;
+use super::writer::Sheet;
 use crate::diag::{Error, Result};
 use crate::doc::Document;
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use sha2::{Digest, Sha256};
 
 /// Applies the post-pass to printpdf's output.
-pub fn finish(bytes: &[u8], doc: &Document, layout: &Layout, language: &str) -> Result<Vec<u8>> {
+pub fn finish(
+    bytes: &[u8],
+    doc: &Document,
+    layout: &Layout,
+    language: &str,
+    sheet: &Sheet,
+) -> Result<Vec<u8>> {
     let fail = |e: lopdf::Error| Error::Backend(format!("PDF post-pass failed ({e})"));
     let mut pdf = lopdf::Document::load_mem(bytes).map_err(fail)?;
     let page_ids: Vec<ObjectId> = pdf.get_pages().values().copied().collect();
+    let off = f64::from(sheet.offset());
 
-    links(&mut pdf, &page_ids, &layout.pages, layout)?;
-    let outline = outline(&mut pdf, &page_ids, layout);
+    boxes(&mut pdf, &page_ids, &layout.pages, sheet);
+    links(&mut pdf, &page_ids, &layout.pages, layout, off)?;
+    let outline = outline(&mut pdf, &page_ids, layout, off);
+    let xmp = xmp(doc, language);
+    let mut xmp_dict = Dictionary::new();
+    xmp_dict.set("Type", Object::Name(b"Metadata".to_vec()));
+    xmp_dict.set("Subtype", Object::Name(b"XML".to_vec()));
+    let xmp_id =
+        pdf.add_object(lopdf::Stream::new(xmp_dict, xmp.into_bytes()).with_compression(false));
 
     let catalog = pdf.catalog_mut().map_err(fail)?;
     catalog.set("Lang", text_string(language));
+    catalog.set("Metadata", Object::Reference(xmp_id));
     if let Some(root) = outline {
         catalog.set("Outlines", Object::Reference(root));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
@@ -104,14 +120,88 @@ pub fn text_string(s: &str) -> Object {
     }
 }
 
+/// Page boxes as PDF rectangles: the sheet (MediaBox, CropBox), the trimmed
+/// page (TrimBox) and the bleed around it (BleedBox).
+fn boxes(pdf: &mut lopdf::Document, page_ids: &[ObjectId], pages: &[Page], sheet: &Sheet) {
+    let rect = |a: f64, b: f64, c: f64, d: f64| {
+        Object::Array(vec![
+            Object::Real(a as f32),
+            Object::Real(b as f32),
+            Object::Real(c as f32),
+            Object::Real(d as f32),
+        ])
+    };
+    let off = f64::from(sheet.offset());
+    let bleed = f64::from(sheet.bleed);
+    for (id, page) in page_ids.iter().zip(pages) {
+        let (w, h) = (page.width.to_pt(), page.height.to_pt());
+        if let Ok(dict) = pdf.get_dictionary_mut(*id) {
+            let media = rect(0.0, 0.0, w + 2.0 * off, h + 2.0 * off);
+            dict.set("MediaBox", media.clone());
+            dict.set("CropBox", media);
+            dict.set("TrimBox", rect(off, off, off + w, off + h));
+            dict.set(
+                "BleedBox",
+                rect(off - bleed, off - bleed, off + w + bleed, off + h + bleed),
+            );
+        }
+    }
+}
+
+/// XMP metadata matching the Info dictionary, every value XML-escaped.
+fn xmp(doc: &Document, language: &str) -> String {
+    use crate::epub::xhtml::escape;
+    let meta = &doc.meta;
+    let created = crate::date::source_date_epoch()
+        .or_else(|| meta.date.as_deref().and_then(crate::date::parse))
+        .unwrap_or(crate::date::DateTime::date(2000, 1, 1))
+        .w3c();
+    let li = |items: &[String]| -> String {
+        items
+            .iter()
+            .map(|i| format!("<rdf:li>{}</rdf:li>", escape(i)))
+            .collect()
+    };
+    let title = meta.title.clone().unwrap_or_default();
+    let lang = escape(language);
+    let mut dc = format!(
+        "<dc:format>application/pdf</dc:format><dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:title><dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>",
+        escape(&title)
+    );
+    if !meta.authors.is_empty() {
+        dc.push_str(&format!(
+            "<dc:creator><rdf:Seq>{}</rdf:Seq></dc:creator>",
+            li(&meta.authors)
+        ));
+    }
+    if let Some(d) = &meta.description {
+        dc.push_str(&format!(
+            "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:description>",
+            escape(d)
+        ));
+    }
+    if !meta.subjects.is_empty() {
+        dc.push_str(&format!(
+            "<dc:subject><rdf:Bag>{}</rdf:Bag></dc:subject>",
+            li(&meta.subjects)
+        ));
+    }
+    format!(
+        "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">{dc}<xmp:CreateDate>{created}</xmp:CreateDate><xmp:ModifyDate>{created}</xmp:ModifyDate><xmp:MetadataDate>{created}</xmp:MetadataDate><xmp:CreatorTool>bindery {v}</xmp:CreatorTool><pdf:Producer>bindery {v}</pdf:Producer><pdf:Keywords>{}</pdf:Keywords></rdf:Description></rdf:RDF></x:xmpmeta>\n<?xpacket end=\"w\"?>",
+        escape(&meta.subjects.join(", ")),
+        v = env!("CARGO_PKG_VERSION")
+    )
+}
+
 fn links(
     pdf: &mut lopdf::Document,
     page_ids: &[ObjectId],
     pages: &[Page],
     layout: &Layout,
+    off: f64,
 ) -> Result<()> {
     for (index, page) in pages.iter().enumerate() {
-        let h = page.height.to_pt();
+        let h = page.height.to_pt() + off;
         let mut annots = Vec::new();
         for (p, item) in &page.items {
             let Item::Link {
@@ -123,9 +213,9 @@ fn links(
                 continue;
             };
             let rect = vec![
-                Object::Real(p.x.to_pt() as f32),
+                Object::Real((p.x.to_pt() + off) as f32),
                 Object::Real((h - p.y.to_pt() - height.to_pt()) as f32),
-                Object::Real((p.x + *width).to_pt() as f32),
+                Object::Real(((p.x + *width).to_pt() + off) as f32),
                 Object::Real((h - p.y.to_pt()) as f32),
             ];
             let mut annot = Dictionary::new();
@@ -157,7 +247,7 @@ fn links(
                     let Some(target_id) = page_ids.get(*target) else {
                         continue;
                     };
-                    let top = pages[*target].height.to_pt() - y.to_pt();
+                    let top = pages[*target].height.to_pt() + off - y.to_pt();
                     annot.set("Dest", xyz(*target_id, top));
                 }
             }
@@ -187,7 +277,12 @@ fn xyz(page: ObjectId, top: f64) -> Object {
 }
 
 /// Builds the nested outline; returns the outline root.
-fn outline(pdf: &mut lopdf::Document, page_ids: &[ObjectId], layout: &Layout) -> Option<ObjectId> {
+fn outline(
+    pdf: &mut lopdf::Document,
+    page_ids: &[ObjectId],
+    layout: &Layout,
+    off: f64,
+) -> Option<ObjectId> {
     struct Node {
         title: String,
         level: u8,
@@ -204,7 +299,7 @@ fn outline(pdf: &mut lopdf::Document, page_ids: &[ObjectId], layout: &Layout) ->
         let Some(page_id) = page_ids.get(*page) else {
             continue;
         };
-        let top = layout.pages[*page].height.to_pt() - y.to_pt();
+        let top = layout.pages[*page].height.to_pt() + off - y.to_pt();
         let index = nodes.len();
         nodes.push(Node {
             title: title.clone(),

@@ -16,6 +16,11 @@ impl Abs {
         Abs(if v.is_nan() { 0.0 } else { v })
     }
 
+    /// A length in points, for constants (the value must not be NaN).
+    pub const fn pt_const(v: f64) -> Abs {
+        Abs(v)
+    }
+
     /// A length in millimetres.
     pub fn mm(v: f64) -> Abs {
         Abs::pt(v * 72.0 / 25.4)
@@ -24,6 +29,23 @@ impl Abs {
     /// A length in inches.
     pub fn inch(v: f64) -> Abs {
         Abs::pt(v * 72.0)
+    }
+
+    /// Parses a length with a unit: `3mm`, `0.3cm`, `0.125in`, `9pt`.
+    pub fn parse(text: &str) -> Option<Abs> {
+        let t = text.trim().to_ascii_lowercase();
+        for (unit, f) in [
+            ("mm", Abs::mm as fn(f64) -> Abs),
+            ("cm", |v| Abs::mm(v * 10.0)),
+            ("in", Abs::inch),
+            ("pt", Abs::pt),
+        ] {
+            if let Some(n) = t.strip_suffix(unit) {
+                let v: f64 = n.trim().parse().ok()?;
+                return (v.is_finite() && (0.0..=1000.0).contains(&v)).then(|| f(v));
+            }
+        }
+        None
     }
 
     /// The value in points.

@@ -18,6 +18,24 @@ use printpdf::{
 };
 use std::collections::BTreeMap;
 
+/// Where the trimmed page sits on the sheet: bleed and the slug for crop marks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sheet {
+    /// Bleed around the trimmed page, in points.
+    pub bleed: f32,
+    /// Extra margin beyond the bleed for crop marks, in points.
+    pub slug: f32,
+    /// Draw crop marks.
+    pub crop_marks: bool,
+}
+
+impl Sheet {
+    /// Offset of the trimmed page from the sheet's lower-left corner.
+    pub fn offset(&self) -> f32 {
+        self.bleed + self.slug
+    }
+}
+
 /// Metadata for the Info dictionary (dates as PDF date strings).
 pub struct Info {
     /// Title.
@@ -31,7 +49,7 @@ pub struct Info {
 }
 
 /// Writes the pages into PDF bytes (before the post-pass).
-pub fn write(doc: &Document, pages: &[Page], info: &Info) -> Result<Vec<u8>> {
+pub fn write(doc: &Document, pages: &[Page], info: &Info, sheet: &Sheet) -> Result<Vec<u8>> {
     let book = FontBook::get();
     let mut pdf = PdfDocument::new(&info.title);
 
@@ -109,11 +127,16 @@ pub fn write(doc: &Document, pages: &[Page], info: &Info) -> Result<Vec<u8>> {
 
     let mut pdf_pages = Vec::with_capacity(pages.len());
     for page in pages {
-        let h = page.height.to_pt() as f32;
+        let off = sheet.offset();
+        let h = page.height.to_pt() as f32 + 2.0 * off;
+        let w = page.width.to_pt() as f32 + 2.0 * off;
         let mut ops = Vec::new();
+        if sheet.crop_marks {
+            crop_marks(&mut ops, w, h, sheet);
+        }
         for (p, item) in &page.items {
-            let x = p.x.to_pt() as f32;
-            let y = h - p.y.to_pt() as f32;
+            let x = p.x.to_pt() as f32 + off;
+            let y = h - p.y.to_pt() as f32 - off;
             match item {
                 Item::Text(run) => {
                     let Some((font_id, remapper)) = fonts.get(&run.face) else {
@@ -237,8 +260,8 @@ pub fn write(doc: &Document, pages: &[Page], info: &Info) -> Result<Vec<u8>> {
             }
         }
         pdf_pages.push(PdfPage::new(
-            printpdf::Mm((page.width.to_pt() * 25.4 / 72.0) as f32),
-            printpdf::Mm((page.height.to_pt() * 25.4 / 72.0) as f32),
+            printpdf::Mm(w * 25.4 / 72.0),
+            printpdf::Mm(h * 25.4 / 72.0),
             ops,
         ));
     }
@@ -262,6 +285,45 @@ pub fn write(doc: &Document, pages: &[Page], info: &Info) -> Result<Vec<u8>> {
     };
     let mut warnings = Vec::new();
     Ok(pdf.save(&options, &mut warnings))
+}
+
+/// Crop marks at the four corners of the trimmed page, in the slug, kept
+/// clear of the bleed.
+fn crop_marks(ops: &mut Vec<Op>, w: f32, h: f32, sheet: &Sheet) {
+    let off = sheet.offset();
+    let gap = sheet.bleed + 2.0;
+    let len = (sheet.slug - 2.0).max(4.0);
+    let (x0, x1, y0, y1) = (off, w - off, off, h - off);
+    let marks = [
+        // Horizontal marks beside each corner.
+        ((x0 - gap - len, y0), (x0 - gap, y0)),
+        ((x1 + gap, y0), (x1 + gap + len, y0)),
+        ((x0 - gap - len, y1), (x0 - gap, y1)),
+        ((x1 + gap, y1), (x1 + gap + len, y1)),
+        // Vertical marks above and below.
+        ((x0, y0 - gap - len), (x0, y0 - gap)),
+        ((x1, y0 - gap - len), (x1, y0 - gap)),
+        ((x0, y1 + gap), (x0, y1 + gap + len)),
+        ((x1, y1 + gap), (x1, y1 + gap + len)),
+    ];
+    ops.push(Op::SaveGraphicsState);
+    ops.push(Op::SetOutlineColor {
+        col: color(FrameColor::BLACK),
+    });
+    ops.push(Op::SetOutlineThickness { pt: Pt(0.3) });
+    for (a, b) in marks {
+        let point = |(x, y): (f32, f32)| LinePoint {
+            p: PdfPoint { x: Pt(x), y: Pt(y) },
+            bezier: false,
+        };
+        ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![point(a), point(b)],
+                is_closed: false,
+            },
+        });
+    }
+    ops.push(Op::RestoreGraphicsState);
 }
 
 /// Six capital letters derived from the font and its glyph set (deterministic).

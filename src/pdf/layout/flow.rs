@@ -4,7 +4,9 @@
 use super::inline::{LineBox, paragraph};
 use super::{Ctx, ParStyle, TextAlign};
 use crate::diag::Span;
-use crate::doc::{Align, AnchorId, Block, ImageStatus, Inline, ListItem, ResourceId, plain_text};
+use crate::doc::{
+    Align, AnchorId, Block, ImageStatus, Inline, ListItem, NoteId, ResourceId, plain_text,
+};
 use crate::pdf::fonts::{FaceId, FontBook};
 use crate::pdf::frame::{Color, Item, PlacedGlyph, TextRun};
 use crate::pdf::units::{Abs, Point};
@@ -31,10 +33,14 @@ pub struct Content {
     pub anchors: Vec<AnchorId>,
     /// An outline entry starting here: title and level.
     pub outline: Option<(String, u8)>,
+    /// Footnotes referenced here, to be set at the bottom of the same page.
+    pub notes: Vec<NoteId>,
+    /// Drawn first when this chunk starts a page (a table's header row).
+    pub repeat: Option<Box<Content>>,
 }
 
 impl Content {
-    fn from_line(line: LineBox, indent: Abs) -> Content {
+    pub(super) fn from_line(line: LineBox, indent: Abs) -> Content {
         let items = line
             .items
             .into_iter()
@@ -43,10 +49,14 @@ impl Content {
         Content {
             height: line.height,
             items,
+            notes: line.notes,
             ..Content::default()
         }
     }
 }
+
+/// The footnotes of a chapter, laid out: the lines of each note.
+pub type Notes = std::collections::BTreeMap<NoteId, Vec<Content>>;
 
 /// The column for one chapter.
 pub struct Column<'c, 'a> {
@@ -58,8 +68,8 @@ pub struct Column<'c, 'a> {
     pending_anchors: Vec<AnchorId>,
 }
 
-/// Lays out chapter `index` into chunks, `width` wide.
-pub fn chapter(ctx: &mut Ctx<'_>, index: usize, width: Abs) -> Vec<Chunk> {
+/// Lays out chapter `index` into chunks, `width` wide, with its footnotes.
+pub fn chapter(ctx: &mut Ctx<'_>, index: usize, width: Abs) -> (Vec<Chunk>, Notes) {
     let doc = ctx.doc;
     let chapter = &doc.chapters[index];
     let mut column = Column {
@@ -75,7 +85,7 @@ pub fn chapter(ctx: &mut Ctx<'_>, index: usize, width: Abs) -> Vec<Chunk> {
         }
         column.block(block, Abs::ZERO, width, 0);
     }
-    column.notes(width);
+    let notes = column.notes(width);
     let mut chunks = column.chunks;
     // The chapter's own outline entry, when no level-1 heading gave one.
     if !has_h1 {
@@ -88,7 +98,7 @@ pub fn chapter(ctx: &mut Ctx<'_>, index: usize, width: Abs) -> Vec<Chunk> {
             c.outline = Some((title, 1));
         }
     }
-    chunks
+    (chunks, notes)
 }
 
 fn style_for_heading(level: u8) -> (ParStyle, Abs, Abs) {
@@ -209,6 +219,9 @@ impl Column<'_, '_> {
             }
             Block::Paragraph { content, span } => {
                 let mut style = ParStyle::body();
+                if self.ctx.ragged {
+                    style.align = TextAlign::Left;
+                }
                 if depth == 0 && after_paragraph {
                     style.first_indent = style.size;
                 }
@@ -502,11 +515,21 @@ impl Column<'_, '_> {
         };
         let table_width: Abs = widths.iter().copied().sum();
         let mut row_chunks = Vec::new();
+        let mut header = None;
         if !head.is_empty() {
-            row_chunks.push(self.table_row(head, aligns, &widths, indent, pad, true, span));
+            let h = self.table_row(head, aligns, &widths, indent, pad, true, span);
+            header = Some(Box::new(Content {
+                notes: Vec::new(),
+                anchors: Vec::new(),
+                ..h.clone()
+            }));
+            row_chunks.push(h);
         }
         for row in rows {
-            row_chunks.push(self.table_row(row, aligns, &widths, indent, pad, false, span));
+            let mut c = self.table_row(row, aligns, &widths, indent, pad, false, span);
+            // After a page break the header row is drawn again.
+            c.repeat.clone_from(&header);
+            row_chunks.push(c);
         }
         // Top rule of the table.
         let n = row_chunks.len();
@@ -567,9 +590,11 @@ impl Column<'_, '_> {
             x += *w;
         }
         height += pad;
+        let mut notes = Vec::new();
         for (x, lines) in laid {
             let mut y = pad / 2.0;
             for line in lines {
+                notes.extend(line.notes);
                 for (p, item) in line.items {
                     items.push((Point::new(x + pad + p.x, y + p.y), item));
                 }
@@ -590,6 +615,7 @@ impl Column<'_, '_> {
             height,
             items,
             keep_with_next: header,
+            notes,
             ..Content::default()
         }
     }
@@ -680,34 +706,18 @@ impl Column<'_, '_> {
         });
     }
 
-    /// The chapter's notes, as endnotes after its text.
-    fn notes(&mut self, width: Abs) {
-        if self.ctx.chapter_notes.is_empty() {
-            return;
-        }
-        self.space(Abs::pt(14.0));
-        self.push(Content {
-            height: Abs::pt(6.0),
-            items: vec![(
-                Point::new(Abs::ZERO, Abs::ZERO),
-                Item::Line {
-                    dx: width / 4.0,
-                    dy: Abs::ZERO,
-                    color: Color::GREY,
-                    thickness: Abs::pt(0.5),
-                },
-            )],
-            keep_with_next: true,
-            ..Content::default()
-        });
+    /// Lays out every note referenced in the chapter (notes referenced from
+    /// notes included), each as its own list of lines.
+    fn notes(&mut self, width: Abs) -> Notes {
         let style = ParStyle {
-            size: Abs::pt(9.0),
-            leading: Abs::pt(11.5),
+            size: Abs::pt(8.5),
+            leading: Abs::pt(10.5),
             ..ParStyle::body()
         };
         let doc = self.ctx.doc;
+        let mut out = Notes::new();
+        let main = std::mem::take(&mut self.chunks);
         let mut i = 0;
-        // Notes may reference further notes, which join the list as found.
         while i < self.ctx.chapter_notes.len() {
             let id = self.ctx.chapter_notes[i];
             let note = &doc.notes[id.0 as usize];
@@ -726,10 +736,166 @@ impl Column<'_, '_> {
             for b in rest {
                 self.block(b, Abs::pt(12.0), width - Abs::pt(12.0), 1);
             }
-            self.space(Abs::pt(2.0));
+            let lines: Vec<Content> = std::mem::take(&mut self.chunks)
+                .into_iter()
+                .filter_map(|c| match c {
+                    Chunk::Content(c) => Some(c),
+                    Chunk::Space(_) => None,
+                })
+                .collect();
+            out.insert(id, lines);
             i += 1;
         }
+        self.chunks = main;
+        out
     }
+}
+
+/// The entries of the contents: title, level and anchor of every outline
+/// entry, in order.
+pub fn toc_entries(chapters: &[(Vec<Chunk>, Notes, Option<usize>)]) -> Vec<(String, u8, AnchorId)> {
+    let mut out = Vec::new();
+    for (chunks, _, _) in chapters {
+        for chunk in chunks {
+            if let Chunk::Content(c) = chunk
+                && let (Some((title, level)), Some(anchor)) = (&c.outline, c.anchors.first())
+                && *level <= 2
+            {
+                out.push((title.clone(), *level, *anchor));
+            }
+        }
+    }
+    out
+}
+
+/// The contents page: entries with dot leaders and page numbers, each a link.
+pub fn toc(
+    ctx: &mut Ctx<'_>,
+    entries: &[(String, u8, AnchorId)],
+    numbers: &std::collections::BTreeMap<AnchorId, usize>,
+    width: Abs,
+) -> Vec<Chunk> {
+    use crate::pdf::frame::LinkDest;
+    let book = FontBook::get();
+    let mut chunks = Vec::new();
+    let (heading, _, after) = style_for_heading(1);
+    let title = vec![Inline::Text("Contents".into())];
+    let span = Span::new(crate::diag::FileId(0), 0..0);
+    for line in paragraph(ctx, &title, &heading, width, span) {
+        let mut c = Content::from_line(line, Abs::ZERO);
+        c.keep_with_next = true;
+        chunks.push(Chunk::Content(c));
+    }
+    chunks.push(Chunk::Space(after * 2.0));
+    let number_width = Abs::pt(28.0);
+    for (text, level, anchor) in entries {
+        let indent = if *level <= 1 {
+            Abs::ZERO
+        } else {
+            Abs::pt(14.0)
+        };
+        let style = ParStyle {
+            face: FaceId::Serif,
+            size: Abs::pt(if *level <= 1 { 11.0 } else { 10.0 }),
+            leading: Abs::pt(if *level <= 1 { 15.0 } else { 13.0 }),
+            align: TextAlign::Left,
+            ..ParStyle::body()
+        };
+        if *level <= 1 && chunks.len() > 2 {
+            chunks.push(Chunk::Space(Abs::pt(4.0)));
+        }
+        let content = vec![Inline::Text(text.clone())];
+        let lines = paragraph(
+            ctx,
+            &content,
+            &style,
+            width - indent - number_width - Abs::pt(8.0),
+            span,
+        );
+        let n = lines.len();
+        for (i, line) in lines.into_iter().enumerate() {
+            let text_end = indent + line.width;
+            let height = line.height;
+            let baseline = line
+                .items
+                .iter()
+                .find_map(|(p, it)| matches!(it, Item::Text(_)).then_some(p.y))
+                .unwrap_or(height * 0.78);
+            let mut c = Content::from_line(line, indent);
+            if i + 1 == n {
+                // Dot leaders on a grid shared by all lines, then the number.
+                let number = numbers
+                    .get(anchor)
+                    .map_or("0".to_string(), usize::to_string);
+                let num = book.shape(FaceId::Serif, style.size, &number, false);
+                let num_x = width - num.width();
+                let dot = book.shape(FaceId::Serif, style.size, ".", false);
+                let step = Abs::pt(5.0);
+                let mut x = step * ((text_end + Abs::pt(4.0)) / step).ceil();
+                let mut glyphs = Vec::new();
+                while x + dot.width() + Abs::pt(4.0) < num_x {
+                    if let Some(g) = dot.runs.first().and_then(|r| r.glyphs.first()) {
+                        glyphs.push(PlacedGlyph {
+                            id: g.id,
+                            x: x - text_end,
+                            rise: Abs::ZERO,
+                            text: ".".into(),
+                        });
+                    }
+                    x += step;
+                }
+                if !glyphs.is_empty() {
+                    c.items.push((
+                        Point::new(text_end, baseline),
+                        Item::Text(TextRun {
+                            face: FaceId::Serif,
+                            size: style.size,
+                            color: Color::GREY,
+                            glyphs,
+                        }),
+                    ));
+                }
+                if let Some(run) = num.runs.first() {
+                    let mut pen = Abs::ZERO;
+                    let glyphs = run
+                        .glyphs
+                        .iter()
+                        .map(|g| {
+                            let p = PlacedGlyph {
+                                id: g.id,
+                                x: pen + g.x_offset,
+                                rise: g.y_offset,
+                                text: g.text.clone(),
+                            };
+                            pen += g.advance;
+                            p
+                        })
+                        .collect();
+                    c.items.push((
+                        Point::new(num_x, baseline),
+                        Item::Text(TextRun {
+                            face: run.face,
+                            size: run.size,
+                            color: Color::BLACK,
+                            glyphs,
+                        }),
+                    ));
+                }
+            } else {
+                c.keep_with_next = true;
+            }
+            c.items.push((
+                Point::new(indent, Abs::ZERO),
+                Item::Link {
+                    width: width - indent,
+                    height,
+                    dest: LinkDest::Anchor(*anchor),
+                },
+            ));
+            chunks.push(Chunk::Content(c));
+        }
+    }
+    chunks
 }
 
 /// A check box drawn with rules (no font has to have ☐ and ☑), with a tick when done.

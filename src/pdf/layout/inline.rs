@@ -21,6 +21,8 @@ pub struct LineBox {
     pub items: Vec<(Point, Item)>,
     /// The line's natural content width (for tests: never beyond the measure).
     pub width: Abs,
+    /// Footnotes referenced on this line.
+    pub notes: Vec<crate::doc::NoteId>,
 }
 
 /// Style of a stretch of text.
@@ -40,6 +42,8 @@ pub struct Style {
     pub rise: Abs,
     /// Draw a line through the text.
     pub strike: bool,
+    /// This is the reference mark of a footnote.
+    pub note: Option<crate::doc::NoteId>,
 }
 
 /// A word fragment of one style, shaped.
@@ -83,6 +87,7 @@ pub fn paragraph(
         link: None,
         rise: Abs::ZERO,
         strike: false,
+        note: None,
     };
     let mut pieces = Vec::new();
     collect(ctx, content, &base, &mut pieces);
@@ -159,6 +164,7 @@ fn collect(ctx: &mut Ctx<'_>, content: &[Inline], style: &Style, out: &mut Vec<P
                     rise: style.size * 0.35,
                     link: Some(LinkDest::Anchor(ctx.doc.notes[id.0 as usize].anchor)),
                     small_caps: false,
+                    note: Some(*id),
                     ..style.clone()
                 };
                 out.push(Piece::Text(number.to_string(), s));
@@ -775,11 +781,17 @@ fn finalize(lines: Vec<RawLine>, style: &ParStyle, width: Abs) -> Vec<LineBox> {
         }
         let baseline = ascent.max(leading * 0.78);
         let mut items = Vec::new();
+        let mut notes = Vec::new();
         for part in &line.parts {
             match part {
                 Part::Space(w) => x += *w + extra,
                 Part::Word(frags) => {
                     for frag in frags {
+                        if let Some(id) = frag.style.note
+                            && !notes.contains(&id)
+                        {
+                            notes.push(id);
+                        }
                         let start = x;
                         for run in &frag.shaped.runs {
                             let mut pen = Abs::ZERO;
@@ -838,6 +850,7 @@ fn finalize(lines: Vec<RawLine>, style: &ParStyle, width: Abs) -> Vec<LineBox> {
             height: leading,
             items,
             width: natural,
+            notes,
         });
     }
     out

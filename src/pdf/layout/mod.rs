@@ -84,6 +84,8 @@ pub struct Ctx<'a> {
     diags: &'a mut Diagnostics,
     /// Whether to hyphenate.
     pub hyphenate: bool,
+    /// Set body text ragged-right instead of justified.
+    pub ragged: bool,
     /// The hyphenation language.
     pub lang: hypher::Lang,
     missing: BTreeSet<char>,
@@ -110,6 +112,7 @@ impl<'a> Ctx<'a> {
             doc,
             diags,
             hyphenate: lang.is_some(),
+            ragged: false,
             lang: lang.unwrap_or(hypher::Lang::English),
             missing: BTreeSet::new(),
             chapter_notes: Vec::new(),
@@ -206,10 +209,39 @@ impl Geometry {
 pub fn layout(doc: &Document, options: &PdfOptions, diags: &mut Diagnostics) -> Layout {
     let geometry = Geometry::new(options);
     let mut ctx = Ctx::new(doc, diags);
+    ctx.ragged = options.ragged;
     let mut chapters = Vec::with_capacity(doc.chapters.len());
     for index in 0..doc.chapters.len() {
         ctx.chapter_notes.clear();
-        chapters.push(flow::chapter(&mut ctx, index, geometry.measure()));
+        let (chunks, notes) = flow::chapter(&mut ctx, index, geometry.measure());
+        chapters.push((chunks, notes, Some(index)));
     }
-    pages::paginate(doc, &geometry, chapters)
+    let page_options = pages::PageOptions {
+        recto_chapters: options.recto_chapters,
+    };
+    if !options.toc {
+        return pages::paginate(doc, &geometry, chapters, &page_options);
+    }
+    // The contents list page numbers that depend on its own length: lay the
+    // book out again until the numbers stop changing.
+    let entries = flow::toc_entries(&chapters);
+    let mut numbers: BTreeMap<AnchorId, usize> = BTreeMap::new();
+    let mut layout = None;
+    for _ in 0..5 {
+        let toc = flow::toc(&mut ctx, &entries, &numbers, geometry.measure());
+        let mut all = vec![(toc, flow::Notes::new(), None)];
+        all.extend(chapters.iter().cloned());
+        let pass = pages::paginate(doc, &geometry, all, &page_options);
+        let found: BTreeMap<AnchorId, usize> = entries
+            .iter()
+            .filter_map(|(_, _, a)| pass.anchors.get(a).map(|(p, _)| (*a, p + 1)))
+            .collect();
+        let settled = found == numbers;
+        numbers = found;
+        layout = Some(pass);
+        if settled {
+            break;
+        }
+    }
+    layout.unwrap_or_else(|| pages::paginate(doc, &geometry, chapters, &page_options))
 }

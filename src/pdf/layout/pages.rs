@@ -3,16 +3,21 @@
 //! move to the next page as a group; each page gets a folio and, except on
 //! chapter openers, a running head.
 
-use super::flow::{Chunk, Content};
+use super::flow::{Chunk, Content, Notes};
 use super::{Geometry, Layout};
-use crate::doc::{AnchorId, Document};
+use crate::doc::{AnchorId, Document, NoteId};
 use crate::pdf::fonts::{FaceId, FontBook};
 use crate::pdf::frame::{Color, Item, Page, PlacedGlyph, TextRun};
 use crate::pdf::units::{Abs, Point};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// Distributes the chapters' chunks onto pages.
-pub fn paginate(doc: &Document, geometry: &Geometry, chapters: Vec<Vec<Chunk>>) -> Layout {
+/// Distributes the chapters' chunks onto pages, with their footnotes.
+pub fn paginate(
+    doc: &Document,
+    geometry: &Geometry,
+    chapters: Vec<(Vec<Chunk>, Notes, Option<usize>)>,
+    options: &PageOptions,
+) -> Layout {
     let mut pager = Pager {
         geometry: *geometry,
         pages: Vec::new(),
@@ -21,9 +26,22 @@ pub fn paginate(doc: &Document, geometry: &Geometry, chapters: Vec<Vec<Chunk>>) 
         outline: Vec::new(),
         openers: Vec::new(),
         chapter_of_page: Vec::new(),
+        foot: Vec::new(),
+        carry: Vec::new(),
+        placed: BTreeSet::new(),
+        blank: Vec::new(),
     };
-    for (index, chunks) in chapters.into_iter().enumerate() {
+    for (chunks, notes, chapter) in chapters {
+        // Front matter (the contents) has no chapter: usize::MAX marks it.
+        let index = chapter.unwrap_or(usize::MAX);
+        pager.finish_page();
+        if options.recto_chapters && pager.pages.len() % 2 == 1 {
+            // Chapters open on a right-hand (odd) page: leave a blank verso.
+            pager.new_page(index, true);
+            pager.blank.push(pager.pages.len() - 1);
+        }
         pager.new_page(index, true);
+        pager.placed.clear();
         let n = chunks.len();
         for i in 0..n {
             match &chunks[i] {
@@ -34,26 +52,62 @@ pub fn paginate(doc: &Document, geometry: &Geometry, chapters: Vec<Vec<Chunk>>) 
                 }
                 Chunk::Content(c) => {
                     let group = group_height(&chunks[i..]);
-                    let room = pager.geometry.body_height() - pager.y;
-                    let fits = group.fits_in(room);
-                    let page_fits = group.fits_in(pager.geometry.body_height());
-                    if pager.y > Abs::ZERO && (!fits && (page_fits || !c.height.fits_in(room))) {
+                    let (ids, lines) = pager.note_lines(c, &notes);
+                    let first_note = lines.first().map_or(Abs::ZERO, |l| l.height + SEPARATOR);
+                    let room = pager.room();
+                    let fits_all = (group
+                        + lines.iter().map(|l| l.height).sum::<Abs>()
+                        + if lines.is_empty() {
+                            Abs::ZERO
+                        } else {
+                            SEPARATOR
+                        })
+                    .fits_in(room);
+                    let page_fits = group.fits_in(pager.geometry.body_height() / 2.0);
+                    let fits_some = (c.height + first_note).fits_in(room);
+                    if pager.y > Abs::ZERO && !fits_all && (page_fits || !fits_some) {
                         pager.new_page(index, false);
                     }
+                    if pager.y == Abs::ZERO
+                        && let Some(header) = &c.repeat
+                    {
+                        pager.place(header);
+                    }
                     pager.place(c);
+                    pager.add_notes(ids, lines);
                 }
+            }
+        }
+        // Notes that did not fit get pages of their own.
+        while !pager.carry.is_empty() {
+            let before = pager.carry.len();
+            pager.new_page(index, false);
+            if pager.carry.len() == before {
+                // Not even one line fits on an empty page: drop the rest.
+                pager.carry.clear();
             }
         }
     }
     if pager.pages.is_empty() {
         pager.new_page(0, true);
     }
+    pager.finish_page();
     pager.furniture(doc);
     Layout {
         pages: pager.pages,
         anchors: pager.anchors,
         outline: pager.outline,
     }
+}
+
+/// Space between the text and the footnotes (the rule sits in it).
+const SEPARATOR: Abs = Abs::pt_const(12.0);
+
+/// Page-level options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PageOptions {
+    /// Start chapters on right-hand pages.
+    pub recto_chapters: bool,
 }
 
 /// Height of a content chunk plus everything it must stay with.
@@ -83,10 +137,73 @@ struct Pager {
     /// Whether each page opens a chapter.
     openers: Vec<bool>,
     chapter_of_page: Vec<usize>,
+    /// Footnote lines of the current page.
+    foot: Vec<Content>,
+    /// Footnote lines waiting for the next page.
+    carry: Vec<Content>,
+    /// Notes already set in this chapter.
+    placed: BTreeSet<NoteId>,
+    /// Pages left blank on purpose (no folio).
+    blank: Vec<usize>,
 }
 
 impl Pager {
+    fn foot_height(&self) -> Abs {
+        if self.foot.is_empty() {
+            Abs::ZERO
+        } else {
+            self.foot.iter().map(|l| l.height).sum::<Abs>() + SEPARATOR
+        }
+    }
+
+    /// Height left for text on the current page.
+    fn room(&self) -> Abs {
+        self.geometry.body_height() - self.y - self.foot_height()
+    }
+
+    /// The lines of the notes a chunk references that are not set yet
+    /// (and of notes those notes reference).
+    fn note_lines(&self, c: &Content, notes: &Notes) -> (Vec<NoteId>, Vec<Content>) {
+        let mut ids = Vec::new();
+        let mut out = Vec::new();
+        let mut queue: Vec<NoteId> = c.notes.clone();
+        let mut seen = self.placed.clone();
+        while let Some(id) = queue.first().copied() {
+            queue.remove(0);
+            if !seen.insert(id) {
+                continue;
+            }
+            ids.push(id);
+            if let Some(lines) = notes.get(&id) {
+                for line in lines {
+                    queue.extend(line.notes.iter().copied());
+                    out.push(line.clone());
+                }
+            }
+        }
+        (ids, out)
+    }
+
+    /// Sets note lines at the foot of the page, as many as fit; the rest
+    /// continue on the next page.
+    fn add_notes(&mut self, ids: Vec<NoteId>, lines: Vec<Content>) {
+        self.placed.extend(ids);
+        for line in lines {
+            let sep = if self.foot.is_empty() {
+                SEPARATOR
+            } else {
+                Abs::ZERO
+            };
+            if self.carry.is_empty() && (line.height + sep).fits_in(self.room()) {
+                self.foot.push(line);
+            } else {
+                self.carry.push(line);
+            }
+        }
+    }
+
     fn new_page(&mut self, chapter: usize, opener: bool) {
+        self.finish_page();
         self.pages.push(Page {
             width: self.geometry.width,
             height: self.geometry.height,
@@ -95,6 +212,51 @@ impl Pager {
         self.openers.push(opener);
         self.chapter_of_page.push(chapter);
         self.y = Abs::ZERO;
+        // Notes carried over come first, up to half the page.
+        let limit = self.geometry.body_height() / 2.0;
+        let carried = std::mem::take(&mut self.carry);
+        for line in carried {
+            if self.carry.is_empty()
+                && (self.foot_height() + line.height + SEPARATOR).fits_in(limit)
+            {
+                self.foot.push(line);
+            } else {
+                self.carry.push(line);
+            }
+        }
+    }
+
+    /// Draws the current page's footnotes at the bottom of its text block.
+    fn finish_page(&mut self) {
+        if self.foot.is_empty() || self.pages.is_empty() {
+            self.foot.clear();
+            return;
+        }
+        let index = self.pages.len() - 1;
+        let left = self.geometry.left(index);
+        let foot = std::mem::take(&mut self.foot);
+        let total: Abs = foot.iter().map(|l| l.height).sum();
+        let mut y = self.geometry.top + self.geometry.body_height() - total;
+        let page = &mut self.pages[index];
+        page.items.push((
+            Point::new(left, y - SEPARATOR / 2.0),
+            Item::Line {
+                dx: self.geometry.measure() / 4.0,
+                dy: Abs::ZERO,
+                color: Color::GREY,
+                thickness: Abs::pt(0.5),
+            },
+        ));
+        for line in foot {
+            for anchor in &line.anchors {
+                self.anchors.insert(*anchor, (index, y));
+            }
+            for (p, item) in &line.items {
+                page.items
+                    .push((Point::new(left + p.x, y + p.y), item.clone()));
+            }
+            y += line.height;
+        }
     }
 
     fn place(&mut self, c: &Content) {
@@ -138,14 +300,20 @@ impl Pager {
                 ),
                 Item::Text(run.0),
             ));
+            if self.blank.contains(&index) {
+                page.items.pop();
+                continue;
+            }
             if self.openers[index] {
                 continue;
             }
             let head = if index % 2 == 1 {
                 book_title.clone()
             } else {
-                let chapter = &doc.chapters[self.chapter_of_page[index]];
-                chapter.title.clone().unwrap_or_else(|| book_title.clone())
+                match doc.chapters.get(self.chapter_of_page[index]) {
+                    Some(chapter) => chapter.title.clone().unwrap_or_else(|| book_title.clone()),
+                    None => "Contents".to_string(),
+                }
             };
             if head.is_empty() {
                 continue;
