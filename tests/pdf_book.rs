@@ -1,0 +1,299 @@
+//! The PDF typesetter on a long book: 100+ pages, nothing outside the text
+//! block, nested outline, contents page numbers, footnotes at the foot of
+//! their page, trim and bleed boxes.
+
+mod common;
+
+use common::tool_output;
+use std::path::Path;
+use std::process::Command;
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Enough reports for a book of more than 100 pages.
+const REPORTS: usize = 110;
+
+fn article(n: usize) -> String {
+    let mut s = format!(
+        "###### Dispatch {n}\n# Report number {n} from the field\n##### A standfirst for article {n}\n> Mar {}th 2024\n",
+        n % 27 + 1
+    );
+    for p in 0..9 {
+        s.push_str(&format!(
+            "Paragraph {p} of article {n} carries enough ordinary prose to fill several lines in print, with commas, clauses and the occasional longer word such as internationalisation, responsibility or incomprehensibility, so that the typesetter has real work to do when it justifies and hyphenates the text across the measure.\n"
+        ));
+        if p == 4 {
+            s.push_str("A crosshead here\n");
+        }
+    }
+    s
+}
+
+fn bindery(dir: &Path, args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Words with their boxes from `pdftotext -bbox`: (page, x0, y0, x1, y1, word).
+fn words(pdf: &Path) -> Option<Vec<(usize, f64, f64, f64, f64, String)>> {
+    let html = tool_output("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"])?;
+    let mut out = Vec::new();
+    let mut page = 0;
+    for line in html.lines() {
+        let line = line.trim();
+        if line.starts_with("<page") {
+            page += 1;
+        }
+        if let Some(rest) = line.strip_prefix("<word ") {
+            let num = |key: &str| -> f64 {
+                let start = rest.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
+                rest[start..].split('"').next().unwrap().parse().unwrap()
+            };
+            let word = rest
+                .split('>')
+                .nth(1)
+                .unwrap_or("")
+                .split('<')
+                .next()
+                .unwrap_or("");
+            out.push((
+                page,
+                num("xMin"),
+                num("yMin"),
+                num("xMax"),
+                num("yMax"),
+                word.to_string(),
+            ));
+        }
+    }
+    Some(out)
+}
+
+#[test]
+fn long_book_stays_in_its_text_block() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in 1..=REPORTS {
+        write(&dir.path().join(format!("book/{n:02}.md")), &article(n));
+    }
+    write(
+        &dir.path().join("book/bindery.toml"),
+        "[metadata]\ntitle = \"Field Reports\"\nlanguage = \"en\"\n",
+    );
+    bindery(dir.path(), &["build", "book", "-o", "book.pdf", "--toc"]);
+    let pdf = dir.path().join("book.pdf");
+    if let Some(check) = tool_output("qpdf", &["--check", pdf.to_str().unwrap()]) {
+        assert!(check.contains("No syntax or stream encoding errors"));
+    }
+    let Some(words) = words(&pdf) else { return };
+    let pages = words.iter().map(|w| w.0).max().unwrap();
+    assert!(pages >= 100, "{pages} pages");
+    // A4: the text block's margins as the layout sets them.
+    let (width, height) = (595.276, 841.89);
+    let short = width;
+    let (top, bottom, inner, outer) = (short * 0.12, short * 0.15, short * 0.14, short * 0.18);
+    let tolerance = 0.6;
+    for (page, x0, y0, x1, y1, word) in &words {
+        let left = if (page - 1) % 2 == 1 { outer } else { inner };
+        let right = width - if (page - 1) % 2 == 1 { inner } else { outer };
+        assert!(
+            *x0 >= 0.0 && *x1 <= width && *y0 >= 0.0 && *y1 <= height,
+            "off the page: {word}"
+        );
+        let furniture = *y1 < top || *y0 > height - bottom;
+        if furniture {
+            continue;
+        }
+        assert!(
+            *x0 >= left - tolerance && *x1 <= right + tolerance,
+            "page {page}: `{word}` at {x0:.1}..{x1:.1} outside {left:.1}..{right:.1}"
+        );
+    }
+
+    // The contents page gives the page each report starts on.
+    let contents = tool_output(
+        "pdftotext",
+        &["-f", "1", "-l", "3", pdf.to_str().unwrap(), "-"],
+    )
+    .unwrap();
+    assert!(contents.starts_with("Contents"));
+    // Kickers ("Dispatch N") are only in the body, never in the contents.
+    let first = words
+        .iter()
+        .find(|w| w.5 == "Dispatch")
+        .map(|w| w.0)
+        .unwrap();
+    let line = contents
+        .lines()
+        .find(|l| l.starts_with("Report number 1 from the field"))
+        .unwrap();
+    let number: usize = line.split_whitespace().last().unwrap().parse().unwrap();
+    assert_eq!(
+        number, first,
+        "contents says {number}, the report is on {first}"
+    );
+
+    // The outline nests crossheads under their reports.
+    let doc = lopdf::Document::load(&pdf).unwrap();
+    let outlines = doc
+        .catalog()
+        .unwrap()
+        .get(b"Outlines")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let root = doc.get_dictionary(outlines).unwrap();
+    let mut item = root.get(b"First").unwrap().as_reference().unwrap();
+    let mut top_level = 0;
+    let mut with_children = 0;
+    loop {
+        let d = doc.get_dictionary(item).unwrap();
+        top_level += 1;
+        if d.has(b"First") {
+            with_children += 1;
+        }
+        match d.get(b"Next") {
+            Ok(next) => item = next.as_reference().unwrap(),
+            Err(_) => break,
+        }
+    }
+    assert_eq!(top_level, REPORTS);
+    assert_eq!(with_children, REPORTS, "each report has its crosshead");
+}
+
+#[test]
+fn footnotes_sit_at_the_foot_of_their_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut md = String::from("---\nlanguage: en\n---\n# Notes\n\n");
+    for i in 0..12 {
+        md.push_str(&format!("Paragraph {i} says something worth a note.[^n{i}] It goes on for a while to fill the page with ordinary text that wraps over several lines of the measure.\n\n"));
+    }
+    for i in 0..12 {
+        md.push_str(&format!(
+            "[^n{i}]: Footnote number {i} explains the point.\n"
+        ));
+    }
+    write(&dir.path().join("notes.md"), &md);
+    bindery(dir.path(), &["build", "notes.md", "-o", "notes.pdf"]);
+    let Some(words) = words(&dir.path().join("notes.pdf")) else {
+        return;
+    };
+    for i in 0..12 {
+        let note_word = format!("{i}");
+        // The note line "N. Footnote number i explains the point."
+        let note = words
+            .iter()
+            .position(|w| w.5 == "Footnote")
+            .map(|_| ())
+            .is_some();
+        assert!(note);
+        let _ = note_word;
+    }
+    // On every page, note lines are below all body lines.
+    let pages = words.iter().map(|w| w.0).max().unwrap();
+    for page in 1..=pages {
+        let on_page: Vec<_> = words.iter().filter(|w| w.0 == page).collect();
+        let note_top = on_page
+            .iter()
+            .filter(|w| w.5 == "Footnote")
+            .map(|w| w.2)
+            .fold(f64::MAX, f64::min);
+        let body_bottom = on_page
+            .iter()
+            .filter(|w| w.5 == "Paragraph")
+            .map(|w| w.4)
+            .fold(0.0, f64::max);
+        if note_top < f64::MAX {
+            assert!(note_top > body_bottom, "page {page}: notes above body text");
+        }
+    }
+    let notes = words.iter().filter(|w| w.5 == "Footnote").count();
+    assert_eq!(notes, 12, "every note set once");
+}
+
+#[test]
+fn trim_bleed_and_page_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("a.md"), &article(1));
+    bindery(
+        dir.path(),
+        &[
+            "build",
+            "a.md",
+            "-o",
+            "a.pdf",
+            "--paper",
+            "6x9in",
+            "--bleed",
+            "3mm",
+            "--crop-marks",
+            "--recto-chapters",
+        ],
+    );
+    let Some(info) = tool_output(
+        "pdfinfo",
+        &["-box", dir.path().join("a.pdf").to_str().unwrap()],
+    ) else {
+        return;
+    };
+    let get = |name: &str| -> Vec<f64> {
+        let line = info.lines().find(|l| l.starts_with(name)).unwrap();
+        line.split_whitespace()
+            .skip(1)
+            .map(|v| v.parse().unwrap())
+            .collect()
+    };
+    let trim = get("TrimBox:");
+    assert!(
+        (trim[2] - trim[0] - 432.0).abs() < 0.1 && (trim[3] - trim[1] - 648.0).abs() < 0.1,
+        "{trim:?}"
+    );
+    let bleed = get("BleedBox:");
+    assert!(
+        (trim[0] - bleed[0] - 8.504).abs() < 0.05,
+        "3 mm bleed: {bleed:?}"
+    );
+    let media = get("MediaBox:");
+    assert!(
+        media[2] > bleed[2] && media[3] > bleed[3],
+        "room for crop marks"
+    );
+    for (paper, w, h) in [
+        ("a5", 419.5, 595.3),
+        ("b5", 498.9, 708.7),
+        ("130x200mm", 368.5, 566.9),
+    ] {
+        let out = dir.path().join(format!("{paper}.pdf"));
+        bindery(
+            dir.path(),
+            &[
+                "build",
+                "a.md",
+                "-o",
+                out.to_str().unwrap(),
+                "--paper",
+                paper,
+            ],
+        );
+        let info = tool_output("pdfinfo", &[out.to_str().unwrap()]).unwrap();
+        let size = info.lines().find(|l| l.starts_with("Page size:")).unwrap();
+        let nums: Vec<f64> = size
+            .split_whitespace()
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        assert!(
+            (nums[0] - w).abs() < 0.5 && (nums[1] - h).abs() < 0.5,
+            "{paper}: {size}"
+        );
+    }
+}
