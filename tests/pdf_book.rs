@@ -45,8 +45,11 @@ fn bindery(dir: &Path, args: &[&str]) {
     );
 }
 
-/// Words with their boxes from `pdftotext -bbox`: (page, x0, y0, x1, y1, word).
-fn words(pdf: &Path) -> Option<Vec<(usize, f64, f64, f64, f64, String)>> {
+/// A word and its box: (page, x0, y0, x1, y1, word).
+type Word = (usize, f64, f64, f64, f64, String);
+
+/// Words with their boxes from `pdftotext -bbox`.
+fn words(pdf: &Path) -> Option<Vec<Word>> {
     let html = tool_output("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"])?;
     let mut out = Vec::new();
     let mut page = 0;
