@@ -50,7 +50,9 @@ pub struct InputArgs {
     #[arg(long, visible_alias = "deny-warnings")]
     pub strict: bool,
     /// Set a metadata field (title, subtitle, author, language, date, identifier,
-    /// publisher, description); overrides front matter. Repeatable.
+    /// publisher, description, subjects, rights, series, series-index);
+    /// overrides front matter. Several authors or subjects: separate with `;`.
+    /// Repeatable.
     #[arg(long = "meta", value_name = "KEY=VALUE", value_parser = parse_key_value)]
     pub meta: Vec<(String, String)>,
     /// Allow images outside the project folder.

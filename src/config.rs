@@ -110,6 +110,20 @@ pub struct PdfConfig {
     pub min_dpi: Option<f64>,
     /// Downsample images above this resolution.
     pub max_dpi: Option<f64>,
+    /// Add a table of contents with page numbers.
+    #[serde(default)]
+    pub toc: bool,
+    /// Start chapters on right-hand pages.
+    #[serde(default)]
+    pub recto_chapters: bool,
+    /// Ragged-right text instead of justified.
+    #[serde(default)]
+    pub ragged: bool,
+    /// Bleed around the trimmed page, with a unit (`3mm`).
+    pub bleed: Option<String>,
+    /// Draw crop marks.
+    #[serde(default)]
+    pub crop_marks: bool,
 }
 
 /// `[images]`.
@@ -176,7 +190,12 @@ name = "{title-slug}"
 # toc_page = false      # add a printed table of contents page
 
 [pdf]
-paper = "a4"            # "a4" or "letter"
+paper = "a4"            # a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in, or 130x200mm
+# toc = true            # contents page with page numbers
+# recto_chapters = true # chapters open on right-hand pages
+# ragged = false        # ragged-right instead of justified
+# bleed = "3mm"         # bleed around the trimmed page (TrimBox/BleedBox)
+# crop_marks = true     # crop marks outside the trimmed page
 # min_dpi = 300         # warn about images printed under this resolution
 # max_dpi = 600         # downsample images above this resolution
 

@@ -360,6 +360,16 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
         shared.pdf.paper = crate::pdf::PaperSize::parse(paper)
             .ok_or_else(|| config_error(format!("unknown paper size `{paper}`")))?;
     }
+    shared.pdf.toc |= config.pdf.toc;
+    shared.pdf.recto_chapters |= config.pdf.recto_chapters;
+    shared.pdf.ragged |= config.pdf.ragged;
+    shared.pdf.crop_marks |= config.pdf.crop_marks;
+    if let Some(bleed) = &config.pdf.bleed
+        && shared.pdf.bleed == crate::pdf::units::Abs::ZERO
+    {
+        shared.pdf.bleed = crate::pdf::units::Abs::parse(bleed)
+            .ok_or_else(|| config_error(format!("`{bleed}` is not a length (use 3mm, 0.125in)")))?;
+    }
     let mut images = shared.resources.clone().unwrap_or_default();
     images.root = project_dir.clone();
     if !base.images_given {

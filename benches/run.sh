@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Benchmark: builds corpora of N generated articles (examples/corpus.rs) into
+# EPUB and PDF and reports wall time, peak memory and output size; with
+# `zip -r` over the same folder as the cost of moving the bytes, and pandoc /
+# typst figures and ratios when those tools are installed.
+#
+#   benches/run.sh [N ...]      (default: 1 10 100 1000)
+#
+# Needs GNU time (`apt-get install time`) for peak memory. Results go to
+# stdout as a Markdown table (see BENCHMARKS.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -eq 0 ] && sizes=(1 10 100 1000)
+cargo build --release --quiet
+cargo build --release --quiet --example corpus
+bin=target/release/bindery
+work=target/bench
+mkdir -p "$work"
+
+# measure LABEL CMD... -> "seconds peak_kb"
+measure() {
+    local out
+    out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+    echo "$out"
+}
+
+echo "| N | format | bindery s | peak MB | output MB | pages | pages/s | zip -r s | pandoc s | ratio | typst s | ratio |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+for n in "${sizes[@]}"; do
+    corpus="$work/corpus-$n"
+    [ -d "$corpus" ] || target/release/examples/corpus "$corpus" "$n" >/dev/null
+    read -r zip_s _ <<< "$(measure zip -qr "$work/baseline-$n.zip" "$corpus")"
+    rm -f "$work/baseline-$n.zip"
+    for fmt in epub pdf; do
+        out="$work/out-$n.$fmt"
+        read -r secs kb <<< "$(measure "$bin" build "$corpus" -o "$out" -q --meta language=en)"
+        mb=$(awk "BEGIN{printf \"%.1f\", $kb/1024}")
+        size=$(awk "BEGIN{printf \"%.1f\", $(stat -c %s "$out")/1048576}")
+        pages="-"; pps="-"
+        if [ "$fmt" = pdf ] && command -v pdfinfo >/dev/null; then
+            pages=$(pdfinfo "$out" | awk '/^Pages:/{print $2}')
+            pps=$(awk "BEGIN{printf \"%.0f\", $pages/($secs>0?$secs:0.01)}")
+        fi
+        pandoc_s="-"; pandoc_ratio="-"; typst_s="-"; typst_ratio="-"
+        if command -v pandoc >/dev/null; then
+            if [ "$fmt" = epub ]; then
+                read -r pandoc_s _ <<< "$(measure pandoc "$corpus"/*.md -o "$work/pandoc-$n.epub" --resource-path "$corpus")"
+            fi
+            [ "$pandoc_s" != "-" ] && pandoc_ratio=$(awk "BEGIN{printf \"%.0fx\", $pandoc_s/($secs>0?$secs:0.01)}")
+        fi
+        if [ "$fmt" = pdf ] && command -v typst >/dev/null && command -v pandoc >/dev/null; then
+            pandoc "$corpus"/*.md -t typst -o "$work/typst-$n.typ" --resource-path "$corpus" 2>/dev/null || true
+            read -r typst_s _ <<< "$(measure typst compile --root "$corpus" "$work/typst-$n.typ" "$work/typst-$n.pdf")"
+            typst_ratio=$(awk "BEGIN{printf \"%.0fx\", $typst_s/($secs>0?$secs:0.01)}")
+        fi
+        echo "| $n | $fmt | $secs | $mb | $size | $pages | $pps | $zip_s | $pandoc_s | $pandoc_ratio | $typst_s | $typst_ratio |"
+    done
+done

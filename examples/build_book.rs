@@ -1,0 +1,51 @@
+//! Using bindery as a library: build the seed article into an EPUB and a PDF
+//! in memory, print the diagnostics, and write the files atomically.
+//!
+//! Run with `cargo run --example build_book -- OUT_DIR` (default: `target/example`).
+
+use bindery::{BuildOptions, Format, OutputSpec};
+use std::path::PathBuf;
+
+fn main() {
+    let out_dir = std::env::args()
+        .nth(1)
+        .map_or_else(|| PathBuf::from("target/example"), PathBuf::from);
+    std::fs::create_dir_all(&out_dir).expect("create the output folder");
+    let options = BuildOptions {
+        inputs: vec![PathBuf::from("seeds/xi-putin.md")],
+        outputs: vec![
+            OutputSpec {
+                path: out_dir.join("xi-putin.epub"),
+                format: Format::Epub,
+            },
+            OutputSpec {
+                path: out_dir.join("xi-putin.pdf"),
+                format: Format::Pdf,
+            },
+        ],
+        // Metadata given here overrides front matter, like `--meta`.
+        meta: vec![("language".into(), "en".into())],
+        ..BuildOptions::default()
+    };
+    let (report, result) = bindery::build(&options);
+    for diagnostic in report.diagnostics.iter() {
+        eprintln!("{}", diagnostic.render(&report.sources));
+    }
+    match result {
+        Ok(outputs) => {
+            for output in outputs {
+                bindery::output::write_atomic(&output.spec.path, &output.bytes)
+                    .expect("write the output");
+                println!(
+                    "wrote {} ({} bytes)",
+                    output.spec.path.display(),
+                    output.bytes.len()
+                );
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
+}
