@@ -29,13 +29,14 @@ pub fn resolve(doc: &mut Document, diags: &mut Diagnostics) {
 struct Index {
     chapters: Vec<ChapterIndex>,
     /// Every anchor id in the book, for `#id` links to other chapters.
-    all: Vec<(String, AnchorId)>,
+    all: std::collections::HashMap<String, AnchorId>,
 }
 
 struct ChapterIndex {
     source: std::path::PathBuf,
     anchor: AnchorId,
-    ids: Vec<(String, AnchorId)>,
+    /// Ids as written → anchors; the first heading with an id wins.
+    ids: std::collections::HashMap<String, AnchorId>,
 }
 
 impl Index {
@@ -43,10 +44,16 @@ impl Index {
         let chapters = doc
             .chapters
             .iter()
-            .map(|c: &Chapter| ChapterIndex {
-                source: c.source.clone(),
-                anchor: c.anchor,
-                ids: c.ids.clone(),
+            .map(|c: &Chapter| {
+                let mut ids = std::collections::HashMap::new();
+                for (id, anchor) in &c.ids {
+                    ids.entry(id.clone()).or_insert(*anchor);
+                }
+                ChapterIndex {
+                    source: c.source.clone(),
+                    anchor: c.anchor,
+                    ids,
+                }
             })
             .collect();
         let all = doc
@@ -84,22 +91,12 @@ impl Index {
         let target = &self.chapters[chapter];
         match fragment {
             None | Some("") => Some(target.anchor),
-            Some(fragment) => target
-                .ids
-                .iter()
-                .find(|(id, _)| id == fragment)
-                .map(|(_, a)| *a)
-                .or_else(|| {
-                    // `#id` may name a heading of another chapter by its unique id.
-                    path.is_empty()
-                        .then(|| {
-                            self.all
-                                .iter()
-                                .find(|(id, _)| id == fragment)
-                                .map(|(_, a)| *a)
-                        })
-                        .flatten()
-                }),
+            Some(fragment) => target.ids.get(fragment).copied().or_else(|| {
+                // `#id` may name a heading of another chapter by its unique id.
+                path.is_empty()
+                    .then(|| self.all.get(fragment).copied())
+                    .flatten()
+            }),
         }
     }
 }

@@ -335,6 +335,8 @@ pub struct ResourceId(pub u32);
 pub struct Resources {
     /// The images, in order of first reference.
     pub images: Vec<Image>,
+    /// Resolved path → image, so a path referenced again is the same image.
+    pub by_path: std::collections::HashMap<PathBuf, ResourceId>,
 }
 
 impl Resources {
@@ -508,7 +510,8 @@ pub struct Anchor {
 #[derive(Debug, Clone, Default)]
 pub struct Anchors {
     items: Vec<Anchor>,
-    taken: std::collections::HashSet<String>,
+    /// Ids in use, for uniqueness and lookup (never iterated: order-free).
+    taken: std::collections::HashMap<String, AnchorId>,
 }
 
 impl Anchors {
@@ -517,13 +520,14 @@ impl Anchors {
         let base = if wanted.is_empty() { "section" } else { wanted };
         let mut id = base.to_string();
         let mut n = 2;
-        while self.taken.contains(&id) {
+        while self.taken.contains_key(&id) {
             id = format!("{base}-{n}");
             n += 1;
         }
-        self.taken.insert(id.clone());
+        let anchor = AnchorId(u32::try_from(self.items.len()).unwrap_or(u32::MAX));
+        self.taken.insert(id.clone(), anchor);
         self.items.push(Anchor { id, chapter });
-        AnchorId(u32::try_from(self.items.len() - 1).unwrap_or(u32::MAX))
+        anchor
     }
 
     /// The anchor with the given id.
@@ -533,10 +537,7 @@ impl Anchors {
 
     /// Finds an anchor by its XML id.
     pub fn find(&self, id: &str) -> Option<AnchorId> {
-        self.items
-            .iter()
-            .position(|a| a.id == id)
-            .map(|i| AnchorId(i as u32))
+        self.taken.get(id).copied()
     }
 
     /// All anchors in creation order.

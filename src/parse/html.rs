@@ -39,7 +39,13 @@ pub struct Converter<'c, 'd> {
     dropped: BTreeSet<String>,
     /// Images found inside inline content, placed after the block.
     pub figures: Vec<Block>,
+    /// How deep the walk is; past [`MAX_DEPTH`] elements are flattened.
+    depth: usize,
+    flattened: bool,
 }
+
+/// Elements nested deeper than this are flattened to their text.
+const MAX_DEPTH: usize = 48;
 
 /// Parses a fragment. The DOM must outlive the handles taken from it: when
 /// an `RcDom` drops, it empties its nodes' children.
@@ -69,6 +75,8 @@ impl<'c, 'd> Converter<'c, 'd> {
             targets,
             dropped: BTreeSet::new(),
             figures: Vec::new(),
+            depth: 0,
+            flattened: false,
         }
     }
 
@@ -91,6 +99,12 @@ impl<'c, 'd> Converter<'c, 'd> {
     }
 
     fn report(&mut self) {
+        if std::mem::take(&mut self.flattened) {
+            self.ctx.diags.warn(
+                self.span,
+                format!("raw HTML nested deeper than {MAX_DEPTH} levels is flattened"),
+            );
+        }
         for tag in std::mem::take(&mut self.dropped) {
             self.ctx.diags.warn(
                 self.span,
@@ -127,6 +141,23 @@ impl<'c, 'd> Converter<'c, 'd> {
         let NodeData::Element { name, .. } = &node.data else {
             return;
         };
+        if self.depth >= MAX_DEPTH {
+            self.flattened = true;
+            let text = text_content(node);
+            if !text.trim().is_empty() {
+                out.push(Block::Paragraph {
+                    content: vec![Inline::Text(text)],
+                    span: self.span,
+                });
+            }
+            return;
+        }
+        self.depth += 1;
+        self.block_inner(node, name, out);
+        self.depth -= 1;
+    }
+
+    fn block_inner(&mut self, node: &Handle, name: &QualName, out: &mut Vec<Block>) {
         let tag = str::to_ascii_lowercase(&name.local);
         let span = self.span;
         match tag.as_str() {
@@ -268,6 +299,17 @@ impl<'c, 'd> Converter<'c, 'd> {
     }
 
     fn inline(&mut self, node: &Handle) -> Vec<Inline> {
+        if self.depth >= MAX_DEPTH {
+            self.flattened = true;
+            return vec![Inline::Text(text_content(node))];
+        }
+        self.depth += 1;
+        let out = self.inline_inner(node);
+        self.depth -= 1;
+        out
+    }
+
+    fn inline_inner(&mut self, node: &Handle) -> Vec<Inline> {
         match &node.data {
             NodeData::Text { contents } => vec![Inline::Text(contents.borrow().to_string())],
             NodeData::Element { name, .. } => {
@@ -372,21 +414,22 @@ fn attr(node: &Handle, key: &str) -> Option<String> {
         .map(|a| a.value.to_string())
 }
 
+/// The text under a node (iterative: the depth of the input is not trusted).
 fn text_content(node: &Handle) -> String {
     let mut out = String::new();
-    fn walk(node: &Handle, out: &mut String) {
-        match &node.data {
+    let mut stack = vec![node.clone()];
+    while let Some(n) = stack.pop() {
+        match &n.data {
             NodeData::Text { contents } => out.push_str(&contents.borrow()),
             NodeData::Element { name, .. }
                 if DROPPED.contains(&str::to_ascii_lowercase(&name.local).as_str()) => {}
             _ => {
-                for c in node.children.borrow().iter() {
-                    walk(c, out);
+                for c in n.children.borrow().iter().rev() {
+                    stack.push(c.clone());
                 }
             }
         }
     }
-    walk(node, &mut out);
     out
 }
 

@@ -195,7 +195,21 @@ impl Builder<'_, '_> {
     }
 
     fn open(&mut self, frame: Frame, range: &std::ops::Range<usize>) {
-        if self.stack.len() >= MAX_DEPTH {
+        // Leaf blocks always open: only containers and inline wrappers count
+        // against the depth limit, so deep input keeps its text.
+        let leaf = matches!(
+            frame,
+            Frame::Inlines {
+                kind: InlineKind::Para
+                    | InlineKind::Heading { .. }
+                    | InlineKind::Cell
+                    | InlineKind::Term,
+                ..
+            } | Frame::Code { .. }
+                | Frame::Html { .. }
+                | Frame::Table { .. }
+        );
+        if self.stack.len() >= MAX_DEPTH && !leaf {
             if !self.warned_depth {
                 self.warned_depth = true;
                 let span = self.span(range.clone());

@@ -56,6 +56,7 @@ pub struct Context<'d> {
     chapter: usize,
     base_dir: PathBuf,
     notes: Vec<NoteState>,
+    note_index: std::collections::HashMap<String, usize>,
     /// Ids written by the author (or heading slugs) → anchors.
     pub ids: Vec<(String, AnchorId)>,
 }
@@ -68,8 +69,8 @@ impl Context<'_> {
 
     /// The note with this label in the current file, created on first use.
     pub fn note(&mut self, label: &str) -> NoteId {
-        if let Some(n) = self.notes.iter().find(|n| n.label == label) {
-            return n.id;
+        if let Some(&i) = self.note_index.get(label) {
+            return self.notes[i].id;
         }
         let slug = slugify(label);
         let anchor = self.anchor(&format!("fn-{slug}"));
@@ -82,6 +83,7 @@ impl Context<'_> {
             chapter: self.chapter,
             blocks: Vec::new(),
         });
+        self.note_index.insert(label.to_string(), self.notes.len());
         self.notes.push(NoteState {
             label: label.to_string(),
             id,
@@ -132,10 +134,12 @@ impl Context<'_> {
             self.base_dir.join(percent_decode(&written))
         };
         let path = normalize(&path);
-        let images = &mut self.doc.resources.images;
-        if let Some(i) = images.iter().position(|im| im.path == path) {
-            return ResourceId(i as u32);
+        if let Some(id) = self.doc.resources.by_path.get(&path) {
+            return *id;
         }
+        let id = ResourceId(u32::try_from(self.doc.resources.images.len()).unwrap_or(u32::MAX));
+        self.doc.resources.by_path.insert(path.clone(), id);
+        let images = &mut self.doc.resources.images;
         images.push(Image {
             written,
             path,
@@ -145,7 +149,7 @@ impl Context<'_> {
             pdf: None,
             report: None,
         });
-        ResourceId(u32::try_from(images.len() - 1).unwrap_or(u32::MAX))
+        id
     }
 
     /// Classifies a link destination; `None` means "render the text without a link".
@@ -307,6 +311,7 @@ pub fn parse_file(
         chapter: chapter_index,
         base_dir,
         notes: Vec::new(),
+        note_index: std::collections::HashMap::new(),
         ids: Vec::new(),
     };
     let blocks = match dialect {

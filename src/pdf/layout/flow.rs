@@ -238,7 +238,12 @@ impl Column<'_, '_> {
             }
             Block::Quote { blocks, .. } => {
                 self.space(Abs::pt(6.0));
-                let inset = Abs::pt(18.0);
+                // Deep nesting stops indenting before the measure gets narrow.
+                let inset = if width > Abs::pt(160.0) {
+                    Abs::pt(18.0)
+                } else {
+                    Abs::ZERO
+                };
                 for b in blocks {
                     self.block(b, indent + inset, width - inset * 2.0, depth + 1);
                 }
@@ -307,7 +312,12 @@ impl Column<'_, '_> {
         width: Abs,
         depth: usize,
     ) {
-        let hang = Abs::pt(16.0);
+        // Markers hang in the indent; past a narrow measure, items stop indenting.
+        let hang = if width > Abs::pt(140.0) {
+            Abs::pt(16.0)
+        } else {
+            Abs::ZERO
+        };
         let book = FontBook::get();
         for (i, item) in items.iter().enumerate() {
             let marker = match (item.task, start) {

@@ -344,21 +344,17 @@ fn linebreak(ctx: &mut Ctx<'_>, tokens: Vec<Token>, width: Abs, first_indent: Ab
                     pending_space = Abs::ZERO;
                     continue;
                 }
-                // Alone on a line and still too wide: break inside the word.
+                // Alone on a line and still too wide: cut the word into
+                // pieces that fit, all at once (linear in its length).
                 let room = width - line.indent;
-                match emergency_split(ctx, &frags, room) {
-                    Some((head, tail)) => {
-                        line.parts.push(Part::Word(head));
-                        lines.push(std::mem::take(&mut line));
-                        queue.push_front(Token::Word(tail));
-                    }
-                    None => {
-                        // Not even one character fits: scale down is not an
-                        // option in print, so drop the indent and report.
-                        ctx.overflow(&frags);
-                        line.parts.push(Part::Word(frags));
-                        lines.push(std::mem::take(&mut line));
-                    }
+                let mut pieces = cut(ctx, &frags, room, width).into_iter();
+                if let Some(first) = pieces.next() {
+                    line.parts.push(Part::Word(first));
+                    lines.push(std::mem::take(&mut line));
+                }
+                let rest: Vec<Vec<Frag>> = pieces.collect();
+                for piece in rest.into_iter().rev() {
+                    queue.push_front(Token::Word(piece));
                 }
                 pending_space = Abs::ZERO;
             }
@@ -372,6 +368,9 @@ fn linebreak(ctx: &mut Ctx<'_>, tokens: Vec<Token>, width: Abs, first_indent: Ab
     }
     lines
 }
+
+/// Longest word (in letters) offered to the hyphenator.
+const MAX_HYPHENATED: usize = 64;
 
 /// Where an item of the optimal breaker came from.
 #[derive(Debug, Clone)]
@@ -435,28 +434,22 @@ fn optimal(
                 sources.push(Source::Space(w));
             }
             Token::Word(frags) => {
-                let mut pieces = vec![frags];
                 // A token wider than the measure is cut where it must.
-                while word_width(pieces.last()?) > width {
-                    let last = pieces.pop()?;
-                    match emergency_split(ctx, &last, width) {
-                        Some((head, tail)) => {
-                            pieces.push(head);
-                            pieces.push(tail);
-                        }
-                        None => {
-                            pieces.push(last);
-                            break;
-                        }
-                    }
-                }
+                let pieces = if word_width(&frags) > width {
+                    cut(ctx, &frags, width, width)
+                } else {
+                    vec![frags]
+                };
                 let n = pieces.len();
                 for (k, piece) in pieces.into_iter().enumerate() {
                     if k > 0 {
-                        items.push(Item::Penalty {
+                        // A break inside an over-long token: glue that may
+                        // stretch to a whole line, so the piece's line is
+                        // acceptable though it has no spaces to stretch.
+                        items.push(Item::Glue {
                             width: Abs::ZERO,
-                            cost: 0.0,
-                            flagged: false,
+                            stretch: width,
+                            shrink: Abs::ZERO,
                         });
                         sources.push(Source::Split);
                     }
@@ -585,7 +578,10 @@ fn syllables(ctx: &mut Ctx<'_>, frags: &[Frag]) -> Option<Vec<Frag>> {
         .rfind(char::is_alphabetic)
         .map(|i| i + text[i..].chars().next().map_or(1, char::len_utf8))?;
     let core = &text[start..end];
-    if core.chars().count() < 5 || !core.chars().all(char::is_alphabetic) {
+    // Words longer than any dictionary word are not hyphenated (and would
+    // make the search quadratic); they are cut where they must be.
+    let letters = core.chars().count();
+    if !(5..=MAX_HYPHENATED).contains(&letters) || !core.chars().all(char::is_alphabetic) {
         return None;
     }
     let mut cuts = Vec::new();
@@ -635,7 +631,8 @@ fn hyphenate(ctx: &mut Ctx<'_>, frags: &[Frag], room: Abs) -> Option<(Vec<Frag>,
         .rfind(char::is_alphabetic)
         .map(|i| i + text[i..].chars().next().map_or(1, char::len_utf8))?;
     let core = &text[start..end];
-    if core.chars().count() < 5 || !core.chars().all(char::is_alphabetic) {
+    let letters = core.chars().count();
+    if !(5..=MAX_HYPHENATED).contains(&letters) || !core.chars().all(char::is_alphabetic) {
         return None;
     }
     let book = FontBook::get();
@@ -680,69 +677,92 @@ fn hyphenate(ctx: &mut Ctx<'_>, frags: &[Frag], room: Abs) -> Option<(Vec<Frag>,
     None
 }
 
-/// Breaks a word that is wider than a whole line: after the last character
-/// that fits, preferring a break after `/`, `-`, `.`, `_`, `?`, `&` or `=`.
-fn emergency_split(ctx: &mut Ctx<'_>, frags: &[Frag], room: Abs) -> Option<(Vec<Frag>, Vec<Frag>)> {
-    let book = FontBook::get();
-    let mut head: Vec<Frag> = Vec::new();
-    let mut used = Abs::ZERO;
-    for (i, frag) in frags.iter().enumerate() {
-        if (used + frag.width()).fits_in(room) {
-            used += frag.width();
-            head.push(frag.clone());
-            continue;
-        }
-        // Split this fragment: find the longest prefix that fits.
-        let text = &frag.text;
-        let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).skip(1).collect();
-        let fits = |at: usize| {
-            book.shape(
-                frag.style.face,
-                frag.style.size,
-                &text[..at],
-                frag.style.small_caps,
-            )
-            .width()
-            .fits_in(room - used)
-        };
-        // Binary search the last fitting boundary (width grows with length).
-        let (mut lo, mut hi) = (0usize, bounds.len());
-        while lo < hi {
-            let mid = (lo + hi).div_ceil(2);
-            if fits(bounds[mid - 1]) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
+/// Cuts a word wider than a line into pieces: the first at most `first`
+/// wide, the others at most `width`, at glyph cluster boundaries, preferring
+/// a break after `/`, `-`, `.`, `_`, `?`, `&`, `=` or `,` (URLs, long
+/// tokens). Works on the word's one shaping, so it is linear in its length;
+/// a single glyph wider than the line is reported and overflows alone.
+fn cut(ctx: &mut Ctx<'_>, frags: &[Frag], first: Abs, width: Abs) -> Vec<Vec<Frag>> {
+    use crate::pdf::fonts::{Glyph, Run};
+    // The word as a stream of glyphs with their style, face and size.
+    let mut stream: Vec<(usize, FaceId, Abs, &Glyph)> = Vec::new();
+    for (f, frag) in frags.iter().enumerate() {
+        for run in &frag.shaped.runs {
+            for glyph in &run.glyphs {
+                stream.push((f, run.face, run.size, glyph));
             }
         }
-        if lo == 0 {
-            if head.is_empty() {
-                return None;
-            }
-            let mut tail = vec![];
-            tail.extend(frags[i..].iter().cloned());
-            return Some((head, tail));
-        }
-        let mut at = bounds[lo - 1];
-        // Prefer a permissible break point in the last third of the fitting part.
-        if let Some(p) = text[..at].rfind(['/', '-', '.', '_', '?', '&', '=', ','])
-            && p + 1 >= at * 2 / 3
-            && p + 1 < text.len()
-        {
-            at = p + 1;
-        }
-        let make = |s: &str| Frag {
-            style: frag.style.clone(),
-            text: s.to_string(),
-            shaped: book.shape(frag.style.face, frag.style.size, s, frag.style.small_caps),
-        };
-        head.push(make(&text[..at]));
-        let mut tail = vec![make(&text[at..])];
-        tail.extend(frags[i + 1..].iter().cloned());
-        let _ = ctx;
-        return Some((head, tail));
     }
-    None
+    // Piece boundaries, as indexes into the stream.
+    let mut starts = vec![0usize];
+    let mut used = Abs::ZERO;
+    let mut last_good: Option<usize> = None;
+    let mut room = first;
+    let mut i = 0;
+    while i < stream.len() {
+        let g = stream[i].3;
+        let start = *starts.last().unwrap_or(&0);
+        let cluster_start = !g.text.is_empty();
+        if cluster_start && i > start && !(used + g.advance).fits_in(room) {
+            // Prefer the last permissible break in the piece's latter part.
+            let at = last_good
+                .filter(|&k| k > start + (i - start) / 3)
+                .unwrap_or(i);
+            starts.push(at);
+            used = stream[at..i].iter().map(|s| s.3.advance).sum();
+            last_good = None;
+            room = width;
+        }
+        if !(g.advance).fits_in(room) && i == *starts.last().unwrap_or(&0) {
+            ctx.overflow(&g.text);
+        }
+        used += g.advance;
+        if g.text.ends_with(['/', '-', '.', '_', '?', '&', '=', ',']) {
+            last_good = Some(i + 1);
+        }
+        i += 1;
+    }
+    starts.push(stream.len());
+    let mut pieces = Vec::with_capacity(starts.len());
+    for w in starts.windows(2) {
+        let slice = &stream[w[0]..w[1]];
+        let mut piece: Vec<Frag> = Vec::new();
+        for &(f, face, size, glyph) in slice {
+            let same = piece.last().is_some_and(|p: &Frag| {
+                p.style == frags[f].style
+                    && p.shaped
+                        .runs
+                        .last()
+                        .is_some_and(|r| r.face == face && r.size == size)
+            });
+            if !same {
+                piece.push(Frag {
+                    style: frags[f].style.clone(),
+                    text: String::new(),
+                    shaped: Shaped {
+                        runs: vec![Run {
+                            face,
+                            size,
+                            glyphs: Vec::new(),
+                            width: Abs::ZERO,
+                        }],
+                        missing: Vec::new(),
+                    },
+                });
+            }
+            if let Some(p) = piece.last_mut()
+                && let Some(run) = p.shaped.runs.last_mut()
+            {
+                p.text.push_str(&glyph.text);
+                run.width += glyph.advance;
+                run.glyphs.push(glyph.clone());
+            }
+        }
+        if !piece.is_empty() {
+            pieces.push(piece);
+        }
+    }
+    pieces
 }
 
 /// Turns raw lines into positioned items, justifying all but last lines.

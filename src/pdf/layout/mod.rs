@@ -144,9 +144,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Reports text that could not be fitted to the measure.
-    pub fn overflow<T>(&mut self, _what: &T) {
+    /// Counts glyphs wider than the whole measure (they overflow alone).
+    pub fn overflow(&mut self, _glyph: &str) {
         self.overflows += 1;
+    }
+
+    /// How many glyphs were wider than the measure.
+    pub fn overflows(&self) -> usize {
+        self.overflows
     }
 }
 
