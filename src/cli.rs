@@ -58,6 +58,9 @@ pub struct InputArgs {
     /// Allow images outside the project folder.
     #[arg(long)]
     pub allow_outside_root: bool,
+    /// Read invalid UTF-8 with replacement characters (and a warning) instead of failing.
+    #[arg(long)]
+    pub lossy_utf8: bool,
     /// What to do with a missing or unusable image.
     #[arg(long, value_enum)]
     pub missing_images: Option<MissingArg>,
@@ -284,6 +287,7 @@ pub fn base_options(args: &InputArgs) -> BuildOptions {
         },
         paper_given: args.paper.is_some(),
         images_given,
+        lossy_utf8: args.lossy_utf8,
         ..BuildOptions::default()
     }
 }

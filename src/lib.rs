@@ -97,6 +97,9 @@ pub struct BuildOptions {
     pub paper_given: bool,
     /// Image options were given on the command line (the project file's yield).
     pub images_given: bool,
+    /// Decode invalid UTF-8 with replacement characters (and a warning)
+    /// instead of failing.
+    pub lossy_utf8: bool,
 }
 
 /// What was read, for reports: one entry per source file.
@@ -147,8 +150,14 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Document> {
     let mut first_front = None;
     for input in &inputs {
         let path = &input.path;
-        let text = project::read_source(path)?;
+        let (text, bad_byte) = project::read_source_lossy(path, options.lossy_utf8)?;
         let file = report.sources.add(SourceFile::new(path.clone(), text));
+        if let Some(offset) = bad_byte {
+            report.diagnostics.push(diag::Diagnostic::warning(
+                diag::Span::new(file, offset..offset),
+                format!("invalid UTF-8 (first bad byte at offset {offset}) replaced with U+FFFD"),
+            ));
+        }
         let source = report.sources.get(file).clone();
         let parsed = parse::parse_file(
             &mut doc,

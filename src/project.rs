@@ -143,6 +143,24 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// Reads a source file as UTF-8 text, dropping a byte-order mark; with
+/// `lossy`, invalid bytes become U+FFFD and the offset of the first is returned.
+pub fn read_source_lossy(path: &Path, lossy: bool) -> Result<(String, Option<usize>)> {
+    match read_source(path) {
+        Err(Error::Utf8 { offset, .. }) if lossy => {
+            let bytes = std::fs::read(path).map_err(|source| Error::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let bytes = bytes
+                .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+                .unwrap_or(&bytes);
+            Ok((String::from_utf8_lossy(bytes).into_owned(), Some(offset)))
+        }
+        other => other.map(|t| (t, None)),
+    }
+}
+
 /// Reads a source file as UTF-8 text, dropping a byte-order mark.
 pub fn read_source(path: &Path) -> Result<String> {
     let meta = std::fs::metadata(path).map_err(|source| Error::Read {

@@ -189,13 +189,35 @@ pub fn read(text: &str, file: FileId, diags: &mut Diagnostics) -> (FrontMatter, 
         Err((message, offset)) => {
             let start = block.body_start + offset.unwrap_or(0);
             let span = Span::new(file, start..start);
-            let kind = if block.toml { "TOML" } else { "YAML" };
-            diags.push(
-                Diagnostic::error(span, format!("malformed {kind} front matter ({message})"))
-                    .with_hint(
-                        "front matter is a block of `key: value` lines between `---` fences",
-                    ),
-            );
+            let message = if message.contains("budget") {
+                "too large: aliases expand past the size budget".to_string()
+            } else {
+                message
+            };
+            let snippet: String = text[start.min(text.len())..]
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(60)
+                .collect();
+            let (kind, hint) = if block.toml {
+                (
+                    "TOML",
+                    "TOML front matter is `key = value` lines between `+++` fences",
+                )
+            } else {
+                (
+                    "YAML",
+                    "YAML front matter is `key: value` lines between `---` fences",
+                )
+            };
+            let mut d =
+                Diagnostic::error(span, format!("malformed {kind} front matter ({message})"));
+            if !snippet.trim().is_empty() {
+                d = d.with_hint(format!("the line reads: {}", snippet.trim_end()));
+            }
+            diags.push(d.with_hint(hint));
             (FrontMatter::default(), block.end)
         }
     }

@@ -266,7 +266,10 @@ pub fn normalize(path: &Path) -> PathBuf {
         match component {
             Component::CurDir => {}
             Component::ParentDir => {
-                if !out.pop() {
+                // Only a name can be taken back; `..` past the start stays.
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else if !matches!(out.components().next_back(), Some(Component::RootDir)) {
                     out.push("..");
                 }
             }
@@ -345,6 +348,12 @@ pub fn parse_file(
             }];
         }
     }
+    if blocks.is_empty() {
+        ctx.diags.warn(
+            Span::new(file, 0..0),
+            "the document has no content; it becomes an empty chapter",
+        );
+    }
     let title = chapter_title(&blocks).or_else(|| front.meta.title.clone());
     doc.chapters.push(Chapter {
         source: source.path.clone(),
@@ -390,6 +399,11 @@ mod tests {
             PathBuf::from("a/c.png")
         );
         assert_eq!(normalize(Path::new("../x.png")), PathBuf::from("../x.png"));
+        assert_eq!(
+            normalize(Path::new("../../x.png")),
+            PathBuf::from("../../x.png")
+        );
+        assert_eq!(normalize(Path::new("/../x.png")), PathBuf::from("/x.png"));
     }
 
     #[test]

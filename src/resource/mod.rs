@@ -183,7 +183,27 @@ fn probe(
             hint: Some("download the image and reference the local file".into()),
         });
     }
-    // `symlink_metadata` first: a link is judged by where it leads, below.
+    // Outside the root by its path alone: refused without touching the file.
+    if !options.allow_outside_root {
+        let absolute = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(path)
+        };
+        let lexical = crate::parse::normalize(&absolute);
+        let root_lexical = crate::parse::normalize(&if root.is_absolute() {
+            root.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(root)
+        });
+        if !lexical.starts_with(&root_lexical) && !lexical.starts_with(root) {
+            return Err(Problem {
+                message: format!("image is outside the project folder ({written})"),
+                hint: Some("pass --allow-outside-root to allow it".into()),
+            });
+        }
+    }
+    // Symlinks are judged by where they lead, below.
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(_) => return Err(problem(format!("image not found ({written})"))),
@@ -217,6 +237,11 @@ fn probe(
         _ if svg::looks_like_svg(&bytes) => ImageFormat::Svg,
         _ => return Err(problem(format!("unsupported image format ({written})"))),
     };
+    if format == ImageFormat::Png && !png::is_complete(&bytes) {
+        return Err(problem(format!(
+            "unreadable image ({written}: the PNG is truncated or damaged)"
+        )));
+    }
     let (width, height) = if format == ImageFormat::Svg {
         svg::dimensions(&bytes).unwrap_or((600, 400))
     } else {

@@ -16,11 +16,45 @@ fn chunks(bytes: &[u8]) -> impl Iterator<Item = (&[u8], std::ops::Range<usize>)>
         }
         let len = u32::from_be_bytes(bytes[i..i + 4].try_into().ok()?) as usize;
         let kind = &bytes[i + 4..i + 8];
-        let end = i.checked_add(12)?.checked_add(len)?.min(bytes.len());
+        // A chunk that claims to run past the file ends the walk, unclamped
+        // so that callers can tell.
+        let end = i.checked_add(12)?.checked_add(len)?;
+        if end > bytes.len() {
+            let start = i;
+            i = bytes.len();
+            return Some((kind, start..end));
+        }
         let range = i..end;
         i = end;
         Some((kind, range))
     })
+}
+
+/// Whether the PNG is structurally whole: every chunk inside the file with a
+/// correct CRC, image data present, and an IEND chunk (a cheap check that
+/// catches truncated and damaged files without decoding them).
+pub fn is_complete(bytes: &[u8]) -> bool {
+    let mut has_idat = false;
+    let mut has_iend = false;
+    let mut end = 8;
+    for (kind, range) in chunks(bytes) {
+        if range.end - range.start < 12 || range.end > bytes.len() {
+            return false;
+        }
+        let data = &bytes[range.start + 8..range.end - 4];
+        let stored =
+            u32::from_be_bytes(bytes[range.end - 4..range.end].try_into().unwrap_or([0; 4]));
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        if crc.sum() != stored {
+            return false;
+        }
+        has_idat |= kind == b"IDAT";
+        has_iend |= kind == b"IEND";
+        end = range.end;
+    }
+    has_idat && has_iend && end <= bytes.len()
 }
 
 /// Whether the PNG has metadata chunks.
@@ -33,7 +67,7 @@ pub fn strip_metadata(bytes: &[u8]) -> Vec<u8> {
     let mut out = SIGNATURE.to_vec();
     for (kind, range) in chunks(bytes) {
         if !is_metadata(kind) {
-            out.extend_from_slice(&bytes[range]);
+            out.extend_from_slice(&bytes[range.start..range.end.min(bytes.len())]);
         }
     }
     out
