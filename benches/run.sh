@@ -18,6 +18,18 @@ bin=target/release/bindery
 work=target/bench
 mkdir -p "$work"
 
+# pandoc from PyPI (pypandoc-binary) when it is not on the PATH.
+if ! command -v pandoc >/dev/null && python3 -c 'import pypandoc' 2>/dev/null; then
+    PATH="$(dirname "$(python3 -c 'import pypandoc; print(pypandoc.get_pandoc_path())')"):$PATH"
+fi
+# Typst from PyPI (the `typst` package is a binding): a one-line CLI.
+if ! command -v typst >/dev/null && python3 -c 'import typst' 2>/dev/null; then
+    mkdir -p "$work/bin"
+    printf '#!/bin/sh\n# typst compile --root ROOT IN OUT\nexec python3 -c "import sys, typst; typst.compile(sys.argv[4], output=sys.argv[5], root=sys.argv[3])" "$@"\n' > "$work/bin/typst"
+    chmod +x "$work/bin/typst"
+    PATH="$work/bin:$PATH"
+fi
+
 # measure LABEL CMD... -> "seconds peak_kb"
 measure() {
     local out

@@ -96,6 +96,12 @@ pub struct InputArgs {
     /// PDF: draw crop marks outside the trimmed page.
     #[arg(long)]
     pub crop_marks: bool,
+    /// PDF: a font file (TTF/OTF) for characters the bundled fonts lack. Repeatable.
+    #[arg(long = "font", value_name = "FILE")]
+    pub fonts: Vec<PathBuf>,
+    /// PDF: margins as TOP,INNER,BOTTOM,OUTER with units (20mm,18mm,25mm,22mm).
+    #[arg(long, value_name = "T,I,B,O", value_parser = parse_margins)]
+    pub margins: Option<Margins>,
     /// One JSON object per book on stdout, then a summary object; nothing else on stdout.
     #[arg(long)]
     pub json: bool,
@@ -229,6 +235,16 @@ fn parse_paper(s: &str) -> Result<PaperSize, String> {
     })
 }
 
+/// `--margins` value.
+#[derive(Debug, Clone, Copy)]
+pub struct Margins(pub [bindery::pdf::units::Abs; 4]);
+
+fn parse_margins(s: &str) -> Result<Margins, String> {
+    bindery::pdf::parse_margins(s).map(Margins).ok_or_else(|| {
+        format!("`{s}` is not four lengths TOP,INNER,BOTTOM,OUTER (20mm,18mm,25mm,22mm)")
+    })
+}
+
 fn parse_length(s: &str) -> Result<bindery::pdf::units::Abs, String> {
     bindery::pdf::units::Abs::parse(s)
         .ok_or_else(|| format!("`{s}` is not a length (use a unit: 3mm, 0.125in, 9pt)"))
@@ -284,6 +300,8 @@ pub fn base_options(args: &InputArgs) -> BuildOptions {
             ragged: args.ragged,
             bleed: args.bleed.unwrap_or_default(),
             crop_marks: args.crop_marks,
+            fonts: args.fonts.clone(),
+            margins: args.margins.map(|m| m.0),
         },
         paper_given: args.paper.is_some(),
         images_given,

@@ -124,6 +124,11 @@ pub struct PdfConfig {
     /// Draw crop marks.
     #[serde(default)]
     pub crop_marks: bool,
+    /// Fallback font files for characters the bundled fonts lack.
+    #[serde(default)]
+    pub fonts: Vec<String>,
+    /// Margins: `TOP,INNER,BOTTOM,OUTER` with units.
+    pub margins: Option<String>,
 }
 
 /// `[images]`.
@@ -196,6 +201,8 @@ paper = "a4"            # a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in, or 130x20
 # ragged = false        # ragged-right instead of justified
 # bleed = "3mm"         # bleed around the trimmed page (TrimBox/BleedBox)
 # crop_marks = true     # crop marks outside the trimmed page
+# margins = "20mm,18mm,25mm,22mm"   # top, inner, bottom, outer
+# fonts = ["fonts/NotoSansCJK.otf"] # for characters the bundled fonts lack
 # min_dpi = 300         # warn about images printed under this resolution
 # max_dpi = 600         # downsample images above this resolution
 

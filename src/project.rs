@@ -362,7 +362,24 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
         shared.epub.cover = if cover == "auto" {
             crate::epub::Cover::Generated
         } else {
-            crate::epub::Cover::Image(join_clean(&project_dir, Path::new(cover)))
+            // A project file may not embed files from outside its folder.
+            let path = join_clean(&project_dir, Path::new(cover));
+            let inside = crate::parse::normalize(&path)
+                .starts_with(crate::parse::normalize(&project_dir))
+                || project_dir == Path::new(".")
+                    && !path.is_absolute()
+                    && !crate::parse::normalize(&path).starts_with("..");
+            if !inside
+                && !base
+                    .resources
+                    .as_ref()
+                    .is_some_and(|r| r.allow_outside_root)
+            {
+                return Err(config_error(format!(
+                    "cover `{cover}` is outside the project folder"
+                )));
+            }
+            crate::epub::Cover::Image(path)
         };
     }
     if shared.epub.split_level.is_none() {
@@ -387,6 +404,21 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
     {
         shared.pdf.bleed = crate::pdf::units::Abs::parse(bleed)
             .ok_or_else(|| config_error(format!("`{bleed}` is not a length (use 3mm, 0.125in)")))?;
+    }
+    for font in &config.pdf.fonts {
+        shared
+            .pdf
+            .fonts
+            .push(join_clean(&project_dir, Path::new(font)));
+    }
+    if let Some(margins) = &config.pdf.margins
+        && shared.pdf.margins.is_none()
+    {
+        shared.pdf.margins = Some(crate::pdf::parse_margins(margins).ok_or_else(|| {
+            config_error(format!(
+                "`{margins}` is not four lengths TOP,INNER,BOTTOM,OUTER"
+            ))
+        })?);
     }
     let mut images = shared.resources.clone().unwrap_or_default();
     images.root = project_dir.clone();

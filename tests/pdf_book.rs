@@ -300,3 +300,59 @@ fn trim_bleed_and_page_sizes() {
         );
     }
 }
+
+#[test]
+fn user_fallback_font_and_margins() {
+    let fallback = Path::new("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf");
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("cjk.md"),
+        "---\nlanguage: zh\n---\n# 排版\n\n东亚文字排版的测试段落。Latin text too.\n",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args(["build", "cjk.md", "-o", "plain.pdf"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no bundled font has a glyph for '东' (U+4E1C)"),
+        "{stderr}"
+    );
+    if !fallback.exists() {
+        eprintln!(
+            "notice: {} missing; skipping the --font check",
+            fallback.display()
+        );
+        return;
+    }
+    bindery(
+        dir.path(),
+        &[
+            "build",
+            "cjk.md",
+            "-o",
+            "font.pdf",
+            "--font",
+            fallback.to_str().unwrap(),
+            "--margins",
+            "20mm,30mm,25mm,15mm",
+        ],
+    );
+    let pdf = dir.path().join("font.pdf");
+    if let Some(fonts) = tool_output("pdffonts", &[pdf.to_str().unwrap()]) {
+        assert!(fonts.contains("+DroidSansFallback"), "{fonts}");
+    }
+    if let Some(text) = tool_output("pdftotext", &[pdf.to_str().unwrap(), "-"]) {
+        assert!(text.contains("东亚文字排版"), "{text}");
+    }
+    // The inner margin (30 mm = 85 pt) on page 1, a right-hand page.
+    if let Some(words) = words(&pdf) {
+        let left = words
+            .iter()
+            .filter(|w| w.0 == 1)
+            .map(|w| w.1)
+            .fold(f64::MAX, f64::min);
+        assert!((left - 85.04).abs() < 1.0, "text starts at {left}");
+    }
+}

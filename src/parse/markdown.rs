@@ -476,6 +476,7 @@ impl Builder<'_, '_> {
             }
             InlineKind::Para | InlineKind::ImplicitPara => {
                 let content = trim_inlines(inlines);
+                self.undefined_notes(&content, span);
                 if !content.is_empty() {
                     self.push_block(Block::Paragraph { content, span });
                 }
@@ -532,6 +533,33 @@ impl Builder<'_, '_> {
                 if let Some(Frame::Table { row, .. }) = self.stack.last_mut() {
                     row.push(trim_inlines(inlines));
                 }
+            }
+        }
+    }
+
+    /// A `[^label]` left as text is a reference to a note nobody defined
+    /// (the parser only links defined ones): report it.
+    fn undefined_notes(&mut self, content: &[Inline], span: Span) {
+        let text = plain_text(content);
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find("[^") {
+            let after = &rest[start + 2..];
+            match after.find(']') {
+                Some(end)
+                    if end > 0
+                        && !after[..end].contains(char::is_whitespace)
+                        && !after[..end].contains('[') =>
+                {
+                    self.ctx.diags.warn(
+                        span,
+                        format!(
+                            "footnote [^{}] is referenced but never defined; kept as text",
+                            &after[..end]
+                        ),
+                    );
+                    rest = &after[end..];
+                }
+                _ => rest = after,
             }
         }
     }

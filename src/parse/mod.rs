@@ -69,7 +69,9 @@ impl Context<'_> {
 
     /// The note with this label in the current file, created on first use.
     pub fn note(&mut self, label: &str) -> NoteId {
-        if let Some(&i) = self.note_index.get(label) {
+        // Labels match case-insensitively, as link labels do in CommonMark.
+        let key = label.to_lowercase();
+        if let Some(&i) = self.note_index.get(&key) {
             return self.notes[i].id;
         }
         let slug = slugify(label);
@@ -83,7 +85,7 @@ impl Context<'_> {
             chapter: self.chapter,
             blocks: Vec::new(),
         });
-        self.note_index.insert(label.to_string(), self.notes.len());
+        self.note_index.insert(key, self.notes.len());
         self.notes.push(NoteState {
             label: label.to_string(),
             id,

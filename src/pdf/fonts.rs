@@ -28,6 +28,9 @@ pub enum FaceId {
     Mono,
     /// Liberation Mono Bold.
     MonoBold,
+    /// A font the user gave (`--font`), by registration number: used for
+    /// characters no bundled face has.
+    User(u16),
 }
 
 impl FaceId {
@@ -45,6 +48,7 @@ impl FaceId {
 
     fn data(self) -> &'static [u8] {
         match self {
+            FaceId::User(n) => user_font(n).map_or(&[][..], |f| f.data),
             FaceId::Serif => include_bytes!("../../fonts/LinLibertine_R.otf"),
             FaceId::SerifItalic => include_bytes!("../../fonts/LinLibertine_RI.otf"),
             FaceId::SerifBold => include_bytes!("../../fonts/LinLibertine_RB.otf"),
@@ -63,6 +67,7 @@ impl FaceId {
             FaceId::SerifItalic | FaceId::SerifBoldItalic => FaceId::SerifBoldItalic,
             FaceId::Sans | FaceId::SansBold => FaceId::SansBold,
             FaceId::Mono | FaceId::MonoBold => FaceId::MonoBold,
+            FaceId::User(n) => FaceId::User(n),
         }
     }
 
@@ -86,6 +91,7 @@ impl FaceId {
             FaceId::SansBold => "LinBiolinumOB",
             FaceId::Mono => "LiberationMono",
             FaceId::MonoBold => "LiberationMono-Bold",
+            FaceId::User(_) => "UserFont",
         }
     }
 
@@ -159,7 +165,13 @@ impl FontBook {
 
     /// A face by id.
     pub fn font(&self, id: FaceId) -> &Font {
-        &self.fonts[id as usize]
+        match id {
+            FaceId::User(n) => user_font(n).unwrap_or(&self.fonts[0]),
+            bundled => {
+                let index = FaceId::ALL.iter().position(|f| *f == bundled).unwrap_or(0);
+                &self.fonts[index]
+            }
+        }
     }
 
     /// Whether the face has a glyph for `c`.
@@ -172,7 +184,10 @@ impl FontBook {
         if c.is_whitespace() || c.is_control() || self.covers(id, c) {
             return Some(id);
         }
-        id.fallbacks().into_iter().find(|&f| self.covers(f, c))
+        if let Some(f) = id.fallbacks().into_iter().find(|&f| self.covers(f, c)) {
+            return Some(f);
+        }
+        ACTIVE.with(|active| active.borrow().iter().copied().find(|&f| self.covers(f, c)))
     }
 
     /// Shapes `text` in face `id` at `size`, splitting it into runs where a
@@ -261,6 +276,78 @@ impl FontBook {
         let font = self.font(id);
         let adv = font.face.glyph_hor_advance(GlyphId(glyph)).unwrap_or(0);
         Abs::pt(f64::from(adv) * size.to_pt() / font.upem)
+    }
+}
+
+/// Fonts registered from files, for the life of the process (their bytes are
+/// kept so faces can borrow them); looked up by registration number.
+static USER_FONTS: std::sync::Mutex<Vec<(std::path::PathBuf, &'static Font)>> =
+    std::sync::Mutex::new(Vec::new());
+
+thread_local! {
+    /// The user fonts of the build running on this thread: fallbacks after
+    /// the bundled faces. A thread-local, so parallel builds with different
+    /// `--font` options do not see each other's fonts.
+    static ACTIVE: std::cell::RefCell<Vec<FaceId>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn user_font(n: u16) -> Option<&'static Font> {
+    USER_FONTS
+        .lock()
+        .ok()
+        .and_then(|fonts| fonts.get(usize::from(n)).map(|(_, f)| *f))
+}
+
+/// Loads (once per process) a font file and returns its face id.
+pub fn register(path: &std::path::Path) -> Result<FaceId, String> {
+    let mut fonts = USER_FONTS
+        .lock()
+        .map_err(|_| "font registry poisoned".to_string())?;
+    if let Some(i) = fonts.iter().position(|(p, _)| p == path) {
+        return Ok(FaceId::User(i as u16));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read font {} ({e})", path.display()))?;
+    let data: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+    let face = rustybuzz::Face::from_slice(data, 0)
+        .ok_or_else(|| format!("{} is not a font rustybuzz can read", path.display()))?;
+    let id = FaceId::User(u16::try_from(fonts.len()).map_err(|_| "too many fonts".to_string())?);
+    let upem = f64::from(face.units_per_em());
+    let name: String = face
+        .names()
+        .into_iter()
+        .filter(|n| n.name_id == name_id::POST_SCRIPT_NAME)
+        .find_map(|n| n.to_string())
+        .unwrap_or_else(|| "UserFont".into())
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let font: &'static Font = Box::leak(Box::new(Font {
+        id,
+        data,
+        upem,
+        ascender: f64::from(face.ascender()) / upem,
+        descender: f64::from(face.descender()) / upem,
+        name,
+        face,
+    }));
+    fonts.push((path.to_path_buf(), font));
+    Ok(id)
+}
+
+/// Makes `fonts` the fallback fonts of builds on this thread (until the
+/// returned guard drops).
+pub fn activate(fonts: Vec<FaceId>) -> ActiveFonts {
+    ACTIVE.with(|active| *active.borrow_mut() = fonts);
+    ActiveFonts
+}
+
+/// Clears the thread's fallback fonts when dropped.
+pub struct ActiveFonts;
+
+impl Drop for ActiveFonts {
+    fn drop(&mut self) {
+        ACTIVE.with(|active| active.borrow_mut().clear());
     }
 }
 

@@ -91,6 +91,16 @@ impl PaperSize {
     }
 }
 
+/// Parses `TOP,INNER,BOTTOM,OUTER` lengths with units (`20mm,18mm,25mm,22mm`).
+pub fn parse_margins(text: &str) -> Option<[Abs; 4]> {
+    let parts: Vec<Abs> = text
+        .split([',', ' '])
+        .filter(|p| !p.trim().is_empty())
+        .map(Abs::parse)
+        .collect::<Option<_>>()?;
+    <[Abs; 4]>::try_from(parts).ok()
+}
+
 /// Options of the PDF backend.
 #[derive(Debug, Clone, Default)]
 pub struct PdfOptions {
@@ -106,6 +116,10 @@ pub struct PdfOptions {
     pub bleed: Abs,
     /// Draw crop marks (in the bleed and slug area).
     pub crop_marks: bool,
+    /// Font files used for characters no bundled font has.
+    pub fonts: Vec<std::path::PathBuf>,
+    /// Margins (top, inner, bottom, outer) instead of the default proportions.
+    pub margins: Option<[Abs; 4]>,
 }
 
 /// Renders the book as a PDF; problems found while setting it (characters no
@@ -115,6 +129,11 @@ pub fn export(
     options: &PdfOptions,
     diags: &mut Diagnostics,
 ) -> Result<(Vec<u8>, usize)> {
+    let mut user = Vec::new();
+    for path in &options.fonts {
+        user.push(fonts::register(path).map_err(crate::diag::Error::Usage)?);
+    }
+    let _active = fonts::activate(user);
     let layout = layout::layout(doc, options, diags);
     let created = crate::date::source_date_epoch()
         .or_else(|| doc.meta.date.as_deref().and_then(crate::date::parse))

@@ -153,6 +153,21 @@ impl<'a> Ctx<'a> {
     pub fn overflows(&self) -> usize {
         self.overflows
     }
+
+    /// Reports glyphs that overflow the measure, once per document.
+    fn report_overflows(&mut self) {
+        if self.overflows > 0 {
+            let at = Span::new(crate::diag::FileId(0), 0..0);
+            self.diags.warn(
+                at,
+                format!(
+                    "{} glyph(s) are wider than the whole measure and overflow it",
+                    self.overflows
+                ),
+            );
+            self.overflows = 0;
+        }
+    }
 }
 
 /// The page geometry: paper size and margins.
@@ -179,6 +194,20 @@ impl Geometry {
         // Margins in the classical proportions (inner : top : outer : bottom
         // ≈ 2 : 3 : 4 : 6 would waste A4; this is a moderate book page).
         let short = width.min(height);
+        if let Some([top, inner, bottom, outer]) = options.margins {
+            // Never less than a tenth of the page for text.
+            let fits = inner + outer < width * 0.9 && top + bottom < height * 0.9;
+            if fits {
+                return Geometry {
+                    width,
+                    height,
+                    top,
+                    bottom,
+                    inner,
+                    outer,
+                };
+            }
+        }
         Geometry {
             width,
             height,
@@ -224,6 +253,7 @@ pub fn layout(doc: &Document, options: &PdfOptions, diags: &mut Diagnostics) -> 
     let page_options = pages::PageOptions {
         recto_chapters: options.recto_chapters,
     };
+    ctx.report_overflows();
     if !options.toc {
         return pages::paginate(doc, &geometry, chapters, &page_options);
     }
