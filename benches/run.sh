@@ -32,9 +32,9 @@ fi
 
 # measure LABEL CMD... -> "seconds peak_kb"
 measure() {
-    local out
-    out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
-    echo "$out"
+    local log="$work/time.log"
+    /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null 2>&1 || true
+    tail -1 "$log"
 }
 
 echo "| N | format | bindery s | peak MB | output MB | pages | pages/s | zip -r s | pandoc s | ratio | typst s | ratio |"

@@ -368,3 +368,100 @@ fn text_run(book: &FontBook, face: FaceId, size: Abs, text: &str) -> (TextRun, A
         pen,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::PdfOptions;
+    use crate::pdf::units::Abs;
+
+    fn line(height: f64, keep: bool) -> Chunk {
+        Chunk::Content(Content {
+            height: Abs::pt(height),
+            keep_with_next: keep,
+            ..Content::default()
+        })
+    }
+
+    fn geometry() -> Geometry {
+        Geometry::new(&PdfOptions::default())
+    }
+
+    fn pages_of(chunks: Vec<Chunk>, notes: Notes) -> Layout {
+        paginate(
+            &Document::default(),
+            &geometry(),
+            vec![(chunks, notes, None)],
+            &PageOptions::default(),
+        )
+    }
+
+    #[test]
+    fn lines_fill_pages() {
+        let body = geometry().body_height().to_pt();
+        let per_page = (body / 14.0).floor() as usize;
+        let layout = pages_of(
+            (0..per_page * 3).map(|_| line(14.0, false)).collect(),
+            Notes::new(),
+        );
+        assert_eq!(layout.pages.len(), 3);
+    }
+
+    #[test]
+    fn kept_chunks_move_together() {
+        let body = geometry().body_height().to_pt();
+        let per_page = (body / 14.0).floor() as usize;
+        let mut chunks: Vec<Chunk> = (0..per_page - 1).map(|_| line(14.0, false)).collect();
+        // A heading kept with the next line: both go to page two.
+        let mut heading = Content {
+            height: Abs::pt(14.0),
+            keep_with_next: true,
+            ..Content::default()
+        };
+        heading.anchors.push(AnchorId(0));
+        chunks.push(Chunk::Content(heading));
+        chunks.push(line(14.0, false));
+        let layout = pages_of(chunks, Notes::new());
+        assert_eq!(layout.pages.len(), 2);
+        assert_eq!(
+            layout.anchors[&AnchorId(0)].0,
+            1,
+            "the heading starts page two"
+        );
+    }
+
+    #[test]
+    fn space_is_dropped_at_the_top_of_a_page() {
+        let body = geometry().body_height().to_pt();
+        let chunks = vec![
+            line(body, false),
+            Chunk::Space(Abs::pt(40.0)),
+            line(14.0, false),
+        ];
+        let layout = pages_of(chunks, Notes::new());
+        assert_eq!(layout.pages.len(), 2);
+    }
+
+    #[test]
+    fn footnotes_go_to_the_foot_of_their_page() {
+        let note = NoteId(0);
+        let mut notes = Notes::new();
+        let mut note_line = Content {
+            height: Abs::pt(10.0),
+            ..Content::default()
+        };
+        note_line.anchors.push(AnchorId(7));
+        notes.insert(note, vec![note_line]);
+        let mut with_ref = Content {
+            height: Abs::pt(14.0),
+            ..Content::default()
+        };
+        with_ref.notes.push(note);
+        let layout = pages_of(vec![line(14.0, false), Chunk::Content(with_ref)], notes);
+        let (page, y) = layout.anchors[&AnchorId(7)];
+        assert_eq!(page, 0);
+        let g = geometry();
+        // The note's line sits at the bottom of the text block.
+        assert!((y + Abs::pt(10.0) - g.top - g.body_height()).to_pt().abs() < 1e-6);
+    }
+}
