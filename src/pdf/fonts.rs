@@ -194,6 +194,9 @@ impl FontBook {
     /// fallback face has to draw some characters. Characters no face has are
     /// returned in `missing` and drawn as the `.notdef` glyph of `id`.
     pub fn shape(&self, id: FaceId, size: Abs, text: &str, small_caps: bool) -> Shaped {
+        if small_caps && !self.has_small_caps(id) {
+            return self.fake_small_caps(id, size, text);
+        }
         let mut runs = Vec::new();
         let mut missing = Vec::new();
         let mut start = 0;
@@ -220,6 +223,54 @@ impl FontBook {
             runs.push(self.shape_run(f, size, &text[start..], small_caps));
         }
         Shaped { runs, missing }
+    }
+
+    /// Whether the face has real small capitals (its `smcp` feature changes `a`).
+    pub fn has_small_caps(&self, id: FaceId) -> bool {
+        let plain = self.shape_run(id, Abs::pt(10.0), "a", false);
+        let caps = self.shape_run(id, Abs::pt(10.0), "a", true);
+        plain.glyphs.first().map(|g| g.id) != caps.glyphs.first().map(|g| g.id)
+    }
+
+    /// Small capitals for a face without them: lowercase letters set as
+    /// capitals at 78% of the size (the glyphs keep the original text, so
+    /// copying gives back what was written).
+    fn fake_small_caps(&self, id: FaceId, size: Abs, text: &str) -> Shaped {
+        let mut out = Shaped::default();
+        let small = size * 0.78;
+        for c in text.chars() {
+            let upper: String = c.to_uppercase().collect();
+            let (piece, piece_size) = if c.is_lowercase() {
+                (upper.as_str(), small)
+            } else {
+                (&text[0..0], size)
+            };
+            let source = c.to_string();
+            let shaped = if piece.is_empty() {
+                self.shape(id, piece_size, &source, false)
+            } else {
+                self.shape(id, piece_size, piece, false)
+            };
+            out.missing.extend(shaped.missing);
+            for mut run in shaped.runs {
+                // The first glyph carries the original character.
+                for (k, g) in run.glyphs.iter_mut().enumerate() {
+                    g.text = if k == 0 {
+                        source.clone()
+                    } else {
+                        String::new()
+                    };
+                }
+                match out.runs.last_mut() {
+                    Some(last) if last.face == run.face && last.size == run.size => {
+                        last.width += run.width;
+                        last.glyphs.extend(run.glyphs);
+                    }
+                    _ => out.runs.push(run),
+                }
+            }
+        }
+        out
     }
 
     fn shape_run(&self, id: FaceId, size: Abs, text: &str, small_caps: bool) -> Run {
@@ -434,6 +485,27 @@ mod tests {
         let plain = book.shape(FaceId::Serif, Abs::pt(10.0), "peace", false);
         let caps = book.shape(FaceId::Serif, Abs::pt(10.0), "peace", true);
         assert_ne!(plain.runs[0].glyphs[0].id, caps.runs[0].glyphs[0].id);
+    }
+
+    #[test]
+    fn small_caps_are_synthesised_when_the_face_has_none() {
+        let book = FontBook::get();
+        assert!(book.has_small_caps(FaceId::Serif));
+        if !book.has_small_caps(FaceId::Mono) {
+            let shaped = book.shape(FaceId::Mono, Abs::pt(10.0), "Ab", true);
+            let text: String = shaped
+                .runs
+                .iter()
+                .flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str()))
+                .collect();
+            assert_eq!(text, "Ab", "copying gives back the written text");
+            assert_eq!(
+                shaped.runs.len(),
+                2,
+                "capital at full size, small capital smaller"
+            );
+            assert!(shaped.runs[1].size < shaped.runs[0].size);
+        }
     }
 
     #[test]
