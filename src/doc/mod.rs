@@ -405,6 +405,17 @@ pub enum PdfImage {
         /// Height in pixels.
         height: u32,
     },
+    /// PNG image data passed through: its zlib stream with the PNG predictors.
+    Png {
+        /// The concatenated IDAT data.
+        data: Vec<u8>,
+        /// Colour components: 1 (grey) or 3 (RGB).
+        colors: u8,
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+    },
     /// Cannot be drawn in the PDF (a placeholder is drawn instead).
     Unsupported,
 }

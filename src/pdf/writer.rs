@@ -417,6 +417,29 @@ fn image_xobject(image: &PdfImage) -> Option<ExternalXObject> {
             }
             rgb.clone()
         }
+        PdfImage::Png {
+            data,
+            colors,
+            width,
+            height,
+        } => {
+            dict.insert("Width".to_string(), DictItem::Int(i64::from(*width)));
+            dict.insert("Height".to_string(), DictItem::Int(i64::from(*height)));
+            let space = if *colors == 1 {
+                "DeviceGray"
+            } else {
+                "DeviceRGB"
+            };
+            dict.insert("ColorSpace".to_string(), name(space));
+            dict.insert("Filter".to_string(), name("FlateDecode"));
+            let mut parms = BTreeMap::new();
+            parms.insert("Predictor".to_string(), DictItem::Int(15));
+            parms.insert("Colors".to_string(), DictItem::Int(i64::from(*colors)));
+            parms.insert("BitsPerComponent".to_string(), DictItem::Int(8));
+            parms.insert("Columns".to_string(), DictItem::Int(i64::from(*width)));
+            dict.insert("DecodeParms".to_string(), DictItem::Dict { map: parms });
+            data.clone()
+        }
         PdfImage::Unsupported => return None,
     };
     Some(ExternalXObject {

@@ -318,6 +318,20 @@ fn pdf_image(
         };
         return Ok((image, action.into(), loaded.bytes.len() as u64, warnings));
     }
+    if loaded.format == ImageFormat::Png
+        && downsample.is_none()
+        && pixels.orientation == Orientation::NoTransforms
+        && let Some((data, colors)) = png::passthrough(&loaded.bytes)
+    {
+        let bytes = data.len() as u64;
+        let image = PdfImage::Png {
+            data,
+            colors,
+            width: loaded.width,
+            height: loaded.height,
+        };
+        return Ok((image, "png data passed through".into(), bytes, warnings));
+    }
     let img = pixels.get()?;
     let mut action = String::from("lossless flate");
     let img = match downsample {

@@ -57,6 +57,34 @@ pub fn is_complete(bytes: &[u8]) -> bool {
     has_idat && has_iend && end <= bytes.len()
 }
 
+/// The image data of a PNG that a PDF can carry as it is (`FlateDecode`
+/// with PNG predictors): 8-bit grey or RGB, not interlaced, no transparency.
+/// Returns the concatenated IDAT data and the number of colour components.
+pub fn passthrough(bytes: &[u8]) -> Option<(Vec<u8>, u8)> {
+    let mut data = Vec::new();
+    let mut colors = None;
+    for (kind, range) in chunks(bytes) {
+        let body = bytes.get(range.start + 8..range.end.checked_sub(4)?)?;
+        match kind {
+            b"IHDR" => {
+                let (depth, color, interlace) = (*body.get(8)?, *body.get(9)?, *body.get(12)?);
+                if depth != 8 || interlace != 0 {
+                    return None;
+                }
+                colors = Some(match color {
+                    0 => 1,
+                    2 => 3,
+                    _ => return None,
+                });
+            }
+            b"tRNS" => return None,
+            b"IDAT" => data.extend_from_slice(body),
+            _ => {}
+        }
+    }
+    Some((data, colors?))
+}
+
 /// Whether the PNG has metadata chunks.
 pub fn has_metadata(bytes: &[u8]) -> bool {
     chunks(bytes).any(|(kind, _)| is_metadata(kind))
