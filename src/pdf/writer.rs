@@ -151,19 +151,55 @@ pub fn write(doc: &Document, pages: &[Page], info: &Info, sheet: &Sheet) -> Resu
                     ops.push(Op::SetFillColor {
                         col: color(run.color),
                     });
-                    for g in &run.glyphs {
-                        let gid = remapper.get(g.id).unwrap_or(0);
-                        let gx = x + g.x.to_pt() as f32;
-                        let gy = y + g.rise.to_pt() as f32;
+                    // One text matrix and one TJ array per baseline: the
+                    // pen advances by each glyph's /W width (printpdf's
+                    // integer thousandths of an em), and a kern number moves
+                    // it to where the layout put the next glyph.
+                    let font = book.font(run.face);
+                    let size = run.size.to_pt() as f32;
+                    let scaled = |gid: u16| -> f32 {
+                        let w = font
+                            .face
+                            .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(gid))
+                            .unwrap_or(0);
+                        (f32::from(w) * 1000.0 / font.upem as f32).trunc() * size / 1000.0
+                    };
+                    let mut i = 0;
+                    while i < run.glyphs.len() {
+                        let rise = run.glyphs[i].rise;
+                        let start = x + run.glyphs[i].x.to_pt() as f32;
                         ops.push(Op::SetTextMatrix {
-                            matrix: TextMatrix::Raw([1.0, 0.0, 0.0, 1.0, gx, gy]),
+                            matrix: TextMatrix::Raw([
+                                1.0,
+                                0.0,
+                                0.0,
+                                1.0,
+                                start,
+                                y + rise.to_pt() as f32,
+                            ]),
                         });
-                        ops.push(Op::ShowText {
-                            items: vec![TextItem::GlyphIds(vec![Codepoint {
-                                gid,
+                        let mut items: Vec<Codepoint> = Vec::new();
+                        let mut pen = start;
+                        while i < run.glyphs.len() && run.glyphs[i].rise == rise {
+                            let g = &run.glyphs[i];
+                            let want = x + g.x.to_pt() as f32;
+                            if let Some(last) = items.last_mut() {
+                                let d = want - pen;
+                                if d.abs() > 0.0005 {
+                                    last.offset = -d * 1000.0 / size;
+                                    pen = want;
+                                }
+                            }
+                            items.push(Codepoint {
+                                gid: remapper.get(g.id).unwrap_or(0),
                                 offset: 0.0,
                                 cid: Some(texts.get(&g.id).cloned().unwrap_or_default()),
-                            }])],
+                            });
+                            pen += scaled(g.id);
+                            i += 1;
+                        }
+                        ops.push(Op::ShowText {
+                            items: vec![TextItem::GlyphIds(items)],
                         });
                     }
                     ops.push(Op::EndTextSection);
