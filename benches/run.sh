@@ -62,8 +62,10 @@ for n in "${sizes[@]}"; do
             [ "$pandoc_s" != "-" ] && pandoc_ratio=$(awk "BEGIN{printf \"%.0fx\", $pandoc_s/($secs>0?$secs:0.01)}")
         fi
         if [ "$fmt" = pdf ] && command -v typst >/dev/null && command -v pandoc >/dev/null; then
-            pandoc "$corpus"/*.md -t typst -o "$work/typst-$n.typ" --resource-path "$corpus" 2>/dev/null || true
-            read -r typst_s _ <<< "$(measure typst compile --root "$corpus" "$work/typst-$n.typ" "$work/typst-$n.pdf")"
+            # The Typst source must sit inside the root it reads images from.
+            pandoc "$corpus"/*.md -t typst -o "$corpus/_bench.typ" --resource-path "$corpus" 2>/dev/null || true
+            read -r typst_s _ <<< "$(measure typst compile --root "$corpus" "$corpus/_bench.typ" "$work/typst-$n.pdf")"
+            rm -f "$corpus/_bench.typ"
             typst_ratio=$(awk "BEGIN{printf \"%.0fx\", $typst_s/($secs>0?$secs:0.01)}")
         fi
         echo "| $n | $fmt | $secs | $mb | $size | $pages | $pps | $zip_s | $pandoc_s | $pandoc_ratio | $typst_s | $typst_ratio |"

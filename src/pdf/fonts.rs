@@ -194,6 +194,24 @@ impl FontBook {
     /// fallback face has to draw some characters. Characters no face has are
     /// returned in `missing` and drawn as the `.notdef` glyph of `id`.
     pub fn shape(&self, id: FaceId, size: Abs, text: &str, small_caps: bool) -> Shaped {
+        // Prose repeats its words: shaping each distinct word once per
+        // thread is most of the speed of layout.
+        let key = (id, size.to_pt().to_bits(), small_caps, text.to_string());
+        if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+            return hit;
+        }
+        let shaped = self.shape_uncached(id, size, text, small_caps);
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() > 200_000 {
+                c.clear();
+            }
+            c.insert(key, shaped.clone());
+        });
+        shaped
+    }
+
+    fn shape_uncached(&self, id: FaceId, size: Abs, text: &str, small_caps: bool) -> Shaped {
         if small_caps && !self.has_small_caps(id) {
             return self.fake_small_caps(id, size, text);
         }
@@ -335,7 +353,14 @@ impl FontBook {
 static USER_FONTS: std::sync::Mutex<Vec<(std::path::PathBuf, &'static Font)>> =
     std::sync::Mutex::new(Vec::new());
 
+/// A shaping result's key: face, size (bits), small caps, text.
+type ShapeKey = (FaceId, u64, bool, String);
+
 thread_local! {
+    /// Shaped words of this thread (cleared when the fallback fonts change).
+    static CACHE: std::cell::RefCell<std::collections::HashMap<ShapeKey, Shaped>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+
     /// The user fonts of the build running on this thread: fallbacks after
     /// the bundled faces. A thread-local, so parallel builds with different
     /// `--font` options do not see each other's fonts.
@@ -389,6 +414,7 @@ pub fn register(path: &std::path::Path) -> Result<FaceId, String> {
 /// Makes `fonts` the fallback fonts of builds on this thread (until the
 /// returned guard drops).
 pub fn activate(fonts: Vec<FaceId>) -> ActiveFonts {
+    CACHE.with(|c| c.borrow_mut().clear());
     ACTIVE.with(|active| *active.borrow_mut() = fonts);
     ActiveFonts
 }
@@ -398,6 +424,7 @@ pub struct ActiveFonts;
 
 impl Drop for ActiveFonts {
     fn drop(&mut self) {
+        CACHE.with(|c| c.borrow_mut().clear());
         ACTIVE.with(|active| active.borrow_mut().clear());
     }
 }
