@@ -136,9 +136,14 @@ fn build_plan(args: &cli::BuildArgs, plan: &Plan) -> u8 {
         printer.book(book, &result.report, &outcome, result.duration);
     }
     printer.summary(plan.books.len(), failed, warned, started.elapsed());
+    final_code(failed, warned)
+}
+
+/// The exit code of a run: any failed book wins over books refused for warnings.
+fn final_code(failed: usize, refused: usize) -> u8 {
     if failed > 0 {
         EXIT_FAILED
-    } else if warned > 0 {
+    } else if refused > 0 {
         EXIT_STRICT
     } else {
         EXIT_OK
@@ -289,13 +294,7 @@ fn check(args: &cli::CheckArgs) -> u8 {
         printer.book(book, &r, &outcome, t.elapsed());
     }
     printer.summary(plan.books.len(), failed, warned, started.elapsed());
-    if failed > 0 {
-        EXIT_FAILED
-    } else if warned > 0 {
-        EXIT_STRICT
-    } else {
-        EXIT_OK
-    }
+    final_code(failed, warned)
 }
 
 fn init(args: &cli::InitArgs) -> u8 {

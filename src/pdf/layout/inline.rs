@@ -618,59 +618,34 @@ fn syllables(ctx: &mut Ctx<'_>, frags: &[Frag]) -> Option<Vec<Frag>> {
 /// Splits a single-style word at the last hyphenation point whose head plus a
 /// hyphen fits in `room`.
 fn hyphenate(ctx: &mut Ctx<'_>, frags: &[Frag], room: Abs) -> Option<(Vec<Frag>, Vec<Frag>)> {
-    let [frag] = frags else {
-        return None;
-    };
-    if !ctx.hyphenate || room <= Abs::ZERO || frag.style.face == FaceId::Mono {
+    if room <= Abs::ZERO {
         return None;
     }
-    // Only the letters of the word hyphenate; leading/trailing punctuation stays.
+    let parts = syllables(ctx, frags)?;
+    let frag = &frags[0];
     let text = frag.text.as_str();
-    let start = text.find(char::is_alphabetic)?;
-    let end = text
-        .rfind(char::is_alphabetic)
-        .map(|i| i + text[i..].chars().next().map_or(1, char::len_utf8))?;
-    let core = &text[start..end];
-    let letters = core.chars().count();
-    if !(5..=MAX_HYPHENATED).contains(&letters) || !core.chars().all(char::is_alphabetic) {
-        return None;
-    }
     let book = FontBook::get();
-    let mut offsets = Vec::new();
-    let mut pos = start;
-    for syllable in hypher::hyphenate(core, ctx.lang) {
-        pos += syllable.len();
-        if pos < end {
-            offsets.push(pos);
-        }
+    let shape = |t: &str| book.shape(frag.style.face, frag.style.size, t, frag.style.small_caps);
+    // Syllable boundaries; the longest head (plus a hyphen) that fits wins.
+    let mut cuts: Vec<usize> = Vec::new();
+    let mut pos = 0;
+    for part in &parts[..parts.len() - 1] {
+        pos += part.text.len();
+        cuts.push(pos);
     }
-    for &at in offsets.iter().rev() {
-        let head_text = format!("{}-", &text[..at]);
-        let head = book.shape(
-            frag.style.face,
-            frag.style.size,
-            &head_text,
-            frag.style.small_caps,
-        );
+    for &cut in cuts.iter().rev() {
+        let head_text = format!("{}-", &text[..cut]);
+        let head = shape(&head_text);
         if head.width().fits_in(room) {
-            let tail_text = &text[at..];
-            let tail = book.shape(
-                frag.style.face,
-                frag.style.size,
-                tail_text,
-                frag.style.small_caps,
-            );
+            let tail_text = &text[cut..];
+            let make = |text: String, shaped: Shaped| Frag {
+                style: frag.style.clone(),
+                text,
+                shaped,
+            };
             return Some((
-                vec![Frag {
-                    style: frag.style.clone(),
-                    text: head_text,
-                    shaped: head,
-                }],
-                vec![Frag {
-                    style: frag.style.clone(),
-                    text: tail_text.to_string(),
-                    shaped: tail,
-                }],
+                vec![make(head_text, head)],
+                vec![make(tail_text.to_string(), shape(tail_text))],
             ));
         }
     }
