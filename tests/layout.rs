@@ -42,3 +42,43 @@ fn seed_first_page_frames() {
     }
     insta::assert_snapshot!(out);
 }
+
+/// Regression (found by `cargo fuzz run pdf`): a chapter title of hundreds of
+/// replacement characters made the running head run off the page.
+#[test]
+fn regression_fuzz_long_running_head_stays_on_the_page() {
+    let data = std::fs::read("tests/data/fuzz/pdf-long-running-head.bin").unwrap();
+    let text = String::from_utf8_lossy(&data[1..]).into_owned();
+    let source = bindery::diag::SourceFile::new("fuzz.md".into(), text);
+    let mut doc = bindery::doc::Document::default();
+    let mut diags = bindery::diag::Diagnostics::default();
+    let options = bindery::parse::ParseOptions {
+        dialect: Some(bindery::doc::Dialect::Article),
+    };
+    bindery::parse::parse_file(
+        &mut doc,
+        &mut diags,
+        bindery::diag::FileId(0),
+        &source,
+        &options,
+    );
+    bindery::resolve::resolve(&mut doc, &mut diags);
+    let layout = bindery::pdf::layout::layout(&doc, &Default::default(), &mut diags);
+    for page in &layout.pages {
+        for (p, item) in &page.items {
+            if let bindery::pdf::frame::Item::Text(run) = item {
+                for g in &run.glyphs {
+                    let x = (p.x + g.x).to_pt();
+                    assert!(
+                        x >= 0.0 && x <= page.width.to_pt(),
+                        "glyph at x = {x}: run at {:?} {:?} size {:?} text {:?}",
+                        p,
+                        run.face,
+                        run.size,
+                        run.text().chars().take(40).collect::<String>()
+                    );
+                }
+            }
+        }
+    }
+}

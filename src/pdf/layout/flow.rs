@@ -407,11 +407,21 @@ impl Column<'_, '_> {
                 let available = inner - book.shape(FaceId::Mono, size, prefix, false).width();
                 // Monospace: cut by character count, then check the width.
                 let advance = book.shape(FaceId::Mono, size, "M", false).width();
-                let fit = ((available / advance).floor() as usize).max(1);
-                let cut = rest.char_indices().nth(fit).map_or(rest.len(), |(i, _)| i);
-                let (head, tail) = rest.split_at(cut);
-                let shown = format!("{prefix}{head}");
-                let shaped = book.shape(FaceId::Mono, size, &shown, false);
+                let mut fit = ((available / advance).floor() as usize).max(1);
+                // Characters from fallback fonts are wider than the mono
+                // advance: shrink the line until its real width fits.
+                let (tail, shaped) = loop {
+                    let cut = rest.char_indices().nth(fit).map_or(rest.len(), |(i, _)| i);
+                    let (head, tail) = rest.split_at(cut);
+                    let shown = format!("{prefix}{head}");
+                    let shaped = book.shape(FaceId::Mono, size, &shown, false);
+                    let real = shaped.width();
+                    if fit <= 1 || real.fits_in(inner) {
+                        break (tail, shaped);
+                    }
+                    let scaled = (fit as f64 * (inner / real)).floor() as usize;
+                    fit = scaled.clamp(1, fit - 1);
+                };
                 for &c in &shaped.missing {
                     self.ctx.missing_glyph(c, span);
                 }

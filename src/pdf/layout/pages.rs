@@ -291,7 +291,7 @@ impl Pager {
             let left = g.left(index);
             let measure = g.measure();
             let folio = (index + 1).to_string();
-            let run = text_run(book, FaceId::Sans, size, &folio);
+            let run = text_run(book, FaceId::Sans, size, &folio, measure);
             let w = run.1;
             page.items.push((
                 Point::new(
@@ -318,7 +318,7 @@ impl Pager {
             if head.is_empty() {
                 continue;
             }
-            let (run, w) = text_run(book, FaceId::Sans, size, &head);
+            let (run, w) = text_run(book, FaceId::Sans, size, &head, measure);
             let w = w.min(measure);
             let x = if index % 2 == 1 {
                 left
@@ -341,14 +341,32 @@ impl Pager {
 }
 
 /// A single-face run of text (for page furniture), cut to fit a measure.
-fn text_run(book: &FontBook, face: FaceId, size: Abs, text: &str) -> (TextRun, Abs) {
+/// A long running head is cut at the measure and ends with an ellipsis.
+fn text_run(book: &FontBook, face: FaceId, size: Abs, text: &str, max: Abs) -> (TextRun, Abs) {
     let shaped = book.shape(face, size, text, false);
+    let ellipsis = book.shape(face, size, "…", false);
+    let ellipsis_width = ellipsis.width();
     let mut glyphs = Vec::new();
     let mut pen = Abs::ZERO;
     let mut run_face = face;
     if let Some(run) = shaped.runs.first() {
         run_face = run.face;
+        let fits_whole = run.width.fits_in(max);
         for g in &run.glyphs {
+            if !fits_whole && !(pen + g.advance + ellipsis_width).fits_in(max) {
+                if let Some(e) = ellipsis.runs.first().filter(|r| r.face == run.face) {
+                    for eg in &e.glyphs {
+                        glyphs.push(PlacedGlyph {
+                            id: eg.id,
+                            x: pen + eg.x_offset,
+                            rise: eg.y_offset,
+                            text: eg.text.clone(),
+                        });
+                        pen += eg.advance;
+                    }
+                }
+                break;
+            }
             glyphs.push(PlacedGlyph {
                 id: g.id,
                 x: pen + g.x_offset,
