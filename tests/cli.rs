@@ -244,6 +244,8 @@ fn fifty_articles_each_with_one_broken() {
             "out",
             "-j",
             "2",
+            "--meta",
+            "language=en",
         ],
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
