@@ -4,14 +4,15 @@
 # `zip -r` over the same folder as the cost of moving the bytes, and pandoc /
 # typst figures and ratios when those tools are installed.
 #
-#   benches/run.sh [N ...]      (default: 1 10 100 1000)
+#   benches/run.sh [N ...]      (default: seed 1 10 60 100 1000; `seed` is the sample
+#                                article in seeds/, 60 articles make a ~330-page book)
 #
 # Needs GNU time (`apt-get install time`) for peak memory. Results go to
 # stdout as a Markdown table (see BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
-[ ${#sizes[@]} -eq 0 ] && sizes=(1 10 100 1000)
+[ ${#sizes[@]} -eq 0 ] && sizes=(seed 1 10 60 100 1000)
 cargo build --release --quiet
 cargo build --release --quiet --example corpus
 bin=target/release/bindery
@@ -41,7 +42,12 @@ echo "| N | format | bindery s | peak MB | output MB | pages | pages/s | zip -r 
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
     corpus="$work/corpus-$n"
-    [ -d "$corpus" ] || target/release/examples/corpus "$corpus" "$n" >/dev/null
+    if [ "$n" = seed ]; then
+        mkdir -p "$corpus"
+        cp seeds/xi-putin.md "$corpus/" && cp -r seeds/images "$corpus/"
+    else
+        [ -d "$corpus" ] || target/release/examples/corpus "$corpus" "$n" >/dev/null
+    fi
     read -r zip_s _ <<< "$(measure zip -qr "$work/baseline-$n.zip" "$corpus")"
     rm -f "$work/baseline-$n.zip"
     for fmt in epub pdf; do
