@@ -418,8 +418,22 @@ pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
         .and_then(|p| p.file_stem())
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "book".into());
+    let text_bytes: usize = report.sources.iter().map(|(_, f)| f.text.len()).sum();
     let mut outputs = Vec::new();
     for spec in &options.outputs {
+        // The PDF backend holds the whole laid-out book in memory (about a
+        // megabyte a page): past this budget it refuses rather than exhaust
+        // the machine. The EPUB backend has no such limit.
+        if spec.format == Format::Pdf && text_bytes > PDF_MAX_TEXT_BYTES {
+            return (
+                report,
+                Err(Error::Backend(format!(
+                    "the input is too large for the PDF backend ({} MB of text; it takes up to {} MB)",
+                    text_bytes / (1024 * 1024),
+                    PDF_MAX_TEXT_BYTES / (1024 * 1024)
+                ))),
+            );
+        }
         match render(&doc, spec.format, options, &mut report.diagnostics) {
             Ok((bytes, pages)) => outputs.push(Output {
                 spec: OutputSpec {
@@ -434,6 +448,10 @@ pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
     }
     (report, Ok(outputs))
 }
+
+/// Most Markdown text the PDF backend takes in one book (16 MiB, about
+/// 5,000 pages).
+pub const PDF_MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
 
 /// The result of one book in a batch.
 #[derive(Debug)]
