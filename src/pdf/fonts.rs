@@ -123,6 +123,31 @@ pub struct Font {
     pub name: String,
 }
 
+impl Font {
+    /// Wraps a parsed face with its metrics and PostScript name.
+    fn new(id: FaceId, data: &'static [u8], face: rustybuzz::Face<'static>) -> Font {
+        let upem = f64::from(face.units_per_em());
+        let name: String = face
+            .names()
+            .into_iter()
+            .filter(|n| n.name_id == name_id::POST_SCRIPT_NAME)
+            .find_map(|n| n.to_string())
+            .unwrap_or_else(|| id.postscript_name().to_string())
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        Font {
+            id,
+            data,
+            upem,
+            ascender: f64::from(face.ascender()) / upem,
+            descender: f64::from(face.descender()) / upem,
+            name,
+            face,
+        }
+    }
+}
+
 /// All bundled faces, loaded once per process.
 pub struct FontBook {
     fonts: Vec<Font>,
@@ -142,22 +167,7 @@ impl FontBook {
                 let data = id.data();
                 // The bundled fonts are checked by the tests; a failure here is a build defect.
                 let face = rustybuzz::Face::from_slice(data, 0).expect("bundled font parses");
-                let upem = f64::from(face.units_per_em());
-                let name = face
-                    .names()
-                    .into_iter()
-                    .filter(|n| n.name_id == name_id::POST_SCRIPT_NAME)
-                    .find_map(|n| n.to_string())
-                    .unwrap_or_else(|| id.postscript_name().to_string());
-                Font {
-                    id,
-                    data,
-                    upem,
-                    ascender: f64::from(face.ascender()) / upem,
-                    descender: f64::from(face.descender()) / upem,
-                    name,
-                    face,
-                }
+                Font::new(id, data, face)
             })
             .collect();
         FontBook { fonts }
@@ -388,25 +398,7 @@ pub fn register(path: &std::path::Path) -> Result<FaceId, String> {
     let face = rustybuzz::Face::from_slice(data, 0)
         .ok_or_else(|| format!("{} is not a font rustybuzz can read", path.display()))?;
     let id = FaceId::User(u16::try_from(fonts.len()).map_err(|_| "too many fonts".to_string())?);
-    let upem = f64::from(face.units_per_em());
-    let name: String = face
-        .names()
-        .into_iter()
-        .filter(|n| n.name_id == name_id::POST_SCRIPT_NAME)
-        .find_map(|n| n.to_string())
-        .unwrap_or_else(|| "UserFont".into())
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect();
-    let font: &'static Font = Box::leak(Box::new(Font {
-        id,
-        data,
-        upem,
-        ascender: f64::from(face.ascender()) / upem,
-        descender: f64::from(face.descender()) / upem,
-        name,
-        face,
-    }));
+    let font: &'static Font = Box::leak(Box::new(Font::new(id, data, face)));
     fonts.push((path.to_path_buf(), font));
     Ok(id)
 }

@@ -180,40 +180,19 @@ impl Column<'_, '_> {
             }
             Block::Kicker { content, span } => {
                 let style = ParStyle {
-                    face: FaceId::Serif,
-                    size: Abs::pt(11.0),
-                    leading: Abs::pt(14.0),
-                    color: Color::ACCENT,
-                    align: TextAlign::Left,
-                    first_indent: Abs::ZERO,
                     small_caps: true,
+                    ..ParStyle::left(FaceId::Serif, 11.0, 14.0, Color::ACCENT)
                 };
                 self.lines(content, &style, indent, width, *span, true, None);
                 self.space_kept(Abs::pt(2.0));
             }
             Block::Standfirst { content, span } => {
-                let style = ParStyle {
-                    face: FaceId::SerifItalic,
-                    size: Abs::pt(13.0),
-                    leading: Abs::pt(17.0),
-                    color: Color::BLACK,
-                    align: TextAlign::Left,
-                    first_indent: Abs::ZERO,
-                    small_caps: false,
-                };
+                let style = ParStyle::left(FaceId::SerifItalic, 13.0, 17.0, Color::BLACK);
                 self.lines(content, &style, indent, width, *span, false, None);
                 self.space(Abs::pt(8.0));
             }
             Block::Dateline { content, span } => {
-                let style = ParStyle {
-                    face: FaceId::Sans,
-                    size: Abs::pt(9.0),
-                    leading: Abs::pt(12.0),
-                    color: Color::GREY,
-                    align: TextAlign::Left,
-                    first_indent: Abs::ZERO,
-                    small_caps: false,
-                };
+                let style = ParStyle::left(FaceId::Sans, 9.0, 12.0, Color::GREY);
                 self.lines(content, &style, indent, width, *span, false, None);
                 self.space(Abs::pt(8.0));
             }

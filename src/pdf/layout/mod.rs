@@ -63,6 +63,19 @@ pub struct ParStyle {
 }
 
 impl ParStyle {
+    /// A flush-left style without indent: `size` on `leading`, in `face` and `color`.
+    pub fn left(face: FaceId, size: f64, leading: f64, color: Color) -> ParStyle {
+        ParStyle {
+            face,
+            size: Abs::pt(size),
+            leading: Abs::pt(leading),
+            color,
+            align: TextAlign::Left,
+            first_indent: Abs::ZERO,
+            small_caps: false,
+        }
+    }
+
     /// Body text: Libertine 11/14, justified.
     pub fn body() -> ParStyle {
         ParStyle {
