@@ -119,6 +119,26 @@ pub struct PlacedGlyph {
     pub text: String,
 }
 
+impl PlacedGlyph {
+    /// The glyphs of a shaped run at their pen positions, raised by `rise`.
+    pub fn from_run(run: &super::fonts::Run, rise: Abs) -> Vec<PlacedGlyph> {
+        let mut pen = Abs::ZERO;
+        run.glyphs
+            .iter()
+            .map(|g| {
+                let placed = PlacedGlyph {
+                    id: g.id,
+                    x: pen + g.x_offset,
+                    rise: g.y_offset + rise,
+                    text: g.text.clone(),
+                };
+                pen += g.advance;
+                placed
+            })
+            .collect()
+    }
+}
+
 impl TextRun {
     /// The run's text, for tests and dumps.
     pub fn text(&self) -> String {

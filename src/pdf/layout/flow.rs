@@ -332,21 +332,7 @@ impl Column<'_, '_> {
                         .extend(task_box(indent + hang - Abs::pt(12.0), baseline, done));
                 }
                 for run in shaped.runs {
-                    let mut pen = Abs::ZERO;
-                    let glyphs = run
-                        .glyphs
-                        .iter()
-                        .map(|g| {
-                            let p = PlacedGlyph {
-                                id: g.id,
-                                x: pen + g.x_offset,
-                                rise: g.y_offset,
-                                text: g.text.clone(),
-                            };
-                            pen += g.advance;
-                            p
-                        })
-                        .collect();
+                    let glyphs = PlacedGlyph::from_run(&run, Abs::ZERO);
                     c.items.insert(
                         0,
                         (
@@ -855,21 +841,7 @@ pub fn toc(
                     ));
                 }
                 if let Some(run) = num.runs.first() {
-                    let mut pen = Abs::ZERO;
-                    let glyphs = run
-                        .glyphs
-                        .iter()
-                        .map(|g| {
-                            let p = PlacedGlyph {
-                                id: g.id,
-                                x: pen + g.x_offset,
-                                rise: g.y_offset,
-                                text: g.text.clone(),
-                            };
-                            pen += g.advance;
-                            p
-                        })
-                        .collect();
+                    let glyphs = PlacedGlyph::from_run(run, Abs::ZERO);
                     c.items.push((
                         Point::new(num_x, baseline),
                         Item::Text(TextRun {

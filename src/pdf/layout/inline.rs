@@ -789,21 +789,7 @@ fn finalize(lines: Vec<RawLine>, style: &ParStyle, width: Abs) -> Vec<LineBox> {
                         }
                         let start = x;
                         for run in &frag.shaped.runs {
-                            let mut pen = Abs::ZERO;
-                            let glyphs = run
-                                .glyphs
-                                .iter()
-                                .map(|g| {
-                                    let placed = PlacedGlyph {
-                                        id: g.id,
-                                        x: pen + g.x_offset,
-                                        rise: g.y_offset + frag.style.rise,
-                                        text: g.text.clone(),
-                                    };
-                                    pen += g.advance;
-                                    placed
-                                })
-                                .collect();
+                            let glyphs = PlacedGlyph::from_run(run, frag.style.rise);
                             items.push((
                                 Point::new(x, baseline),
                                 Item::Text(TextRun {
