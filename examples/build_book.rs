@@ -33,13 +33,12 @@ fn main() {
     }
     match result {
         Ok(outputs) => {
-            for output in outputs {
-                bindery::output::write_atomic(&output.spec.path, &output.bytes)
-                    .expect("write the output");
+            for mut output in outputs {
+                output.commit().expect("write the output");
                 println!(
                     "wrote {} ({} bytes)",
                     output.spec.path.display(),
-                    output.bytes.len()
+                    output.file.len()
                 );
             }
         }

@@ -19,8 +19,8 @@
 //! for d in report.diagnostics.iter() {
 //!     eprintln!("{}", d.render(&report.sources));
 //! }
-//! for output in result.expect("build failed") {
-//!     bindery::output::write_atomic(&output.spec.path, &output.bytes).unwrap();
+//! for mut output in result.expect("build failed") {
+//!     output.commit().unwrap();
 //! }
 //! ```
 
@@ -126,15 +126,23 @@ pub struct Report {
     pub images: Vec<doc::ImageReport>,
 }
 
-/// One produced file.
-#[derive(Debug, Clone)]
+/// One produced file, staged on disk beside its destination until
+/// [`Output::commit`] puts it in place.
+#[derive(Debug)]
 pub struct Output {
     /// What was asked for.
     pub spec: OutputSpec,
-    /// The file's bytes.
-    pub bytes: Vec<u8>,
+    /// The finished file, not yet in place.
+    pub file: output::Staged,
     /// Number of pages, for a PDF.
     pub pages: Option<usize>,
+}
+
+impl Output {
+    /// Puts the file in place at its path, atomically.
+    pub fn commit(&mut self) -> Result<()> {
+        self.file.commit(&self.spec.path)
+    }
 }
 
 /// Loads, parses, resolves and probes the inputs into a document.
@@ -337,18 +345,32 @@ fn merge_metadata(
     Ok(meta)
 }
 
-/// Renders a loaded document in one format; problems found while rendering
-/// (characters no font has) go to `diags`. Returns the bytes and, for a PDF,
-/// the number of pages.
+/// Renders a loaded document in one format into memory; problems found while
+/// rendering (characters no font has) go to `diags`. Returns the bytes and,
+/// for a PDF, the number of pages.
 pub fn render(
     doc: &Document,
     format: Format,
     options: &BuildOptions,
     diags: &mut Diagnostics,
 ) -> Result<(Vec<u8>, Option<usize>)> {
+    let mut sink = std::io::Cursor::new(Vec::new());
+    let pages = render_to(doc, format, options, diags, &mut sink)?;
+    Ok((sink.into_inner(), pages))
+}
+
+/// [`render`] into `sink` as the output is made (images are streamed from
+/// their files). Returns the number of pages of a PDF.
+pub fn render_to<W: std::io::Write + std::io::Seek>(
+    doc: &Document,
+    format: Format,
+    options: &BuildOptions,
+    diags: &mut Diagnostics,
+    sink: W,
+) -> Result<Option<usize>> {
     match format {
-        Format::Epub => epub::export(doc, &options.epub).map(|b| (b, None)),
-        Format::Pdf => pdf::export(doc, &options.pdf, diags).map(|(b, n)| (b, Some(n))),
+        Format::Epub => epub::export_to(doc, &options.epub, sink).map(|()| None),
+        Format::Pdf => pdf::export_to(doc, &options.pdf, diags, sink).map(Some),
     }
 }
 
@@ -434,13 +456,35 @@ pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
                 ))),
             );
         }
-        match render(&doc, spec.format, options, &mut report.diagnostics) {
-            Ok((bytes, pages)) => outputs.push(Output {
+        let path = project::expand_template(&spec.path, &stem, &doc.meta);
+        let mut file = match output::Staged::beside(&path) {
+            Ok(file) => file,
+            Err(e) => return (report, Err(e)),
+        };
+        let written = {
+            let mut sink = std::io::BufWriter::with_capacity(1 << 16, file.file());
+            render_to(
+                &doc,
+                spec.format,
+                options,
+                &mut report.diagnostics,
+                &mut sink,
+            )
+            .and_then(|pages| {
+                use std::io::Write;
+                sink.flush().map(|()| pages).map_err(|source| Error::Write {
+                    path: path.clone(),
+                    source,
+                })
+            })
+        };
+        match written {
+            Ok(pages) => outputs.push(Output {
                 spec: OutputSpec {
-                    path: project::expand_template(&spec.path, &stem, &doc.meta),
+                    path,
                     format: spec.format,
                 },
-                bytes,
+                file,
                 pages,
             }),
             Err(e) => return (report, Err(e)),

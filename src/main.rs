@@ -126,7 +126,7 @@ fn build_plan(args: &cli::BuildArgs, plan: &Plan) -> u8 {
         let outcome = match result.result {
             Err(e) => Err(e),
             Ok(_) if input.strict && warnings > 0 => Err(Error::Strict { count: warnings }),
-            Ok(outputs) => write_outputs(&outputs).map(|()| outputs),
+            Ok(mut outputs) => write_outputs(&mut outputs).map(|()| outputs),
         };
         match &outcome {
             Err(Error::Strict { .. }) => warned += 1,
@@ -150,18 +150,9 @@ fn final_code(failed: usize, refused: usize) -> u8 {
     }
 }
 
-fn write_outputs(outputs: &[bindery::Output]) -> Result<(), Error> {
+fn write_outputs(outputs: &mut [bindery::Output]) -> Result<(), Error> {
     for output in outputs {
-        if let Some(dir) = output.spec.path.parent()
-            && !dir.as_os_str().is_empty()
-            && !dir.exists()
-        {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-                path: output.spec.path.clone(),
-                source,
-            })?;
-        }
-        bindery::output::write_atomic(&output.spec.path, &output.bytes)?;
+        output.commit()?;
     }
     Ok(())
 }

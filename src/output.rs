@@ -38,3 +38,141 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
 }
+
+/// A finished output waiting in a temporary file beside its destination.
+///
+/// Backends write into it as they go, so a large book is never held in
+/// memory whole; [`Staged::commit`] renames it into place. Dropped without a
+/// commit, it is removed, so a failed build leaves nothing behind.
+#[derive(Debug)]
+pub struct Staged {
+    state: State,
+}
+
+#[derive(Debug)]
+enum State {
+    /// Written, not yet in place.
+    Temporary(tempfile::NamedTempFile),
+    /// Renamed into place (this file, now open for reading only).
+    Committed(std::path::PathBuf, std::fs::File),
+    /// A commit failed half-way; nothing is left.
+    Gone,
+}
+
+impl Staged {
+    /// A new, empty temporary file in the folder `path` will be written to
+    /// (created when missing, so the final rename stays on one file system).
+    pub fn beside(path: &Path) -> Result<Staged> {
+        let err = |source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        if path.is_dir() {
+            return Err(err(std::io::Error::other("it is a folder")));
+        }
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if !dir.exists() {
+            std::fs::create_dir_all(dir).map_err(err)?;
+        }
+        let file = tempfile::Builder::new()
+            .prefix(".bindery-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(err)?;
+        Ok(Staged {
+            state: State::Temporary(file),
+        })
+    }
+
+    /// The file to write into (buffer it: it is unbuffered).
+    ///
+    /// # Panics
+    /// After a commit.
+    pub fn file(&mut self) -> &mut std::fs::File {
+        match &mut self.state {
+            State::Temporary(f) => f.as_file_mut(),
+            _ => panic!("Staged::file called after commit"),
+        }
+    }
+
+    /// Where the contents are now: the temporary file, or the destination.
+    fn path(&self) -> &Path {
+        match &self.state {
+            State::Temporary(f) => f.path(),
+            State::Committed(p, _) => p,
+            State::Gone => Path::new(""),
+        }
+    }
+
+    /// Its size in bytes.
+    pub fn len(&self) -> u64 {
+        let meta = match &self.state {
+            State::Temporary(f) => f.as_file().metadata(),
+            State::Committed(_, f) => f.metadata(),
+            State::Gone => return 0,
+        };
+        meta.map_or(0, |m| m.len())
+    }
+
+    /// Whether nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Reads the whole file back (for tests and small outputs).
+    pub fn read(&self) -> std::io::Result<Vec<u8>> {
+        std::fs::read(self.path())
+    }
+
+    /// SHA-256 of the contents, lowercase hex, read back in blocks.
+    pub fn sha256(&self) -> std::io::Result<String> {
+        use sha2::{Digest, Sha256};
+        use std::io::Read;
+        let mut file = std::fs::File::open(self.path())?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+        }
+        Ok(hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect())
+    }
+
+    /// Flushes the file to disk and renames it to `path` (mode 0644 on Unix).
+    /// `path` must be in the folder given to [`Staged::beside`]. Afterwards
+    /// [`Staged::len`], [`Staged::read`] and [`Staged::sha256`] read the
+    /// file in its place.
+    pub fn commit(&mut self, path: &Path) -> Result<()> {
+        let err = |source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        let State::Temporary(file) = std::mem::replace(&mut self.state, State::Gone) else {
+            return Err(err(std::io::Error::other("already written")));
+        };
+        if path.is_dir() {
+            return Err(err(std::io::Error::other("it is a folder")));
+        }
+        file.as_file().sync_all().map_err(err)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))
+                .map_err(err)?;
+        }
+        let done = file.persist(path).map_err(|e| err(e.error))?;
+        self.state = State::Committed(path.to_path_buf(), done);
+        Ok(())
+    }
+}

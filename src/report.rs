@@ -71,7 +71,7 @@ impl Printer {
                         eprintln!(
                             "wrote {} ({}{pages})",
                             output.spec.path.display(),
-                            human_size(output.bytes.len())
+                            human_size(output.file.len() as usize)
                         );
                     }
                 }
@@ -193,18 +193,14 @@ fn book_json(
 }
 
 fn output_json(output: &Output) -> Value {
-    use sha2::{Digest, Sha256};
-    let sha: String = Sha256::digest(&output.bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha = output.file.sha256().unwrap_or_default();
     json!({
         "path": output.spec.path.display().to_string(),
         "format": match output.spec.format {
             bindery::Format::Epub => "epub",
             bindery::Format::Pdf => "pdf",
         },
-        "bytes": output.bytes.len(),
+        "bytes": output.file.len(),
         "sha256": sha,
         "pages": output.pages,
     })

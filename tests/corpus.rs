@@ -47,8 +47,8 @@ fn build(input: &Path, dir: &Path) -> (PathBuf, PathBuf) {
             .collect();
         panic!("{} failed: {e}\n{}", input.display(), diags.join("\n"))
     });
-    for o in outputs {
-        bindery::output::write_atomic(&o.spec.path, &o.bytes).unwrap();
+    for mut o in outputs {
+        o.commit().unwrap();
     }
     (epub, pdf)
 }

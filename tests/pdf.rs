@@ -158,7 +158,19 @@ fn pdf_rebuilds_are_byte_identical_across_processes_and_within_one() {
         }],
         ..Default::default()
     };
-    let one = bindery::build(&options).1.unwrap().remove(0).bytes;
-    let two = bindery::build(&options).1.unwrap().remove(0).bytes;
+    let one = bindery::build(&options)
+        .1
+        .unwrap()
+        .remove(0)
+        .file
+        .read()
+        .unwrap();
+    let two = bindery::build(&options)
+        .1
+        .unwrap()
+        .remove(0)
+        .file
+        .read()
+        .unwrap();
     assert_eq!(one, two);
 }

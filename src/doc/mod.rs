@@ -365,11 +365,84 @@ pub struct Image {
     pub report: Option<ImageReport>,
 }
 
+/// The bytes of an image: in memory, or a file on disk that is read again
+/// when the output is written, so a book's images are never all held at once.
+#[derive(Debug, Clone)]
+pub enum Blob {
+    /// Bytes made by bindery (converted, stripped, sanitised).
+    Memory(std::sync::Arc<Vec<u8>>),
+    /// An input file, unchanged, of this length when it was probed.
+    File {
+        /// The file (symlinks resolved).
+        path: PathBuf,
+        /// Its length when probed.
+        len: u64,
+    },
+}
+
+impl Blob {
+    /// Bytes made in memory.
+    pub fn memory(bytes: Vec<u8>) -> Blob {
+        Blob::Memory(std::sync::Arc::new(bytes))
+    }
+
+    /// The number of bytes.
+    pub fn len(&self) -> u64 {
+        match self {
+            Blob::Memory(b) => b.len() as u64,
+            Blob::File { len, .. } => *len,
+        }
+    }
+
+    /// Whether there are no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes, read from disk for a file. A file whose length changed
+    /// since it was probed is an error.
+    pub fn read(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            Blob::Memory(b) => Ok(std::borrow::Cow::Borrowed(b.as_slice())),
+            Blob::File { path, len } => {
+                let bytes = std::fs::read(path)?;
+                if bytes.len() as u64 != *len {
+                    return Err(changed(path));
+                }
+                Ok(std::borrow::Cow::Owned(bytes))
+            }
+        }
+    }
+
+    /// Copies the bytes into `sink`, streaming a file from disk.
+    pub fn copy_to(&self, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match self {
+            Blob::Memory(b) => sink.write_all(b),
+            Blob::File { path, len } => {
+                use std::io::Read;
+                let file = std::fs::File::open(path)?;
+                let copied = std::io::copy(&mut file.take(*len + 1), sink)?;
+                if copied != *len {
+                    return Err(changed(path));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn changed(path: &std::path::Path) -> std::io::Error {
+    std::io::Error::other(format!(
+        "{} changed while the book was being built",
+        path.display()
+    ))
+}
+
 /// The image file an EPUB carries.
 #[derive(Debug, Clone)]
 pub struct EpubImage {
-    /// The bytes (the original when nothing had to change).
-    pub bytes: std::sync::Arc<Vec<u8>>,
+    /// The bytes (the original file when nothing had to change).
+    pub bytes: Blob,
     /// Their format.
     pub format: ImageFormat,
     /// Width in pixels.
@@ -384,7 +457,7 @@ pub enum PdfImage {
     /// JPEG bytes passed through as `DCTDecode`.
     Jpeg {
         /// The JPEG file.
-        bytes: std::sync::Arc<Vec<u8>>,
+        bytes: Blob,
         /// Colour components (1, 3 or 4).
         components: u8,
         /// Adobe-inverted CMYK.
@@ -405,10 +478,11 @@ pub enum PdfImage {
         /// Height in pixels.
         height: u32,
     },
-    /// PNG image data passed through: its zlib stream with the PNG predictors.
+    /// PNG image data passed through: its zlib stream with the PNG predictors
+    /// (the IDAT data is taken from the file when the PDF is written).
     Png {
-        /// The concatenated IDAT data.
-        data: Vec<u8>,
+        /// The PNG file.
+        file: Blob,
         /// Colour components: 1 (grey) or 3 (RGB).
         colors: u8,
         /// Width in pixels.
@@ -450,18 +524,20 @@ pub enum ImageStatus {
     Missing,
 }
 
-/// An image's bytes and what its header says.
+/// An image file and what its header says.
 #[derive(Debug, Clone)]
 pub struct LoadedImage {
-    /// The file's bytes, untouched.
-    pub bytes: std::sync::Arc<Vec<u8>>,
+    /// The file, untouched (read again when needed).
+    pub bytes: Blob,
     /// The format.
     pub format: ImageFormat,
     /// Width in pixels.
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// SHA-256 of the bytes, hex (identical images are stored once).
+    /// Identity of the content, so identical images are stored once: the
+    /// SHA-256 of the bytes (hex) when another image has the same length,
+    /// else `len-` and the length.
     pub hash: String,
 }
 
@@ -523,6 +599,9 @@ pub struct Anchors {
     items: Vec<Anchor>,
     /// Ids in use, for uniqueness and lookup (never iterated: order-free).
     taken: std::collections::HashMap<String, AnchorId>,
+    /// The next suffix to try for each wanted id that was taken (so a
+    /// thousand headings with the same text cost linear time).
+    next: std::collections::HashMap<String, usize>,
 }
 
 impl Anchors {
@@ -530,10 +609,15 @@ impl Anchors {
     pub fn create(&mut self, wanted: &str, chapter: usize) -> AnchorId {
         let base = if wanted.is_empty() { "section" } else { wanted };
         let mut id = base.to_string();
-        let mut n = 2;
-        while self.taken.contains_key(&id) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.taken.contains_key(&id) {
+            let n = self.next.entry(base.to_string()).or_insert(2);
+            loop {
+                id = format!("{base}-{n}");
+                *n += 1;
+                if !self.taken.contains_key(&id) {
+                    break;
+                }
+            }
         }
         let anchor = AnchorId(u32::try_from(self.items.len()).unwrap_or(u32::MAX));
         self.taken.insert(id.clone(), anchor);

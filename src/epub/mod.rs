@@ -15,8 +15,9 @@ pub mod package;
 pub mod xhtml;
 
 use crate::diag::{Error, Result};
-use crate::doc::{Document, ImageFormat, ImageStatus};
+use crate::doc::{Blob, Document, ImageFormat, ImageStatus};
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ZipLibrary};
+use std::io::{Seek, Write};
 use std::path::PathBuf;
 
 /// The default stylesheet, from `resources/`.
@@ -76,8 +77,16 @@ pub struct Item {
     pub spine: bool,
 }
 
-/// Renders the book as an EPUB 3 file.
+/// Renders the book as an EPUB 3 file in memory.
 pub fn export(doc: &Document, options: &EpubOptions) -> Result<Vec<u8>> {
+    let mut sink = std::io::Cursor::new(Vec::new());
+    export_to(doc, options, &mut sink)?;
+    Ok(sink.into_inner())
+}
+
+/// Renders the book as an EPUB 3 file into `sink`. Images are streamed into
+/// it from their files, one at a time, never all held in memory.
+pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W) -> Result<()> {
     let fail = |e: epub_builder::Error| Error::Backend(format!("epub assembly failed ({e})"));
     let language = doc.meta.language.clone().unwrap_or_else(|| "en".into());
     let parts = nav::parts(doc, options.split_level);
@@ -106,14 +115,15 @@ pub fn export(doc: &Document, options: &EpubOptions) -> Result<Vec<u8>> {
         spine: false,
     }];
 
+    // Images go straight into the container, after epub-builder's files.
+    let mut media: Vec<(String, Blob)> = Vec::new();
+
     // The cover image and its page come first in the reading order.
     let cover = cover_image(doc, options)?;
     let mut cover_page = None;
-    if let Some((bytes, format, width, height)) = &cover {
+    if let Some((bytes, format, width, height)) = cover {
         let href = format!("images/cover.{}", format.extension());
-        builder
-            .add_resource(href.as_str(), bytes.as_slice(), format.mime())
-            .map_err(fail)?;
+        media.push((format!("OEBPS/{href}"), Blob::memory(bytes)));
         items.push(Item {
             id: "cover-image".into(),
             href: href.clone(),
@@ -121,7 +131,7 @@ pub fn export(doc: &Document, options: &EpubOptions) -> Result<Vec<u8>> {
             properties: Some("cover-image".into()),
             spine: false,
         });
-        let page = cover_xhtml(&href, *width, *height, &title, &language);
+        let page = cover_xhtml(&href, width, height, &title, &language);
         builder
             .add_content(EpubContent::new("cover.xhtml", page.as_bytes()))
             .map_err(fail)?;
@@ -159,9 +169,7 @@ pub fn export(doc: &Document, options: &EpubOptions) -> Result<Vec<u8>> {
         if !stored.insert(href.clone()) {
             continue;
         }
-        builder
-            .add_resource(href.as_str(), image.bytes.as_slice(), image.format.mime())
-            .map_err(fail)?;
+        media.push((format!("OEBPS/{href}"), image.bytes.clone()));
         items.push(Item {
             id: format!("img-{:03}", i + 1),
             href: href.clone(),
@@ -185,9 +193,6 @@ pub fn export(doc: &Document, options: &EpubOptions) -> Result<Vec<u8>> {
     }
     let mut assembled = Vec::new();
     builder.generate(&mut assembled).map_err(fail)?;
-    let mut files = container::read(&assembled)
-        .map_err(|e| Error::Backend(format!("cannot read back the EPUB container ({e})")))?;
-
     let uid = package::identifier(doc);
     let landmarks = nav::Landmarks {
         cover: cover_page,
@@ -204,16 +209,14 @@ pub fn export(doc: &Document, options: &EpubOptions) -> Result<Vec<u8>> {
     let opf = package::opf(doc, &language, &items, !options.toc_page);
     let nav_doc = nav::nav_document(&toc, &landmarks, &language, &title);
     let ncx = nav::ncx(&toc, &uid, &title);
-    for (name, bytes) in files.iter_mut() {
-        match name.as_str() {
-            "OEBPS/content.opf" => *bytes = opf.clone().into_bytes(),
-            "OEBPS/toc.ncx" => *bytes = ncx.clone().into_bytes(),
-            "OEBPS/nav.xhtml" => *bytes = nav_doc.clone().into_bytes(),
-            _ => {}
-        }
-    }
-    container::write(&files)
-        .map_err(|e| Error::Backend(format!("cannot write the EPUB container ({e})")))
+    let replace = [
+        ("OEBPS/content.opf", opf.into_bytes()),
+        ("OEBPS/toc.ncx", ncx.into_bytes()),
+        ("OEBPS/nav.xhtml", nav_doc.into_bytes()),
+    ];
+    container::write(sink, &assembled, &replace, &media)
+        .map_err(|e| Error::Backend(format!("cannot write the EPUB container ({e})")))?;
+    Ok(())
 }
 
 type CoverImage = (Vec<u8>, ImageFormat, u32, u32);

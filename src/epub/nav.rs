@@ -322,6 +322,7 @@ pub fn ncx(entries: &[Entry], uid: &str, title: &str) -> String {
     /// Entries pointing at the same place share a play order (NCX rule).
     fn points(
         entries: &[Entry],
+        count: &mut usize,
         order: &mut usize,
         seen: &mut BTreeMap<String, usize>,
         depth: usize,
@@ -339,7 +340,8 @@ pub fn ncx(entries: &[Entry], uid: &str, title: &str) -> String {
                 }
             };
             let pad = "  ".repeat(depth + 1);
-            let n = out.matches("<navPoint ").count() + 1;
+            *count += 1;
+            let n = *count;
             let _ = writeln!(
                 out,
                 "{pad}<navPoint id=\"nav-{n}\" playOrder=\"{play}\">\n{pad}  <navLabel><text>{}</text></navLabel>\n{pad}  <content src=\"{}\"/>",
@@ -350,7 +352,7 @@ pub fn ncx(entries: &[Entry], uid: &str, title: &str) -> String {
                 }),
                 attr(&e.href),
             );
-            points(&e.children, order, seen, depth + 1, max, out);
+            points(&e.children, count, order, seen, depth + 1, max, out);
             let _ = writeln!(out, "{pad}</navPoint>");
         }
     }
@@ -358,7 +360,9 @@ pub fn ncx(entries: &[Entry], uid: &str, title: &str) -> String {
     let mut order = 0;
     let mut max = 1;
     let mut seen = BTreeMap::new();
-    points(entries, &mut order, &mut seen, 1, &mut max, &mut body);
+    points(
+        entries, &mut 0, &mut order, &mut seen, 1, &mut max, &mut body,
+    );
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\">\n  <head>\n    <meta name=\"dtb:uid\" content=\"{}\"/>\n    <meta name=\"dtb:depth\" content=\"{max}\"/>\n    <meta name=\"dtb:totalPageCount\" content=\"0\"/>\n    <meta name=\"dtb:maxPageNumber\" content=\"0\"/>\n  </head>\n  <docTitle><text>{}</text></docTitle>\n  <navMap>\n{body}  </navMap>\n</ncx>\n",
         attr(uid),

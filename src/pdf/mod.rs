@@ -122,6 +122,20 @@ pub struct PdfOptions {
     pub margins: Option<[Abs; 4]>,
 }
 
+/// Renders the book as a PDF into `sink`; problems found while setting it
+/// (characters no font has) go to `diags`. Returns the number of pages.
+pub fn export_to<W: std::io::Write>(
+    doc: &Document,
+    options: &PdfOptions,
+    diags: &mut Diagnostics,
+    mut sink: W,
+) -> Result<usize> {
+    let (bytes, pages) = export(doc, options, diags)?;
+    sink.write_all(&bytes)
+        .map_err(|e| crate::diag::Error::Backend(format!("cannot write the PDF ({e})")))?;
+    Ok(pages)
+}
+
 /// Renders the book as a PDF; problems found while setting it (characters no
 /// font has) go to `diags`. Returns the bytes and the number of pages.
 pub fn export(

@@ -111,9 +111,13 @@ pub fn write(doc: &Document, pages: &[Page], info: &Info, sheet: &Sheet) -> Resu
                 images.insert(*image, id.clone());
                 continue;
             }
-            if let Some(prepared) = &resource.pdf
-                && let Some(xobject) = image_xobject(prepared)
-            {
+            let xobject = match &resource.pdf {
+                Some(prepared) => image_xobject(prepared).map_err(|e| {
+                    Error::Backend(format!("cannot read image {} ({e})", resource.written))
+                })?,
+                None => None,
+            };
+            if let Some(xobject) = xobject {
                 let id = XObjectId(format!("Im{}", by_hash.len() + 1));
                 pdf.resources
                     .xobjects
@@ -392,7 +396,7 @@ fn name(s: &str) -> DictItem {
 }
 
 /// Builds the XObject of a prepared image: JPEG passed through, others lossless.
-fn image_xobject(image: &PdfImage) -> Option<ExternalXObject> {
+fn image_xobject(image: &PdfImage) -> std::io::Result<Option<ExternalXObject>> {
     let mut dict = BTreeMap::new();
     dict.insert("Type".to_string(), name("XObject"));
     dict.insert("Subtype".to_string(), name("Image"));
@@ -419,7 +423,7 @@ fn image_xobject(image: &PdfImage) -> Option<ExternalXObject> {
                 let decode = [1, 0, 1, 0, 1, 0, 1, 0].map(DictItem::Int).to_vec();
                 dict.insert("Decode".to_string(), DictItem::Array(decode));
             }
-            bytes.to_vec()
+            bytes.read()?.into_owned()
         }
         PdfImage::Flate {
             rgb,
@@ -454,7 +458,7 @@ fn image_xobject(image: &PdfImage) -> Option<ExternalXObject> {
             rgb.clone()
         }
         PdfImage::Png {
-            data,
+            file,
             colors,
             width,
             height,
@@ -474,11 +478,14 @@ fn image_xobject(image: &PdfImage) -> Option<ExternalXObject> {
             parms.insert("BitsPerComponent".to_string(), DictItem::Int(8));
             parms.insert("Columns".to_string(), DictItem::Int(i64::from(*width)));
             dict.insert("DecodeParms".to_string(), DictItem::Dict { map: parms });
-            data.clone()
+            let bytes = file.read()?;
+            crate::resource::png::passthrough(&bytes)
+                .ok_or_else(|| std::io::Error::other("the PNG changed while the book was built"))?
+                .0
         }
-        PdfImage::Unsupported => return None,
+        PdfImage::Unsupported => return Ok(None),
     };
-    Some(ExternalXObject {
+    Ok(Some(ExternalXObject {
         stream: ExternalStream {
             dict,
             content,
@@ -487,7 +494,7 @@ fn image_xobject(image: &PdfImage) -> Option<ExternalXObject> {
         width: None,
         height: None,
         dpi: None,
-    })
+    }))
 }
 
 /// The number of colour components of a JPEG, from its SOF marker.

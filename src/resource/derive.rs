@@ -2,10 +2,9 @@
 //! at most once, convert, encode.
 
 use super::{ResourceOptions, Targets, jpeg, png, svg};
-use crate::doc::{EpubImage, ImageFormat, LoadedImage, PdfImage};
+use crate::doc::{Blob, EpubImage, ImageFormat, LoadedImage, PdfImage};
 use image::{DynamicImage, ImageDecoder, metadata::Orientation};
 use std::io::Write;
-use std::sync::Arc;
 
 /// What was made of one image.
 #[derive(Debug, Default)]
@@ -23,21 +22,23 @@ pub struct Derived {
 
 /// Decodes the image once, on first need.
 struct Pixels<'a> {
-    loaded: &'a LoadedImage,
+    data: &'a [u8],
+    format: ImageFormat,
     options: &'a ResourceOptions,
     image: Option<DynamicImage>,
     orientation: Orientation,
 }
 
 impl Pixels<'_> {
-    fn new<'a>(loaded: &'a LoadedImage, options: &'a ResourceOptions) -> Pixels<'a> {
+    fn new<'a>(data: &'a [u8], format: ImageFormat, options: &'a ResourceOptions) -> Pixels<'a> {
         // The orientation comes from the header (EXIF), without decoding.
-        let orientation = decoder(loaded, options)
+        let orientation = decoder(data, format, options)
             .ok()
             .and_then(|mut d| d.orientation().ok())
             .unwrap_or(Orientation::NoTransforms);
         Pixels {
-            loaded,
+            data,
+            format,
             options,
             image: None,
             orientation,
@@ -46,7 +47,7 @@ impl Pixels<'_> {
 
     fn get(&mut self) -> Result<&DynamicImage, String> {
         if self.image.is_none() {
-            let d = decoder(self.loaded, self.options).map_err(|e| e.to_string())?;
+            let d = decoder(self.data, self.format, self.options).map_err(|e| e.to_string())?;
             let mut img = DynamicImage::from_decoder(d).map_err(|e| e.to_string())?;
             img.apply_orientation(self.orientation);
             self.image = Some(img);
@@ -56,13 +57,12 @@ impl Pixels<'_> {
 }
 
 fn decoder<'a>(
-    loaded: &'a LoadedImage,
+    data: &'a [u8],
+    format: ImageFormat,
     options: &ResourceOptions,
 ) -> image::ImageResult<impl ImageDecoder + 'a> {
-    let mut reader = image::ImageReader::with_format(
-        std::io::Cursor::new(loaded.bytes.as_slice()),
-        super::to_image(loaded.format),
-    );
+    let mut reader =
+        image::ImageReader::with_format(std::io::Cursor::new(data), super::to_image(format));
     // Bombs: the header was checked already; these limits bound the decoder too.
     let mut limits = image::Limits::default();
     let side = (options.max_pixels as f64).sqrt().ceil() as u32 * 4;
@@ -81,16 +81,26 @@ pub fn derive(
     options: &ResourceOptions,
 ) -> Derived {
     let mut out = Derived {
-        bytes_before: loaded.bytes.len() as u64,
+        bytes_before: loaded.bytes.len(),
         ..Derived::default()
     };
+    // Read once for this image's work, dropped when it is done.
+    let data = match loaded.bytes.read() {
+        Ok(data) => data,
+        Err(e) => {
+            out.warnings
+                .push(format!("cannot read image ({written}: {e})"));
+            out.unusable = true;
+            return out;
+        }
+    };
     if loaded.format == ImageFormat::Svg {
-        svg_image(written, loaded, targets, &mut out);
+        svg_image(written, loaded, &data, targets, &mut out);
         return out;
     }
-    let mut pixels = Pixels::new(loaded, options);
+    let mut pixels = Pixels::new(&data, loaded.format, options);
     if targets.epub {
-        match epub_image(loaded, options, &mut pixels) {
+        match epub_image(loaded, &data, options, &mut pixels) {
             Ok((image, action)) => {
                 out.epub = Some(image);
                 out.epub_action = Some(action);
@@ -104,7 +114,7 @@ pub fn derive(
         }
     }
     if let Some(measure) = targets.pdf_measure {
-        match pdf_image(loaded, options, measure, &mut pixels) {
+        match pdf_image(loaded, &data, options, measure, &mut pixels) {
             Ok((image, action, bytes, warnings)) => {
                 out.pdf = Some(image);
                 out.pdf_action = Some(action);
@@ -122,17 +132,23 @@ pub fn derive(
     out
 }
 
-fn svg_image(written: &str, loaded: &LoadedImage, targets: Targets, out: &mut Derived) {
+fn svg_image(
+    written: &str,
+    loaded: &LoadedImage,
+    data: &[u8],
+    targets: Targets,
+    out: &mut Derived,
+) {
     if targets.epub {
-        match svg::sanitize(&loaded.bytes) {
+        match svg::sanitize(data) {
             Ok(clean) => {
-                let action = if clean.len() == loaded.bytes.len() {
+                let action = if clean.len() == data.len() {
                     "svg checked"
                 } else {
                     "svg sanitised"
                 };
                 out.epub = Some(EpubImage {
-                    bytes: Arc::new(clean),
+                    bytes: Blob::memory(clean),
                     format: ImageFormat::Svg,
                     width: loaded.width,
                     height: loaded.height,
@@ -159,13 +175,14 @@ fn svg_image(written: &str, loaded: &LoadedImage, targets: Targets, out: &mut De
 /// The EPUB file for a raster image.
 fn epub_image(
     loaded: &LoadedImage,
+    data: &[u8],
     options: &ResourceOptions,
     pixels: &mut Pixels<'_>,
 ) -> Result<(EpubImage, String), String> {
     let max = options.epub_max_edge.max(16);
     let long = loaded.width.max(loaded.height);
     let info = (loaded.format == ImageFormat::Jpeg)
-        .then(|| jpeg::info(&loaded.bytes))
+        .then(|| jpeg::info(data))
         .flatten();
     let cmyk = info.is_some_and(|i| i.components == 4);
     let rotated = pixels.orientation != Orientation::NoTransforms;
@@ -185,13 +202,12 @@ fn epub_image(
         // Nothing to change but metadata: strip it losslessly, or copy.
         let (bytes, action) = match loaded.format {
             ImageFormat::Jpeg if info.is_some_and(|i| i.has_metadata) => (
-                Arc::new(jpeg::strip_metadata(&loaded.bytes)),
+                Blob::memory(jpeg::strip_metadata(data)),
                 "metadata stripped",
             ),
-            ImageFormat::Png if png::has_metadata(&loaded.bytes) => (
-                Arc::new(png::strip_metadata(&loaded.bytes)),
-                "metadata stripped",
-            ),
+            ImageFormat::Png if png::has_metadata(data) => {
+                (Blob::memory(png::strip_metadata(data)), "metadata stripped")
+            }
             _ => (loaded.bytes.clone(), "copied"),
         };
         return Ok((
@@ -228,7 +244,7 @@ fn epub_image(
     reasons.push(format!("re-encoded as {}", format.extension()));
     Ok((
         EpubImage {
-            bytes: Arc::new(bytes),
+            bytes: Blob::memory(bytes),
             format,
             width: img.width(),
             height: img.height(),
@@ -282,6 +298,7 @@ type PdfResult = (PdfImage, String, u64, Vec<String>);
 /// The PDF form of a raster image.
 fn pdf_image(
     loaded: &LoadedImage,
+    data: &[u8],
     options: &ResourceOptions,
     measure: f64,
     pixels: &mut Pixels<'_>,
@@ -297,7 +314,7 @@ fn pdf_image(
     }
     let downsample = options.pdf_max_dpi.filter(|max| dpi > *max + 0.5);
     let info = (loaded.format == ImageFormat::Jpeg)
-        .then(|| jpeg::info(&loaded.bytes))
+        .then(|| jpeg::info(data))
         .flatten();
     if let Some(info) = info
         && downsample.is_none()
@@ -316,16 +333,16 @@ fn pdf_image(
             1 => "jpeg passed through (grey)",
             _ => "jpeg passed through",
         };
-        return Ok((image, action.into(), loaded.bytes.len() as u64, warnings));
+        return Ok((image, action.into(), loaded.bytes.len(), warnings));
     }
     if loaded.format == ImageFormat::Png
         && downsample.is_none()
         && pixels.orientation == Orientation::NoTransforms
-        && let Some((data, colors)) = png::passthrough(&loaded.bytes)
+        && let Some((idat, colors)) = png::passthrough(data)
     {
-        let bytes = data.len() as u64;
+        let bytes = idat.len() as u64;
         let image = PdfImage::Png {
-            data,
+            file: loaded.bytes.clone(),
             colors,
             width: loaded.width,
             height: loaded.height,

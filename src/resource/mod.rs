@@ -21,7 +21,6 @@ use crate::doc::{Block, Document, ImageFormat, ImageReport, ImageStatus, LoadedI
 use crate::parse::is_remote;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// What to do with an image that cannot be used.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -122,9 +121,43 @@ pub fn load(doc: &mut Document, options: &ResourceOptions, diags: &mut Diagnosti
             }
         };
     }
+    identify(doc);
     if options.missing == MissingPolicy::Drop {
         drop_missing(doc);
     }
+}
+
+/// Gives each loaded image its identity key, so identical files are stored
+/// once: files of a length no other image has are told apart by length
+/// alone; only files of the same length are hashed (SHA-256), in parallel.
+fn identify(doc: &mut Document) {
+    use rayon::prelude::*;
+    let mut by_len: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    for image in &doc.resources.images {
+        if let ImageStatus::Loaded(l) = &image.status {
+            *by_len.entry(l.bytes.len()).or_default() += 1;
+        }
+    }
+    doc.resources.images.par_iter_mut().for_each(|image| {
+        let ImageStatus::Loaded(l) = &mut image.status else {
+            return;
+        };
+        let len = l.bytes.len();
+        l.hash = if by_len.get(&len).copied().unwrap_or(0) > 1 {
+            use sha2::{Digest, Sha256};
+            match l.bytes.read() {
+                Ok(bytes) => Sha256::digest(&bytes)
+                    .iter()
+                    .take(16)
+                    .map(|b| format!("{b:02x}"))
+                    .collect(),
+                // Unreadable now: unique, and the read error comes later.
+                Err(_) => format!("unread-{}", image.written),
+            }
+        } else {
+            format!("len-{len}")
+        };
+    });
 }
 
 /// Removes figures whose image could not be used.
@@ -260,20 +293,18 @@ fn probe(
             options.max_pixels / 1_000_000
         )));
     }
-    let hash = {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(&bytes)
-            .iter()
-            .take(16)
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    };
+    // The bytes are dropped here and read again when needed, so the images
+    // of a large book are never all in memory together.
     Ok(LoadedImage {
-        bytes: Arc::new(bytes),
+        bytes: crate::doc::Blob::File {
+            path: real,
+            len: bytes.len() as u64,
+        },
+        // Set by `identify` once every image is probed.
+        hash: String::new(),
         format,
         width,
         height,
-        hash,
     })
 }
 
@@ -339,7 +370,7 @@ pub fn prepare(
         report.bytes_before = derived.bytes_before;
         if derived.epub_action.is_some() {
             report.epub = derived.epub_action;
-            report.epub_bytes = image.epub.as_ref().map(|e| e.bytes.len() as u64);
+            report.epub_bytes = image.epub.as_ref().map(|e| e.bytes.len());
         }
         if derived.pdf_action.is_some() {
             report.pdf = derived.pdf_action;
