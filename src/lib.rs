@@ -440,19 +440,28 @@ pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
         .and_then(|p| p.file_stem())
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "book".into());
-    let text_bytes: usize = report.sources.iter().map(|(_, f)| f.text.len()).sum();
+    // The PDF backend streams the book chapter by chapter, but holds one
+    // whole chapter while setting it: past this budget a file is refused
+    // rather than exhaust the machine. The EPUB backend has no such limit.
+    let largest = report
+        .sources
+        .iter()
+        .map(|(_, f)| (f.path.clone(), f.text.len()))
+        .max_by_key(|(_, len)| *len);
     let mut outputs = Vec::new();
     for spec in &options.outputs {
-        // The PDF backend holds the whole laid-out book in memory (about a
-        // megabyte a page): past this budget it refuses rather than exhaust
-        // the machine. The EPUB backend has no such limit.
-        if spec.format == Format::Pdf && text_bytes > PDF_MAX_TEXT_BYTES {
+        if spec.format == Format::Pdf
+            && let Some((path, len)) = largest
+                .as_ref()
+                .filter(|(_, len)| *len > PDF_MAX_FILE_BYTES)
+        {
             return (
                 report,
                 Err(Error::Backend(format!(
-                    "the input is too large for the PDF backend ({} MB of text; it takes up to {} MB)",
-                    text_bytes / (1024 * 1024),
-                    PDF_MAX_TEXT_BYTES / (1024 * 1024)
+                    "{} is too large for the PDF backend ({} MB of text; one file takes up to {} MB)",
+                    path.display(),
+                    len / (1024 * 1024),
+                    PDF_MAX_FILE_BYTES / (1024 * 1024)
                 ))),
             );
         }
@@ -493,9 +502,9 @@ pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
     (report, Ok(outputs))
 }
 
-/// Most Markdown text the PDF backend takes in one book (16 MiB, about
-/// 5,000 pages).
-pub const PDF_MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
+/// Most Markdown text the PDF backend takes in one file (4 MiB, about 1,300
+/// pages): a chapter is held whole while it is set. Books have no limit.
+pub const PDF_MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 
 /// The result of one book in a batch.
 #[derive(Debug)]

@@ -406,18 +406,32 @@ pub fn register(path: &std::path::Path) -> Result<FaceId, String> {
 /// Makes `fonts` the fallback fonts of builds on this thread (until the
 /// returned guard drops).
 pub fn activate(fonts: Vec<FaceId>) -> ActiveFonts {
-    CACHE.with(|c| c.borrow_mut().clear());
-    ACTIVE.with(|active| *active.borrow_mut() = fonts);
-    ActiveFonts
+    let previous = ACTIVE.with(|active| active.replace(fonts.clone()));
+    // The cache holds shapes made with the previous fonts: keep it only when
+    // they are the same (parallel layout activates the same fonts per task).
+    if previous != fonts {
+        CACHE.with(|c| c.borrow_mut().clear());
+    }
+    ActiveFonts { previous }
 }
 
-/// Clears the thread's fallback fonts when dropped.
-pub struct ActiveFonts;
+/// The fallback fonts active on this thread.
+pub fn active() -> Vec<FaceId> {
+    ACTIVE.with(|active| active.borrow().clone())
+}
+
+/// Puts the thread's previous fallback fonts back when dropped.
+pub struct ActiveFonts {
+    previous: Vec<FaceId>,
+}
 
 impl Drop for ActiveFonts {
     fn drop(&mut self) {
-        CACHE.with(|c| c.borrow_mut().clear());
-        ACTIVE.with(|active| active.borrow_mut().clear());
+        let previous = std::mem::take(&mut self.previous);
+        let current = ACTIVE.with(|active| active.replace(previous.clone()));
+        if current != previous {
+            CACHE.with(|c| c.borrow_mut().clear());
+        }
     }
 }
 

@@ -2,13 +2,14 @@
 //!
 //! Input: a resolved [`Document`] with its images loaded. Output: PDF bytes.
 //! [`layout`] turns the tree into [`frame`]s (positioned glyphs, rules,
-//! images, links) using the bundled [`fonts`]; [`writer`] hands the frames to
-//! printpdf with subset fonts; [`postpass`] adds what printpdf cannot express.
+//! images, links) using the bundled [`fonts`], chapter by chapter; [`writer`]
+//! has printpdf encode each page as it is finished and streams it into the
+//! file, then adds fonts (subset), links, outline, boxes and metadata.
 
+mod emit;
 pub mod fonts;
 pub mod frame;
 pub mod layout;
-mod postpass;
 pub mod units;
 pub mod writer;
 
@@ -122,41 +123,32 @@ pub struct PdfOptions {
     pub margins: Option<[Abs; 4]>,
 }
 
-/// Renders the book as a PDF into `sink`; problems found while setting it
-/// (characters no font has) go to `diags`. Returns the number of pages.
+/// Renders the book as a PDF into `sink`, page by page as they are set;
+/// problems found while setting it (characters no font has) go to `diags`.
+/// Returns the number of pages.
 pub fn export_to<W: std::io::Write>(
     doc: &Document,
     options: &PdfOptions,
     diags: &mut Diagnostics,
-    mut sink: W,
+    sink: W,
 ) -> Result<usize> {
-    let (bytes, pages) = export(doc, options, diags)?;
-    sink.write_all(&bytes)
-        .map_err(|e| crate::diag::Error::Backend(format!("cannot write the PDF ({e})")))?;
-    Ok(pages)
-}
-
-/// Renders the book as a PDF; problems found while setting it (characters no
-/// font has) go to `diags`. Returns the bytes and the number of pages.
-pub fn export(
-    doc: &Document,
-    options: &PdfOptions,
-    diags: &mut Diagnostics,
-) -> Result<(Vec<u8>, usize)> {
     let mut user = Vec::new();
     for path in &options.fonts {
         user.push(fonts::register(path).map_err(crate::diag::Error::Usage)?);
     }
     let _active = fonts::activate(user);
-    let layout = layout::layout(doc, options, diags);
     let created = crate::date::source_date_epoch()
         .or_else(|| doc.meta.date.as_deref().and_then(crate::date::parse))
         .map_or(946_684_800, |d| d.unix());
+    let language = doc.meta.language.clone().unwrap_or_else(|| "en".into());
     let info = writer::Info {
         title: doc.meta.title.clone().unwrap_or_default(),
         author: doc.meta.authors.join("; "),
         subject: doc.meta.description.clone().unwrap_or_default(),
+        keywords: doc.meta.subjects.join(", "),
         created,
+        xmp: xmp(doc, &language),
+        language,
     };
     let sheet = writer::Sheet {
         bleed: options.bleed.to_pt() as f32,
@@ -164,8 +156,70 @@ pub fn export(
         slug: if options.crop_marks { 18.0 } else { 0.0 },
         crop_marks: options.crop_marks,
     };
-    let bytes = writer::write(doc, &layout.pages, &info, &sheet)?;
-    let language = doc.meta.language.as_deref().unwrap_or("en");
-    let pages = layout.pages.len();
-    postpass::finish(&bytes, doc, &layout, language, &sheet).map(|b| (b, pages))
+    let geometry = layout::Geometry::new(options);
+    let mut writer = writer::Writer::new(sink, sheet)?;
+    let book = layout::stream(doc, options, diags, &mut |pages| {
+        writer.body_pages(doc, pages)
+    })?;
+    let pages = book.infos.len();
+    writer.finish(doc, &book, &geometry, &info)?;
+    Ok(pages)
+}
+
+/// Renders the book as a PDF in memory; problems found while setting it
+/// (characters no font has) go to `diags`. Returns the bytes and the number
+/// of pages.
+pub fn export(
+    doc: &Document,
+    options: &PdfOptions,
+    diags: &mut Diagnostics,
+) -> Result<(Vec<u8>, usize)> {
+    let mut bytes = Vec::new();
+    let pages = export_to(doc, options, diags, &mut bytes)?;
+    Ok((bytes, pages))
+}
+
+/// XMP metadata matching the Info dictionary, every value XML-escaped.
+fn xmp(doc: &Document, language: &str) -> String {
+    use crate::epub::xhtml::escape;
+    let meta = &doc.meta;
+    let created = crate::date::source_date_epoch()
+        .or_else(|| meta.date.as_deref().and_then(crate::date::parse))
+        .unwrap_or(crate::date::DateTime::date(2000, 1, 1))
+        .w3c();
+    let li = |items: &[String]| -> String {
+        items
+            .iter()
+            .map(|i| format!("<rdf:li>{}</rdf:li>", escape(i)))
+            .collect()
+    };
+    let title = meta.title.clone().unwrap_or_default();
+    let lang = escape(language);
+    let mut dc = format!(
+        "<dc:format>application/pdf</dc:format><dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:title><dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>",
+        escape(&title)
+    );
+    if !meta.authors.is_empty() {
+        dc.push_str(&format!(
+            "<dc:creator><rdf:Seq>{}</rdf:Seq></dc:creator>",
+            li(&meta.authors)
+        ));
+    }
+    if let Some(d) = &meta.description {
+        dc.push_str(&format!(
+            "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:description>",
+            escape(d)
+        ));
+    }
+    if !meta.subjects.is_empty() {
+        dc.push_str(&format!(
+            "<dc:subject><rdf:Bag>{}</rdf:Bag></dc:subject>",
+            li(&meta.subjects)
+        ));
+    }
+    format!(
+        "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">{dc}<xmp:CreateDate>{created}</xmp:CreateDate><xmp:ModifyDate>{created}</xmp:ModifyDate><xmp:MetadataDate>{created}</xmp:MetadataDate><xmp:CreatorTool>bindery {v}</xmp:CreatorTool><pdf:Producer>bindery {v}</pdf:Producer><pdf:Keywords>{}</pdf:Keywords></rdf:Description></rdf:RDF></x:xmpmeta>\n<?xpacket end=\"w\"?>",
+        escape(&meta.subjects.join(", ")),
+        v = env!("CARGO_PKG_VERSION")
+    )
 }

@@ -1,22 +1,37 @@
-//! The PDF writer: frames → printpdf document → bytes. The only printpdf importer.
+//! The PDF writer: frames → PDF bytes, streamed page by page. The only
+//! printpdf importer.
 //!
-//! Fonts are subset here with `subsetter` (glyphs renumbered, so ids are
-//! deterministic and the files small) and handed to printpdf already subset,
-//! with the `XXXXXX+` tag in their name. Images are built as XObjects by hand:
-//! JPEG bytes pass through unchanged (`DCTDecode`), everything else is stored
-//! losslessly with Flate, its alpha as a soft mask.
+//! Each page's content stream is made by printpdf (the page's operations go
+//! through `printpdf::serialize::to_lopdf_doc`), compressed and written out
+//! at once, so a book is never held whole: what stays in memory per page is
+//! its size, its object numbers and its links. Pages are encoded in
+//! parallel. Images are written when first placed, streamed from their files
+//! (JPEG bytes pass through as `DCTDecode`, PNG data with its predictors,
+//! everything else losslessly with Flate and its alpha as a soft mask).
+//!
+//! At the end come what depends on the whole book: the furniture (folios
+//! and running heads, in a second content stream per page), the fonts —
+//! subset with `subsetter` (glyphs renumbered in order of first use, so ids
+//! are deterministic and the files small) and turned into font objects by
+//! printpdf —, links, the nested outline, page boxes, XMP metadata, the Info
+//! dictionary with UTF-16 text strings, and a document `/ID` hashed from
+//! the bytes, so rebuilds are byte-identical.
 
+use super::emit;
 use super::fonts::{FaceId, FontBook};
-use super::frame::{Color as FrameColor, Item, Page};
+use super::frame::{Color as FrameColor, Item, LinkDest, Page};
+use super::units::Point as FramePoint;
 use crate::diag::{Error, Result};
-use crate::doc::{Document, PdfImage, ResourceId};
+use crate::doc::{AnchorId, Document, ImageStatus, PdfImage, ResourceId};
+use lopdf::{Dictionary, Object, StringFormat};
 use printpdf::{
-    Codepoint, Color, CurTransMat, DictItem, ExternalStream, ExternalXObject, FontId, Line,
-    LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Point as PdfPoint, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder, XObject, XObjectId,
-    XObjectTransform,
+    Codepoint, Color, CurTransMat, FontId, Line, LinePoint, Op, PaintMode, ParsedFont, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point as PdfPoint, Pt, Rect, Rgb, TextItem, TextMatrix,
+    WindingOrder, XObjectId, XObjectTransform,
 };
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::io::Write;
 
 /// Where the trimmed page sits on the sheet: bleed and the slug for crop marks.
 #[derive(Debug, Clone, Copy, Default)]
@@ -36,7 +51,7 @@ impl Sheet {
     }
 }
 
-/// Metadata for the Info dictionary (dates as PDF date strings).
+/// Metadata for the Info dictionary and XMP.
 pub struct Info {
     /// Title.
     pub title: String,
@@ -44,287 +59,1066 @@ pub struct Info {
     pub author: String,
     /// Subject (the description).
     pub subject: String,
+    /// Keywords joined by `, `.
+    pub keywords: String,
     /// Creation date, seconds since the Unix epoch.
     pub created: i64,
+    /// The document's language (BCP 47).
+    pub language: String,
+    /// The XMP packet.
+    pub xmp: String,
 }
 
-/// Writes the pages into PDF bytes (before the post-pass).
-pub fn write(doc: &Document, pages: &[Page], info: &Info, sheet: &Sheet) -> Result<Vec<u8>> {
-    let book = FontBook::get();
-    let mut pdf = PdfDocument::new(&info.title);
+/// A sink that counts and hashes what goes through it.
+struct Out<W: Write> {
+    inner: W,
+    position: u64,
+    hash: Sha256,
+}
 
-    // Glyphs used per face, with the text each stands for (first wins).
-    let mut used: BTreeMap<FaceId, BTreeMap<u16, String>> = BTreeMap::new();
-    for page in pages {
-        for (_, item) in &page.items {
-            if let Item::Text(run) = item {
-                let map = used.entry(run.face).or_default();
-                for g in &run.glyphs {
-                    let entry = map.entry(g.id).or_default();
-                    if entry.is_empty() {
-                        entry.clone_from(&g.text);
-                    }
+impl<W: Write> Out<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.inner.write_all(bytes)?;
+        self.position += bytes.len() as u64;
+        self.hash.update(bytes);
+        Ok(())
+    }
+}
+
+/// One face as the book uses it.
+struct FontUse {
+    /// Resource name (`F1`…).
+    name: String,
+    /// Original glyph id → id in the subset (in order of first use).
+    remapper: subsetter::GlyphRemapper,
+    /// Original glyph ids in subset order (index = new id).
+    olds: Vec<u16>,
+    /// The text each subset glyph stands for (first use wins), by new id.
+    texts: Vec<String>,
+}
+
+/// What is kept of a written page until the end.
+struct PageRecord {
+    /// Sheet width and height, in points.
+    size: (f32, f32),
+    /// Trimmed page width and height, in points.
+    trim: (f32, f32),
+    /// Content streams, in drawing order.
+    contents: Vec<u32>,
+    /// Links: rectangle (x0, y0, x1, y1) and destination.
+    links: Vec<([f32; 4], LinkDest)>,
+}
+
+/// The streaming writer.
+pub struct Writer<W: Write> {
+    out: Out<W>,
+    /// Byte offset of each object (index = number − 1); `None`: reserved.
+    offsets: Vec<Option<u64>>,
+    sheet: Sheet,
+    fonts: BTreeMap<FaceId, FontUse>,
+    /// XObject of each placed image (`None`: cannot be drawn).
+    images: BTreeMap<ResourceId, Option<usize>>,
+    /// Images by content identity, so identical files are embedded once.
+    by_hash: BTreeMap<String, usize>,
+    /// Written XObjects: resource name and object number.
+    xobjects: Vec<(String, u32)>,
+    /// Body pages written so far.
+    body: Vec<PageRecord>,
+}
+
+/// Pages encoded in parallel at a time.
+const BATCH: usize = 32;
+
+impl<W: Write> Writer<W> {
+    /// Starts a PDF in `sink`.
+    pub fn new(sink: W, sheet: Sheet) -> Result<Writer<W>> {
+        let mut writer = Writer {
+            out: Out {
+                inner: sink,
+                position: 0,
+                hash: Sha256::new(),
+            },
+            offsets: Vec::new(),
+            sheet,
+            fonts: BTreeMap::new(),
+            images: BTreeMap::new(),
+            by_hash: BTreeMap::new(),
+            xobjects: Vec::new(),
+            body: Vec::new(),
+        };
+        // A binary comment marks the file as binary for transfer tools.
+        writer.put(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n")?;
+        Ok(writer)
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> Result<()> {
+        self.out
+            .write(bytes)
+            .map_err(|e| Error::Backend(format!("cannot write the PDF ({e})")))
+    }
+
+    /// Reserves an object number.
+    fn reserve(&mut self) -> u32 {
+        self.offsets.push(None);
+        self.offsets.len() as u32
+    }
+
+    /// Writes object `id`.
+    fn object(&mut self, id: u32, object: &Object) -> Result<()> {
+        let mut bytes = format!("{id} 0 obj\n").into_bytes();
+        emit::object(&mut bytes, object);
+        bytes.extend_from_slice(b"\nendobj\n");
+        self.offsets[id as usize - 1] = Some(self.out.position);
+        self.put(&bytes)
+    }
+
+    /// Writes a new object; returns its number.
+    fn add(&mut self, object: &Object) -> Result<u32> {
+        let id = self.reserve();
+        self.object(id, object)?;
+        Ok(id)
+    }
+
+    /// Writes body pages (without furniture), in order.
+    pub fn body_pages(&mut self, doc: &Document, pages: Vec<Page>) -> Result<()> {
+        for batch in pages.chunks(BATCH) {
+            let records = self.pages(doc, batch, &[])?;
+            self.body.extend(records);
+        }
+        Ok(())
+    }
+
+    /// Encodes and writes a batch of pages (plus `extra` items per page, if
+    /// any); returns their records.
+    fn pages(
+        &mut self,
+        doc: &Document,
+        pages: &[Page],
+        extra: &[Vec<(FramePoint, Item)>],
+    ) -> Result<Vec<PageRecord>> {
+        use rayon::prelude::*;
+        // In order: glyphs get their subset ids, images their XObjects.
+        for (i, page) in pages.iter().enumerate() {
+            let items = page.items.iter().chain(extra.get(i).into_iter().flatten());
+            for (_, item) in items {
+                match item {
+                    Item::Text(run) => self.use_glyphs(run),
+                    Item::Image { image, .. } => self.use_image(doc, *image)?,
+                    _ => {}
                 }
+            }
+        }
+        let (fonts, images, sheet) = (&self.fonts, &self.image_names(), self.sheet);
+        let encoded: Vec<(Vec<u8>, PageRecord)> = pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, page)| {
+                // A furniture pass (extra given) also draws the crop marks.
+                let extra =
+                    (!extra.is_empty()).then(|| extra.get(i).map_or(&[][..], Vec::as_slice));
+                encode(page, extra, fonts, images, &sheet)
+            })
+            .collect();
+        let mut records = Vec::with_capacity(encoded.len());
+        for (content, mut record) in encoded {
+            let id = self.add(&content_stream(content))?;
+            record.contents.push(id);
+            records.push(record);
+        }
+        Ok(records)
+    }
+
+    fn image_names(&self) -> BTreeMap<ResourceId, String> {
+        self.images
+            .iter()
+            .filter_map(|(r, x)| x.map(|x| (*r, self.xobjects[x].0.clone())))
+            .collect()
+    }
+
+    fn use_glyphs(&mut self, run: &super::frame::TextRun) {
+        let n = self.fonts.len();
+        let font = self.fonts.entry(run.face).or_insert_with(|| {
+            let mut remapper = subsetter::GlyphRemapper::new();
+            remapper.remap(0);
+            FontUse {
+                name: format!("F{}", n + 1),
+                remapper,
+                olds: vec![0],
+                texts: vec![String::new()],
+            }
+        });
+        for g in &run.glyphs {
+            let before = font.remapper.num_gids();
+            let new = font.remapper.remap(g.id);
+            if font.remapper.num_gids() > before {
+                font.olds.push(g.id);
+                font.texts.push(g.text.clone());
+            } else if font.texts[usize::from(new)].is_empty() {
+                font.texts[usize::from(new)].clone_from(&g.text);
             }
         }
     }
-    let mut fonts: BTreeMap<FaceId, (FontId, subsetter::GlyphRemapper)> = BTreeMap::new();
-    for (n, (face, glyphs)) in used.iter().enumerate() {
-        let font = book.font(*face);
-        let mut remapper = subsetter::GlyphRemapper::new();
-        remapper.remap(0);
-        for gid in glyphs.keys() {
-            remapper.remap(*gid);
+
+    fn use_image(&mut self, doc: &Document, image: ResourceId) -> Result<()> {
+        if self.images.contains_key(&image) {
+            return Ok(());
         }
-        let subset = subsetter::subset(font.data, 0, &remapper)
-            .map_err(|e| Error::Backend(format!("cannot subset font {} ({e})", font.name)))?;
-        let mut warnings = Vec::new();
-        let mut parsed = ParsedFont::from_bytes(&subset, 0, &mut warnings).ok_or_else(|| {
-            Error::Backend(format!("cannot read the subset of font {}", font.name))
-        })?;
-        parsed.font_name = Some(format!("{}+{}", subset_tag(&font.name, glyphs), font.name));
-        let id = FontId(format!("F{}", n + 1));
-        pdf.resources
-            .fonts
-            .map
-            .insert(id.clone(), printpdf::PdfFont::new(parsed));
-        fonts.insert(*face, (id, remapper));
+        let resource = doc.resources.get(image);
+        let hash = match &resource.status {
+            ImageStatus::Loaded(l) => l.hash.clone(),
+            _ => {
+                self.images.insert(image, None);
+                return Ok(());
+            }
+        };
+        if let Some(&x) = self.by_hash.get(&hash) {
+            self.images.insert(image, Some(x));
+            return Ok(());
+        }
+        let stream = match &resource.pdf {
+            Some(prepared) => image_stream(prepared).map_err(|e| {
+                Error::Backend(format!("cannot read image {} ({e})", resource.written))
+            })?,
+            None => None,
+        };
+        let Some((dict, content, mask)) = stream else {
+            self.images.insert(image, None);
+            return Ok(());
+        };
+        let mut dict = dict;
+        if let Some((mask_dict, mask_content)) = mask {
+            let mask_id = self.add(&Object::Stream(lopdf::Stream::new(mask_dict, mask_content)))?;
+            dict.set("SMask", Object::Reference((mask_id, 0)));
+        }
+        let id = self.add(&Object::Stream(lopdf::Stream::new(dict, content)))?;
+        let x = self.xobjects.len();
+        self.xobjects.push((format!("Im{}", x + 1), id));
+        self.by_hash.insert(hash, x);
+        self.images.insert(image, Some(x));
+        Ok(())
     }
 
-    // Images: one XObject per placed image; identical files share one.
-    let mut images: BTreeMap<ResourceId, XObjectId> = BTreeMap::new();
-    let mut by_hash: BTreeMap<String, XObjectId> = BTreeMap::new();
-    for page in pages {
-        for (_, item) in &page.items {
-            let Item::Image { image, .. } = item else {
-                continue;
-            };
-            if images.contains_key(image) {
-                continue;
-            }
-            let resource = doc.resources.get(*image);
-            let hash = match &resource.status {
-                crate::doc::ImageStatus::Loaded(l) => l.hash.clone(),
-                _ => continue,
-            };
-            if let Some(id) = by_hash.get(&hash) {
-                images.insert(*image, id.clone());
-                continue;
-            }
-            let xobject = match &resource.pdf {
-                Some(prepared) => image_xobject(prepared).map_err(|e| {
-                    Error::Backend(format!("cannot read image {} ({e})", resource.written))
-                })?,
-                None => None,
-            };
-            if let Some(xobject) = xobject {
-                let id = XObjectId(format!("Im{}", by_hash.len() + 1));
-                pdf.resources
-                    .xobjects
-                    .map
-                    .insert(id.clone(), XObject::External(xobject));
-                images.insert(*image, id.clone());
-                by_hash.insert(hash, id);
+    /// Writes what depends on the whole book and ends the file: the front
+    /// pages, every page's furniture, fonts, links, outline, page tree,
+    /// metadata and cross-reference table. Returns the sink.
+    pub fn finish(
+        mut self,
+        doc: &Document,
+        book: &super::layout::Streamed,
+        geometry: &super::layout::Geometry,
+        info: &Info,
+    ) -> Result<W> {
+        use super::layout::pages::furniture;
+        let front_len = book.front.len();
+        // The front matter, with its furniture.
+        let extra: Vec<_> = (0..front_len)
+            .map(|i| furniture(doc, geometry, i, &book.infos[i]))
+            .collect();
+        let mut front = Vec::new();
+        for (pages, extra) in book.front.chunks(BATCH).zip(extra.chunks(BATCH)) {
+            front.extend(self.pages(doc, pages, extra)?);
+        }
+        // The body's furniture: a second content stream per page.
+        let mut body = std::mem::take(&mut self.body);
+        for start in (0..body.len()).step_by(BATCH) {
+            let end = (start + BATCH).min(body.len());
+            let blanks: Vec<Page> = body[start..end]
+                .iter()
+                .map(|r| Page {
+                    width: super::units::Abs::pt(f64::from(r.trim.0)),
+                    height: super::units::Abs::pt(f64::from(r.trim.1)),
+                    items: Vec::new(),
+                })
+                .collect();
+            let extra: Vec<_> = (start..end)
+                .map(|i| {
+                    let index = front_len + i;
+                    match book.infos.get(index) {
+                        Some(info) => furniture(doc, geometry, index, info),
+                        None => Vec::new(),
+                    }
+                })
+                .collect();
+            let records = self.pages(doc, &blanks, &extra)?;
+            for (record, furniture) in body[start..end].iter_mut().zip(records) {
+                record.contents.extend(furniture.contents);
             }
         }
-    }
+        let mut records = front;
+        records.extend(body);
 
-    let mut pdf_pages = Vec::with_capacity(pages.len());
-    for page in pages {
-        let off = sheet.offset();
-        let h = page.height.to_pt() as f32 + 2.0 * off;
-        let w = page.width.to_pt() as f32 + 2.0 * off;
-        let mut ops = Vec::new();
-        if sheet.crop_marks {
-            crop_marks(&mut ops, w, h, sheet);
+        // Fonts, made by printpdf from the subsets.
+        let font_refs = self.fonts()?;
+        let mut resources = Dictionary::new();
+        let mut font_dict = Dictionary::new();
+        for (name, id) in &font_refs {
+            font_dict.set(name.as_bytes().to_vec(), Object::Reference((*id, 0)));
         }
-        for (p, item) in &page.items {
-            let x = p.x.to_pt() as f32 + off;
-            let y = h - p.y.to_pt() as f32 - off;
-            match item {
-                Item::Text(run) => {
-                    let Some((font_id, remapper)) = fonts.get(&run.face) else {
-                        continue;
-                    };
-                    let texts = &used[&run.face];
-                    ops.push(Op::StartTextSection);
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(font_id.clone()),
-                        size: Pt(run.size.to_pt() as f32),
-                    });
-                    ops.push(Op::SetFillColor {
-                        col: color(run.color),
-                    });
-                    // One text matrix and one TJ array per baseline: the
-                    // pen advances by each glyph's /W width (printpdf's
-                    // integer thousandths of an em), and a kern number moves
-                    // it to where the layout put the next glyph.
-                    let font = book.font(run.face);
-                    let size = run.size.to_pt() as f32;
-                    let scaled = |gid: u16| -> f32 {
-                        let w = font
-                            .face
-                            .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(gid))
-                            .unwrap_or(0);
-                        (f32::from(w) * 1000.0 / font.upem as f32).trunc() * size / 1000.0
-                    };
-                    let mut i = 0;
-                    while i < run.glyphs.len() {
-                        let rise = run.glyphs[i].rise;
-                        let start = x + run.glyphs[i].x.to_pt() as f32;
-                        ops.push(Op::SetTextMatrix {
-                            matrix: TextMatrix::Raw([
-                                1.0,
-                                0.0,
-                                0.0,
-                                1.0,
-                                start,
-                                y + rise.to_pt() as f32,
-                            ]),
-                        });
-                        let mut items: Vec<Codepoint> = Vec::new();
-                        let mut pen = start;
-                        while i < run.glyphs.len() && run.glyphs[i].rise == rise {
-                            let g = &run.glyphs[i];
-                            let want = x + g.x.to_pt() as f32;
-                            if let Some(last) = items.last_mut() {
-                                let d = want - pen;
-                                if d.abs() > 0.0005 {
-                                    last.offset = -d * 1000.0 / size;
-                                    pen = want;
-                                }
-                            }
-                            items.push(Codepoint {
-                                gid: remapper.get(g.id).unwrap_or(0),
-                                offset: 0.0,
-                                cid: Some(texts.get(&g.id).cloned().unwrap_or_default()),
-                            });
-                            pen += scaled(g.id);
-                            i += 1;
-                        }
-                        ops.push(Op::ShowText {
-                            items: vec![TextItem::GlyphIds(items)],
-                        });
+        resources.set("Font", Object::Dictionary(font_dict));
+        let mut xobject_dict = Dictionary::new();
+        for (name, id) in &self.xobjects {
+            xobject_dict.set(name.as_bytes().to_vec(), Object::Reference((*id, 0)));
+        }
+        resources.set("XObject", Object::Dictionary(xobject_dict));
+        let resources_id = self.add(&Object::Dictionary(resources))?;
+
+        // Page objects are numbered before links point at them.
+        let pages_id = self.reserve();
+        let page_ids: Vec<u32> = records.iter().map(|_| self.reserve()).collect();
+        let off = self.sheet.offset();
+        let bleed = self.sheet.bleed;
+        let dest = |anchor: &AnchorId| -> Option<Object> {
+            let (page, y) = book.anchors.get(anchor)?;
+            let record = records.get(*page)?;
+            let top = record.size.1 - off - y.to_pt() as f32;
+            Some(xyz(page_ids[*page], top))
+        };
+        for (index, record) in records.iter().enumerate() {
+            let mut annots = Vec::new();
+            for (rect, target) in &record.links {
+                let mut annot = Dictionary::new();
+                annot.set("Type", name("Annot"));
+                annot.set("Subtype", name("Link"));
+                annot.set(
+                    "Rect",
+                    Object::Array(rect.iter().map(|v| Object::Real(*v)).collect()),
+                );
+                annot.set("Border", Object::Array(vec![Object::Integer(0); 3]));
+                match target {
+                    LinkDest::Uri(uri) => {
+                        let mut action = Dictionary::new();
+                        action.set("S", name("URI"));
+                        action.set(
+                            "URI",
+                            Object::String(uri.as_bytes().to_vec(), StringFormat::Literal),
+                        );
+                        annot.set("A", Object::Dictionary(action));
                     }
-                    ops.push(Op::EndTextSection);
+                    LinkDest::Anchor(anchor) => match dest(anchor) {
+                        Some(d) => annot.set("Dest", d),
+                        None => continue,
+                    },
                 }
-                Item::Rect {
-                    width,
-                    height,
-                    fill,
-                    stroke,
-                } => {
-                    let mode = match (fill, stroke) {
-                        (Some(_), Some(_)) => PaintMode::FillStroke,
-                        (Some(_), None) => PaintMode::Fill,
-                        (None, _) => PaintMode::Stroke,
-                    };
-                    ops.push(Op::SaveGraphicsState);
-                    if let Some(fill) = fill {
-                        ops.push(Op::SetFillColor { col: color(*fill) });
-                    }
-                    if let Some((c, t)) = stroke {
-                        ops.push(Op::SetOutlineColor { col: color(*c) });
-                        ops.push(Op::SetOutlineThickness {
-                            pt: Pt(t.to_pt() as f32),
-                        });
-                    }
-                    let hh = height.to_pt() as f32;
-                    ops.push(Op::DrawRectangle {
-                        rectangle: Rect {
-                            x: Pt(x),
-                            y: Pt(y - hh),
-                            width: Pt(width.to_pt() as f32),
-                            height: Pt(hh),
-                            mode: Some(mode),
-                            winding_order: Some(WindingOrder::NonZero),
-                        },
-                    });
-                    ops.push(Op::RestoreGraphicsState);
-                }
-                Item::Line {
-                    dx,
-                    dy,
-                    color: c,
-                    thickness,
-                } => {
-                    ops.push(Op::SaveGraphicsState);
-                    ops.push(Op::SetOutlineColor { col: color(*c) });
-                    ops.push(Op::SetOutlineThickness {
-                        pt: Pt(thickness.to_pt() as f32),
-                    });
-                    ops.push(Op::DrawLine {
-                        line: Line {
-                            points: vec![
-                                LinePoint {
-                                    p: PdfPoint { x: Pt(x), y: Pt(y) },
-                                    bezier: false,
-                                },
-                                LinePoint {
-                                    p: PdfPoint {
-                                        x: Pt(x + dx.to_pt() as f32),
-                                        y: Pt(y - dy.to_pt() as f32),
-                                    },
-                                    bezier: false,
-                                },
-                            ],
-                            is_closed: false,
-                        },
-                    });
-                    ops.push(Op::RestoreGraphicsState);
-                }
-                Item::Image {
-                    image,
-                    width,
-                    height,
-                } => {
-                    let Some(id) = images.get(image) else {
-                        continue;
-                    };
-                    let (w, hh) = (width.to_pt() as f32, height.to_pt() as f32);
-                    ops.push(Op::SaveGraphicsState);
-                    ops.push(Op::SetTransformationMatrix {
-                        matrix: CurTransMat::Raw([w, 0.0, 0.0, hh, x, y - hh]),
-                    });
-                    ops.push(Op::UseXobject {
-                        id: id.clone(),
-                        transform: XObjectTransform {
-                            no_auto_scale: true,
-                            ..XObjectTransform::default()
-                        },
-                    });
-                    ops.push(Op::RestoreGraphicsState);
-                }
-                // Links are added as annotations by the post-pass.
-                Item::Link { .. } => {}
+                annots.push(Object::Reference((
+                    self.add(&Object::Dictionary(annot))?,
+                    0,
+                )));
+            }
+            let (w, h) = record.size;
+            let (tw, th) = record.trim;
+            let rect = |a: f32, b: f32, c: f32, d: f32| {
+                Object::Array(vec![
+                    Object::Real(a),
+                    Object::Real(b),
+                    Object::Real(c),
+                    Object::Real(d),
+                ])
+            };
+            let mut page = Dictionary::new();
+            page.set("Type", name("Page"));
+            page.set("Parent", Object::Reference((pages_id, 0)));
+            page.set("MediaBox", rect(0.0, 0.0, w, h));
+            page.set("CropBox", rect(0.0, 0.0, w, h));
+            page.set("TrimBox", rect(off, off, off + tw, off + th));
+            page.set(
+                "BleedBox",
+                rect(off - bleed, off - bleed, off + tw + bleed, off + th + bleed),
+            );
+            page.set("Resources", Object::Reference((resources_id, 0)));
+            page.set(
+                "Contents",
+                Object::Array(
+                    record
+                        .contents
+                        .iter()
+                        .map(|c| Object::Reference((*c, 0)))
+                        .collect(),
+                ),
+            );
+            if !annots.is_empty() {
+                page.set("Annots", Object::Array(annots));
+            }
+            self.object(page_ids[index], &Object::Dictionary(page))?;
+        }
+        let mut tree = Dictionary::new();
+        tree.set("Type", name("Pages"));
+        tree.set("Count", Object::Integer(page_ids.len() as i64));
+        tree.set(
+            "Kids",
+            Object::Array(
+                page_ids
+                    .iter()
+                    .map(|p| Object::Reference((*p, 0)))
+                    .collect(),
+            ),
+        );
+        self.object(pages_id, &Object::Dictionary(tree))?;
+
+        let outline = self.outline(book, &dest)?;
+
+        let mut xmp_dict = Dictionary::new();
+        xmp_dict.set("Type", name("Metadata"));
+        xmp_dict.set("Subtype", name("XML"));
+        let xmp_id = self.add(&Object::Stream(lopdf::Stream::new(
+            xmp_dict,
+            info.xmp.as_bytes().to_vec(),
+        )))?;
+
+        let date = pdf_date(info.created);
+        let mut info_dict = Dictionary::new();
+        for (key, value) in [
+            ("Title", &info.title),
+            ("Author", &info.author),
+            ("Subject", &info.subject),
+            ("Keywords", &info.keywords),
+        ] {
+            if !value.is_empty() {
+                info_dict.set(key, text_string(value));
             }
         }
-        pdf_pages.push(PdfPage::new(
-            printpdf::Mm(w * 25.4 / 72.0),
-            printpdf::Mm(h * 25.4 / 72.0),
-            ops,
+        let tool = format!("bindery {}", env!("CARGO_PKG_VERSION"));
+        info_dict.set("Creator", text_string(&tool));
+        info_dict.set("Producer", text_string(&tool));
+        info_dict.set(
+            "CreationDate",
+            Object::String(date.clone().into_bytes(), StringFormat::Literal),
+        );
+        info_dict.set(
+            "ModDate",
+            Object::String(date.into_bytes(), StringFormat::Literal),
+        );
+        let info_id = self.add(&Object::Dictionary(info_dict))?;
+
+        let mut catalog = Dictionary::new();
+        catalog.set("Type", name("Catalog"));
+        catalog.set("Pages", Object::Reference((pages_id, 0)));
+        catalog.set("PageLayout", name("OneColumn"));
+        catalog.set("Lang", text_string(&info.language));
+        catalog.set("Metadata", Object::Reference((xmp_id, 0)));
+        if let Some(root) = outline {
+            catalog.set("Outlines", Object::Reference((root, 0)));
+            catalog.set("PageMode", name("UseOutlines"));
+        }
+        let catalog_id = self.add(&Object::Dictionary(catalog))?;
+
+        // Cross-reference table and trailer; the /ID hashes everything before.
+        let start = self.out.position;
+        let mut xref = format!("xref\n0 {}\n0000000000 65535 f \n", self.offsets.len() + 1);
+        for offset in &self.offsets {
+            match offset {
+                Some(o) => xref.push_str(&format!("{o:010} 00000 n \n")),
+                None => {
+                    return Err(Error::Backend(
+                        "PDF object reserved but never written".into(),
+                    ));
+                }
+            }
+        }
+        let digest = self.out.hash.clone().finalize();
+        let id: String = digest.iter().take(16).map(|b| format!("{b:02X}")).collect();
+        xref.push_str(&format!(
+            "trailer\n<</Size {} /Root {catalog_id} 0 R /Info {info_id} 0 R /ID [<{id}> <{id}>]>>\nstartxref\n{start}\n%%EOF\n",
+            self.offsets.len() + 1
         ));
+        self.put(xref.as_bytes())?;
+        let mut sink = self.out.inner;
+        sink.flush()
+            .map_err(|e| Error::Backend(format!("cannot write the PDF ({e})")))?;
+        Ok(sink)
     }
-    pdf.with_pages(pdf_pages);
-    let date = printpdf::OffsetDateTime::from_unix_timestamp(info.created)
-        .map_err(|e| Error::Backend(format!("bad creation date ({e})")))?;
-    let meta = &mut pdf.metadata.info;
-    meta.document_title = info.title.clone();
-    meta.author = info.author.clone();
-    meta.subject = info.subject.clone();
-    meta.creator = format!("bindery {}", env!("CARGO_PKG_VERSION"));
-    meta.producer = format!("bindery {}", env!("CARGO_PKG_VERSION"));
-    meta.creation_date = date;
-    meta.modification_date = date;
-    meta.metadata_date = date;
-    let options = PdfSaveOptions {
-        optimize: true,
+
+    /// Subsets every used face and has printpdf make its font objects (from
+    /// a page that shows every glyph once, so the widths and the ToUnicode
+    /// map cover exactly the glyphs used); copies them into the file.
+    /// Returns resource name → object number.
+    fn fonts(&mut self) -> Result<Vec<(String, u32)>> {
+        let book = FontBook::get();
+        let mut pdf = PdfDocument::new("");
+        let mut ops = vec![Op::StartTextSection];
+        let fonts = std::mem::take(&mut self.fonts);
+        for (face, used) in &fonts {
+            let font = book.font(*face);
+            let subset = subsetter::subset(font.data, 0, &used.remapper)
+                .map_err(|e| Error::Backend(format!("cannot subset font {} ({e})", font.name)))?;
+            let mut warnings = Vec::new();
+            let mut parsed =
+                ParsedFont::from_bytes(&subset, 0, &mut warnings).ok_or_else(|| {
+                    Error::Backend(format!("cannot read the subset of font {}", font.name))
+                })?;
+            parsed.font_name = Some(format!(
+                "{}+{}",
+                subset_tag(&font.name, &used.olds),
+                font.name
+            ));
+            let id = FontId(used.name.clone());
+            pdf.resources
+                .fonts
+                .map
+                .insert(id.clone(), printpdf::PdfFont::new(parsed));
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(id),
+                size: Pt(10.0),
+            });
+            let items = (0..used.olds.len())
+                .map(|new| Codepoint {
+                    gid: new as u16,
+                    offset: 0.0,
+                    cid: Some(used.texts[new].clone()),
+                })
+                .collect();
+            ops.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(items)],
+            });
+        }
+        ops.push(Op::EndTextSection);
+        pdf.with_pages(vec![PdfPage::new(
+            printpdf::Mm(10.0),
+            printpdf::Mm(10.0),
+            ops,
+        )]);
+        let mut warnings = Vec::new();
+        let lo = printpdf::serialize::to_lopdf_doc(&pdf, &save_options(), &mut warnings);
+        // Font name → dictionary reference, from the page's resources.
+        let page = lo.get_pages().values().next().copied();
+        let font_dict = page
+            .and_then(|p| lo.get_dictionary(p).ok())
+            .and_then(|p| p.get(b"Resources").ok())
+            .and_then(|r| resolve(&lo, r).as_dict().ok().cloned())
+            .and_then(|r| r.get(b"Font").ok().map(|f| resolve(&lo, f).clone()))
+            .and_then(|f| f.as_dict().ok().cloned())
+            .unwrap_or_default();
+        let mut copied = BTreeMap::new();
+        let mut out = Vec::new();
+        for used in fonts.values() {
+            let Ok(reference) = font_dict.get(used.name.as_bytes()) else {
+                return Err(Error::Backend(format!(
+                    "printpdf made no font {}",
+                    used.name
+                )));
+            };
+            let copy = self.copy(&lo, reference, &mut copied)?;
+            let Object::Reference((id, _)) = copy else {
+                return Err(Error::Backend(format!(
+                    "font {} is not an object",
+                    used.name
+                )));
+            };
+            out.push((used.name.clone(), id));
+        }
+        Ok(out)
+    }
+
+    /// Copies an object of `lo` and everything it references into the file,
+    /// renumbered; returns the copy (references point at the new numbers).
+    fn copy(
+        &mut self,
+        lo: &lopdf::Document,
+        object: &Object,
+        copied: &mut BTreeMap<lopdf::ObjectId, u32>,
+    ) -> Result<Object> {
+        Ok(match object {
+            Object::Reference(old) => {
+                if let Some(&new) = copied.get(old) {
+                    return Ok(Object::Reference((new, 0)));
+                }
+                let new = self.reserve();
+                copied.insert(*old, new);
+                let target = lo.get_object(*old).cloned().unwrap_or(Object::Null);
+                let target = self.copy(lo, &target, copied)?;
+                self.object(new, &target)?;
+                Object::Reference((new, 0))
+            }
+            Object::Array(items) => Object::Array(
+                items
+                    .iter()
+                    .map(|i| self.copy(lo, i, copied))
+                    .collect::<Result<_>>()?,
+            ),
+            Object::Dictionary(dict) => Object::Dictionary(self.copy_dict(lo, dict, copied)?),
+            Object::Stream(stream) => {
+                let dict = self.copy_dict(lo, &stream.dict, copied)?;
+                let mut s = lopdf::Stream::new(dict, stream.content.clone());
+                s.allows_compression = stream.allows_compression;
+                if s.allows_compression && s.dict.get(b"Filter").is_err() {
+                    let _ = s.compress();
+                }
+                Object::Stream(s)
+            }
+            other => other.clone(),
+        })
+    }
+
+    fn copy_dict(
+        &mut self,
+        lo: &lopdf::Document,
+        dict: &Dictionary,
+        copied: &mut BTreeMap<lopdf::ObjectId, u32>,
+    ) -> Result<Dictionary> {
+        let mut out = Dictionary::new();
+        for (key, value) in dict.iter() {
+            out.set(key.clone(), self.copy(lo, value, copied)?);
+        }
+        Ok(out)
+    }
+
+    /// Writes the nested outline; returns its root.
+    fn outline(
+        &mut self,
+        book: &super::layout::Streamed,
+        dest: &dyn Fn(&AnchorId) -> Option<Object>,
+    ) -> Result<Option<u32>> {
+        struct Node {
+            title: String,
+            level: u8,
+            dest: Object,
+            children: Vec<usize>,
+        }
+        let mut nodes: Vec<Node> = Vec::new();
+        let mut roots: Vec<usize> = Vec::new();
+        let mut stack: Vec<usize> = Vec::new();
+        for (title, level, anchor) in &book.outline {
+            let Some(d) = dest(anchor) else {
+                continue;
+            };
+            let index = nodes.len();
+            nodes.push(Node {
+                title: title.clone(),
+                level: *level,
+                dest: d,
+                children: Vec::new(),
+            });
+            while stack.last().is_some_and(|&s| nodes[s].level >= *level) {
+                stack.pop();
+            }
+            match stack.last() {
+                Some(&parent) => nodes[parent].children.push(index),
+                None => roots.push(index),
+            }
+            stack.push(index);
+        }
+        if roots.is_empty() {
+            return Ok(None);
+        }
+        fn count(nodes: &[Node], i: usize) -> i64 {
+            nodes[i].children.iter().map(|&c| 1 + count(nodes, c)).sum()
+        }
+        let root_id = self.reserve();
+        let ids: Vec<u32> = nodes.iter().map(|_| self.reserve()).collect();
+        let mut levels: Vec<(u32, Vec<usize>)> = vec![(root_id, roots.clone())];
+        for (i, node) in nodes.iter().enumerate() {
+            if !node.children.is_empty() {
+                levels.push((ids[i], node.children.clone()));
+            }
+        }
+        for (parent, items) in levels {
+            for (k, &i) in items.iter().enumerate() {
+                let mut d = Dictionary::new();
+                d.set("Title", text_string(&nodes[i].title));
+                d.set("Parent", Object::Reference((parent, 0)));
+                d.set("Dest", nodes[i].dest.clone());
+                if k > 0 {
+                    d.set("Prev", Object::Reference((ids[items[k - 1]], 0)));
+                }
+                if k + 1 < items.len() {
+                    d.set("Next", Object::Reference((ids[items[k + 1]], 0)));
+                }
+                if let (Some(&first), Some(&last)) =
+                    (nodes[i].children.first(), nodes[i].children.last())
+                {
+                    d.set("First", Object::Reference((ids[first], 0)));
+                    d.set("Last", Object::Reference((ids[last], 0)));
+                    // Chapters open, deeper levels closed.
+                    let n = count(&nodes, i);
+                    d.set(
+                        "Count",
+                        Object::Integer(if nodes[i].level <= 1 { n } else { -n }),
+                    );
+                }
+                self.object(ids[i], &Object::Dictionary(d))?;
+            }
+        }
+        let mut root = Dictionary::new();
+        root.set("Type", name("Outlines"));
+        root.set("First", Object::Reference((ids[roots[0]], 0)));
+        root.set("Last", Object::Reference((ids[roots[roots.len() - 1]], 0)));
+        let visible: i64 = roots
+            .iter()
+            .map(|&r| {
+                1 + if nodes[r].level <= 1 {
+                    count(&nodes, r)
+                } else {
+                    0
+                }
+            })
+            .sum();
+        root.set("Count", Object::Integer(visible));
+        self.object(root_id, &Object::Dictionary(root))?;
+        Ok(Some(root_id))
+    }
+}
+
+fn resolve<'a>(lo: &'a lopdf::Document, object: &'a Object) -> &'a Object {
+    match object {
+        Object::Reference(id) => lo.get_object(*id).unwrap_or(object),
+        other => other,
+    }
+}
+
+fn save_options() -> PdfSaveOptions {
+    PdfSaveOptions {
+        optimize: false,
         subset_fonts: false,
         secure: true,
         image_optimization: None,
+    }
+}
+
+/// A compressed content stream.
+fn content_stream(content: Vec<u8>) -> Object {
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
+    let compressed = encoder.write_all(&content).and_then(|()| encoder.finish());
+    match compressed {
+        Ok(bytes) => {
+            let mut dict = Dictionary::new();
+            dict.set("Filter", name("FlateDecode"));
+            Object::Stream(lopdf::Stream::new(dict, bytes).with_compression(false))
+        }
+        Err(_) => Object::Stream(lopdf::Stream::new(Dictionary::new(), content)),
+    }
+}
+
+/// Has printpdf encode one page's items (and `extra`) as a content stream;
+/// returns it with the page's record (links in sheet coordinates).
+fn encode(
+    page: &Page,
+    extra: Option<&[(FramePoint, Item)]>,
+    fonts: &BTreeMap<FaceId, FontUse>,
+    images: &BTreeMap<ResourceId, String>,
+    sheet: &Sheet,
+) -> (Vec<u8>, PageRecord) {
+    let book = FontBook::get();
+    let off = sheet.offset();
+    let (tw, th) = (page.width.to_pt() as f32, page.height.to_pt() as f32);
+    let h = th + 2.0 * off;
+    let w = tw + 2.0 * off;
+    let mut record = PageRecord {
+        size: (w, h),
+        trim: (tw, th),
+        contents: Vec::new(),
+        links: Vec::new(),
     };
+    let mut ops = Vec::new();
+    if sheet.crop_marks && extra.is_some() {
+        crop_marks(&mut ops, w, h, sheet);
+    }
+    for (p, item) in page.items.iter().chain(extra.unwrap_or_default()) {
+        let x = p.x.to_pt() as f32 + off;
+        let y = h - p.y.to_pt() as f32 - off;
+        match item {
+            Item::Text(run) => {
+                let Some(used) = fonts.get(&run.face) else {
+                    continue;
+                };
+                ops.push(Op::StartTextSection);
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(FontId(used.name.clone())),
+                    size: Pt(run.size.to_pt() as f32),
+                });
+                ops.push(Op::SetFillColor {
+                    col: color(run.color),
+                });
+                // One text matrix and one TJ array per baseline: the pen
+                // advances by each glyph's /W width (printpdf's integer
+                // thousandths of an em), and a kern number moves it to where
+                // the layout put the next glyph.
+                let font = book.font(run.face);
+                let size = run.size.to_pt() as f32;
+                let scaled = |gid: u16| -> f32 {
+                    let w = font
+                        .face
+                        .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(gid))
+                        .unwrap_or(0);
+                    (f32::from(w) * 1000.0 / font.upem as f32).trunc() * size / 1000.0
+                };
+                let mut i = 0;
+                while i < run.glyphs.len() {
+                    let rise = run.glyphs[i].rise;
+                    let start = x + run.glyphs[i].x.to_pt() as f32;
+                    ops.push(Op::SetTextMatrix {
+                        matrix: TextMatrix::Raw([
+                            1.0,
+                            0.0,
+                            0.0,
+                            1.0,
+                            start,
+                            y + rise.to_pt() as f32,
+                        ]),
+                    });
+                    let mut items: Vec<Codepoint> = Vec::new();
+                    let mut pen = start;
+                    while i < run.glyphs.len() && run.glyphs[i].rise == rise {
+                        let g = &run.glyphs[i];
+                        let want = x + g.x.to_pt() as f32;
+                        if let Some(last) = items.last_mut() {
+                            let d = want - pen;
+                            if d.abs() > 0.0005 {
+                                last.offset = -d * 1000.0 / size;
+                                pen = want;
+                            }
+                        }
+                        items.push(Codepoint {
+                            gid: used.remapper.get(g.id).unwrap_or(0),
+                            offset: 0.0,
+                            cid: None,
+                        });
+                        pen += scaled(g.id);
+                        i += 1;
+                    }
+                    ops.push(Op::ShowText {
+                        items: vec![TextItem::GlyphIds(items)],
+                    });
+                }
+                ops.push(Op::EndTextSection);
+            }
+            Item::Rect {
+                width,
+                height,
+                fill,
+                stroke,
+            } => {
+                let mode = match (fill, stroke) {
+                    (Some(_), Some(_)) => PaintMode::FillStroke,
+                    (Some(_), None) => PaintMode::Fill,
+                    (None, _) => PaintMode::Stroke,
+                };
+                ops.push(Op::SaveGraphicsState);
+                if let Some(fill) = fill {
+                    ops.push(Op::SetFillColor { col: color(*fill) });
+                }
+                if let Some((c, t)) = stroke {
+                    ops.push(Op::SetOutlineColor { col: color(*c) });
+                    ops.push(Op::SetOutlineThickness {
+                        pt: Pt(t.to_pt() as f32),
+                    });
+                }
+                let hh = height.to_pt() as f32;
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(x),
+                        y: Pt(y - hh),
+                        width: Pt(width.to_pt() as f32),
+                        height: Pt(hh),
+                        mode: Some(mode),
+                        winding_order: Some(WindingOrder::NonZero),
+                    },
+                });
+                ops.push(Op::RestoreGraphicsState);
+            }
+            Item::Line {
+                dx,
+                dy,
+                color: c,
+                thickness,
+            } => {
+                ops.push(Op::SaveGraphicsState);
+                ops.push(Op::SetOutlineColor { col: color(*c) });
+                ops.push(Op::SetOutlineThickness {
+                    pt: Pt(thickness.to_pt() as f32),
+                });
+                ops.push(Op::DrawLine {
+                    line: Line {
+                        points: vec![
+                            LinePoint {
+                                p: PdfPoint { x: Pt(x), y: Pt(y) },
+                                bezier: false,
+                            },
+                            LinePoint {
+                                p: PdfPoint {
+                                    x: Pt(x + dx.to_pt() as f32),
+                                    y: Pt(y - dy.to_pt() as f32),
+                                },
+                                bezier: false,
+                            },
+                        ],
+                        is_closed: false,
+                    },
+                });
+                ops.push(Op::RestoreGraphicsState);
+            }
+            Item::Image {
+                image,
+                width,
+                height,
+            } => {
+                let Some(name) = images.get(image) else {
+                    continue;
+                };
+                let (iw, ih) = (width.to_pt() as f32, height.to_pt() as f32);
+                ops.push(Op::SaveGraphicsState);
+                ops.push(Op::SetTransformationMatrix {
+                    matrix: CurTransMat::Raw([iw, 0.0, 0.0, ih, x, y - ih]),
+                });
+                ops.push(Op::UseXobject {
+                    id: XObjectId(name.clone()),
+                    transform: XObjectTransform {
+                        no_auto_scale: true,
+                        ..XObjectTransform::default()
+                    },
+                });
+                ops.push(Op::RestoreGraphicsState);
+            }
+            Item::Link {
+                width,
+                height,
+                dest,
+            } => {
+                let (lw, lh) = (width.to_pt() as f32, height.to_pt() as f32);
+                record.links.push(([x, y - lh, x + lw, y], dest.clone()));
+            }
+        }
+    }
+    if ops.is_empty() {
+        return (Vec::new(), record);
+    }
+    let mut pdf = PdfDocument::new("");
+    pdf.with_pages(vec![PdfPage::new(
+        printpdf::Mm(w * 25.4 / 72.0),
+        printpdf::Mm(h * 25.4 / 72.0),
+        ops,
+    )]);
     let mut warnings = Vec::new();
-    Ok(pdf.save(&options, &mut warnings))
+    let lo = printpdf::serialize::to_lopdf_doc(&pdf, &save_options(), &mut warnings);
+    let content = lo
+        .get_pages()
+        .values()
+        .next()
+        .and_then(|id| lo.get_dictionary(*id).ok())
+        .and_then(|page| page.get(b"Contents").ok())
+        .and_then(|c| resolve(&lo, c).as_stream().ok())
+        .map(|s| s.content.clone())
+        .unwrap_or_default();
+    (content, record)
+}
+
+fn xyz(page: u32, top: f32) -> Object {
+    Object::Array(vec![
+        Object::Reference((page, 0)),
+        name("XYZ"),
+        Object::Null,
+        Object::Real(top),
+        Object::Null,
+    ])
+}
+
+fn name(s: &str) -> Object {
+    Object::Name(s.as_bytes().to_vec())
+}
+
+/// A PDF text string: ASCII as is, anything else as UTF-16BE with a BOM.
+pub fn text_string(s: &str) -> Object {
+    if s.is_ascii() {
+        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
+    } else {
+        let mut bytes = vec![0xFE, 0xFF];
+        for unit in s.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_be_bytes());
+        }
+        Object::String(bytes, StringFormat::Hexadecimal)
+    }
+}
+
+/// A PDF date string (`D:YYYYMMDDHHmmSSZ`) for seconds since the Unix epoch.
+fn pdf_date(unix: i64) -> String {
+    let t = chrono::DateTime::from_timestamp(unix, 0).unwrap_or_default();
+    format!("D:{}Z", t.format("%Y%m%d%H%M%S"))
+}
+
+type ImageParts = (Dictionary, Vec<u8>, Option<(Dictionary, Vec<u8>)>);
+
+/// The XObject of a prepared image (dictionary, data, soft mask), read from
+/// its file: JPEG passed through, PNG data with its predictors, others
+/// lossless.
+fn image_stream(image: &PdfImage) -> std::io::Result<Option<ImageParts>> {
+    let mut dict = Dictionary::new();
+    dict.set("Type", name("XObject"));
+    dict.set("Subtype", name("Image"));
+    dict.set("BitsPerComponent", Object::Integer(8));
+    let size = |dict: &mut Dictionary, w: u32, h: u32| {
+        dict.set("Width", Object::Integer(i64::from(w)));
+        dict.set("Height", Object::Integer(i64::from(h)));
+    };
+    Ok(Some(match image {
+        PdfImage::Jpeg {
+            bytes,
+            components,
+            inverted,
+            width,
+            height,
+        } => {
+            size(&mut dict, *width, *height);
+            let space = match components {
+                1 => "DeviceGray",
+                4 => "DeviceCMYK",
+                _ => "DeviceRGB",
+            };
+            dict.set("ColorSpace", name(space));
+            dict.set("Filter", name("DCTDecode"));
+            if *inverted {
+                // Adobe CMYK JPEGs store inverted samples.
+                let decode = [1, 0, 1, 0, 1, 0, 1, 0].map(Object::Integer).to_vec();
+                dict.set("Decode", Object::Array(decode));
+            }
+            (dict, bytes.read()?.into_owned(), None)
+        }
+        PdfImage::Flate {
+            rgb,
+            alpha,
+            width,
+            height,
+        } => {
+            size(&mut dict, *width, *height);
+            dict.set("ColorSpace", name("DeviceRGB"));
+            dict.set("Filter", name("FlateDecode"));
+            let mask = alpha.as_ref().map(|alpha| {
+                let mut mask = Dictionary::new();
+                mask.set("Type", name("XObject"));
+                mask.set("Subtype", name("Image"));
+                size(&mut mask, *width, *height);
+                mask.set("ColorSpace", name("DeviceGray"));
+                mask.set("BitsPerComponent", Object::Integer(8));
+                mask.set("Filter", name("FlateDecode"));
+                (mask, alpha.clone())
+            });
+            (dict, rgb.clone(), mask)
+        }
+        PdfImage::Png {
+            file,
+            colors,
+            width,
+            height,
+        } => {
+            size(&mut dict, *width, *height);
+            let space = if *colors == 1 {
+                "DeviceGray"
+            } else {
+                "DeviceRGB"
+            };
+            dict.set("ColorSpace", name(space));
+            dict.set("Filter", name("FlateDecode"));
+            let mut parms = Dictionary::new();
+            parms.set("Predictor", Object::Integer(15));
+            parms.set("Colors", Object::Integer(i64::from(*colors)));
+            parms.set("BitsPerComponent", Object::Integer(8));
+            parms.set("Columns", Object::Integer(i64::from(*width)));
+            dict.set("DecodeParms", Object::Dictionary(parms));
+            let bytes = file.read()?;
+            let (data, _) = crate::resource::png::passthrough(&bytes).ok_or_else(|| {
+                std::io::Error::other("the PNG changed while the book was being built")
+            })?;
+            (dict, data, None)
+        }
+        PdfImage::Unsupported => return Ok(None),
+    }))
 }
 
 /// Crop marks at the four corners of the trimmed page, in the slug, kept
@@ -367,11 +1161,11 @@ fn crop_marks(ops: &mut Vec<Op>, w: f32, h: f32, sheet: &Sheet) {
 }
 
 /// Six capital letters derived from the font and its glyph set (deterministic).
-fn subset_tag(name: &str, glyphs: &BTreeMap<u16, String>) -> String {
+fn subset_tag(name: &str, glyphs: &[u16]) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     hasher.update(name.as_bytes());
-    for gid in glyphs.keys() {
+    for gid in glyphs {
         hasher.update(gid.to_be_bytes());
     }
     hasher
@@ -389,112 +1183,6 @@ fn color(c: FrameColor) -> Color {
         b: f32::from(c.2) / 255.0,
         icc_profile: None,
     })
-}
-
-fn name(s: &str) -> DictItem {
-    DictItem::Name(s.as_bytes().to_vec())
-}
-
-/// Builds the XObject of a prepared image: JPEG passed through, others lossless.
-fn image_xobject(image: &PdfImage) -> std::io::Result<Option<ExternalXObject>> {
-    let mut dict = BTreeMap::new();
-    dict.insert("Type".to_string(), name("XObject"));
-    dict.insert("Subtype".to_string(), name("Image"));
-    dict.insert("BitsPerComponent".to_string(), DictItem::Int(8));
-    let content = match image {
-        PdfImage::Jpeg {
-            bytes,
-            components,
-            inverted,
-            width,
-            height,
-        } => {
-            dict.insert("Width".to_string(), DictItem::Int(i64::from(*width)));
-            dict.insert("Height".to_string(), DictItem::Int(i64::from(*height)));
-            let space = match components {
-                1 => "DeviceGray",
-                4 => "DeviceCMYK",
-                _ => "DeviceRGB",
-            };
-            dict.insert("ColorSpace".to_string(), name(space));
-            dict.insert("Filter".to_string(), name("DCTDecode"));
-            if *inverted {
-                // Adobe CMYK JPEGs store inverted samples.
-                let decode = [1, 0, 1, 0, 1, 0, 1, 0].map(DictItem::Int).to_vec();
-                dict.insert("Decode".to_string(), DictItem::Array(decode));
-            }
-            bytes.read()?.into_owned()
-        }
-        PdfImage::Flate {
-            rgb,
-            alpha,
-            width,
-            height,
-        } => {
-            dict.insert("Width".to_string(), DictItem::Int(i64::from(*width)));
-            dict.insert("Height".to_string(), DictItem::Int(i64::from(*height)));
-            dict.insert("ColorSpace".to_string(), name("DeviceRGB"));
-            dict.insert("Filter".to_string(), name("FlateDecode"));
-            if let Some(alpha) = alpha {
-                let mut mask = BTreeMap::new();
-                mask.insert("Type".to_string(), name("XObject"));
-                mask.insert("Subtype".to_string(), name("Image"));
-                mask.insert("Width".to_string(), DictItem::Int(i64::from(*width)));
-                mask.insert("Height".to_string(), DictItem::Int(i64::from(*height)));
-                mask.insert("ColorSpace".to_string(), name("DeviceGray"));
-                mask.insert("BitsPerComponent".to_string(), DictItem::Int(8));
-                mask.insert("Filter".to_string(), name("FlateDecode"));
-                dict.insert(
-                    "SMask".to_string(),
-                    DictItem::Stream {
-                        stream: ExternalStream {
-                            dict: mask,
-                            content: alpha.clone(),
-                            compress: false,
-                        },
-                    },
-                );
-            }
-            rgb.clone()
-        }
-        PdfImage::Png {
-            file,
-            colors,
-            width,
-            height,
-        } => {
-            dict.insert("Width".to_string(), DictItem::Int(i64::from(*width)));
-            dict.insert("Height".to_string(), DictItem::Int(i64::from(*height)));
-            let space = if *colors == 1 {
-                "DeviceGray"
-            } else {
-                "DeviceRGB"
-            };
-            dict.insert("ColorSpace".to_string(), name(space));
-            dict.insert("Filter".to_string(), name("FlateDecode"));
-            let mut parms = BTreeMap::new();
-            parms.insert("Predictor".to_string(), DictItem::Int(15));
-            parms.insert("Colors".to_string(), DictItem::Int(i64::from(*colors)));
-            parms.insert("BitsPerComponent".to_string(), DictItem::Int(8));
-            parms.insert("Columns".to_string(), DictItem::Int(i64::from(*width)));
-            dict.insert("DecodeParms".to_string(), DictItem::Dict { map: parms });
-            let bytes = file.read()?;
-            crate::resource::png::passthrough(&bytes)
-                .ok_or_else(|| std::io::Error::other("the PNG changed while the book was built"))?
-                .0
-        }
-        PdfImage::Unsupported => return Ok(None),
-    };
-    Ok(Some(ExternalXObject {
-        stream: ExternalStream {
-            dict,
-            content,
-            compress: false,
-        },
-        width: None,
-        height: None,
-        dpi: None,
-    }))
 }
 
 /// The number of colour components of a JPEG, from its SOF marker.

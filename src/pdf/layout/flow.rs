@@ -738,9 +738,9 @@ impl Column<'_, '_> {
 
 /// The entries of the contents: title, level and anchor of every outline
 /// entry, in order.
-pub fn toc_entries(chapters: &[(Vec<Chunk>, Notes, Option<usize>)]) -> Vec<(String, u8, AnchorId)> {
+pub fn toc_entries(chunks: &[Chunk]) -> Vec<(String, u8, AnchorId)> {
     let mut out = Vec::new();
-    for (chunks, _, _) in chapters {
+    {
         for chunk in chunks {
             if let Chunk::Content(c) = chunk
                 && let (Some((title, level)), Some(anchor)) = (&c.outline, c.anchors.first())

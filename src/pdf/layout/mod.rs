@@ -101,10 +101,10 @@ pub struct Ctx<'a> {
     pub ragged: bool,
     /// The hyphenation language.
     pub lang: hypher::Lang,
-    missing: BTreeSet<char>,
+    pub(crate) missing: BTreeSet<char>,
     /// Notes referenced in the current chapter, in order.
     pub chapter_notes: Vec<NoteId>,
-    overflows: usize,
+    pub(crate) overflows: usize,
 }
 
 impl<'a> Ctx<'a> {
@@ -252,44 +252,155 @@ impl Geometry {
     }
 }
 
-/// Lays out the whole document.
+/// Lays out the whole document in memory (pages with their furniture).
+/// The PDF backend streams with [`stream`] instead; this is the same layout.
 pub fn layout(doc: &Document, options: &PdfOptions, diags: &mut Diagnostics) -> Layout {
     let geometry = Geometry::new(options);
-    let mut ctx = Ctx::new(doc, diags);
-    ctx.ragged = options.ragged;
-    let mut chapters = Vec::with_capacity(doc.chapters.len());
-    for index in 0..doc.chapters.len() {
-        ctx.chapter_notes.clear();
-        let (chunks, notes) = flow::chapter(&mut ctx, index, geometry.measure());
-        chapters.push((chunks, notes, Some(index)));
+    let mut body = Vec::new();
+    let book = stream(doc, options, diags, &mut |pages| {
+        body.extend(pages);
+        Ok(())
+    })
+    .expect("collecting pages cannot fail");
+    let mut pages = book.front;
+    pages.extend(body);
+    for (index, page) in pages.iter_mut().enumerate() {
+        if let Some(info) = book.infos.get(index) {
+            page.items
+                .extend(pages::furniture(doc, &geometry, index, info));
+        }
     }
+    Layout {
+        pages,
+        anchors: book.anchors,
+        outline: book.outline,
+    }
+}
+
+/// What [`stream`] returns once every body page went to the sink.
+#[derive(Debug, Clone)]
+pub struct Streamed {
+    /// The front matter (the contents), without furniture; it comes before
+    /// the body pages and has an even number of pages (or none).
+    pub front: Vec<Page>,
+    /// Furniture facts of every page of the book, front matter first.
+    pub infos: Vec<pages::PageInfo>,
+    /// Where each anchor is: page index in the book and distance from the top.
+    pub anchors: BTreeMap<AnchorId, (usize, Abs)>,
+    /// Outline entries: title, level (1 = chapter), anchor.
+    pub outline: Vec<(String, u8, AnchorId)>,
+}
+
+/// Chapters laid out together, in parallel, before their pages are made.
+const WINDOW: usize = 8;
+
+/// Lays out the book chapter by chapter and hands the body pages (without
+/// furniture) to `sink` as they are finished, so a long book is never in
+/// memory whole. Chapters are set in parallel, a window at a time. The
+/// contents, whose page numbers are known only at the end, are laid out last
+/// and returned in [`Streamed::front`]; they are padded to an even number of
+/// pages so the body's left and right pages do not depend on their length.
+pub fn stream(
+    doc: &Document,
+    options: &PdfOptions,
+    diags: &mut Diagnostics,
+    sink: &mut dyn FnMut(Vec<Page>) -> crate::diag::Result<()>,
+) -> crate::diag::Result<Streamed> {
+    use rayon::prelude::*;
+    let geometry = Geometry::new(options);
     let page_options = pages::PageOptions {
         recto_chapters: options.recto_chapters,
     };
-    ctx.report_overflows();
-    if !options.toc {
-        return pages::paginate(doc, &geometry, chapters, &page_options);
-    }
-    // The contents list page numbers that depend on its own length: lay the
-    // book out again until the numbers stop changing.
-    let entries = flow::toc_entries(&chapters);
-    let mut numbers: BTreeMap<AnchorId, usize> = BTreeMap::new();
-    let mut layout = None;
-    for _ in 0..5 {
-        let toc = flow::toc(&mut ctx, &entries, &numbers, geometry.measure());
-        let mut all = vec![(toc, flow::Notes::new(), None)];
-        all.extend(chapters.iter().cloned());
-        let pass = pages::paginate(doc, &geometry, all, &page_options);
-        let found: BTreeMap<AnchorId, usize> = entries
-            .iter()
-            .filter_map(|(_, _, a)| pass.anchors.get(a).map(|(p, _)| (*a, p + 1)))
+    let mut paginator = pages::Paginator::new(&geometry, &page_options);
+    let mut entries = Vec::new();
+    let mut missing_reported = BTreeSet::new();
+    let mut overflows = 0;
+    let user = super::fonts::active();
+    let indexes: Vec<usize> = (0..doc.chapters.len()).collect();
+    for window in indexes.chunks(WINDOW) {
+        let flowed: Vec<_> = window
+            .par_iter()
+            .map(|&index| {
+                // The fallback fonts are per thread: the same on every worker.
+                let _fonts = super::fonts::activate(user.clone());
+                let mut chapter_diags = Diagnostics::default();
+                let mut ctx = Ctx::new(doc, &mut chapter_diags);
+                ctx.ragged = options.ragged;
+                let (chunks, notes) = flow::chapter(&mut ctx, index, geometry.measure());
+                let missing = std::mem::take(&mut ctx.missing);
+                let over = ctx.overflows;
+                (chunks, notes, chapter_diags, missing, over)
+            })
             .collect();
-        let settled = found == numbers;
-        numbers = found;
-        layout = Some(pass);
-        if settled {
-            break;
+        for ((chunks, notes, chapter_diags, missing, over), &index) in
+            flowed.into_iter().zip(window)
+        {
+            // A missing character is reported once per book, at its first use.
+            for d in chapter_diags.iter() {
+                let repeat = missing.iter().any(|c| {
+                    missing_reported.contains(c)
+                        && d.message.contains(&format!("U+{:04X}", *c as u32))
+                });
+                if !repeat {
+                    diags.push(d.clone());
+                }
+            }
+            missing_reported.extend(missing);
+            overflows += over;
+            entries.extend(flow::toc_entries(&chunks));
+            paginator.chapter(&chunks, &notes, Some(index));
+            sink(paginator.take())?;
         }
     }
-    layout.unwrap_or_else(|| pages::paginate(doc, &geometry, chapters, &page_options))
+    let mut last = paginator.take();
+    let body = paginator.finish(&mut last);
+    if !last.is_empty() {
+        sink(last)?;
+    }
+    {
+        let mut ctx = Ctx::new(doc, diags);
+        ctx.overflows = overflows;
+        ctx.report_overflows();
+    }
+
+    // The contents: their page numbers depend on their own length, so lay
+    // them out until the length stops changing (it only grows, so this ends).
+    let mut front = Vec::new();
+    let mut front_infos = Vec::new();
+    let mut offset = 0;
+    if options.toc {
+        let mut ctx = Ctx::new(doc, diags);
+        ctx.ragged = options.ragged;
+        for _ in 0..6 {
+            let numbers: BTreeMap<AnchorId, usize> = entries
+                .iter()
+                .filter_map(|(_, _, a)| body.anchors.get(a).map(|(p, _)| (*a, p + offset + 1)))
+                .collect();
+            let toc = flow::toc(&mut ctx, &entries, &numbers, geometry.measure());
+            let mut p = pages::Paginator::new(&geometry, &pages::PageOptions::default());
+            p.chapter(&toc, &flow::Notes::new(), None);
+            p.pad_to_even();
+            let mut made = p.take();
+            let done = p.finish(&mut made);
+            let settled = made.len() == offset;
+            offset = made.len();
+            front = made;
+            front_infos = done.infos;
+            if settled {
+                break;
+            }
+        }
+    }
+    let mut infos = front_infos;
+    infos.extend(body.infos);
+    Ok(Streamed {
+        front,
+        infos,
+        anchors: body
+            .anchors
+            .into_iter()
+            .map(|(a, (p, y))| (a, (p + offset, y)))
+            .collect(),
+        outline: body.outline,
+    })
 }

@@ -11,34 +11,103 @@ use crate::pdf::frame::{Color, Item, Page, PlacedGlyph, TextRun};
 use crate::pdf::units::{Abs, Point};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Distributes the chapters' chunks onto pages, with their footnotes.
+/// Distributes the chapters' chunks onto pages, with their footnotes, and
+/// adds the furniture (the whole book in memory: for tests and small books;
+/// the PDF backend streams with [`Paginator`]).
 pub fn paginate(
     doc: &Document,
     geometry: &Geometry,
     chapters: Vec<(Vec<Chunk>, Notes, Option<usize>)>,
     options: &PageOptions,
 ) -> Layout {
-    let mut pager = Pager {
-        geometry: *geometry,
-        pages: Vec::new(),
-        y: Abs::ZERO,
-        anchors: BTreeMap::new(),
-        outline: Vec::new(),
-        openers: Vec::new(),
-        chapter_of_page: Vec::new(),
-        foot: Vec::new(),
-        carry: Vec::new(),
-        placed: BTreeSet::new(),
-        blank: Vec::new(),
-    };
+    let mut paginator = Paginator::new(geometry, options);
     for (chunks, notes, chapter) in chapters {
+        paginator.chapter(&chunks, &notes, chapter);
+    }
+    let mut pages = paginator.take();
+    let done = paginator.finish(&mut pages);
+    for (index, page) in pages.iter_mut().enumerate() {
+        let items = furniture(doc, geometry, index, &done.infos[index]);
+        page.items.extend(items);
+    }
+    Layout {
+        pages,
+        anchors: done.anchors,
+        outline: done.outline,
+    }
+}
+
+/// What the furniture of a page depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageInfo {
+    /// The chapter the page belongs to (`usize::MAX`: the contents).
+    pub chapter: usize,
+    /// The page opens a chapter (no running head).
+    pub opener: bool,
+    /// The page is left blank on purpose (no folio).
+    pub blank: bool,
+}
+
+/// What pagination found besides the pages.
+#[derive(Debug, Clone, Default)]
+pub struct Paginated {
+    /// Where each anchor is: page index and distance from the page top.
+    pub anchors: BTreeMap<AnchorId, (usize, Abs)>,
+    /// Outline entries: title, level, anchor.
+    pub outline: Vec<(String, u8, AnchorId)>,
+    /// One entry per page.
+    pub infos: Vec<PageInfo>,
+}
+
+/// Puts chapters on pages one at a time; finished pages are taken out with
+/// [`Paginator::take`] so a long book never holds all its pages. Page
+/// indexes count from the first page this paginator made.
+pub struct Paginator {
+    pager: Pager,
+    options: PageOptions,
+}
+
+impl Paginator {
+    /// A paginator for pages of `geometry`.
+    pub fn new(geometry: &Geometry, options: &PageOptions) -> Paginator {
+        Paginator {
+            pager: Pager {
+                geometry: *geometry,
+                pages: Vec::new(),
+                taken: 0,
+                y: Abs::ZERO,
+                anchors: BTreeMap::new(),
+                outline: Vec::new(),
+                infos: Vec::new(),
+                foot: Vec::new(),
+                carry: Vec::new(),
+                placed: BTreeSet::new(),
+            },
+            options: *options,
+        }
+    }
+
+    /// The number of pages made so far.
+    pub fn len(&self) -> usize {
+        self.pager.count()
+    }
+
+    /// Whether no page was made yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Sets one chapter (`None`: front matter) from a new page; all its
+    /// pages are finished when this returns.
+    pub fn chapter(&mut self, chunks: &[Chunk], notes: &Notes, chapter: Option<usize>) {
+        let pager = &mut self.pager;
         // Front matter (the contents) has no chapter: usize::MAX marks it.
         let index = chapter.unwrap_or(usize::MAX);
         pager.finish_page();
-        if options.recto_chapters && pager.pages.len() % 2 == 1 {
+        if self.options.recto_chapters && pager.count() % 2 == 1 {
             // Chapters open on a right-hand (odd) page: leave a blank verso.
             pager.new_page(index, true);
-            pager.blank.push(pager.pages.len() - 1);
+            pager.mark_blank();
         }
         pager.new_page(index, true);
         pager.placed.clear();
@@ -52,7 +121,7 @@ pub fn paginate(
                 }
                 Chunk::Content(c) => {
                     let group = group_height(&chunks[i..]);
-                    let (ids, lines) = pager.note_lines(c, &notes);
+                    let (ids, lines) = pager.note_lines(c, notes);
                     let first_note = lines.first().map_or(Abs::ZERO, |l| l.height + SEPARATOR);
                     let room = pager.room();
                     let fits_all = (group
@@ -87,16 +156,39 @@ pub fn paginate(
                 pager.carry.clear();
             }
         }
+        pager.finish_page();
     }
-    if pager.pages.is_empty() {
-        pager.new_page(0, true);
+
+    /// Adds a blank page when the page count is odd, so what follows opens
+    /// on a right-hand page.
+    pub fn pad_to_even(&mut self) {
+        if self.pager.count() % 2 == 1 {
+            let chapter = self.pager.infos.last().map_or(usize::MAX, |i| i.chapter);
+            self.pager.new_page(chapter, true);
+            self.pager.mark_blank();
+            self.pager.finish_page();
+        }
     }
-    pager.finish_page();
-    pager.furniture(doc);
-    Layout {
-        pages: pager.pages,
-        anchors: pager.anchors,
-        outline: pager.outline,
+
+    /// The pages finished since the last call, in order.
+    pub fn take(&mut self) -> Vec<Page> {
+        self.pager.finish_page();
+        self.pager.taken += self.pager.pages.len();
+        std::mem::take(&mut self.pager.pages)
+    }
+
+    /// Ends pagination; a book without pages gets one empty page, pushed
+    /// onto `last` (the pages of the final [`Paginator::take`]).
+    pub fn finish(mut self, last: &mut Vec<Page>) -> Paginated {
+        if self.pager.count() == 0 {
+            self.pager.new_page(0, true);
+            last.extend(self.take());
+        }
+        Paginated {
+            anchors: self.pager.anchors,
+            outline: self.pager.outline,
+            infos: self.pager.infos,
+        }
     }
 }
 
@@ -129,25 +221,37 @@ fn group_height(chunks: &[Chunk]) -> Abs {
 
 struct Pager {
     geometry: Geometry,
+    /// Pages not taken yet.
     pages: Vec<Page>,
+    /// Pages taken before `pages[0]`.
+    taken: usize,
     /// Used height of the current page's text block.
     y: Abs,
     anchors: BTreeMap<AnchorId, (usize, Abs)>,
     outline: Vec<(String, u8, AnchorId)>,
-    /// Whether each page opens a chapter.
-    openers: Vec<bool>,
-    chapter_of_page: Vec<usize>,
+    /// One entry per page made.
+    infos: Vec<PageInfo>,
     /// Footnote lines of the current page.
     foot: Vec<Content>,
     /// Footnote lines waiting for the next page.
     carry: Vec<Content>,
     /// Notes already set in this chapter.
     placed: BTreeSet<NoteId>,
-    /// Pages left blank on purpose (no folio).
-    blank: Vec<usize>,
 }
 
 impl Pager {
+    /// Pages made so far.
+    fn count(&self) -> usize {
+        self.taken + self.pages.len()
+    }
+
+    /// Marks the current page as blank on purpose.
+    fn mark_blank(&mut self) {
+        if let Some(info) = self.infos.last_mut() {
+            info.blank = true;
+        }
+    }
+
     fn foot_height(&self) -> Abs {
         if self.foot.is_empty() {
             Abs::ZERO
@@ -209,8 +313,11 @@ impl Pager {
             height: self.geometry.height,
             items: Vec::new(),
         });
-        self.openers.push(opener);
-        self.chapter_of_page.push(chapter);
+        self.infos.push(PageInfo {
+            chapter,
+            opener,
+            blank: false,
+        });
         self.y = Abs::ZERO;
         // Notes carried over come first, up to half the page.
         let limit = self.geometry.body_height() / 2.0;
@@ -232,12 +339,14 @@ impl Pager {
             self.foot.clear();
             return;
         }
-        let index = self.pages.len() - 1;
+        let index = self.count() - 1;
         let left = self.geometry.left(index);
         let foot = std::mem::take(&mut self.foot);
         let total: Abs = foot.iter().map(|l| l.height).sum();
         let mut y = self.geometry.top + self.geometry.body_height() - total;
-        let page = &mut self.pages[index];
+        let Some(page) = self.pages.last_mut() else {
+            return;
+        };
         page.items.push((
             Point::new(left, y - SEPARATOR / 2.0),
             Item::Line {
@@ -260,7 +369,7 @@ impl Pager {
     }
 
     fn place(&mut self, c: &Content) {
-        let index = self.pages.len() - 1;
+        let index = self.count() - 1;
         let left = self.geometry.left(index);
         let top = self.geometry.top + self.y;
         for anchor in &c.anchors {
@@ -272,72 +381,77 @@ impl Pager {
                 self.outline.push((title.clone(), *level, anchor));
             }
         }
-        let page = &mut self.pages[index];
+        let Some(page) = self.pages.last_mut() else {
+            return;
+        };
         for (p, item) in &c.items {
             page.items
                 .push((Point::new(left + p.x, top + p.y), item.clone()));
         }
         self.y += c.height;
     }
+}
 
-    /// Folios on every page; running heads (book title on left-hand pages,
-    /// chapter title on right-hand pages) on all but chapter openers.
-    fn furniture(&mut self, doc: &Document) {
-        let book = FontBook::get();
-        let size = Abs::pt(8.5);
-        let g = self.geometry;
-        let book_title = doc.meta.title.clone().unwrap_or_default();
-        for (index, page) in self.pages.iter_mut().enumerate() {
-            let left = g.left(index);
-            let measure = g.measure();
-            let folio = (index + 1).to_string();
-            let run = text_run(book, FaceId::Sans, size, &folio, measure);
-            let w = run.1;
-            page.items.push((
-                Point::new(
-                    left + (measure - w) / 2.0,
-                    g.height - g.bottom + Abs::pt(28.0),
-                ),
-                Item::Text(run.0),
-            ));
-            if self.blank.contains(&index) {
-                page.items.pop();
-                continue;
-            }
-            if self.openers[index] {
-                continue;
-            }
-            let head = if index % 2 == 1 {
-                book_title.clone()
-            } else {
-                match doc.chapters.get(self.chapter_of_page[index]) {
-                    Some(chapter) => chapter.title.clone().unwrap_or_else(|| book_title.clone()),
-                    None => "Contents".to_string(),
-                }
-            };
-            if head.is_empty() {
-                continue;
-            }
-            let (run, w) = text_run(book, FaceId::Sans, size, &head, measure);
-            let w = w.min(measure);
-            let x = if index % 2 == 1 {
-                left
-            } else {
-                left + measure - w
-            };
-            let baseline = g.top - Abs::pt(18.0);
-            page.items.push((Point::new(x, baseline), Item::Text(run)));
-            page.items.push((
-                Point::new(left, baseline + Abs::pt(5.0)),
-                Item::Line {
-                    dx: measure,
-                    dy: Abs::ZERO,
-                    color: Color::LIGHT,
-                    thickness: Abs::pt(0.4),
-                },
-            ));
-        }
+/// The furniture of the page at `index` (counted from the first page of the
+/// book): its folio and, except on chapter openers and blank pages, a running
+/// head (book title on left-hand pages, chapter title on right-hand pages).
+pub fn furniture(
+    doc: &Document,
+    g: &Geometry,
+    index: usize,
+    info: &PageInfo,
+) -> Vec<(Point, Item)> {
+    let mut items = Vec::new();
+    if info.blank {
+        return items;
     }
+    let book = FontBook::get();
+    let size = Abs::pt(8.5);
+    let left = g.left(index);
+    let measure = g.measure();
+    let folio = (index + 1).to_string();
+    let (run, w) = text_run(book, FaceId::Sans, size, &folio, measure);
+    items.push((
+        Point::new(
+            left + (measure - w) / 2.0,
+            g.height - g.bottom + Abs::pt(28.0),
+        ),
+        Item::Text(run),
+    ));
+    if info.opener {
+        return items;
+    }
+    let book_title = doc.meta.title.clone().unwrap_or_default();
+    let head = if index % 2 == 1 {
+        book_title
+    } else {
+        match doc.chapters.get(info.chapter) {
+            Some(chapter) => chapter.title.clone().unwrap_or(book_title),
+            None => "Contents".to_string(),
+        }
+    };
+    if head.is_empty() {
+        return items;
+    }
+    let (run, w) = text_run(book, FaceId::Sans, size, &head, measure);
+    let w = w.min(measure);
+    let x = if index % 2 == 1 {
+        left
+    } else {
+        left + measure - w
+    };
+    let baseline = g.top - Abs::pt(18.0);
+    items.push((Point::new(x, baseline), Item::Text(run)));
+    items.push((
+        Point::new(left, baseline + Abs::pt(5.0)),
+        Item::Line {
+            dx: measure,
+            dy: Abs::ZERO,
+            color: Color::LIGHT,
+            thickness: Abs::pt(0.4),
+        },
+    ));
+    items
 }
 
 /// A single-face run of text (for page furniture), cut to fit a measure.
