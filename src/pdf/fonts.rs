@@ -7,6 +7,7 @@
 
 use super::units::Abs;
 use rustybuzz::ttf_parser::{GlyphId, name_id};
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 /// The bundled faces.
@@ -203,20 +204,32 @@ impl FontBook {
     /// Shapes `text` in face `id` at `size`, splitting it into runs where a
     /// fallback face has to draw some characters. Characters no face has are
     /// returned in `missing` and drawn as the `.notdef` glyph of `id`.
-    pub fn shape(&self, id: FaceId, size: Abs, text: &str, small_caps: bool) -> Shaped {
+    pub fn shape(&self, id: FaceId, size: Abs, text: &str, small_caps: bool) -> Arc<Shaped> {
         // Prose repeats its words: shaping each distinct word once per
-        // thread is most of the speed of layout.
-        let key = (id, size.to_pt().to_bits(), small_caps, text.to_string());
-        if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        // thread is most of the speed of layout. A hit costs one lookup by
+        // `&str` (no allocation) and one reference count.
+        let style = (id, size.to_pt().to_bits(), small_caps);
+        let hit = CACHE.with(|c| {
+            c.borrow()
+                .words
+                .get(&style)
+                .and_then(|words| words.get(text).cloned())
+        });
+        if let Some(hit) = hit {
             return hit;
         }
-        let shaped = self.shape_uncached(id, size, text, small_caps);
+        let shaped = Arc::new(self.shape_uncached(id, size, text, small_caps));
         CACHE.with(|c| {
             let mut c = c.borrow_mut();
-            if c.len() > 200_000 {
-                c.clear();
+            if c.len > 200_000 {
+                c.words.clear();
+                c.len = 0;
             }
-            c.insert(key, shaped.clone());
+            c.len += 1;
+            c.words
+                .entry(style)
+                .or_default()
+                .insert(text.into(), shaped.clone());
         });
         shaped
     }
@@ -279,8 +292,8 @@ impl FontBook {
             } else {
                 self.shape(id, piece_size, piece, false)
             };
-            out.missing.extend(shaped.missing);
-            for mut run in shaped.runs {
+            out.missing.extend(shaped.missing.iter().copied());
+            for mut run in shaped.runs.iter().cloned() {
                 // The first glyph carries the original character.
                 for (k, g) in run.glyphs.iter_mut().enumerate() {
                     g.text = if k == 0 {
@@ -364,12 +377,30 @@ static USER_FONTS: std::sync::Mutex<Vec<(std::path::PathBuf, &'static Font)>> =
     std::sync::Mutex::new(Vec::new());
 
 /// A shaping result's key: face, size (bits), small caps, text.
-type ShapeKey = (FaceId, u64, bool, String);
+/// A style as the shaping cache keys it: face, size (bits), small caps.
+type ShapeStyle = (FaceId, u64, bool);
+
+/// Shaped words of one style, by text.
+type Words = rustc_hash::FxHashMap<Box<str>, Arc<Shaped>>;
+
+/// Shaped words of one thread, by style and text.
+#[derive(Default)]
+struct ShapeCache {
+    words: rustc_hash::FxHashMap<ShapeStyle, Words>,
+    /// Words stored, over all styles.
+    len: usize,
+}
+
+impl ShapeCache {
+    fn clear(&mut self) {
+        self.words.clear();
+        self.len = 0;
+    }
+}
 
 thread_local! {
     /// Shaped words of this thread (cleared when the fallback fonts change).
-    static CACHE: std::cell::RefCell<std::collections::HashMap<ShapeKey, Shaped>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static CACHE: std::cell::RefCell<ShapeCache> = std::cell::RefCell::new(ShapeCache::default());
 
     /// The user fonts of the build running on this thread: fallbacks after
     /// the bundled faces. A thread-local, so parallel builds with different

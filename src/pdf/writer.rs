@@ -78,9 +78,15 @@ struct Out<W: Write> {
 
 impl<W: Write> Out<W> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.hash.update(bytes);
+        self.write_unhashed(bytes)
+    }
+
+    /// Writes bytes the document /ID does not hash (image data, which is
+    /// represented in the hash by its identity instead).
+    fn write_unhashed(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         self.inner.write_all(bytes)?;
         self.position += bytes.len() as u64;
-        self.hash.update(bytes);
         Ok(())
     }
 }
@@ -91,6 +97,9 @@ struct FontUse {
     name: String,
     /// Original glyph id → id in the subset (in order of first use).
     remapper: subsetter::GlyphRemapper,
+    /// The same map as a table indexed by original id (0: not used yet),
+    /// for a lookup per glyph without hashing.
+    table: Vec<u16>,
     /// Original glyph ids in subset order (index = new id).
     olds: Vec<u16>,
     /// The text each subset glyph stands for (first use wins), by new id.
@@ -172,6 +181,25 @@ impl<W: Write> Writer<W> {
         self.put(&bytes)
     }
 
+    /// Writes a new stream object with `content` as is (image data: not
+    /// copied, not hashed; `identity` stands for it in the /ID hash).
+    fn add_image(&mut self, dict: &Dictionary, content: &[u8], identity: &str) -> Result<u32> {
+        let id = self.reserve();
+        let mut dict = dict.clone();
+        dict.set("Length", Object::Integer(content.len() as i64));
+        let mut head = format!("{id} 0 obj\n").into_bytes();
+        emit::dictionary(&mut head, &dict);
+        head.extend_from_slice(b"\nstream\n");
+        self.offsets[id as usize - 1] = Some(self.out.position);
+        self.put(&head)?;
+        self.out.hash.update(identity.as_bytes());
+        self.out
+            .write_unhashed(content)
+            .map_err(|e| Error::Backend(format!("cannot write the PDF ({e})")))?;
+        self.put(b"\nendstream\nendobj\n")?;
+        Ok(id)
+    }
+
     /// Writes a new object; returns its number.
     fn add(&mut self, object: &Object) -> Result<u32> {
         let id = self.reserve();
@@ -209,19 +237,21 @@ impl<W: Write> Writer<W> {
             }
         }
         let (fonts, images, sheet) = (&self.fonts, &self.image_names(), self.sheet);
-        let encoded: Vec<(Vec<u8>, PageRecord)> = pages
+        let encoded: Vec<(Object, PageRecord)> = pages
             .par_iter()
             .enumerate()
             .map(|(i, page)| {
                 // A furniture pass (extra given) also draws the crop marks.
                 let extra =
                     (!extra.is_empty()).then(|| extra.get(i).map_or(&[][..], Vec::as_slice));
-                encode(page, extra, fonts, images, &sheet)
+                let (content, record) = encode(page, extra, fonts, images, &sheet);
+                // Compressed here, on every core.
+                (content_stream(content), record)
             })
             .collect();
         let mut records = Vec::with_capacity(encoded.len());
         for (content, mut record) in encoded {
-            let id = self.add(&content_stream(content))?;
+            let id = self.add(&content)?;
             record.contents.push(id);
             records.push(record);
         }
@@ -243,17 +273,23 @@ impl<W: Write> Writer<W> {
             FontUse {
                 name: format!("F{}", n + 1),
                 remapper,
+                table: vec![0; usize::from(u16::MAX) + 1],
                 olds: vec![0],
                 texts: vec![String::new()],
             }
         });
         for g in &run.glyphs {
-            let before = font.remapper.num_gids();
-            let new = font.remapper.remap(g.id);
-            if font.remapper.num_gids() > before {
-                font.olds.push(g.id);
-                font.texts.push(g.text.clone());
-            } else if font.texts[usize::from(new)].is_empty() {
+            let new = match font.table[usize::from(g.id)] {
+                0 if g.id != 0 => {
+                    let new = font.remapper.remap(g.id);
+                    font.table[usize::from(g.id)] = new;
+                    font.olds.push(g.id);
+                    font.texts.push(g.text.clone());
+                    new
+                }
+                new => new,
+            };
+            if font.texts[usize::from(new)].is_empty() {
                 font.texts[usize::from(new)].clone_from(&g.text);
             }
         }
@@ -287,10 +323,10 @@ impl<W: Write> Writer<W> {
         };
         let mut dict = dict;
         if let Some((mask_dict, mask_content)) = mask {
-            let mask_id = self.add(&Object::Stream(lopdf::Stream::new(mask_dict, mask_content)))?;
+            let mask_id = self.add_image(&mask_dict, &mask_content, &format!("{hash} mask"))?;
             dict.set("SMask", Object::Reference((mask_id, 0)));
         }
-        let id = self.add(&Object::Stream(lopdf::Stream::new(dict, content)))?;
+        let id = self.add_image(&dict, &content, &hash)?;
         let x = self.xobjects.len();
         self.xobjects.push((format!("Im{}", x + 1), id));
         self.by_hash.insert(hash, x);
@@ -775,7 +811,7 @@ fn save_options() -> PdfSaveOptions {
 
 /// A compressed content stream.
 fn content_stream(content: Vec<u8>) -> Object {
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(2));
     let compressed = encoder.write_all(&content).and_then(|()| encoder.finish());
     match compressed {
         Ok(bytes) => {
@@ -867,7 +903,7 @@ fn encode(
                             }
                         }
                         items.push(Codepoint {
-                            gid: used.remapper.get(g.id).unwrap_or(0),
+                            gid: used.table[usize::from(g.id)],
                             offset: 0.0,
                             cid: None,
                         });

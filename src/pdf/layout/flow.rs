@@ -331,8 +331,8 @@ impl Column<'_, '_> {
                     c.items
                         .extend(task_box(indent + hang - Abs::pt(12.0), baseline, done));
                 }
-                for run in shaped.runs {
-                    let glyphs = PlacedGlyph::from_run(&run, Abs::ZERO);
+                for run in shaped.runs.iter() {
+                    let glyphs = PlacedGlyph::from_run(run, Abs::ZERO);
                     c.items.insert(
                         0,
                         (
@@ -400,7 +400,7 @@ impl Column<'_, '_> {
                     },
                 )];
                 let mut x = indent + pad;
-                for run in shaped.runs {
+                for run in shaped.runs.iter() {
                     let mut pen = Abs::ZERO;
                     let glyphs = run
                         .glyphs

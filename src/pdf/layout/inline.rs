@@ -11,6 +11,7 @@ use crate::doc::{Inline, LinkTarget};
 use crate::pdf::fonts::{FaceId, FontBook, Shaped};
 use crate::pdf::frame::{Color, Item, LinkDest, PlacedGlyph, TextRun};
 use crate::pdf::units::{Abs, Point};
+use std::sync::Arc;
 
 /// A laid-out line: items relative to its top-left corner.
 #[derive(Debug, Clone)]
@@ -51,7 +52,7 @@ pub struct Style {
 struct Frag {
     style: Style,
     text: String,
-    shaped: Shaped,
+    shaped: Arc<Shaped>,
 }
 
 impl Frag {
@@ -241,7 +242,7 @@ fn measure(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> Vec<Token> {
     tokens
 }
 
-fn shape(ctx: &mut Ctx<'_>, book: &FontBook, style: &Style, text: &str, span: Span) -> Shaped {
+fn shape(ctx: &mut Ctx<'_>, book: &FontBook, style: &Style, text: &str, span: Span) -> Arc<Shaped> {
     let shaped = book.shape(style.face, style.size, text, style.small_caps);
     for &c in &shaped.missing {
         ctx.missing_glyph(c, span);
@@ -638,7 +639,7 @@ fn hyphenate(ctx: &mut Ctx<'_>, frags: &[Frag], room: Abs) -> Option<(Vec<Frag>,
         let head = shape(&head_text);
         if head.width().fits_in(room) {
             let tail_text = &text[cut..];
-            let make = |text: String, shaped: Shaped| Frag {
+            let make = |text: String, shaped: Arc<Shaped>| Frag {
                 style: frag.style.clone(),
                 text,
                 shaped,
@@ -714,7 +715,7 @@ fn cut(ctx: &mut Ctx<'_>, frags: &[Frag], first: Abs, width: Abs) -> Vec<Vec<Fra
                 piece.push(Frag {
                     style: frags[f].style.clone(),
                     text: String::new(),
-                    shaped: Shaped {
+                    shaped: Arc::new(Shaped {
                         runs: vec![Run {
                             face,
                             size,
@@ -722,11 +723,11 @@ fn cut(ctx: &mut Ctx<'_>, frags: &[Frag], first: Abs, width: Abs) -> Vec<Vec<Fra
                             width: Abs::ZERO,
                         }],
                         missing: Vec::new(),
-                    },
+                    }),
                 });
             }
             if let Some(p) = piece.last_mut()
-                && let Some(run) = p.shaped.runs.last_mut()
+                && let Some(run) = Arc::make_mut(&mut p.shaped).runs.last_mut()
             {
                 p.text.push_str(&glyph.text);
                 run.width += glyph.advance;

@@ -291,6 +291,48 @@ pub struct Streamed {
     pub outline: Vec<(String, u8, AnchorId)>,
 }
 
+/// One chapter set into a column, before pagination.
+struct Flowed {
+    index: usize,
+    chunks: Vec<flow::Chunk>,
+    notes: flow::Notes,
+    diags: Diagnostics,
+    missing: BTreeSet<char>,
+    overflows: usize,
+}
+
+/// Sets the chapters of one window into columns, in parallel.
+fn flow_window(
+    doc: &Document,
+    options: &PdfOptions,
+    geometry: &Geometry,
+    window: &[usize],
+    user: &[super::fonts::FaceId],
+) -> Vec<Flowed> {
+    use rayon::prelude::*;
+    window
+        .par_iter()
+        .map(|&index| {
+            // The fallback fonts are per thread: the same on every worker.
+            let _fonts = super::fonts::activate(user.to_vec());
+            let mut diags = Diagnostics::default();
+            let mut ctx = Ctx::new(doc, &mut diags);
+            ctx.ragged = options.ragged;
+            let (chunks, notes) = flow::chapter(&mut ctx, index, geometry.measure());
+            let missing = std::mem::take(&mut ctx.missing);
+            let overflows = ctx.overflows;
+            Flowed {
+                index,
+                chunks,
+                notes,
+                diags,
+                missing,
+                overflows,
+            }
+        })
+        .collect()
+}
+
 /// Chapters laid out together, in parallel, before their pages are made.
 const WINDOW: usize = 8;
 
@@ -306,7 +348,6 @@ pub fn stream(
     diags: &mut Diagnostics,
     sink: &mut dyn FnMut(Vec<Page>) -> crate::diag::Result<()>,
 ) -> crate::diag::Result<Streamed> {
-    use rayon::prelude::*;
     let geometry = Geometry::new(options);
     let page_options = pages::PageOptions {
         recto_chapters: options.recto_chapters,
@@ -317,40 +358,44 @@ pub fn stream(
     let mut overflows = 0;
     let user = super::fonts::active();
     let indexes: Vec<usize> = (0..doc.chapters.len()).collect();
-    for window in indexes.chunks(WINDOW) {
-        let flowed: Vec<_> = window
-            .par_iter()
-            .map(|&index| {
-                // The fallback fonts are per thread: the same on every worker.
-                let _fonts = super::fonts::activate(user.clone());
-                let mut chapter_diags = Diagnostics::default();
-                let mut ctx = Ctx::new(doc, &mut chapter_diags);
-                ctx.ragged = options.ragged;
-                let (chunks, notes) = flow::chapter(&mut ctx, index, geometry.measure());
-                let missing = std::mem::take(&mut ctx.missing);
-                let over = ctx.overflows;
-                (chunks, notes, chapter_diags, missing, over)
-            })
-            .collect();
-        for ((chunks, notes, chapter_diags, missing, over), &index) in
-            flowed.into_iter().zip(window)
-        {
-            // A missing character is reported once per book, at its first use.
-            for d in chapter_diags.iter() {
-                let repeat = missing.iter().any(|c| {
-                    missing_reported.contains(c)
-                        && d.message.contains(&format!("U+{:04X}", *c as u32))
+    let mut windows = indexes.chunks(WINDOW);
+    let mut ready = windows
+        .next()
+        .map(|w| flow_window(doc, options, &geometry, w, &user));
+    while let Some(flowed) = ready.take() {
+        // The next window is set on other cores while this one is paginated
+        // and written here.
+        let next = windows.next();
+        let mut result = Ok(());
+        rayon::in_place_scope(|scope| {
+            if let Some(window) = next {
+                let (geometry, user, ready) = (&geometry, &user, &mut ready);
+                scope.spawn(move |_| {
+                    *ready = Some(flow_window(doc, options, geometry, window, user));
                 });
-                if !repeat {
-                    diags.push(d.clone());
+            }
+            for chapter in flowed {
+                // A missing character is reported once per book, at its first use.
+                for d in chapter.diags.iter() {
+                    let repeat = chapter.missing.iter().any(|c| {
+                        missing_reported.contains(c)
+                            && d.message.contains(&format!("U+{:04X}", *c as u32))
+                    });
+                    if !repeat {
+                        diags.push(d.clone());
+                    }
+                }
+                missing_reported.extend(chapter.missing);
+                overflows += chapter.overflows;
+                entries.extend(flow::toc_entries(&chapter.chunks));
+                paginator.chapter(chapter.chunks, &chapter.notes, Some(chapter.index));
+                if let Err(e) = sink(paginator.take()) {
+                    result = Err(e);
+                    break;
                 }
             }
-            missing_reported.extend(missing);
-            overflows += over;
-            entries.extend(flow::toc_entries(&chunks));
-            paginator.chapter(&chunks, &notes, Some(index));
-            sink(paginator.take())?;
-        }
+        });
+        result?;
     }
     let mut last = paginator.take();
     let body = paginator.finish(&mut last);
@@ -378,7 +423,7 @@ pub fn stream(
                 .collect();
             let toc = flow::toc(&mut ctx, &entries, &numbers, geometry.measure());
             let mut p = pages::Paginator::new(&geometry, &pages::PageOptions::default());
-            p.chapter(&toc, &flow::Notes::new(), None);
+            p.chapter(toc, &flow::Notes::new(), None);
             p.pad_to_even();
             let mut made = p.take();
             let done = p.finish(&mut made);

@@ -22,7 +22,7 @@ pub fn paginate(
 ) -> Layout {
     let mut paginator = Paginator::new(geometry, options);
     for (chunks, notes, chapter) in chapters {
-        paginator.chapter(&chunks, &notes, chapter);
+        paginator.chapter(chunks, &notes, chapter);
     }
     let mut pages = paginator.take();
     let done = paginator.finish(&mut pages);
@@ -99,7 +99,7 @@ impl Paginator {
 
     /// Sets one chapter (`None`: front matter) from a new page; all its
     /// pages are finished when this returns.
-    pub fn chapter(&mut self, chunks: &[Chunk], notes: &Notes, chapter: Option<usize>) {
+    pub fn chapter(&mut self, mut chunks: Vec<Chunk>, notes: &Notes, chapter: Option<usize>) {
         let pager = &mut self.pager;
         // Front matter (the contents) has no chapter: usize::MAX marks it.
         let index = chapter.unwrap_or(usize::MAX);
@@ -140,8 +140,14 @@ impl Paginator {
                     if pager.y == Abs::ZERO
                         && let Some(header) = &c.repeat
                     {
-                        pager.place(header);
+                        pager.place(header.as_ref().clone());
                     }
+                    // Placed chunks are not looked at again: move, not copy.
+                    let Chunk::Content(c) =
+                        std::mem::replace(&mut chunks[i], Chunk::Space(Abs::ZERO))
+                    else {
+                        continue;
+                    };
                     pager.place(c);
                     pager.add_notes(ids, lines);
                 }
@@ -368,7 +374,7 @@ impl Pager {
         }
     }
 
-    fn place(&mut self, c: &Content) {
+    fn place(&mut self, c: Content) {
         let index = self.count() - 1;
         let left = self.geometry.left(index);
         let top = self.geometry.top + self.y;
@@ -384,10 +390,11 @@ impl Pager {
         let Some(page) = self.pages.last_mut() else {
             return;
         };
-        for (p, item) in &c.items {
-            page.items
-                .push((Point::new(left + p.x, top + p.y), item.clone()));
-        }
+        page.items.extend(
+            c.items
+                .into_iter()
+                .map(|(p, item)| (Point::new(left + p.x, top + p.y), item)),
+        );
         self.y += c.height;
     }
 }
