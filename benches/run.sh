@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Benchmark: builds corpora of N generated articles (examples/corpus.rs) into
 # EPUB and PDF and reports wall time, peak memory and output size; with
-# `zip -r` over the same folder as the cost of moving the bytes, and pandoc /
-# typst figures and ratios when those tools are installed.
+# `zip -r` over the same folder as the cost of moving the bytes, and pandoc,
+# crowbook, Typst and pandoc + WeasyPrint figures and ratios when those tools
+# are installed (ratio = their time / bindery's time, measured in the same run).
 #
 #   benches/run.sh [N ...]      (default: seed 1 10 60 100 1000; `seed` is the sample
 #                                article in seeds/, 60 articles make a ~330-page book)
+#
+# WeasyPrint takes minutes and gigabytes from a few hundred articles on: it
+# runs only up to BENCH_WEASYPRINT_MAX articles (default 100).
 #
 # Needs GNU time (`apt-get install time`) for peak memory. Results go to
 # stdout as a Markdown table (see BENCHMARKS.md).
@@ -38,8 +42,9 @@ measure() {
     tail -1 "$log"
 }
 
-echo "| N | format | bindery s | peak MB | output MB | pages | pages/s | zip -r s | pandoc s | ratio | typst s | ratio |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+weasy_max=${BENCH_WEASYPRINT_MAX:-100}
+echo "| N | format | bindery s | peak MB | output MB | pages | pages/s | zip -r s | pandoc s | ratio | crowbook s | ratio | typst s | ratio | weasyprint s | ratio |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
     corpus="$work/corpus-$n"
     if [ "$n" = seed ]; then
@@ -61,6 +66,21 @@ for n in "${sizes[@]}"; do
             pps=$(awk "BEGIN{printf \"%.0f\", $pages/($secs>0?$secs:0.01)}")
         fi
         pandoc_s="-"; pandoc_ratio="-"; typst_s="-"; typst_ratio="-"
+        crow_s="-"; crow_ratio="-"; weasy_s="-"; weasy_ratio="-"
+        if [ "$fmt" = epub ] && command -v crowbook >/dev/null; then
+            # A crowbook project file listing the articles, beside them.
+            { printf 'author: Bench\ntitle: Bench\nlang: en\noutput.epub: %s\n' "$PWD/$work/crowbook-$n.epub"
+              for f in "$corpus"/*.md; do echo "+ $(basename "$f")"; done; } > "$corpus/_bench.book"
+            read -r crow_s _ <<< "$(measure crowbook -q "$corpus/_bench.book")"
+            rm -f "$corpus/_bench.book"
+            crow_ratio=$(awk "BEGIN{printf \"%.0fx\", $crow_s/($secs>0?$secs:0.01)}")
+        fi
+        if [ "$fmt" = pdf ] && command -v weasyprint >/dev/null && command -v pandoc >/dev/null \
+            && { [ "$n" = seed ] || [ "$n" -le "$weasy_max" ]; }; then
+            read -r weasy_s _ <<< "$(measure sh -c 'cd "$1" && pandoc ./*.md -s -t html5 --metadata title=Bench -o _bench.html && weasyprint -q _bench.html "$2"' sh "$corpus" "$PWD/$work/weasy-$n.pdf")"
+            rm -f "$corpus/_bench.html"
+            weasy_ratio=$(awk "BEGIN{printf \"%.0fx\", $weasy_s/($secs>0?$secs:0.01)}")
+        fi
         if command -v pandoc >/dev/null; then
             if [ "$fmt" = epub ]; then
                 read -r pandoc_s _ <<< "$(measure pandoc "$corpus"/*.md -o "$work/pandoc-$n.epub" --resource-path "$corpus")"
@@ -74,6 +94,6 @@ for n in "${sizes[@]}"; do
             rm -f "$corpus/_bench.typ"
             typst_ratio=$(awk "BEGIN{printf \"%.0fx\", $typst_s/($secs>0?$secs:0.01)}")
         fi
-        echo "| $n | $fmt | $secs | $mb | $size | $pages | $pps | $zip_s | $pandoc_s | $pandoc_ratio | $typst_s | $typst_ratio |"
+        echo "| $n | $fmt | $secs | $mb | $size | $pages | $pps | $zip_s | $pandoc_s | $pandoc_ratio | $crow_s | $crow_ratio | $typst_s | $typst_ratio | $weasy_s | $weasy_ratio |"
     done
 done

@@ -1,15 +1,25 @@
-//! The EPUB container: copies the ZIP epub-builder produces (text only,
-//! already deflated) into the final one with the `zip` crate, in a fixed
-//! order with fixed timestamps, and streams the images in from their files.
-//!
-//! `mimetype` comes first and is stored; already compressed media (images,
-//! fonts) are stored; text is deflated. Two runs on the same tree give the same
-//! bytes.
+//! The EPUB container, written with the `zip` crate in a fixed order with
+//! fixed timestamps: `mimetype` (first, stored), `META-INF/container.xml`,
+//! the package document, navigation, then the images, streamed from their
+//! files and stored (already compressed: not deflated again), then
+//! epub-builder's content documents, copied from its ZIP without being
+//! decompressed and compressed again. Two runs on the same tree give the
+//! same bytes.
 
 use crate::doc::Blob;
 use std::io::{Seek, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+
+/// Where the package document is (the container points at it).
+pub const PACKAGE: &str = "OEBPS/content.opf";
+
+/// The container's own `META-INF/container.xml`.
+fn container_xml() -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n  <rootfiles>\n    <rootfile full-path=\"{PACKAGE}\" media-type=\"application/oebps-package+xml\"/>\n  </rootfiles>\n</container>\n"
+    )
+}
 
 /// Whether a file is already compressed and should be stored, not deflated.
 fn is_compressed(name: &str) -> bool {
@@ -21,66 +31,84 @@ fn is_compressed(name: &str) -> bool {
     .any(|ext| lower.ends_with(ext))
 }
 
-/// Writes the container into `sink`: `mimetype`, `META-INF/container.xml`,
-/// the package document, the other files of `assembled` (epub-builder's ZIP,
-/// copied without recompressing; entries named in `replace` are written
-/// with those bytes instead), then the media, each streamed from its file.
-pub fn write<W: Write + Seek>(
-    sink: W,
-    assembled: &[u8],
-    replace: &[(&str, Vec<u8>)],
-    media: &[(String, Blob)],
-) -> zip::result::ZipResult<W> {
-    let mut archive = ZipArchive::new(std::io::Cursor::new(assembled))?;
-    let mut zip = ZipWriter::new(sink);
-    let stamp = DateTime::default();
-    let stored = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Stored)
-        .last_modified_time(stamp)
-        .unix_permissions(0o644);
-    // Level 6: level 9 is twice as slow for 0.01% smaller text.
-    let deflated = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(6))
-        .last_modified_time(stamp)
-        .unix_permissions(0o644);
-    zip.start_file("mimetype", stored)?;
-    zip.write_all(b"application/epub+zip")?;
-    let rank = |name: &str| match name {
-        "META-INF/container.xml" => 0,
-        "OEBPS/content.opf" => 1,
-        _ => 2,
-    };
-    let mut order: Vec<(usize, String)> = Vec::with_capacity(archive.len());
-    for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i)?;
-        let name = entry.name()?.replace('\\', "/");
-        if entry.is_dir() || name == "mimetype" {
-            continue;
-        }
-        order.push((i, name));
+/// Writes the container entry by entry.
+pub struct Container<W: Write + Seek> {
+    zip: ZipWriter<W>,
+    stored: SimpleFileOptions,
+    deflated: SimpleFileOptions,
+    /// Entries written so far (later copies of the same name are skipped).
+    written: std::collections::BTreeSet<String>,
+}
+
+impl<W: Write + Seek> Container<W> {
+    /// Starts the container with `mimetype` and `META-INF/container.xml`.
+    pub fn new(sink: W) -> zip::result::ZipResult<Container<W>> {
+        let stamp = DateTime::default();
+        let stored = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Stored)
+            .last_modified_time(stamp)
+            .unix_permissions(0o644);
+        // Level 6: level 9 is twice as slow for 0.01% smaller text.
+        let deflated = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(6))
+            .last_modified_time(stamp)
+            .unix_permissions(0o644);
+        let mut container = Container {
+            zip: ZipWriter::new(sink),
+            stored,
+            deflated,
+            written: Default::default(),
+        };
+        container.zip.start_file("mimetype", stored)?;
+        container.zip.write_all(b"application/epub+zip")?;
+        container.written.insert("mimetype".into());
+        container.text("META-INF/container.xml", container_xml().as_bytes())?;
+        Ok(container)
     }
-    // A stable sort keeps epub-builder's order within each rank.
-    order.sort_by_key(|(_, n)| rank(n));
-    for (i, name) in order {
-        if let Some((_, bytes)) = replace.iter().find(|(n, _)| *n == name) {
-            zip.start_file(name.as_str(), deflated)?;
-            zip.write_all(bytes)?;
-        } else {
-            let entry = archive.by_index_raw(i)?;
-            zip.raw_copy_file_touch(entry, stamp, Some(0o644))?;
-        }
+
+    /// A text file, deflated.
+    pub fn text(&mut self, name: &str, bytes: &[u8]) -> zip::result::ZipResult<()> {
+        self.zip.start_file(name, self.deflated)?;
+        self.zip.write_all(bytes)?;
+        self.written.insert(name.into());
+        Ok(())
     }
-    for (name, blob) in media {
+
+    /// A media file, streamed from its blob; stored when already compressed.
+    pub fn media(&mut self, name: &str, blob: &Blob) -> zip::result::ZipResult<()> {
         let options = if is_compressed(name) {
-            stored
+            self.stored
         } else {
-            deflated
+            self.deflated
         };
         // Large files need ZIP64 headers; the zip crate decides from the size.
         let options = options.large_file(blob.len() >= u64::from(u32::MAX));
-        zip.start_file(name.as_str(), options)?;
-        blob.copy_to(&mut zip)?;
+        self.zip.start_file(name, options)?;
+        blob.copy_to(&mut self.zip)?;
+        self.written.insert(name.into());
+        Ok(())
     }
-    zip.finish()
+
+    /// Copies the entries of `assembled` (epub-builder's ZIP) that were not
+    /// written yet, compressed data as is, with this container's timestamp.
+    pub fn copy(&mut self, assembled: &[u8]) -> zip::result::ZipResult<()> {
+        let mut archive = ZipArchive::new(std::io::Cursor::new(assembled))?;
+        for i in 0..archive.len() {
+            let entry = archive.by_index_raw(i)?;
+            let name = entry.name()?.replace('\\', "/");
+            if entry.is_dir() || self.written.contains(&name) {
+                continue;
+            }
+            self.zip
+                .raw_copy_file_touch(entry, DateTime::default(), Some(0o644))?;
+            self.written.insert(name);
+        }
+        Ok(())
+    }
+
+    /// Writes the central directory; returns the sink.
+    pub fn finish(self) -> zip::result::ZipResult<W> {
+        self.zip.finish()
+    }
 }

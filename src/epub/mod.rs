@@ -100,12 +100,7 @@ pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W
     };
     let title = doc.meta.title.clone().unwrap_or_else(|| "Untitled".into());
 
-    let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
-    builder.epub_version(EpubVersion::V30);
-    builder.set_toc_name("Contents");
-    builder.set_title(title.clone());
     let css = options.stylesheet.as_deref().unwrap_or(DEFAULT_CSS);
-    builder.stylesheet(css.as_bytes()).map_err(fail)?;
 
     let mut items = vec![Item {
         id: "css".into(),
@@ -114,8 +109,9 @@ pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W
         properties: None,
         spine: false,
     }];
-
-    // Images go straight into the container, after epub-builder's files.
+    // Content documents for epub-builder, in reading order.
+    let mut contents: Vec<(String, String)> = Vec::new();
+    // Images go straight into the container, streamed from their files.
     let mut media: Vec<(String, Blob)> = Vec::new();
 
     // The cover image and its page come first in the reading order.
@@ -132,9 +128,7 @@ pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W
             spine: false,
         });
         let page = cover_xhtml(&href, width, height, &title, &language);
-        builder
-            .add_content(EpubContent::new("cover.xhtml", page.as_bytes()))
-            .map_err(fail)?;
+        contents.push(("cover.xhtml".into(), page));
         items.push(Item {
             id: "cover".into(),
             href: "cover.xhtml".into(),
@@ -147,10 +141,7 @@ pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W
 
     let toc = nav::toc(doc, &parts, options.toc_depth.max(1));
     if options.toc_page {
-        let page = nav::toc_page(&toc, &language);
-        builder
-            .add_content(EpubContent::new("toc.xhtml", page.as_bytes()))
-            .map_err(fail)?;
+        contents.push(("toc.xhtml".into(), nav::toc_page(&toc, &language)));
         items.push(Item {
             id: "toc-page".into(),
             href: "toc.xhtml".into(),
@@ -178,11 +169,17 @@ pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W
             spine: false,
         });
     }
-    for (i, part) in parts.iter().enumerate() {
-        let text = xhtml::chapter(doc, i, part, &links, &language);
-        builder
-            .add_content(EpubContent::new(part.file.as_str(), text.as_bytes()))
-            .map_err(fail)?;
+    // The chapters' XHTML, made in parallel.
+    let chapters: Vec<String> = {
+        use rayon::prelude::*;
+        parts
+            .par_iter()
+            .enumerate()
+            .map(|(i, part)| xhtml::chapter(doc, i, part, &links, &language))
+            .collect()
+    };
+    for ((i, part), text) in parts.iter().enumerate().zip(chapters) {
+        contents.push((part.file.clone(), text));
         items.push(Item {
             id: format!("chapter-{:03}", i + 1),
             href: part.file.clone(),
@@ -191,8 +188,7 @@ pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W
             spine: true,
         });
     }
-    let mut assembled = Vec::new();
-    builder.generate(&mut assembled).map_err(fail)?;
+
     let uid = package::identifier(doc);
     let landmarks = nav::Landmarks {
         cover: cover_page,
@@ -209,13 +205,47 @@ pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W
     let opf = package::opf(doc, &language, &items, !options.toc_page);
     let nav_doc = nav::nav_document(&toc, &landmarks, &language, &title);
     let ncx = nav::ncx(&toc, &uid, &title);
-    let replace = [
-        ("OEBPS/content.opf", opf.into_bytes()),
-        ("OEBPS/toc.ncx", ncx.into_bytes()),
-        ("OEBPS/nav.xhtml", nav_doc.into_bytes()),
-    ];
-    container::write(sink, &assembled, &replace, &media)
-        .map_err(|e| Error::Backend(format!("cannot write the EPUB container ({e})")))?;
+
+    // epub-builder assembles (and compresses) the content documents on
+    // another core while the package, navigation and images are written here.
+    let mut assembled: Result<Vec<u8>> = Ok(Vec::new());
+    let mut written: zip::result::ZipResult<container::Container<W>> =
+        Err(zip::result::ZipError::FileNotFound);
+    rayon::in_place_scope(|scope| {
+        let (assembled, contents, title) = (&mut assembled, &contents, &title);
+        scope.spawn(move |_| {
+            *assembled = (|| {
+                let mut builder =
+                    EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
+                builder.epub_version(EpubVersion::V30);
+                builder.set_toc_name("Contents");
+                builder.set_title(title.clone());
+                builder.stylesheet(css.as_bytes()).map_err(fail)?;
+                for (file, text) in contents {
+                    builder
+                        .add_content(EpubContent::new(file.as_str(), text.as_bytes()))
+                        .map_err(fail)?;
+                }
+                let mut bytes = Vec::new();
+                builder.generate(&mut bytes).map_err(fail)?;
+                Ok(bytes)
+            })();
+        });
+        written = (|| {
+            let mut c = container::Container::new(sink)?;
+            c.text(container::PACKAGE, opf.as_bytes())?;
+            c.text("OEBPS/nav.xhtml", nav_doc.as_bytes())?;
+            c.text("OEBPS/toc.ncx", ncx.as_bytes())?;
+            for (name, blob) in &media {
+                c.media(name, blob)?;
+            }
+            Ok(c)
+        })();
+    });
+    let container_error = |e| Error::Backend(format!("cannot write the EPUB container ({e})"));
+    let mut c = written.map_err(container_error)?;
+    c.copy(&assembled?).map_err(container_error)?;
+    c.finish().map_err(container_error)?;
     Ok(())
 }
 
