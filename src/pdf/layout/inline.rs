@@ -94,7 +94,12 @@ pub fn paragraph(
     collect(ctx, content, &base, &mut pieces);
     let tokens = measure(ctx, pieces, span);
     let lines = if style.align == TextAlign::Justify {
-        optimal(ctx, tokens.clone(), width, style.first_indent)
+        // TeX's two passes: first without hyphenation, accepting only lines
+        // at most as loose as their natural stretch (\pretolerance); then
+        // with hyphenation. Most paragraphs need no second pass, and then
+        // have no hyphens at all.
+        optimal(ctx, &tokens, width, style.first_indent, Pass::First)
+            .or_else(|| optimal(ctx, &tokens, width, style.first_indent, Pass::Second))
             .unwrap_or_else(|| linebreak(ctx, tokens, width, style.first_indent))
     } else {
         linebreak(ctx, tokens, width, style.first_indent)
@@ -393,11 +398,22 @@ enum Source {
 /// Knuth–Plass breaking: the paragraph as boxes, glue and penalties, lines
 /// chosen for the least total demerits. `None` when no acceptable set of
 /// breaks exists (the greedy breaker then takes over).
+/// A pass of the optimal line breaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Without hyphenation, lines stretched at most by their natural
+    /// stretch (TeX's `\pretolerance` of 100).
+    First,
+    /// With hyphenation: good spacing if possible, else loose lines.
+    Second,
+}
+
 fn optimal(
     ctx: &mut Ctx<'_>,
-    tokens: Vec<Token>,
+    tokens: &[Token],
     width: Abs,
     first_indent: Abs,
+    pass: Pass,
 ) -> Option<Vec<RawLine>> {
     use super::linebreak::{HYPHEN_PENALTY, INFINITY, Item, breaks};
     let book = FontBook::get();
@@ -421,12 +437,13 @@ fn optimal(
         items.push(Item::Box(first_indent));
         sources.push(Source::Indent);
     }
-    for (word_index, token) in tokens.into_iter().enumerate() {
+    for (word_index, token) in tokens.iter().enumerate() {
         match token {
             Token::Break => forced_end(&mut items, &mut sources),
             // Inter-word glue: stretch by half a space, shrink by a third
             // (the proportions TeX's fonts give their spaces).
             Token::Space(w) => {
+                let w = *w;
                 items.push(Item::Glue {
                     width: w,
                     stretch: w / 2.0,
@@ -436,10 +453,10 @@ fn optimal(
             }
             Token::Word(frags) => {
                 // A token wider than the measure is cut where it must.
-                let pieces = if word_width(&frags) > width {
-                    cut(ctx, &frags, width, width)
+                let pieces = if word_width(frags) > width {
+                    cut(ctx, frags, width, width)
                 } else {
-                    vec![frags]
+                    vec![frags.clone()]
                 };
                 let n = pieces.len();
                 for (k, piece) in pieces.into_iter().enumerate() {
@@ -454,7 +471,11 @@ fn optimal(
                         });
                         sources.push(Source::Split);
                     }
-                    let syllables = if n == 1 { syllables(ctx, &piece) } else { None };
+                    let syllables = if n == 1 && pass == Pass::Second {
+                        syllables(ctx, &piece)
+                    } else {
+                        None
+                    };
                     match syllables {
                         Some(parts) => {
                             let hyphen_style = piece[0].style.clone();
@@ -484,8 +505,11 @@ fn optimal(
         }
     }
     forced_end(&mut items, &mut sources);
-    // First try for good spacing; then accept loose lines rather than none.
-    let chosen = breaks(&items, width, 2.0).or_else(|| breaks(&items, width, 10.0))?;
+    let chosen = match pass {
+        Pass::First => breaks(&items, width, 1.0)?,
+        // First try for good spacing; then accept loose lines rather than none.
+        Pass::Second => breaks(&items, width, 2.0).or_else(|| breaks(&items, width, 10.0))?,
+    };
 
     let mut lines = Vec::new();
     let mut start = 0;
