@@ -18,6 +18,18 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (the same number in its v2 and v3).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// A build is short-lived: memory freed mid-run is kept for reuse instead of
+/// being returned to the system and faulted in (and zeroed) again, which
+/// cost up to a third of a PDF build's time in system calls.
+fn keep_freed_memory() {
+    // SAFETY: sets an allocator option, a plain integer; mimalloc allows
+    // options to change at any time.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
 const EXIT_OK: u8 = 0;
 const EXIT_FAILED: u8 = 1;
 const EXIT_USAGE: u8 = 2;
@@ -25,6 +37,7 @@ const EXIT_STRICT: u8 = 3;
 const EXIT_INTERNAL: u8 = 101;
 
 fn main() -> ExitCode {
+    keep_freed_memory();
     std::panic::set_hook(Box::new(|info| {
         let place = info
             .location()
