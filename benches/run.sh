@@ -8,8 +8,9 @@
 #   benches/run.sh [N ...]      (default: seed 1 10 60 100 1000; `seed` is the sample
 #                                article in seeds/, 60 articles make a ~330-page book)
 #
-# WeasyPrint takes minutes and gigabytes from a few hundred articles on: it
-# runs only up to BENCH_WEASYPRINT_MAX articles (default 100).
+# Every figure is the median of BENCH_RUNS runs (default 3; 1 from 1,000
+# articles on). WeasyPrint takes minutes and gigabytes from a few hundred
+# articles on: it runs only up to BENCH_WEASYPRINT_MAX articles (default 100).
 #
 # Needs GNU time (`apt-get install time`) for peak memory. Results go to
 # stdout as a Markdown table (see BENCHMARKS.md).
@@ -35,17 +36,27 @@ if ! command -v typst >/dev/null && python3 -c 'import typst' 2>/dev/null; then
     PATH="$work/bin:$PATH"
 fi
 
-# measure LABEL CMD... -> "seconds peak_kb"
+# ratio THEIRS OURS -> "12x" (one decimal under 10)
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN{ if (b <= 0) b = 0.01; r = a / b; printf (r < 10 ? "%.1fx" : "%.0fx"), r }'
+}
+
+# measure CMD... -> "seconds peak_kb": the median of $runs runs (by time).
 measure() {
-    local log="$work/time.log"
-    /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null 2>&1 || true
-    tail -1 "$log"
+    local log="$work/time.log" results=()
+    for _ in $(seq "$runs"); do
+        /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null 2>&1 || true
+        results+=("$(tail -1 "$log")")
+    done
+    printf '%s\n' "${results[@]}" | sort -n | sed -n "$(( (${#results[@]} + 1) / 2 ))p"
 }
 
 weasy_max=${BENCH_WEASYPRINT_MAX:-100}
 echo "| N | format | bindery s | peak MB | output MB | pages | pages/s | zip -r s | pandoc s | ratio | crowbook s | ratio | typst s | ratio | weasyprint s | ratio |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
+    runs=${BENCH_RUNS:-3}
+    [ "$n" != seed ] && [ "$n" -ge 1000 ] && runs=1
     corpus="$work/corpus-$n"
     if [ "$n" = seed ]; then
         mkdir -p "$corpus"
@@ -53,7 +64,7 @@ for n in "${sizes[@]}"; do
     else
         [ -d "$corpus" ] || target/release/examples/corpus "$corpus" "$n" >/dev/null
     fi
-    read -r zip_s _ <<< "$(measure zip -qr "$work/baseline-$n.zip" "$corpus")"
+    read -r zip_s _ <<< "$(measure sh -c 'rm -f "$1" && zip -qr "$1" "$2"' sh "$work/baseline-$n.zip" "$corpus")"
     rm -f "$work/baseline-$n.zip"
     for fmt in epub pdf; do
         out="$work/out-$n.$fmt"
@@ -73,26 +84,26 @@ for n in "${sizes[@]}"; do
               for f in "$corpus"/*.md; do echo "+ $(basename "$f")"; done; } > "$corpus/_bench.book"
             read -r crow_s _ <<< "$(measure crowbook -q "$corpus/_bench.book")"
             rm -f "$corpus/_bench.book"
-            crow_ratio=$(awk "BEGIN{printf \"%.0fx\", $crow_s/($secs>0?$secs:0.01)}")
+            crow_ratio=$(ratio "$crow_s" "$secs")
         fi
         if [ "$fmt" = pdf ] && command -v weasyprint >/dev/null && command -v pandoc >/dev/null \
             && { [ "$n" = seed ] || [ "$n" -le "$weasy_max" ]; }; then
             read -r weasy_s _ <<< "$(measure sh -c 'cd "$1" && pandoc ./*.md -s -t html5 --metadata title=Bench -o _bench.html && weasyprint -q _bench.html "$2"' sh "$corpus" "$PWD/$work/weasy-$n.pdf")"
             rm -f "$corpus/_bench.html"
-            weasy_ratio=$(awk "BEGIN{printf \"%.0fx\", $weasy_s/($secs>0?$secs:0.01)}")
+            weasy_ratio=$(ratio "$weasy_s" "$secs")
         fi
         if command -v pandoc >/dev/null; then
             if [ "$fmt" = epub ]; then
                 read -r pandoc_s _ <<< "$(measure pandoc "$corpus"/*.md -o "$work/pandoc-$n.epub" --resource-path "$corpus")"
             fi
-            [ "$pandoc_s" != "-" ] && pandoc_ratio=$(awk "BEGIN{printf \"%.0fx\", $pandoc_s/($secs>0?$secs:0.01)}")
+            [ "$pandoc_s" != "-" ] && pandoc_ratio=$(ratio "$pandoc_s" "$secs")
         fi
         if [ "$fmt" = pdf ] && command -v typst >/dev/null && command -v pandoc >/dev/null; then
             # The Typst source must sit inside the root it reads images from.
             pandoc "$corpus"/*.md -t typst -o "$corpus/_bench.typ" --resource-path "$corpus" 2>/dev/null || true
             read -r typst_s _ <<< "$(measure typst compile --root "$corpus" "$corpus/_bench.typ" "$work/typst-$n.pdf")"
             rm -f "$corpus/_bench.typ"
-            typst_ratio=$(awk "BEGIN{printf \"%.0fx\", $typst_s/($secs>0?$secs:0.01)}")
+            typst_ratio=$(ratio "$typst_s" "$secs")
         fi
         echo "| $n | $fmt | $secs | $mb | $size | $pages | $pps | $zip_s | $pandoc_s | $pandoc_ratio | $crow_s | $crow_ratio | $typst_s | $typst_ratio | $weasy_s | $weasy_ratio |"
     done
