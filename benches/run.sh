@@ -24,9 +24,18 @@ bin=target/release/bindery
 work=target/bench
 mkdir -p "$work"
 
-# pandoc from PyPI (pypandoc-binary) when it is not on the PATH.
-if ! command -v pandoc >/dev/null && python3 -c 'import pypandoc' 2>/dev/null; then
-    PATH="$(dirname "$(python3 -c 'import pypandoc; print(pypandoc.get_pandoc_path())')"):$PATH"
+# pandoc: the one on the PATH (Debian's is 2.17, the version issue 8 names)
+# for EPUB and for WeasyPrint's HTML; pandoc 3 from PyPI (pypandoc-binary)
+# for the Typst source, which pandoc 2 cannot write.
+pypandoc=$(python3 -c 'import pypandoc; print(pypandoc.get_pandoc_path())' 2>/dev/null || true)
+if ! command -v pandoc >/dev/null && [ -n "$pypandoc" ]; then
+    PATH="$(dirname "$pypandoc"):$PATH"
+fi
+pandoc3=""
+if [ -n "$pypandoc" ] && "$pypandoc" --list-output-formats | grep -qx typst; then
+    pandoc3=$pypandoc
+elif command -v pandoc >/dev/null && pandoc --list-output-formats | grep -qx typst; then
+    pandoc3=pandoc
 fi
 # Typst from PyPI (the `typst` package is a binding): a one-line CLI.
 if ! command -v typst >/dev/null && python3 -c 'import typst' 2>/dev/null; then
@@ -42,16 +51,23 @@ ratio() {
 }
 
 # measure CMD... -> "seconds peak_kb": the median of $runs runs (by time).
+# Wall time from the clock in milliseconds (GNU time rounds to 10 ms), peak
+# memory from GNU time.
 measure() {
-    local log="$work/time.log" results=()
+    local log="$work/time.log" results=() start end
     for _ in $(seq "$runs"); do
-        /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null 2>&1 || true
-        results+=("$(tail -1 "$log")")
+        start=$(date +%s%N)
+        /usr/bin/time -f '%M' -o "$log" "$@" >/dev/null 2>&1 || true
+        end=$(date +%s%N)
+        results+=("$(awk -v ns=$((end - start)) 'BEGIN{printf "%.3f", ns / 1e9}') $(tail -1 "$log")")
     done
     printf '%s\n' "${results[@]}" | sort -n | sed -n "$(( (${#results[@]} + 1) / 2 ))p"
 }
 
 weasy_max=${BENCH_WEASYPRINT_MAX:-100}
+version() { command -v "$1" >/dev/null && "$1" --version 2>/dev/null | head -1 || echo "$1: not installed"; }
+echo "Tools: $(version pandoc); Typst source from $( [ -n "$pandoc3" ] && version "$pandoc3" || echo 'no pandoc 3'); $(version crowbook); $(version weasyprint); Typst $(python3 -c 'import importlib.metadata as m; print(m.version("typst"))' 2>/dev/null || echo 'not installed')."
+echo
 echo "| N | format | bindery s | peak MB | output MB | pages | pages/s | zip -r s | pandoc s | ratio | crowbook s | ratio | typst s | ratio | weasyprint s | ratio |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
@@ -98,9 +114,9 @@ for n in "${sizes[@]}"; do
             fi
             [ "$pandoc_s" != "-" ] && pandoc_ratio=$(ratio "$pandoc_s" "$secs")
         fi
-        if [ "$fmt" = pdf ] && command -v typst >/dev/null && command -v pandoc >/dev/null; then
+        if [ "$fmt" = pdf ] && command -v typst >/dev/null && [ -n "$pandoc3" ]; then
             # The Typst source must sit inside the root it reads images from.
-            pandoc "$corpus"/*.md -t typst -o "$corpus/_bench.typ" --resource-path "$corpus" 2>/dev/null || true
+            "$pandoc3" "$corpus"/*.md -t typst -o "$corpus/_bench.typ" --resource-path "$corpus" 2>/dev/null || true
             read -r typst_s _ <<< "$(measure typst compile --root "$corpus" "$corpus/_bench.typ" "$work/typst-$n.pdf")"
             rm -f "$corpus/_bench.typ"
             typst_ratio=$(ratio "$typst_s" "$secs")
