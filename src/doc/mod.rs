@@ -420,8 +420,11 @@ impl Blob {
             Blob::Memory(b) => sink.write_all(b),
             Blob::File { path, len } => {
                 use std::io::Read;
+                // Large reads: `io::copy`'s 8 KB steps cost a system call
+                // each, and this copies every image of a book.
                 let file = std::fs::File::open(path)?;
-                let copied = std::io::copy(&mut file.take(*len + 1), sink)?;
+                let mut reader = std::io::BufReader::with_capacity(1 << 18, file.take(*len + 1));
+                let copied = std::io::copy(&mut reader, sink)?;
                 if copied != *len {
                     return Err(changed(path));
                 }
