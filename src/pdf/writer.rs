@@ -106,6 +106,20 @@ struct FontUse {
     texts: Vec<String>,
 }
 
+/// The XObjects written so far, for the pages being encoded.
+struct Images<'a> {
+    placed: &'a BTreeMap<ResourceId, Option<usize>>,
+    xobjects: &'a [(String, u32)],
+}
+
+impl Images<'_> {
+    /// The resource name of an image, if it can be drawn.
+    fn name(&self, image: ResourceId) -> Option<&str> {
+        let x = (*self.placed.get(&image)?)?;
+        self.xobjects.get(x).map(|(name, _)| name.as_str())
+    }
+}
+
 /// What is kept of a written page until the end.
 struct PageRecord {
     /// Sheet width and height, in points.
@@ -236,7 +250,11 @@ impl<W: Write> Writer<W> {
                 }
             }
         }
-        let (fonts, images, sheet) = (&self.fonts, &self.image_names(), self.sheet);
+        let images = Images {
+            placed: &self.images,
+            xobjects: &self.xobjects,
+        };
+        let (fonts, images, sheet) = (&self.fonts, &images, self.sheet);
         let encoded: Vec<(Object, PageRecord)> = pages
             .par_iter()
             .enumerate()
@@ -256,13 +274,6 @@ impl<W: Write> Writer<W> {
             records.push(record);
         }
         Ok(records)
-    }
-
-    fn image_names(&self) -> BTreeMap<ResourceId, String> {
-        self.images
-            .iter()
-            .filter_map(|(r, x)| x.map(|x| (*r, self.xobjects[x].0.clone())))
-            .collect()
     }
 
     fn use_glyphs(&mut self, run: &super::frame::TextRun) {
@@ -829,7 +840,7 @@ fn encode(
     page: &Page,
     extra: Option<&[(FramePoint, Item)]>,
     fonts: &BTreeMap<FaceId, FontUse>,
-    images: &BTreeMap<ResourceId, String>,
+    images: &Images<'_>,
     sheet: &Sheet,
 ) -> (Vec<u8>, PageRecord) {
     let book = FontBook::get();
@@ -986,7 +997,7 @@ fn encode(
                 width,
                 height,
             } => {
-                let Some(name) = images.get(image) else {
+                let Some(name) = images.name(*image) else {
                     continue;
                 };
                 let (iw, ih) = (width.to_pt() as f32, height.to_pt() as f32);
@@ -995,7 +1006,7 @@ fn encode(
                     matrix: CurTransMat::Raw([iw, 0.0, 0.0, ih, x, y - ih]),
                 });
                 ops.push(Op::UseXobject {
-                    id: XObjectId(name.clone()),
+                    id: XObjectId(name.to_string()),
                     transform: XObjectTransform {
                         no_auto_scale: true,
                         ..XObjectTransform::default()
