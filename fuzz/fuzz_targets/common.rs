@@ -16,7 +16,13 @@ pub fn document(data: &[u8]) -> Option<Document> {
     let source = SourceFile::new("fuzz.md".into(), text);
     let mut doc = Document::default();
     let mut diags = Diagnostics::default();
-    parse_file(&mut doc, &mut diags, FileId(0), &source, &ParseOptions { dialect });
+    parse_file(
+        &mut doc,
+        &mut diags,
+        FileId(0),
+        &source,
+        &ParseOptions { dialect },
+    );
     bindery::resolve::resolve(&mut doc, &mut diags);
     doc.meta.language = Some("en".into());
     Some(doc)
