@@ -5,6 +5,10 @@
 //! the items where lines break, chosen to minimise the total demerits of the
 //! paragraph, so that spacing is even across lines instead of good on early
 //! lines and bad on later ones (as greedy breaking does).
+//!
+//! Like TeX, the caller (`inline::optimal`) runs it in two passes: first on
+//! the words alone with a tolerance of 1 (`\pretolerance` 100), then, only if
+//! that finds no breaks, with hyphenation points and a tolerance of 2, then 10.
 
 use crate::pdf::units::Abs;
 
