@@ -739,18 +739,18 @@ impl Column<'_, '_> {
 /// The entries of the contents: title, level and anchor of every outline
 /// entry, in order.
 pub fn toc_entries(chunks: &[Chunk]) -> Vec<(String, u8, AnchorId)> {
-    let mut out = Vec::new();
-    {
-        for chunk in chunks {
-            if let Chunk::Content(c) = chunk
-                && let (Some((title, level)), Some(anchor)) = (&c.outline, c.anchors.first())
-                && *level <= 2
-            {
-                out.push((title.clone(), *level, *anchor));
-            }
-        }
-    }
-    out
+    chunks
+        .iter()
+        .filter_map(|chunk| match chunk {
+            Chunk::Content(c) => match (&c.outline, c.anchors.first()) {
+                (Some((title, level)), Some(anchor)) if *level <= 2 => {
+                    Some((title.clone(), *level, *anchor))
+                }
+                _ => None,
+            },
+            Chunk::Space(_) => None,
+        })
+        .collect()
 }
 
 /// The contents page: entries with dot leaders and page numbers, each a link.

@@ -101,7 +101,9 @@ pub struct Ctx<'a> {
     pub ragged: bool,
     /// The hyphenation language.
     pub lang: hypher::Lang,
-    pub(crate) missing: BTreeSet<char>,
+    /// Characters no font has, each with its first use (reported by the
+    /// caller, once per book: chapters are set in parallel).
+    pub(crate) missing: Vec<(char, Span)>,
     /// Notes referenced in the current chapter, in order.
     pub chapter_notes: Vec<NoteId>,
     pub(crate) overflows: usize,
@@ -127,7 +129,7 @@ impl<'a> Ctx<'a> {
             hyphenate: lang.is_some(),
             ragged: false,
             lang: lang.unwrap_or(hypher::Lang::English),
-            missing: BTreeSet::new(),
+            missing: Vec::new(),
             chapter_notes: Vec::new(),
             overflows: 0,
         }
@@ -144,16 +146,10 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Reports a character no bundled font can draw, once per character.
+    /// Notes a character no bundled font can draw, at its first use.
     pub fn missing_glyph(&mut self, c: char, span: Span) {
-        if self.missing.insert(c) {
-            self.diags.warn(
-                span,
-                format!(
-                    "no bundled font has a glyph for {c:?} (U+{:04X}); it is drawn as a box",
-                    c as u32
-                ),
-            );
+        if !self.missing.iter().any(|(m, _)| *m == c) {
+            self.missing.push((c, span));
         }
     }
 
@@ -297,8 +293,24 @@ struct Flowed {
     chunks: Vec<flow::Chunk>,
     notes: flow::Notes,
     diags: Diagnostics,
-    missing: BTreeSet<char>,
+    missing: Vec<(char, Span)>,
     overflows: usize,
+}
+
+/// Warns about characters no font has, once per book: `reported` holds
+/// those warned about already.
+fn warn_missing(diags: &mut Diagnostics, missing: &[(char, Span)], reported: &mut BTreeSet<char>) {
+    for &(c, span) in missing {
+        if reported.insert(c) {
+            diags.warn(
+                span,
+                format!(
+                    "no bundled font has a glyph for {c:?} (U+{:04X}); it is drawn as a box",
+                    c as u32
+                ),
+            );
+        }
+    }
 }
 
 /// Sets the chapters of one window into columns, in parallel.
@@ -375,17 +387,10 @@ pub fn stream(
                 });
             }
             for chapter in flowed {
-                // A missing character is reported once per book, at its first use.
                 for d in chapter.diags.iter() {
-                    let repeat = chapter.missing.iter().any(|c| {
-                        missing_reported.contains(c)
-                            && d.message.contains(&format!("U+{:04X}", *c as u32))
-                    });
-                    if !repeat {
-                        diags.push(d.clone());
-                    }
+                    diags.push(d.clone());
                 }
-                missing_reported.extend(chapter.missing);
+                warn_missing(diags, &chapter.missing, &mut missing_reported);
                 overflows += chapter.overflows;
                 entries.extend(flow::toc_entries(&chapter.chunks));
                 paginator.chapter(chapter.chunks, &chapter.notes, Some(chapter.index));
@@ -435,6 +440,9 @@ pub fn stream(
                 break;
             }
         }
+        let missing = std::mem::take(&mut ctx.missing);
+        drop(ctx);
+        warn_missing(diags, &missing, &mut missing_reported);
     }
     let mut infos = front_infos;
     infos.extend(body.infos);
