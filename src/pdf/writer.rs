@@ -1,9 +1,10 @@
 //! The PDF writer: frames → PDF bytes, streamed page by page. The only
-//! printpdf importer.
+//! printpdf and pdf-writer importer.
 //!
-//! Each page's content stream is made by printpdf (the page's operations go
-//! through `printpdf::serialize::to_lopdf_doc`), compressed and written out
-//! at once, so a book is never held whole: what stays in memory per page is
+//! Each page's content stream is written with `pdf-writer` (printpdf's
+//! operations went through lopdf objects and `fmt` and took half of the
+//! PDF's time), compressed and written out at once, so a book is never held
+//! whole: what stays in memory per page is
 //! its size, its object numbers and its links. Pages are encoded in
 //! parallel. Images are written when first placed, streamed from their files
 //! (JPEG bytes pass through as `DCTDecode`, PNG data with its predictors,
@@ -24,10 +25,10 @@ use super::units::Point as FramePoint;
 use crate::diag::{Error, Result};
 use crate::doc::{AnchorId, Document, ImageStatus, PdfImage, ResourceId};
 use lopdf::{Dictionary, Object, StringFormat};
+use pdf_writer::{Content, Name, Str};
 use printpdf::{
-    Codepoint, Color, CurTransMat, FontId, Line, LinePoint, Op, PaintMode, ParsedFont, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point as PdfPoint, Pt, Rect, Rgb, TextItem, TextMatrix,
-    WindingOrder, XObjectId, XObjectTransform,
+    Codepoint, FontId, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt,
+    TextItem,
 };
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -834,8 +835,9 @@ fn content_stream(content: Vec<u8>) -> Object {
     }
 }
 
-/// Has printpdf encode one page's items (and `extra`) as a content stream;
-/// returns it with the page's record (links in sheet coordinates).
+/// Encodes one page's items (and `extra`) as a content stream with
+/// `pdf-writer`; returns it with the page's record (links in sheet
+/// coordinates).
 fn encode(
     page: &Page,
     extra: Option<&[(FramePoint, Item)]>,
@@ -854,10 +856,13 @@ fn encode(
         contents: Vec::new(),
         links: Vec::new(),
     };
-    let mut ops = Vec::new();
+    let mut content = Content::new();
+    let mut drawn = false;
     if sheet.crop_marks && extra.is_some() {
-        crop_marks(&mut ops, w, h, sheet);
+        crop_marks(&mut content, w, h, sheet);
+        drawn = true;
     }
+    let mut glyph_bytes: Vec<u8> = Vec::new();
     for (p, item) in page.items.iter().chain(extra.unwrap_or_default()) {
         let x = p.x.to_pt() as f32 + off;
         let y = h - p.y.to_pt() as f32 - off;
@@ -866,20 +871,16 @@ fn encode(
                 let Some(used) = fonts.get(&run.face) else {
                     continue;
                 };
-                ops.push(Op::StartTextSection);
-                ops.push(Op::SetFont {
-                    font: PdfFontHandle::External(FontId(used.name.clone())),
-                    size: Pt(run.size.to_pt() as f32),
-                });
-                ops.push(Op::SetFillColor {
-                    col: color(run.color),
-                });
-                // One text matrix and one TJ array per baseline: the pen
-                // advances by each glyph's /W width (printpdf's integer
-                // thousandths of an em), and a kern number moves it to where
-                // the layout put the next glyph.
-                let font = book.font(run.face);
+                drawn = true;
                 let size = run.size.to_pt() as f32;
+                content.begin_text();
+                content.set_font(Name(used.name.as_bytes()), size);
+                fill(&mut content, run.color);
+                // One text matrix and one TJ array per baseline: the pen
+                // advances by each glyph's /W width (integer thousandths of
+                // an em, as the font's /W array gives them), and a kern
+                // number moves it to where the layout put the next glyph.
+                let font = book.font(run.face);
                 let scaled = |gid: u16| -> f32 {
                     let w = font
                         .face
@@ -890,76 +891,66 @@ fn encode(
                 let mut i = 0;
                 while i < run.glyphs.len() {
                     let rise = run.glyphs[i].rise;
-                    let start = x + run.glyphs[i].x.to_pt() as f32;
-                    ops.push(Op::SetTextMatrix {
-                        matrix: TextMatrix::Raw([
-                            1.0,
-                            0.0,
-                            0.0,
-                            1.0,
-                            start,
-                            y + rise.to_pt() as f32,
-                        ]),
-                    });
-                    let mut items: Vec<Codepoint> = Vec::new();
+                    let start = round(x + run.glyphs[i].x.to_pt() as f32, 1000.0);
+                    content.set_text_matrix([
+                        1.0,
+                        0.0,
+                        0.0,
+                        1.0,
+                        start,
+                        round(y + rise.to_pt() as f32, 1000.0),
+                    ]);
+                    let mut shown = content.show_positioned();
+                    let mut items = shown.items();
                     let mut pen = start;
+                    glyph_bytes.clear();
                     while i < run.glyphs.len() && run.glyphs[i].rise == rise {
                         let g = &run.glyphs[i];
                         let want = x + g.x.to_pt() as f32;
-                        if let Some(last) = items.last_mut() {
-                            let d = want - pen;
-                            if d.abs() > 0.0005 {
-                                last.offset = -d * 1000.0 / size;
-                                pen = want;
-                            }
+                        let d = want - pen;
+                        if !glyph_bytes.is_empty() && d.abs() > 0.0005 {
+                            // Kerns in hundredths of a thousandth of an em;
+                            // the pen follows the rounded value, so rounding
+                            // never accumulates along the line.
+                            let adjust = round(-d * 1000.0 / size, 100.0);
+                            items.show(Str(&glyph_bytes));
+                            items.adjust(adjust);
+                            glyph_bytes.clear();
+                            pen -= adjust * size / 1000.0;
                         }
-                        items.push(Codepoint {
-                            gid: used.table[usize::from(g.id)],
-                            offset: 0.0,
-                            cid: None,
-                        });
+                        glyph_bytes.extend_from_slice(&used.table[usize::from(g.id)].to_be_bytes());
                         pen += scaled(g.id);
                         i += 1;
                     }
-                    ops.push(Op::ShowText {
-                        items: vec![TextItem::GlyphIds(items)],
-                    });
+                    if !glyph_bytes.is_empty() {
+                        items.show(Str(&glyph_bytes));
+                    }
                 }
-                ops.push(Op::EndTextSection);
+                content.end_text();
             }
             Item::Rect {
                 width,
                 height,
-                fill,
+                fill: paint,
                 stroke,
             } => {
-                let mode = match (fill, stroke) {
-                    (Some(_), Some(_)) => PaintMode::FillStroke,
-                    (Some(_), None) => PaintMode::Fill,
-                    (None, _) => PaintMode::Stroke,
-                };
-                ops.push(Op::SaveGraphicsState);
-                if let Some(fill) = fill {
-                    ops.push(Op::SetFillColor { col: color(*fill) });
+                drawn = true;
+                content.save_state();
+                if let Some(c) = paint {
+                    fill(&mut content, *c);
                 }
                 if let Some((c, t)) = stroke {
-                    ops.push(Op::SetOutlineColor { col: color(*c) });
-                    ops.push(Op::SetOutlineThickness {
-                        pt: Pt(t.to_pt() as f32),
-                    });
+                    outline(&mut content, *c);
+                    content.set_line_width(t.to_pt() as f32);
                 }
                 let hh = height.to_pt() as f32;
-                ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: Pt(x),
-                        y: Pt(y - hh),
-                        width: Pt(width.to_pt() as f32),
-                        height: Pt(hh),
-                        mode: Some(mode),
-                        winding_order: Some(WindingOrder::NonZero),
-                    },
-                });
-                ops.push(Op::RestoreGraphicsState);
+                content.rect(x, y - hh, width.to_pt() as f32, hh);
+                match (paint, stroke) {
+                    (Some(_), Some(_)) => content.fill_nonzero_and_stroke(),
+                    (Some(_), None) => content.fill_nonzero(),
+                    (None, _) => content.stroke(),
+                };
+                content.restore_state();
             }
             Item::Line {
                 dx,
@@ -967,30 +958,14 @@ fn encode(
                 color: c,
                 thickness,
             } => {
-                ops.push(Op::SaveGraphicsState);
-                ops.push(Op::SetOutlineColor { col: color(*c) });
-                ops.push(Op::SetOutlineThickness {
-                    pt: Pt(thickness.to_pt() as f32),
-                });
-                ops.push(Op::DrawLine {
-                    line: Line {
-                        points: vec![
-                            LinePoint {
-                                p: PdfPoint { x: Pt(x), y: Pt(y) },
-                                bezier: false,
-                            },
-                            LinePoint {
-                                p: PdfPoint {
-                                    x: Pt(x + dx.to_pt() as f32),
-                                    y: Pt(y - dy.to_pt() as f32),
-                                },
-                                bezier: false,
-                            },
-                        ],
-                        is_closed: false,
-                    },
-                });
-                ops.push(Op::RestoreGraphicsState);
+                drawn = true;
+                content.save_state();
+                outline(&mut content, *c);
+                content.set_line_width(thickness.to_pt() as f32);
+                content.move_to(x, y);
+                content.line_to(x + dx.to_pt() as f32, y - dy.to_pt() as f32);
+                content.stroke();
+                content.restore_state();
             }
             Item::Image {
                 image,
@@ -1000,19 +975,12 @@ fn encode(
                 let Some(name) = images.name(*image) else {
                     continue;
                 };
+                drawn = true;
                 let (iw, ih) = (width.to_pt() as f32, height.to_pt() as f32);
-                ops.push(Op::SaveGraphicsState);
-                ops.push(Op::SetTransformationMatrix {
-                    matrix: CurTransMat::Raw([iw, 0.0, 0.0, ih, x, y - ih]),
-                });
-                ops.push(Op::UseXobject {
-                    id: XObjectId(name.to_string()),
-                    transform: XObjectTransform {
-                        no_auto_scale: true,
-                        ..XObjectTransform::default()
-                    },
-                });
-                ops.push(Op::RestoreGraphicsState);
+                content.save_state();
+                content.transform([iw, 0.0, 0.0, ih, x, y - ih]);
+                content.x_object(Name(name.as_bytes()));
+                content.restore_state();
             }
             Item::Link {
                 width,
@@ -1024,27 +992,29 @@ fn encode(
             }
         }
     }
-    if ops.is_empty() {
+    if !drawn {
         return (Vec::new(), record);
     }
-    let mut pdf = PdfDocument::new("");
-    pdf.with_pages(vec![PdfPage::new(
-        printpdf::Mm(w * 25.4 / 72.0),
-        printpdf::Mm(h * 25.4 / 72.0),
-        ops,
-    )]);
-    let mut warnings = Vec::new();
-    let lo = printpdf::serialize::to_lopdf_doc(&pdf, &save_options(), &mut warnings);
-    let content = lo
-        .get_pages()
-        .values()
-        .next()
-        .and_then(|id| lo.get_dictionary(*id).ok())
-        .and_then(|page| page.get(b"Contents").ok())
-        .and_then(|c| resolve(&lo, c).as_stream().ok())
-        .map(|s| s.content.clone())
-        .unwrap_or_default();
-    (content, record)
+    (content.finish().into_vec(), record)
+}
+
+/// `v` rounded to a multiple of `1 / scale` (fewer digits in the stream).
+fn round(v: f32, scale: f32) -> f32 {
+    (v * scale).round() / scale
+}
+
+fn rgb(c: FrameColor) -> [f32; 3] {
+    [c.0, c.1, c.2].map(|v| round(f32::from(v) / 255.0, 1000.0))
+}
+
+fn fill(content: &mut Content, c: FrameColor) {
+    let [r, g, b] = rgb(c);
+    content.set_fill_rgb(r, g, b);
+}
+
+fn outline(content: &mut Content, c: FrameColor) {
+    let [r, g, b] = rgb(c);
+    content.set_stroke_rgb(r, g, b);
 }
 
 fn xyz(page: u32, top: f32) -> Object {
@@ -1170,7 +1140,7 @@ fn image_stream(image: &PdfImage) -> std::io::Result<Option<ImageParts>> {
 
 /// Crop marks at the four corners of the trimmed page, in the slug, kept
 /// clear of the bleed.
-fn crop_marks(ops: &mut Vec<Op>, w: f32, h: f32, sheet: &Sheet) {
+fn crop_marks(content: &mut Content, w: f32, h: f32, sheet: &Sheet) {
     let off = sheet.offset();
     let gap = sheet.bleed + 2.0;
     let len = (sheet.slug - 2.0).max(4.0);
@@ -1187,24 +1157,15 @@ fn crop_marks(ops: &mut Vec<Op>, w: f32, h: f32, sheet: &Sheet) {
         ((x0, y1 + gap), (x0, y1 + gap + len)),
         ((x1, y1 + gap), (x1, y1 + gap + len)),
     ];
-    ops.push(Op::SaveGraphicsState);
-    ops.push(Op::SetOutlineColor {
-        col: color(FrameColor::BLACK),
-    });
-    ops.push(Op::SetOutlineThickness { pt: Pt(0.3) });
-    for (a, b) in marks {
-        let point = |(x, y): (f32, f32)| LinePoint {
-            p: PdfPoint { x: Pt(x), y: Pt(y) },
-            bezier: false,
-        };
-        ops.push(Op::DrawLine {
-            line: Line {
-                points: vec![point(a), point(b)],
-                is_closed: false,
-            },
-        });
+    content.save_state();
+    outline(content, FrameColor::BLACK);
+    content.set_line_width(0.3);
+    for ((ax, ay), (bx, by)) in marks {
+        content.move_to(ax, ay);
+        content.line_to(bx, by);
+        content.stroke();
     }
-    ops.push(Op::RestoreGraphicsState);
+    content.restore_state();
 }
 
 /// Six capital letters derived from the font and its glyph set (deterministic).
@@ -1221,15 +1182,6 @@ fn subset_tag(name: &str, glyphs: &[u16]) -> String {
         .take(6)
         .map(|b| char::from(b'A' + b % 26))
         .collect()
-}
-
-fn color(c: FrameColor) -> Color {
-    Color::Rgb(Rgb {
-        r: f32::from(c.0) / 255.0,
-        g: f32::from(c.1) / 255.0,
-        b: f32::from(c.2) / 255.0,
-        icc_profile: None,
-    })
 }
 
 /// The number of colour components of a JPEG, from its SOF marker.
@@ -1252,4 +1204,128 @@ pub fn jpeg_components(bytes: &[u8]) -> Option<u8> {
         i += 2 + len;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::frame::{PlacedGlyph, TextRun};
+    use crate::pdf::units::Abs;
+
+    /// Replays a content stream's text operators as a viewer would (the pen
+    /// advances by each glyph's /W width and moves by each kern number) and
+    /// returns every glyph's (subset id, x, y) on the sheet.
+    fn replay(content: &[u8], fonts: &BTreeMap<FaceId, FontUse>) -> Vec<(u16, f32, f32)> {
+        let book = FontBook::get();
+        let ops = lopdf::content::Content::decode(content).expect("content decodes");
+        let number = |o: &Object| o.as_float().expect("a number");
+        let (mut face, mut size, mut pen, mut y) = (None, 0.0, 0.0, 0.0);
+        let mut out = Vec::new();
+        for op in ops.operations {
+            match op.operator.as_str() {
+                "Tf" => {
+                    let name = op.operands[0].as_name().unwrap();
+                    face = fonts
+                        .iter()
+                        .find(|(_, u)| u.name.as_bytes() == name)
+                        .map(|(f, u)| (*f, u));
+                    size = number(&op.operands[1]);
+                }
+                "Tm" => {
+                    pen = number(&op.operands[4]);
+                    y = number(&op.operands[5]);
+                }
+                "TJ" => {
+                    let (face, used) = face.expect("a font is set");
+                    let font = book.font(face);
+                    for item in op.operands[0].as_array().unwrap() {
+                        match item {
+                            Object::String(bytes, _) => {
+                                for pair in bytes.chunks(2) {
+                                    let new = u16::from_be_bytes([pair[0], pair[1]]);
+                                    out.push((new, pen, y));
+                                    let old = used.olds[usize::from(new)];
+                                    let w = font
+                                        .face
+                                        .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(old))
+                                        .unwrap_or(0);
+                                    let w = (f32::from(w) * 1000.0 / font.upem as f32).trunc();
+                                    pen += w * size / 1000.0;
+                                }
+                            }
+                            other => pen -= number(other) * size / 1000.0,
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn text_lands_where_the_layout_put_it() {
+        let book = FontBook::get();
+        let size = Abs::pt(10.3);
+        let shaped = book.shape(
+            FaceId::Serif,
+            size,
+            "Justified text, with kerning: AVAWAY.",
+            false,
+        );
+        let mut glyphs = PlacedGlyph::from_run(&shaped.runs[0], Abs::ZERO);
+        // Stretch the spaces and raise the last word, as justification and
+        // superscripts do.
+        let mut stretch = Abs::ZERO;
+        for g in &mut glyphs {
+            g.x += stretch;
+            if g.text == " " {
+                stretch += Abs::pt(1.37);
+            }
+        }
+        let n = glyphs.len();
+        for g in &mut glyphs[n - 6..] {
+            g.rise = Abs::pt(3.1);
+        }
+        let run = TextRun {
+            face: FaceId::Serif,
+            size,
+            color: FrameColor::BLACK,
+            glyphs,
+        };
+        let origin = FramePoint {
+            x: Abs::pt(72.25),
+            y: Abs::pt(100.5),
+        };
+        let page = Page {
+            width: Abs::pt(400.0),
+            height: Abs::pt(600.0),
+            items: vec![(origin, Item::Text(run.clone()))],
+        };
+        let mut writer = Writer::new(Vec::new(), Sheet::default()).unwrap();
+        writer.use_glyphs(&run);
+        let images = Images {
+            placed: &BTreeMap::new(),
+            xobjects: &[],
+        };
+        let (content, _) = encode(&page, None, &writer.fonts, &images, &Sheet::default());
+        let shown = replay(&content, &writer.fonts);
+        assert_eq!(shown.len(), run.glyphs.len());
+        let used = &writer.fonts[&FaceId::Serif];
+        for (g, (new, x, y)) in run.glyphs.iter().zip(shown) {
+            assert_eq!(used.olds[usize::from(new)], g.id);
+            let want_x = (origin.x + g.x).to_pt() as f32;
+            let want_y = 600.0 - (origin.y - g.rise).to_pt() as f32;
+            assert!(
+                (x - want_x).abs() < 0.002,
+                "{:?}: x {x} want {want_x}",
+                g.text
+            );
+            assert!(
+                (y - want_y).abs() < 0.002,
+                "{:?}: y {y} want {want_y}",
+                g.text
+            );
+        }
+    }
 }
