@@ -27,6 +27,119 @@ pub struct Document {
     pub anchors: Anchors,
 }
 
+impl Document {
+    /// Appends a document read on its own (files are parsed in parallel,
+    /// each into a document of its own, then appended in order).
+    ///
+    /// The result is what reading the files one after another into one
+    /// document gives: anchors are created again in order from the ids they
+    /// asked for (so `-N` suffixes are book-wide), notes and chapters are
+    /// renumbered, an image file referenced before keeps its first entry, and
+    /// every id in the appended tree is rewritten to match.
+    pub fn append(&mut self, part: Document) {
+        let chapter0 = self.chapters.len();
+        let anchor0 = u32::try_from(self.anchors.items.len()).unwrap_or(u32::MAX);
+        let note0 = u32::try_from(self.notes.len()).unwrap_or(u32::MAX);
+        for (anchor, wanted) in part.anchors.items.iter().zip(&part.anchors.wanted) {
+            self.anchors.create(wanted, anchor.chapter + chapter0);
+        }
+        let images: Vec<ResourceId> = part
+            .resources
+            .images
+            .into_iter()
+            .map(|image| match self.resources.by_path.get(&image.path) {
+                Some(&id) => id,
+                None => {
+                    let id =
+                        ResourceId(u32::try_from(self.resources.images.len()).unwrap_or(u32::MAX));
+                    self.resources.by_path.insert(image.path.clone(), id);
+                    self.resources.images.push(image);
+                    id
+                }
+            })
+            .collect();
+        let remap = Remap {
+            anchor0,
+            note0,
+            images: &images,
+        };
+        for mut note in part.notes {
+            note.anchor = remap.anchor(note.anchor);
+            note.back = remap.anchor(note.back);
+            note.chapter += chapter0;
+            remap.blocks(&mut note.blocks);
+            self.notes.push(note);
+        }
+        for mut chapter in part.chapters {
+            chapter.anchor = remap.anchor(chapter.anchor);
+            for (_, id) in &mut chapter.ids {
+                *id = remap.anchor(*id);
+            }
+            remap.blocks(&mut chapter.blocks);
+            self.chapters.push(chapter);
+        }
+    }
+}
+
+/// New ids for an appended document's tree (see [`Document::append`]).
+struct Remap<'a> {
+    anchor0: u32,
+    note0: u32,
+    images: &'a [ResourceId],
+}
+
+impl Remap<'_> {
+    fn anchor(&self, id: AnchorId) -> AnchorId {
+        AnchorId(id.0 + self.anchor0)
+    }
+
+    fn blocks(&self, blocks: &mut [Block]) {
+        for block in blocks {
+            match block {
+                Block::Heading {
+                    anchor, content, ..
+                } => {
+                    *anchor = self.anchor(*anchor);
+                    self.inlines(content);
+                }
+                Block::Kicker { content, .. }
+                | Block::Standfirst { content, .. }
+                | Block::Dateline { content, .. }
+                | Block::Paragraph { content, .. } => self.inlines(content),
+                Block::Quote { blocks, .. } => self.blocks(blocks),
+                Block::List { items, .. } => {
+                    for item in items {
+                        self.blocks(&mut item.blocks);
+                    }
+                }
+                Block::Table { head, rows, .. } => {
+                    for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
+                        self.inlines(cell);
+                    }
+                }
+                Block::Figure { image, .. } => *image = self.images[image.0 as usize],
+                Block::Code { .. } | Block::Rule { .. } => {}
+            }
+        }
+    }
+
+    fn inlines(&self, inlines: &mut [Inline]) {
+        for inline in inlines {
+            match inline {
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => self.inlines(c),
+                Inline::Link { target, content } => {
+                    if let LinkTarget::Internal(id) = target {
+                        *id = self.anchor(*id);
+                    }
+                    self.inlines(content);
+                }
+                Inline::NoteRef(id) => *id = NoteId(id.0 + self.note0),
+                Inline::Text(_) | Inline::Code(_) | Inline::SoftBreak | Inline::HardBreak => {}
+            }
+        }
+    }
+}
+
 /// Book metadata, from front matter, the article roles and the command line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Metadata {
@@ -600,6 +713,9 @@ pub struct Anchor {
 #[derive(Debug, Clone, Default)]
 pub struct Anchors {
     items: Vec<Anchor>,
+    /// The id each anchor was asked for (before `-N`), for
+    /// [`Document::append`] to replay.
+    wanted: Vec<String>,
     /// Ids in use, for uniqueness and lookup (never iterated: order-free).
     taken: std::collections::HashMap<String, AnchorId>,
     /// The next suffix to try for each wanted id that was taken (so a
@@ -625,6 +741,7 @@ impl Anchors {
         let anchor = AnchorId(u32::try_from(self.items.len()).unwrap_or(u32::MAX));
         self.taken.insert(id.clone(), anchor);
         self.items.push(Anchor { id, chapter });
+        self.wanted.push(wanted.to_string());
         anchor
     }
 

@@ -394,6 +394,75 @@ fn chapter_title(blocks: &[Block]) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// Parsing files one after another into one document, and parsing each
+    /// into a document of its own and appending them, give the same tree:
+    /// the same ids, anchor names (with book-wide `-N` suffixes), notes and
+    /// images.
+    #[test]
+    fn appended_documents_match_one_document_read_in_order() {
+        use crate::diag::{Diagnostics, SourceFile, Sources};
+        let texts = [
+            "# Intro\n\nSee [below](#setup) and a note.[^a]\n\n![A](pic.png)\n\n## Setup\n\n[^a]: First note.\n",
+            "# Intro\n\nAgain.[^a] [^b]\n\n![Same](pic.png) ![Other](other.png)\n\n## Setup\n\n## Setup\n\n[^a]: Second.\n[^b]: Third.\n\n| a | b |\n|---|---|\n| [x](#intro) | y[^b] |\n",
+            "Plain text with ![late](pic.png) and [a link](b.md#setup).\n",
+        ];
+        let mut sources = Sources::default();
+        let files: Vec<_> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                sources.add(SourceFile::new(
+                    PathBuf::from(format!("book/{i}.md")),
+                    t.to_string(),
+                ))
+            })
+            .collect();
+        let options = ParseOptions::default();
+        let mut one = Document::default();
+        let mut one_diags = Diagnostics::default();
+        for &file in &files {
+            parse_file(&mut one, &mut one_diags, file, sources.get(file), &options);
+        }
+        let mut merged = Document::default();
+        let mut merged_diags = Diagnostics::default();
+        for &file in &files {
+            let mut part = Document::default();
+            parse_file(
+                &mut part,
+                &mut merged_diags,
+                file,
+                sources.get(file),
+                &options,
+            );
+            merged.append(part);
+        }
+        assert_eq!(
+            format!("{:?}", one.chapters),
+            format!("{:?}", merged.chapters)
+        );
+        assert_eq!(format!("{:?}", one.notes), format!("{:?}", merged.notes));
+        let anchors = |d: &Document| {
+            d.anchors
+                .iter()
+                .map(|(i, a)| (i, a.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(anchors(&one), anchors(&merged));
+        let images = |d: &Document| {
+            d.resources
+                .images
+                .iter()
+                .map(|im| (im.written.clone(), im.path.clone(), im.span))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(images(&one), images(&merged));
+        assert_eq!(crate::doc::dump(&one), crate::doc::dump(&merged));
+        // The case is not trivial: suffixes and shared images happened.
+        assert!(one.anchors.find("setup-3").is_some());
+        assert_eq!(one.resources.images.len(), 2);
+        assert_eq!(one_diags.len(), merged_diags.len());
+    }
+
     #[test]
     fn normalize_resolves_dots() {
         assert_eq!(
