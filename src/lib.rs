@@ -155,27 +155,56 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Document> {
     let parse_options = parse::ParseOptions {
         dialect: options.dialect,
     };
-    let mut first_front = None;
-    for input in &inputs {
-        let path = &input.path;
-        let (text, bad_byte) = project::read_source_lossy(path, options.lossy_utf8)?;
-        let file = report.sources.add(SourceFile::new(path.clone(), text));
+    // Files are read and parsed in parallel, each into a document of its
+    // own, then appended in order (so ids, anchors and diagnostics are what
+    // reading them one after another gives).
+    let read: Vec<_> = {
+        use rayon::prelude::*;
+        inputs
+            .par_iter()
+            .map(|input| {
+                project::read_source_lossy(&input.path, options.lossy_utf8)
+                    .map(|(text, bad_byte)| (SourceFile::new(input.path.clone(), text), bad_byte))
+            })
+            .collect()
+    };
+    let mut files = Vec::with_capacity(inputs.len());
+    for result in read {
+        let (source, bad_byte) = result?;
+        let file = report.sources.add(source);
         if let Some(offset) = bad_byte {
             report.diagnostics.push(diag::Diagnostic::warning(
                 diag::Span::new(file, offset..offset),
                 format!("invalid UTF-8 (first bad byte at offset {offset}) replaced with U+FFFD"),
             ));
         }
-        let source = report.sources.get(file).clone();
-        let parsed = parse::parse_file(
-            &mut doc,
-            &mut report.diagnostics,
-            file,
-            &source,
-            &parse_options,
-        );
+        files.push(file);
+    }
+    let parsed: Vec<_> = {
+        use rayon::prelude::*;
+        let sources = &report.sources;
+        files
+            .par_iter()
+            .map(|&file| {
+                let mut part = Document::default();
+                let mut diags = diag::Diagnostics::default();
+                let parsed = parse::parse_file(
+                    &mut part,
+                    &mut diags,
+                    file,
+                    sources.get(file),
+                    &parse_options,
+                );
+                (part, diags, parsed)
+            })
+            .collect()
+    };
+    let mut first_front = None;
+    for (input, (part, diags, parsed)) in inputs.iter().zip(parsed) {
+        doc.append(part);
+        report.diagnostics.extend(diags);
         if first_front.is_none() {
-            first_front = Some(parsed.front.meta.clone());
+            first_front = Some(parsed.front.meta);
         }
         if let Some(chapter) = doc.chapters.last_mut()
             && chapter.section.is_none()
@@ -183,7 +212,7 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Document> {
             chapter.section.clone_from(&input.section);
         }
         report.files.push(FileReport {
-            path: path.clone(),
+            path: input.path.clone(),
             dialect: parsed.dialect,
             reason: parsed.reason,
         });
@@ -471,7 +500,8 @@ pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
             Err(e) => return (report, Err(e)),
         };
         let written = {
-            let mut sink = std::io::BufWriter::with_capacity(1 << 16, file.file());
+            let mut sink =
+                std::io::BufWriter::with_capacity(1 << 16, output::EarlySync::new(file.file()));
             render_to(
                 &doc,
                 spec.format,
