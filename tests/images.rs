@@ -337,3 +337,65 @@ fn low_resolution_warning_and_downsampling_for_screen() {
         assert!(width < 1000, "downsampled to 150 dpi: {list}");
     }
 }
+
+/// A photograph larger than what the probe reads first (64 KB), turned by
+/// its EXIF orientation: the headers are enough to probe it, and the
+/// turn is applied in the EPUB and the PDF.
+#[test]
+fn large_rotated_photo_is_probed_from_its_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    // Noise does not compress: a 400 x 300 JPEG of it is well over 64 KB.
+    let mut seed = 1u32;
+    let noise = image::RgbImage::from_fn(400, 300, |_, _| {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        let [a, b, c, _] = seed.to_be_bytes();
+        image::Rgb([a, b, c])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 95)
+        .encode_image(&noise)
+        .unwrap();
+    // APP1 EXIF, big-endian TIFF, one IFD entry: orientation 6 (turn 90°).
+    let mut tiff = b"MM\0*\0\0\0\x08\0\x01".to_vec();
+    tiff.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut file = jpeg[..2].to_vec();
+    file.extend_from_slice(&[0xFF, 0xE1]);
+    file.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    file.extend_from_slice(&app1);
+    file.extend_from_slice(&jpeg[2..]);
+    assert!(file.len() > 100_000, "{}", file.len());
+    std::fs::write(dir.path().join("photo.jpg"), &file).unwrap();
+    let input = dir.path().join("photo.md");
+    std::fs::write(&input, "# Photo\n\n![A photo](photo.jpg)\n").unwrap();
+    let epub = dir.path().join("out.epub");
+    let pdf = dir.path().join("out.pdf");
+    let out = bindery(&[
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        epub.to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+        "-v",
+        "--meta",
+        "language=en",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("epub: orientation applied"), "{stderr}");
+    epubcheck(&epub);
+    let entries = epub_entries(&epub);
+    let img = image::load_from_memory(find(&entries, "photo")).unwrap();
+    assert_eq!((img.width(), img.height()), (300, 400), "turned");
+    if let Some(list) = tool_output("pdfimages", &["-list", pdf.to_str().unwrap()]) {
+        assert!(
+            list.lines()
+                .skip(2)
+                .any(|l| l.split_whitespace().nth(3) == Some("300")
+                    && l.split_whitespace().nth(4) == Some("400")),
+            "turned for print:\n{list}"
+        );
+    }
+}

@@ -655,6 +655,39 @@ pub struct LoadedImage {
     /// SHA-256 of the bytes (hex) when another image has the same length,
     /// else `len-` and the length.
     pub hash: String,
+    /// What the headers say, read while probing, so that an image that
+    /// needs no change is never read again before it is copied out.
+    pub facts: ImageFacts,
+}
+
+/// What an image's headers say (see [`LoadedImage::facts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageFacts {
+    /// The EXIF orientation, 1–8 (1: upright, nothing to apply).
+    pub orientation: u8,
+    /// JPEG: the colour components of the frame (0: not a JPEG, or no frame).
+    pub jpeg_components: u8,
+    /// JPEG: an Adobe APP14 segment is present (CMYK stored inverted).
+    pub jpeg_adobe: bool,
+    /// Metadata that can be stripped losslessly (JPEG EXIF/XMP/IPTC and
+    /// comments, PNG text, time and EXIF chunks).
+    pub has_metadata: bool,
+    /// PNG: its data can go into a PDF as it is (8-bit grey or RGB, not
+    /// interlaced, no transparency): the colour components and the length
+    /// of the image data.
+    pub png_passthrough: Option<(u8, u64)>,
+}
+
+impl Default for ImageFacts {
+    fn default() -> ImageFacts {
+        ImageFacts {
+            orientation: 1,
+            jpeg_components: 0,
+            jpeg_adobe: false,
+            has_metadata: false,
+            png_passthrough: None,
+        }
+    }
 }
 
 /// Image formats bindery reads.

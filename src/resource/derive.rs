@@ -20,34 +20,59 @@ pub struct Derived {
     pub unusable: bool,
 }
 
+/// The image file's bytes, read on first need (an image that needs no
+/// change is not read here at all: the probe read its headers).
+struct Data<'a> {
+    blob: &'a Blob,
+    bytes: std::cell::OnceCell<Result<std::borrow::Cow<'a, [u8]>, String>>,
+}
+
+impl<'a> Data<'a> {
+    fn new(blob: &'a Blob) -> Data<'a> {
+        Data {
+            blob,
+            bytes: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn get(&self) -> Result<&[u8], String> {
+        match self.bytes.get_or_init(|| {
+            self.blob
+                .read()
+                .map_err(|e| format!("cannot read the file: {e}"))
+        }) {
+            Ok(bytes) => Ok(bytes),
+            Err(e) => Err(e.clone()),
+        }
+    }
+}
+
 /// Decodes the image once, on first need.
 struct Pixels<'a> {
-    data: &'a [u8],
+    data: &'a Data<'a>,
     format: ImageFormat,
     options: &'a ResourceOptions,
     image: Option<DynamicImage>,
     orientation: Orientation,
 }
 
-impl Pixels<'_> {
-    fn new<'a>(data: &'a [u8], format: ImageFormat, options: &'a ResourceOptions) -> Pixels<'a> {
-        // The orientation comes from the header (EXIF), without decoding.
-        let orientation = decoder(data, format, options)
-            .ok()
-            .and_then(|mut d| d.orientation().ok())
-            .unwrap_or(Orientation::NoTransforms);
+impl<'a> Pixels<'a> {
+    fn new(data: &'a Data<'a>, loaded: &LoadedImage, options: &'a ResourceOptions) -> Pixels<'a> {
         Pixels {
             data,
-            format,
+            format: loaded.format,
             options,
             image: None,
-            orientation,
+            // From the header (EXIF), read by the probe.
+            orientation: Orientation::from_exif(loaded.facts.orientation)
+                .unwrap_or(Orientation::NoTransforms),
         }
     }
 
     fn get(&mut self) -> Result<&DynamicImage, String> {
         if self.image.is_none() {
-            let d = decoder(self.data, self.format, self.options).map_err(|e| e.to_string())?;
+            let data = self.data.get()?;
+            let d = decoder(data, self.format, self.options).map_err(|e| e.to_string())?;
             let mut img = DynamicImage::from_decoder(d).map_err(|e| e.to_string())?;
             img.apply_orientation(self.orientation);
             self.image = Some(img);
@@ -84,21 +109,21 @@ pub fn derive(
         bytes_before: loaded.bytes.len(),
         ..Derived::default()
     };
-    // Read once for this image's work, dropped when it is done.
-    let data = match loaded.bytes.read() {
-        Ok(data) => data,
-        Err(e) => {
-            out.warnings
-                .push(format!("cannot read image ({written}: {e})"));
-            out.unusable = true;
-            return out;
-        }
-    };
+    // Read at most once for this image's work (only when something must
+    // change), dropped when it is done.
+    let data = Data::new(&loaded.bytes);
     if loaded.format == ImageFormat::Svg {
-        svg_image(written, loaded, &data, targets, &mut out);
+        match data.get() {
+            Ok(bytes) => svg_image(written, loaded, bytes, targets, &mut out),
+            Err(e) => {
+                out.warnings
+                    .push(format!("cannot read image ({written}: {e})"));
+                out.unusable = true;
+            }
+        }
         return out;
     }
-    let mut pixels = Pixels::new(&data, loaded.format, options);
+    let mut pixels = Pixels::new(&data, loaded, options);
     if targets.epub {
         match epub_image(loaded, &data, options, &mut pixels) {
             Ok((image, action)) => {
@@ -114,7 +139,7 @@ pub fn derive(
         }
     }
     if let Some(measure) = targets.pdf_measure {
-        match pdf_image(loaded, &data, options, measure, &mut pixels) {
+        match pdf_image(loaded, options, measure, &mut pixels) {
             Ok((image, action, bytes, warnings)) => {
                 out.pdf = Some(image);
                 out.pdf_action = Some(action);
@@ -175,16 +200,14 @@ fn svg_image(
 /// The EPUB file for a raster image.
 fn epub_image(
     loaded: &LoadedImage,
-    data: &[u8],
+    data: &Data<'_>,
     options: &ResourceOptions,
     pixels: &mut Pixels<'_>,
 ) -> Result<(EpubImage, String), String> {
     let max = options.epub_max_edge.max(16);
     let long = loaded.width.max(loaded.height);
-    let info = (loaded.format == ImageFormat::Jpeg)
-        .then(|| jpeg::info(data))
-        .flatten();
-    let cmyk = info.is_some_and(|i| i.components == 4);
+    let facts = &loaded.facts;
+    let cmyk = loaded.format == ImageFormat::Jpeg && facts.jpeg_components == 4;
     let rotated = pixels.orientation != Orientation::NoTransforms;
     let foreign = matches!(loaded.format, ImageFormat::WebP);
     let too_big = long > max;
@@ -201,13 +224,14 @@ fn epub_image(
     if !(cmyk || rotated || foreign || too_big) {
         // Nothing to change but metadata: strip it losslessly, or copy.
         let (bytes, action) = match loaded.format {
-            ImageFormat::Jpeg if info.is_some_and(|i| i.has_metadata) => (
-                Blob::memory(jpeg::strip_metadata(data)),
+            ImageFormat::Jpeg if facts.jpeg_components != 0 && facts.has_metadata => (
+                Blob::memory(jpeg::strip_metadata(data.get()?)),
                 "metadata stripped",
             ),
-            ImageFormat::Png if png::has_metadata(data) => {
-                (Blob::memory(png::strip_metadata(data)), "metadata stripped")
-            }
+            ImageFormat::Png if facts.has_metadata => (
+                Blob::memory(png::strip_metadata(data.get()?)),
+                "metadata stripped",
+            ),
             _ => (loaded.bytes.clone(), "copied"),
         };
         return Ok((
@@ -298,7 +322,6 @@ type PdfResult = (PdfImage, String, u64, Vec<String>);
 /// The PDF form of a raster image.
 fn pdf_image(
     loaded: &LoadedImage,
-    data: &[u8],
     options: &ResourceOptions,
     measure: f64,
     pixels: &mut Pixels<'_>,
@@ -313,22 +336,20 @@ fn pdf_image(
         ));
     }
     let downsample = options.pdf_max_dpi.filter(|max| dpi > *max + 0.5);
-    let info = (loaded.format == ImageFormat::Jpeg)
-        .then(|| jpeg::info(data))
-        .flatten();
-    if let Some(info) = info
+    let facts = &loaded.facts;
+    if loaded.format == ImageFormat::Jpeg
         && downsample.is_none()
         && pixels.orientation == Orientation::NoTransforms
-        && matches!(info.components, 1 | 3 | 4)
+        && matches!(facts.jpeg_components, 1 | 3 | 4)
     {
         let image = PdfImage::Jpeg {
             bytes: loaded.bytes.clone(),
-            components: info.components,
-            inverted: info.components == 4 && info.adobe,
+            components: facts.jpeg_components,
+            inverted: facts.jpeg_components == 4 && facts.jpeg_adobe,
             width: loaded.width,
             height: loaded.height,
         };
-        let action = match info.components {
+        let action = match facts.jpeg_components {
             4 => "jpeg passed through (CMYK)",
             1 => "jpeg passed through (grey)",
             _ => "jpeg passed through",
@@ -338,9 +359,8 @@ fn pdf_image(
     if loaded.format == ImageFormat::Png
         && downsample.is_none()
         && pixels.orientation == Orientation::NoTransforms
-        && let Some((idat, colors)) = png::passthrough(data)
+        && let Some((colors, bytes)) = facts.png_passthrough
     {
-        let bytes = idat.len() as u64;
         let image = PdfImage::Png {
             file: loaded.bytes.clone(),
             colors,

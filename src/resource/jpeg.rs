@@ -45,6 +45,15 @@ fn segments(bytes: &[u8]) -> impl Iterator<Item = (u8, std::ops::Range<usize>)> 
     })
 }
 
+/// Where the headers of a JPEG end (the end of its start-of-scan segment),
+/// if `bytes` reaches that far.
+pub fn headers_end(bytes: &[u8]) -> Option<usize> {
+    let (_, range) = segments(bytes).find(|(marker, _)| *marker == 0xDA)?;
+    let len = u16::from_be_bytes([*bytes.get(range.start + 2)?, *bytes.get(range.start + 3)?]);
+    let end = range.start + 2 + usize::from(len);
+    (end <= bytes.len()).then_some(end)
+}
+
 /// Reads the headers of a JPEG.
 pub fn info(bytes: &[u8]) -> Option<JpegInfo> {
     let mut info = JpegInfo::default();
@@ -112,5 +121,20 @@ mod tests {
         assert_eq!(stripped.len(), bytes.len() - exif.len());
         assert!(!info(&stripped).unwrap().has_metadata);
         image::load_from_memory(&stripped).unwrap();
+    }
+
+    #[test]
+    fn headers_end_at_the_scan() {
+        let bytes = jpeg(&[]);
+        let end = headers_end(&bytes).unwrap();
+        assert!(end < bytes.len());
+        // The scan header is the last segment: the headers read from the
+        // prefix alone are the whole file's.
+        assert_eq!(info(&bytes[..end]), info(&bytes));
+        assert_eq!(headers_end(&bytes[..end]), Some(end));
+        // Cut inside the headers: not enough to go on.
+        assert_eq!(headers_end(&bytes[..end - 1]), None);
+        assert_eq!(headers_end(&bytes[..20]), None);
+        assert_eq!(headers_end(b"\x89PNG\r\n\x1a\n"), None);
     }
 }

@@ -88,6 +88,7 @@ pub fn load(doc: &mut Document, options: &ResourceOptions, diags: &mut Diagnosti
         .filter(|(_, im)| matches!(im.status, ImageStatus::Pending))
         .map(|(i, _)| i)
         .collect();
+    let places = Places::new(&root);
     let results: Vec<(usize, Result<LoadedImage, Problem>)> = {
         use rayon::prelude::*;
         let images = &doc.resources.images;
@@ -96,7 +97,7 @@ pub fn load(doc: &mut Document, options: &ResourceOptions, diags: &mut Diagnosti
             .map(|&i| {
                 (
                     i,
-                    probe(&images[i].written, &images[i].path, &root, options),
+                    probe(&images[i].written, &images[i].path, &places, options),
                 )
             })
             .collect()
@@ -204,12 +205,54 @@ fn problem(message: String) -> Problem {
     }
 }
 
+/// Where the probe judges paths from: the working folder and the root, found
+/// once, and the folders already resolved (images share a few folders, and
+/// resolving a path costs a system call per component).
+struct Places<'a> {
+    root: &'a Path,
+    root_lexical: PathBuf,
+    cwd: PathBuf,
+    folders: std::sync::Mutex<std::collections::HashMap<PathBuf, Option<PathBuf>>>,
+}
+
+impl<'a> Places<'a> {
+    fn new(root: &'a Path) -> Places<'a> {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let root_lexical = crate::parse::normalize(&cwd.join(root));
+        Places {
+            root,
+            root_lexical,
+            cwd,
+            folders: Default::default(),
+        }
+    }
+
+    /// Where a path really leads, symlinks resolved.
+    fn real(&self, path: &Path) -> PathBuf {
+        let plain_file = std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink());
+        if let (true, Some(folder), Some(name)) = (plain_file, path.parent(), path.file_name()) {
+            let mut folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+            let real = folders
+                .entry(folder.to_path_buf())
+                .or_insert_with(|| folder.canonicalize().ok());
+            if let Some(real) = real {
+                return real.join(name);
+            }
+        }
+        path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+    }
+}
+
+/// How much of a JPEG the probe reads first (see [`probe`]).
+const JPEG_HEAD: u64 = 64 << 10;
+
 fn probe(
     written: &str,
     path: &Path,
-    root: &Path,
+    places: &Places<'_>,
     options: &ResourceOptions,
 ) -> Result<LoadedImage, Problem> {
+    let root = places.root;
     if is_remote(written) {
         return Err(Problem {
             message: format!("remote images are never fetched ({written})"),
@@ -218,18 +261,8 @@ fn probe(
     }
     // Outside the root by its path alone: refused without touching the file.
     if !options.allow_outside_root {
-        let absolute = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(path)
-        };
-        let lexical = crate::parse::normalize(&absolute);
-        let root_lexical = crate::parse::normalize(&if root.is_absolute() {
-            root.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(root)
-        });
-        if !lexical.starts_with(&root_lexical) && !lexical.starts_with(root) {
+        let lexical = crate::parse::normalize(&places.cwd.join(path));
+        if !lexical.starts_with(&places.root_lexical) && !lexical.starts_with(root) {
             return Err(Problem {
                 message: format!("image is outside the project folder ({written})"),
                 hint: Some("pass --allow-outside-root to allow it".into()),
@@ -245,7 +278,7 @@ fn probe(
         // Devices, FIFOs, sockets and folders are refused without being opened.
         return Err(problem(format!("image is not a regular file ({written})")));
     }
-    let real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let real = places.real(path);
     if !options.allow_outside_root && !real.starts_with(root) {
         return Err(Problem {
             message: format!("image is outside the project folder ({written})"),
@@ -258,9 +291,24 @@ fn probe(
             options.max_file_bytes / (1024 * 1024)
         )));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // A JPEG's headers are all the probe needs: its first 64 KB are read,
+    // and the rest only when the headers run on past them. Other formats
+    // are read whole (a PNG's chunks are checked against their CRCs).
+    let mut bytes = Vec::with_capacity(meta.len().min(options.max_file_bytes) as usize + 1);
+    let mut len = 0u64;
     std::fs::File::open(&real)
-        .and_then(|f| f.take(options.max_file_bytes + 1).read_to_end(&mut bytes))
+        .and_then(|f| {
+            let mut f = f.take(options.max_file_bytes + 1);
+            (&mut f).take(JPEG_HEAD).read_to_end(&mut bytes)?;
+            if !(bytes.len() as u64 == JPEG_HEAD && jpeg::headers_end(&bytes).is_some()) {
+                f.read_to_end(&mut bytes)?;
+                len = bytes.len() as u64;
+            } else {
+                // The length as it is now; a later read checks it again.
+                len = f.get_ref().metadata()?.len();
+            }
+            Ok(())
+        })
         .map_err(|e| problem(format!("cannot read image ({written}: {e})")))?;
     let format = match image::guess_format(&bytes) {
         Ok(image::ImageFormat::Jpeg) => ImageFormat::Jpeg,
@@ -275,15 +323,32 @@ fn probe(
             "unreadable image ({written}: the PNG is truncated or damaged)"
         )));
     }
+    let mut facts = crate::doc::ImageFacts::default();
     let (width, height) = if format == ImageFormat::Svg {
         svg::dimensions(&bytes).unwrap_or((600, 400))
     } else {
+        use image::ImageDecoder;
         let reader =
             image::ImageReader::with_format(std::io::Cursor::new(&bytes), to_image(format));
-        reader
-            .into_dimensions()
-            .map_err(|e| problem(format!("unreadable image ({written}: {e})")))?
+        let mut decoder = reader
+            .into_decoder()
+            .map_err(|e| problem(format!("unreadable image ({written}: {e})")))?;
+        facts.orientation = decoder
+            .orientation()
+            .map_or(1, image::metadata::Orientation::to_exif);
+        decoder.dimensions()
     };
+    match format {
+        ImageFormat::Jpeg => {
+            if let Some(info) = jpeg::info(&bytes) {
+                facts.jpeg_components = info.components;
+                facts.jpeg_adobe = info.adobe;
+                facts.has_metadata = info.has_metadata;
+            }
+        }
+        ImageFormat::Png => (facts.has_metadata, facts.png_passthrough) = png::facts(&bytes),
+        _ => {}
+    }
     if width == 0 || height == 0 {
         return Err(problem(format!("image has no pixels ({written})")));
     }
@@ -296,12 +361,10 @@ fn probe(
     // The bytes are dropped here and read again when needed, so the images
     // of a large book are never all in memory together.
     Ok(LoadedImage {
-        bytes: crate::doc::Blob::File {
-            path: real,
-            len: bytes.len() as u64,
-        },
+        bytes: crate::doc::Blob::File { path: real, len },
         // Set by `identify` once every image is probed.
         hash: String::new(),
+        facts,
         format,
         width,
         height,

@@ -85,6 +85,38 @@ pub fn passthrough(bytes: &[u8]) -> Option<(Vec<u8>, u8)> {
     Some((data, colors?))
 }
 
+/// What derive needs to know, in one walk over the chunks: whether there
+/// are metadata chunks, and the colour components and image data length
+/// when the data can pass into a PDF as it is (see [`passthrough`]).
+pub fn facts(bytes: &[u8]) -> (bool, Option<(u8, u64)>) {
+    let mut metadata = false;
+    let mut colors = None;
+    let mut eligible = true;
+    let mut idat = 0u64;
+    for (kind, range) in chunks(bytes) {
+        metadata |= is_metadata(kind);
+        let Some(body) = range
+            .end
+            .checked_sub(4)
+            .and_then(|end| bytes.get(range.start + 8..end))
+        else {
+            eligible = false;
+            continue;
+        };
+        match kind {
+            b"IHDR" => match (body.get(8), body.get(9), body.get(12)) {
+                (Some(8), Some(0), Some(0)) => colors = Some(1),
+                (Some(8), Some(2), Some(0)) => colors = Some(3),
+                _ => eligible = false,
+            },
+            b"tRNS" => eligible = false,
+            b"IDAT" => idat += body.len() as u64,
+            _ => {}
+        }
+    }
+    (metadata, colors.filter(|_| eligible).map(|c| (c, idat)))
+}
+
 /// Whether the PNG has metadata chunks.
 pub fn has_metadata(bytes: &[u8]) -> bool {
     chunks(bytes).any(|(kind, _)| is_metadata(kind))
@@ -127,4 +159,38 @@ mod tests {
     }
 
     use image::ImageEncoder;
+
+    #[test]
+    fn facts_agree_with_passthrough_and_metadata() {
+        fn encode(color: image::ExtendedColorType, pixels: &[u8], w: u32, h: u32) -> Vec<u8> {
+            let mut png = Vec::new();
+            image::codecs::png::PngEncoder::new(&mut png)
+                .write_image(pixels, w, h, color)
+                .unwrap();
+            png
+        }
+        let rgb = encode(image::ExtendedColorType::Rgb8, &[7; 4 * 3 * 3], 4, 3);
+        let grey = encode(image::ExtendedColorType::L8, &[9; 4 * 3], 4, 3);
+        let rgba = encode(image::ExtendedColorType::Rgba8, &[1; 4 * 3 * 4], 4, 3);
+        let deep = encode(image::ExtendedColorType::Rgb16, &[3; 4 * 3 * 6], 4, 3);
+        let mut text = rgb[..33].to_vec();
+        let body = b"Comment\0hello";
+        text.extend_from_slice(&(body.len() as u32).to_be_bytes());
+        text.extend_from_slice(b"tEXt");
+        text.extend_from_slice(body);
+        text.extend_from_slice(&[0; 4]);
+        text.extend_from_slice(&rgb[33..]);
+        for png in [&rgb, &grey, &rgba, &deep, &text] {
+            let (metadata, pass) = facts(png);
+            assert_eq!(metadata, has_metadata(png));
+            assert_eq!(
+                pass,
+                passthrough(png).map(|(data, colors)| (colors, data.len() as u64))
+            );
+        }
+        assert_eq!(facts(&rgb).1.map(|(c, _)| c), Some(3));
+        assert_eq!(facts(&grey).1.map(|(c, _)| c), Some(1));
+        assert_eq!(facts(&rgba).1, None);
+        assert!(facts(&text).0);
+    }
 }
