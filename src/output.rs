@@ -160,26 +160,22 @@ impl Staged {
 }
 
 /// Writes into a staged file and starts its writeback early: each time
-/// another [`EARLY_SYNC_BYTES`] have been written, the data so far is
-/// flushed to disk on a background thread while writing goes on, so the
-/// final flush in [`Staged::commit`] waits only for the tail.
+/// another [`EARLY_SYNC_BYTES`] have been written, the kernel is asked to
+/// start writing the file's dirty pages to disk (`posix_fadvise`
+/// `DONTNEED`, which does not wait), so the flush in [`Staged::commit`]
+/// waits only for the tail.
 pub struct EarlySync<'a> {
     file: &'a mut std::fs::File,
     unsynced: u64,
-    pending: Option<std::thread::JoinHandle<()>>,
 }
 
 /// See [`EarlySync`].
-pub const EARLY_SYNC_BYTES: u64 = 8 << 20;
+pub const EARLY_SYNC_BYTES: u64 = 4 << 20;
 
 impl<'a> EarlySync<'a> {
     /// Wraps a staged file (see [`Staged::file`]).
     pub fn new(file: &'a mut std::fs::File) -> EarlySync<'a> {
-        EarlySync {
-            file,
-            unsynced: 0,
-            pending: None,
-        }
+        EarlySync { file, unsynced: 0 }
     }
 }
 
@@ -187,19 +183,11 @@ impl Write for EarlySync<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.file.write(buf)?;
         self.unsynced += n as u64;
-        if self.unsynced >= EARLY_SYNC_BYTES
-            && self.pending.as_ref().is_none_or(|p| p.is_finished())
-        {
-            if let Some(done) = self.pending.take() {
-                let _ = done.join();
-            }
-            if let Ok(clone) = self.file.try_clone() {
-                self.unsynced = 0;
-                // Errors are seen again by the final sync in `commit`.
-                self.pending = Some(std::thread::spawn(move || {
-                    let _ = clone.sync_data();
-                }));
-            }
+        if self.unsynced >= EARLY_SYNC_BYTES {
+            self.unsynced = 0;
+            // Advice only: when it is refused, the final flush does it all.
+            #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+            let _ = rustix::fs::fadvise(&*self.file, 0, None, rustix::fs::Advice::DontNeed);
         }
         Ok(n)
     }
@@ -212,14 +200,6 @@ impl Write for EarlySync<'_> {
 impl std::io::Seek for EarlySync<'_> {
     fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
         self.file.seek(pos)
-    }
-}
-
-impl Drop for EarlySync<'_> {
-    fn drop(&mut self) {
-        if let Some(done) = self.pending.take() {
-            let _ = done.join();
-        }
     }
 }
 
