@@ -4,7 +4,7 @@
 //! replaces a good output with a bad one.
 
 use crate::diag::{Error, Result};
-use std::io::Write;
+use std::io::{Seek, Write};
 use std::path::Path;
 
 /// Writes `bytes` to `path` atomically, with mode 0644 on Unix.
@@ -167,6 +167,8 @@ impl Staged {
 pub struct EarlySync<'a> {
     file: &'a mut std::fs::File,
     unsynced: u64,
+    /// Where the last advice ended (each covers only what is new).
+    advised: u64,
 }
 
 /// See [`EarlySync`].
@@ -175,7 +177,11 @@ pub const EARLY_SYNC_BYTES: u64 = 4 << 20;
 impl<'a> EarlySync<'a> {
     /// Wraps a staged file (see [`Staged::file`]).
     pub fn new(file: &'a mut std::fs::File) -> EarlySync<'a> {
-        EarlySync { file, unsynced: 0 }
+        EarlySync {
+            file,
+            unsynced: 0,
+            advised: 0,
+        }
     }
 }
 
@@ -187,7 +193,15 @@ impl Write for EarlySync<'_> {
             self.unsynced = 0;
             // Advice only: when it is refused, the final flush does it all.
             #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
-            let _ = rustix::fs::fadvise(&*self.file, 0, None, rustix::fs::Advice::DontNeed);
+            if let Ok(end) = self.file.stream_position() {
+                let start = self.advised.min(end);
+                let len = std::num::NonZeroU64::new(end - start);
+                if len.is_some() {
+                    let advice = rustix::fs::Advice::DontNeed;
+                    let _ = rustix::fs::fadvise(&*self.file, start, len, advice);
+                }
+                self.advised = end;
+            }
         }
         Ok(n)
     }
