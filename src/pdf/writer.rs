@@ -862,10 +862,14 @@ fn encode(
         crop_marks(&mut content, w, h, sheet);
         drawn = true;
     }
-    let mut glyph_bytes: Vec<u8> = Vec::new();
+    let mut text = Text::default();
     for (p, item) in page.items.iter().chain(extra.unwrap_or_default()) {
         let x = p.x.to_pt() as f32 + off;
         let y = h - p.y.to_pt() as f32 - off;
+        if !matches!(item, Item::Text(_) | Item::Link { .. }) {
+            // Paths and images may not be drawn inside a text object.
+            text.close(&mut content);
+        }
         match item {
             Item::Text(run) => {
                 let Some(used) = fonts.get(&run.face) else {
@@ -873,13 +877,20 @@ fn encode(
                 };
                 drawn = true;
                 let size = run.size.to_pt() as f32;
-                content.begin_text();
-                content.set_font(Name(used.name.as_bytes()), size);
-                fill(&mut content, run.color);
-                // One text matrix and one TJ array per baseline: the pen
+                // Runs in the same face, size and colour share one text
+                // object, and runs on one baseline one TJ array: the pen
                 // advances by each glyph's /W width (integer thousandths of
                 // an em, as the font's /W array gives them), and a kern
-                // number moves it to where the layout put the next glyph.
+                // number moves it to where the layout put the next glyph
+                // (across a word space too).
+                let style = (run.face, size.to_bits(), run.color);
+                if text.style != Some(style) {
+                    text.close(&mut content);
+                    content.begin_text();
+                    content.set_font(Name(used.name.as_bytes()), size);
+                    fill(&mut content, run.color);
+                    text.style = Some(style);
+                }
                 let font = book.font(run.face);
                 let scaled = |gid: u16| -> f32 {
                     let w = font
@@ -891,42 +902,34 @@ fn encode(
                 let mut i = 0;
                 while i < run.glyphs.len() {
                     let rise = run.glyphs[i].rise;
-                    let start = round(x + run.glyphs[i].x.to_pt() as f32, 1000.0);
-                    content.set_text_matrix([
-                        1.0,
-                        0.0,
-                        0.0,
-                        1.0,
-                        start,
-                        round(y + rise.to_pt() as f32, 1000.0),
-                    ]);
-                    let mut shown = content.show_positioned();
-                    let mut items = shown.items();
-                    let mut pen = start;
-                    glyph_bytes.clear();
+                    let baseline = round(y + rise.to_pt() as f32, 1000.0);
+                    let first = x + run.glyphs[i].x.to_pt() as f32;
+                    // A new baseline, or going back: a new text matrix.
+                    if text.baseline != Some(baseline) || first < text.pen - 0.01 {
+                        text.flush(&mut content);
+                        let start = round(first, 1000.0);
+                        content.set_text_matrix([1.0, 0.0, 0.0, 1.0, start, baseline]);
+                        text.baseline = Some(baseline);
+                        text.pen = start;
+                    }
                     while i < run.glyphs.len() && run.glyphs[i].rise == rise {
                         let g = &run.glyphs[i];
                         let want = x + g.x.to_pt() as f32;
-                        let d = want - pen;
-                        if !glyph_bytes.is_empty() && d.abs() > 0.0005 {
+                        let d = want - text.pen;
+                        if !text.bytes.is_empty() && d.abs() > 0.0005 {
                             // Kerns in hundredths of a thousandth of an em;
                             // the pen follows the rounded value, so rounding
                             // never accumulates along the line.
                             let adjust = round(-d * 1000.0 / size, 100.0);
-                            items.show(Str(&glyph_bytes));
-                            items.adjust(adjust);
-                            glyph_bytes.clear();
-                            pen -= adjust * size / 1000.0;
+                            text.cuts.push((text.bytes.len(), adjust));
+                            text.pen -= adjust * size / 1000.0;
                         }
-                        glyph_bytes.extend_from_slice(&used.table[usize::from(g.id)].to_be_bytes());
-                        pen += scaled(g.id);
+                        text.bytes
+                            .extend_from_slice(&used.table[usize::from(g.id)].to_be_bytes());
+                        text.pen += scaled(g.id);
                         i += 1;
                     }
-                    if !glyph_bytes.is_empty() {
-                        items.show(Str(&glyph_bytes));
-                    }
                 }
-                content.end_text();
             }
             Item::Rect {
                 width,
@@ -992,10 +995,51 @@ fn encode(
             }
         }
     }
+    text.close(&mut content);
     if !drawn {
         return (Vec::new(), record);
     }
     (content.finish().into_vec(), record)
+}
+
+/// The text being written on a page: the open text object's face, size and
+/// colour, and the TJ array being filled for the current baseline (glyph
+/// bytes, and where kern numbers go between them).
+#[derive(Default)]
+struct Text {
+    style: Option<(FaceId, u32, FrameColor)>,
+    baseline: Option<f32>,
+    pen: f32,
+    bytes: Vec<u8>,
+    cuts: Vec<(usize, f32)>,
+}
+
+impl Text {
+    /// Writes the pending TJ array.
+    fn flush(&mut self, content: &mut Content) {
+        if !self.bytes.is_empty() {
+            let mut shown = content.show_positioned();
+            let mut items = shown.items();
+            let mut from = 0;
+            for &(at, adjust) in &self.cuts {
+                items.show(Str(&self.bytes[from..at]));
+                items.adjust(adjust);
+                from = at;
+            }
+            items.show(Str(&self.bytes[from..]));
+        }
+        self.bytes.clear();
+        self.cuts.clear();
+        self.baseline = None;
+    }
+
+    /// Ends the text object, if one is open.
+    fn close(&mut self, content: &mut Content) {
+        self.flush(content);
+        if self.style.take().is_some() {
+            content.end_text();
+        }
+    }
 }
 
 /// `v` rounded to a multiple of `1 / scale` (fewer digits in the stream).
@@ -1267,65 +1311,108 @@ mod tests {
     fn text_lands_where_the_layout_put_it() {
         let book = FontBook::get();
         let size = Abs::pt(10.3);
-        let shaped = book.shape(
-            FaceId::Serif,
-            size,
+        let run = |text: &str, face: FaceId, color: FrameColor| {
+            let shaped = book.shape(face, size, text, false);
+            TextRun {
+                face,
+                size,
+                color,
+                glyphs: PlacedGlyph::from_run(&shaped.runs[0], Abs::ZERO),
+            }
+        };
+        // A justified line: words placed one by one with stretched spaces,
+        // a superscript; then a rule, and a line in another colour.
+        let mut first = run(
             "Justified text, with kerning: AVAWAY.",
-            false,
+            FaceId::Serif,
+            FrameColor::BLACK,
         );
-        let mut glyphs = PlacedGlyph::from_run(&shaped.runs[0], Abs::ZERO);
-        // Stretch the spaces and raise the last word, as justification and
-        // superscripts do.
         let mut stretch = Abs::ZERO;
-        for g in &mut glyphs {
+        for g in &mut first.glyphs {
             g.x += stretch;
             if g.text == " " {
                 stretch += Abs::pt(1.37);
             }
         }
-        let n = glyphs.len();
-        for g in &mut glyphs[n - 6..] {
+        let n = first.glyphs.len();
+        for g in &mut first.glyphs[n - 6..] {
             g.rise = Abs::pt(3.1);
         }
-        let run = TextRun {
-            face: FaceId::Serif,
-            size,
-            color: FrameColor::BLACK,
-            glyphs,
+        let at = |x: f64, y: f64| FramePoint {
+            x: Abs::pt(x),
+            y: Abs::pt(y),
         };
-        let origin = FramePoint {
-            x: Abs::pt(72.25),
-            y: Abs::pt(100.5),
-        };
+        let width = first.glyphs.last().unwrap().x + Abs::pt(8.0);
+        let items = vec![
+            (at(72.25, 100.5), Item::Text(first)),
+            (
+                at(72.25 + width.to_pt() + 3.3, 100.5),
+                Item::Text(run("next", FaceId::Serif, FrameColor::BLACK)),
+            ),
+            (
+                at(80.0, 103.0),
+                Item::Line {
+                    dx: Abs::pt(100.0),
+                    dy: Abs::ZERO,
+                    color: FrameColor::LIGHT,
+                    thickness: Abs::pt(0.5),
+                },
+            ),
+            (
+                at(72.25, 113.0),
+                Item::Text(run("Another line", FaceId::Serif, FrameColor::LINK)),
+            ),
+            (
+                at(140.0, 113.0),
+                Item::Text(run("in bold", FaceId::SerifBold, FrameColor::LINK)),
+            ),
+        ];
         let page = Page {
             width: Abs::pt(400.0),
             height: Abs::pt(600.0),
-            items: vec![(origin, Item::Text(run.clone()))],
+            items: items.clone(),
         };
         let mut writer = Writer::new(Vec::new(), Sheet::default()).unwrap();
-        writer.use_glyphs(&run);
+        let mut want = Vec::new();
+        for (origin, item) in &items {
+            if let Item::Text(run) = item {
+                writer.use_glyphs(run);
+                for g in &run.glyphs {
+                    want.push((
+                        run.face,
+                        g.id,
+                        (origin.x + g.x).to_pt() as f32,
+                        600.0 - (origin.y - g.rise).to_pt() as f32,
+                    ));
+                }
+            }
+        }
         let images = Images {
             placed: &BTreeMap::new(),
             xobjects: &[],
         };
         let (content, _) = encode(&page, None, &writer.fonts, &images, &Sheet::default());
         let shown = replay(&content, &writer.fonts);
-        assert_eq!(shown.len(), run.glyphs.len());
-        let used = &writer.fonts[&FaceId::Serif];
-        for (g, (new, x, y)) in run.glyphs.iter().zip(shown) {
-            assert_eq!(used.olds[usize::from(new)], g.id);
-            let want_x = (origin.x + g.x).to_pt() as f32;
-            let want_y = 600.0 - (origin.y - g.rise).to_pt() as f32;
+        assert_eq!(shown.len(), want.len());
+        for ((face, id, want_x, want_y), (new, x, y)) in want.into_iter().zip(shown) {
+            assert_eq!(writer.fonts[&face].olds[usize::from(new)], id);
             assert!(
                 (x - want_x).abs() < 0.002,
-                "{:?}: x {x} want {want_x}",
-                g.text
+                "glyph {id}: x {x} want {want_x}"
             );
             assert!(
                 (y - want_y).abs() < 0.002,
-                "{:?}: y {y} want {want_y}",
-                g.text
+                "glyph {id}: y {y} want {want_y}"
             );
         }
+        // One text object for the first line (the rule closes it), one per
+        // style after it; a text matrix per baseline, not per word.
+        let ops = lopdf::content::Content::decode(&content)
+            .unwrap()
+            .operations;
+        let count = |name: &str| ops.iter().filter(|o| o.operator == name).count();
+        assert_eq!(count("BT"), 3);
+        assert_eq!(count("BT"), count("ET"));
+        assert_eq!(count("Tm"), 5, "baseline, superscript, baseline, two lines");
     }
 }
