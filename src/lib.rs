@@ -1,7 +1,9 @@
 //! bindery packages Markdown documents into EPUB 3 ebooks and print-ready PDFs.
 //!
 //! The pipeline runs one way: sources are loaded ([`project`]), parsed into one
-//! intermediate tree ([`parse`] → [`doc`]), internal links are resolved
+//! intermediate tree ([`parse`] → [`doc`]; files are read and parsed in
+//! parallel, each into a tree of its own, and appended in order with
+//! [`doc::Document::append`]), internal links are resolved
 //! ([`resolve`]), images are loaded and probed ([`resource`]), and each backend
 //! ([`epub`], [`pdf`]) turns the tree into bytes. Every stage reports problems
 //! in the input as [`diag::Diagnostic`]s; the library never prints and never

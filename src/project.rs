@@ -41,13 +41,18 @@ pub fn expand_sections(inputs: &[PathBuf]) -> Result<Vec<Input>> {
                 path,
                 section: None,
             }));
+            // The entry's type from the directory listing where the file
+            // system gives it (no `stat` per entry); symlinks are followed.
+            let is_dir = |e: &std::fs::DirEntry| match e.file_type() {
+                Ok(t) if !t.is_symlink() => t.is_dir(),
+                _ => e.path().is_dir(),
+            };
             let mut dirs: Vec<PathBuf> = std::fs::read_dir(input)
                 .map_err(|source| Error::Read {
                     path: input.clone(),
                     source,
                 })?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_dir())
+                .filter_map(|e| e.ok().filter(is_dir).map(|e| e.path()))
                 .collect();
             dirs.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
             for dir in dirs {

@@ -169,17 +169,7 @@ pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W
             spine: false,
         });
     }
-    // The chapters' XHTML, made in parallel.
-    let chapters: Vec<String> = {
-        use rayon::prelude::*;
-        parts
-            .par_iter()
-            .enumerate()
-            .map(|(i, part)| xhtml::chapter(doc, i, part, &links, &language))
-            .collect()
-    };
-    for ((i, part), text) in parts.iter().enumerate().zip(chapters) {
-        contents.push((part.file.clone(), text));
+    for (i, part) in parts.iter().enumerate() {
         items.push(Item {
             id: format!("chapter-{:03}", i + 1),
             href: part.file.clone(),
@@ -206,14 +196,29 @@ pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W
     let nav_doc = nav::nav_document(&toc, &landmarks, &language, &title);
     let ncx = nav::ncx(&toc, &uid, &title);
 
-    // epub-builder assembles (and compresses) the content documents on
-    // another core while the package, navigation and images are written here.
+    // The container (package, navigation, images: reading and copying them
+    // is the longest single job) is written here while, on another core, the
+    // chapters' XHTML is made and epub-builder assembles (and compresses)
+    // the content documents.
     let mut assembled: Result<Vec<u8>> = Ok(Vec::new());
     let mut written: zip::result::ZipResult<container::Container<W>> =
         Err(zip::result::ZipError::FileNotFound);
     rayon::in_place_scope(|scope| {
-        let (assembled, contents, title) = (&mut assembled, &contents, &title);
+        let (assembled, contents, links, language) =
+            (&mut assembled, &mut contents, &links, &language);
+        let (parts, title) = (&parts, &title);
         scope.spawn(move |_| {
+            let chapters: Vec<String> = {
+                use rayon::prelude::*;
+                parts
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, part)| xhtml::chapter(doc, i, part, links, language))
+                    .collect()
+            };
+            for (part, text) in parts.iter().zip(chapters) {
+                contents.push((part.file.clone(), text));
+            }
             *assembled = (|| {
                 let mut builder =
                     EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
@@ -221,7 +226,7 @@ pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W
                 builder.set_toc_name("Contents");
                 builder.set_title(title.clone());
                 builder.stylesheet(css.as_bytes()).map_err(fail)?;
-                for (file, text) in contents {
+                for (file, text) in contents.iter() {
                     builder
                         .add_content(EpubContent::new(file.as_str(), text.as_bytes()))
                         .map_err(fail)?;

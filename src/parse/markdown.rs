@@ -540,6 +540,18 @@ impl Builder<'_, '_> {
     /// A `[^label]` left as text is a reference to a note nobody defined
     /// (the parser only links defined ones): report it.
     fn undefined_notes(&mut self, content: &[Inline], span: Span) {
+        // Most paragraphs have no bracket at all: no text to build.
+        fn has_bracket(inlines: &[Inline]) -> bool {
+            inlines.iter().any(|i| match i {
+                Inline::Text(t) | Inline::Code(t) => t.contains('['),
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => has_bracket(c),
+                Inline::Link { content, .. } => has_bracket(content),
+                Inline::NoteRef(_) | Inline::SoftBreak | Inline::HardBreak => false,
+            })
+        }
+        if !has_bracket(content) {
+            return;
+        }
         let text = plain_text(content);
         let mut rest = text.as_str();
         while let Some(start) = rest.find("[^") {
