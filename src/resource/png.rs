@@ -57,37 +57,10 @@ pub fn is_complete(bytes: &[u8]) -> bool {
     has_idat && has_iend && end <= bytes.len()
 }
 
-/// The image data of a PNG that a PDF can carry as it is (`FlateDecode`
-/// with PNG predictors): 8-bit grey or RGB, not interlaced, no transparency.
-/// Returns the concatenated IDAT data and the number of colour components.
-pub fn passthrough(bytes: &[u8]) -> Option<(Vec<u8>, u8)> {
-    let mut data = Vec::new();
-    let mut colors = None;
-    for (kind, range) in chunks(bytes) {
-        let body = bytes.get(range.start + 8..range.end.checked_sub(4)?)?;
-        match kind {
-            b"IHDR" => {
-                let (depth, color, interlace) = (*body.get(8)?, *body.get(9)?, *body.get(12)?);
-                if depth != 8 || interlace != 0 {
-                    return None;
-                }
-                colors = Some(match color {
-                    0 => 1,
-                    2 => 3,
-                    _ => return None,
-                });
-            }
-            b"tRNS" => return None,
-            b"IDAT" => data.extend_from_slice(body),
-            _ => {}
-        }
-    }
-    Some((data, colors?))
-}
-
 /// What derive needs to know, in one walk over the chunks: whether there
 /// are metadata chunks, and the colour components and image data length
-/// when the data can pass into a PDF as it is (see [`passthrough`]).
+/// when the data can pass into a PDF as it is (`FlateDecode` with PNG
+/// predictors: 8-bit grey or RGB, not interlaced, no transparency).
 pub fn facts(bytes: &[u8]) -> (bool, Option<(u8, u64)>) {
     let mut metadata = false;
     let mut colors = None;
@@ -117,9 +90,17 @@ pub fn facts(bytes: &[u8]) -> (bool, Option<(u8, u64)>) {
     (metadata, colors.filter(|_| eligible).map(|c| (c, idat)))
 }
 
-/// Whether the PNG has metadata chunks.
-pub fn has_metadata(bytes: &[u8]) -> bool {
-    chunks(bytes).any(|(kind, _)| is_metadata(kind))
+/// The image data of a PNG that a PDF can carry as it is (see [`facts`]):
+/// the concatenated IDAT data and the number of colour components.
+pub fn passthrough(bytes: &[u8]) -> Option<(Vec<u8>, u8)> {
+    let (colors, len) = facts(bytes).1?;
+    let mut data = Vec::with_capacity(usize::try_from(len).ok()?);
+    for (kind, range) in chunks(bytes) {
+        if kind == b"IDAT" {
+            data.extend_from_slice(bytes.get(range.start + 8..range.end.checked_sub(4)?)?);
+        }
+    }
+    Some((data, colors))
 }
 
 /// The PNG without its metadata chunks.
@@ -153,7 +134,7 @@ mod tests {
         let mut with = png[..33].to_vec();
         with.extend_from_slice(&chunk);
         with.extend_from_slice(&png[33..]);
-        assert!(has_metadata(&with));
+        assert!(facts(&with).0);
         let stripped = strip_metadata(&with);
         assert_eq!(stripped, png);
     }
@@ -161,7 +142,7 @@ mod tests {
     use image::ImageEncoder;
 
     #[test]
-    fn facts_agree_with_passthrough_and_metadata() {
+    fn facts_tell_metadata_and_passthrough() {
         fn encode(color: image::ExtendedColorType, pixels: &[u8], w: u32, h: u32) -> Vec<u8> {
             let mut png = Vec::new();
             image::codecs::png::PngEncoder::new(&mut png)
@@ -181,13 +162,14 @@ mod tests {
         text.extend_from_slice(&[0; 4]);
         text.extend_from_slice(&rgb[33..]);
         for png in [&rgb, &grey, &rgba, &deep, &text] {
-            let (metadata, pass) = facts(png);
-            assert_eq!(metadata, has_metadata(png));
+            // The data length promised is the data that passes through.
             assert_eq!(
-                pass,
+                facts(png).1,
                 passthrough(png).map(|(data, colors)| (colors, data.len() as u64))
             );
         }
+        assert!(!facts(&rgb).0 && !facts(&rgba).0 && facts(&text).0);
+        assert_eq!(facts(&deep).1, None, "16-bit");
         assert_eq!(facts(&rgb).1.map(|(c, _)| c), Some(3));
         assert_eq!(facts(&grey).1.map(|(c, _)| c), Some(1));
         assert_eq!(facts(&rgba).1, None);
