@@ -295,19 +295,16 @@ fn probe(
     // and the rest only when the headers run on past them. Other formats
     // are read whole (a PNG's chunks are checked against their CRCs).
     let mut bytes = Vec::with_capacity(meta.len().min(options.max_file_bytes) as usize + 1);
-    let mut len = 0u64;
-    std::fs::File::open(&real)
+    let len = std::fs::File::open(&real)
         .and_then(|f| {
             let mut f = f.take(options.max_file_bytes + 1);
             (&mut f).take(JPEG_HEAD).read_to_end(&mut bytes)?;
-            if !(bytes.len() as u64 == JPEG_HEAD && jpeg::headers_end(&bytes).is_some()) {
-                f.read_to_end(&mut bytes)?;
-                len = bytes.len() as u64;
-            } else {
+            if bytes.len() as u64 == JPEG_HEAD && jpeg::headers_end(&bytes).is_some() {
                 // The length as it is now; a later read checks it again.
-                len = f.get_ref().metadata()?.len();
+                return Ok(f.get_ref().metadata()?.len());
             }
-            Ok(())
+            f.read_to_end(&mut bytes)?;
+            Ok(bytes.len() as u64)
         })
         .map_err(|e| problem(format!("cannot read image ({written}: {e})")))?;
     let format = match image::guess_format(&bytes) {
