@@ -92,7 +92,7 @@ pub struct InputArgs {
     pub ragged: bool,
     /// PDF: bleed around the trimmed page, with a unit (3mm, 0.125in).
     #[arg(long, value_name = "LENGTH", value_parser = parse_length)]
-    pub bleed: Option<bindery::pdf::units::Abs>,
+    pub bleed: Option<bindery::text::units::Abs>,
     /// PDF: draw crop marks outside the trimmed page.
     #[arg(long)]
     pub crop_marks: bool,
@@ -237,7 +237,7 @@ fn parse_paper(s: &str) -> Result<PaperSize, String> {
 
 /// `--margins` value.
 #[derive(Debug, Clone, Copy)]
-pub struct Margins(pub [bindery::pdf::units::Abs; 4]);
+pub struct Margins(pub [bindery::text::units::Abs; 4]);
 
 fn parse_margins(s: &str) -> Result<Margins, String> {
     bindery::pdf::parse_margins(s).map(Margins).ok_or_else(|| {
@@ -245,8 +245,8 @@ fn parse_margins(s: &str) -> Result<Margins, String> {
     })
 }
 
-fn parse_length(s: &str) -> Result<bindery::pdf::units::Abs, String> {
-    bindery::pdf::units::Abs::parse(s)
+fn parse_length(s: &str) -> Result<bindery::text::units::Abs, String> {
+    bindery::text::units::Abs::parse(s)
         .ok_or_else(|| format!("`{s}` is not a length (use a unit: 3mm, 0.125in, 9pt)"))
 }
 

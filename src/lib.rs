@@ -41,6 +41,7 @@ pub mod pdf;
 pub mod project;
 pub mod resolve;
 pub mod resource;
+pub mod text;
 
 use diag::{Diagnostics, Error, Result, Severity, SourceFile, Sources};
 use doc::{Block, Dialect, Document, Metadata, plain_text};
@@ -383,10 +384,11 @@ pub fn render(
     doc: &Document,
     format: Format,
     options: &BuildOptions,
+    fonts: &text::FontSet,
     diags: &mut Diagnostics,
 ) -> Result<(Vec<u8>, Option<usize>)> {
     let mut sink = std::io::Cursor::new(Vec::new());
-    let pages = render_to(doc, format, options, diags, &mut sink)?;
+    let pages = render_to(doc, format, options, fonts, diags, &mut sink)?;
     Ok((sink.into_inner(), pages))
 }
 
@@ -396,12 +398,13 @@ pub fn render_to<W: std::io::Write + std::io::Seek>(
     doc: &Document,
     format: Format,
     options: &BuildOptions,
+    fonts: &text::FontSet,
     diags: &mut Diagnostics,
     sink: W,
 ) -> Result<Option<usize>> {
     match format {
-        Format::Epub => epub::export_to(doc, &options.epub, sink).map(|()| None),
-        Format::Pdf => pdf::export_to(doc, &options.pdf, diags, sink).map(Some),
+        Format::Epub => epub::export_to(doc, &options.epub, fonts, sink).map(|()| None),
+        Format::Pdf => pdf::export_to(doc, fonts, &options.pdf, diags, sink).map(Some),
     }
 }
 
@@ -465,6 +468,12 @@ pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
         Ok(doc) => doc,
         Err(e) => return (report, Err(e)),
     };
+    // The fonts are read once per build (so `--watch` sees a changed file)
+    // and lent to every backend.
+    let fonts = match text::FontSet::new(&options.pdf.fonts) {
+        Ok(fonts) => fonts,
+        Err(e) => return (report, Err(Error::Usage(e.to_string()))),
+    };
     let stem = options
         .inputs
         .first()
@@ -508,6 +517,7 @@ pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
                 &doc,
                 spec.format,
                 options,
+                &fonts,
                 &mut report.diagnostics,
                 &mut sink,
             )

@@ -405,9 +405,9 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
     shared.pdf.ragged |= config.pdf.ragged;
     shared.pdf.crop_marks |= config.pdf.crop_marks;
     if let Some(bleed) = &config.pdf.bleed
-        && shared.pdf.bleed == crate::pdf::units::Abs::ZERO
+        && shared.pdf.bleed == crate::text::units::Abs::ZERO
     {
-        shared.pdf.bleed = crate::pdf::units::Abs::parse(bleed)
+        shared.pdf.bleed = crate::text::units::Abs::parse(bleed)
             .ok_or_else(|| config_error(format!("`{bleed}` is not a length (use 3mm, 0.125in)")))?;
     }
     for font in &config.pdf.fonts {

@@ -12,7 +12,12 @@ fn seed_first_page_frames() {
     };
     let mut report = bindery::Report::default();
     let doc = bindery::load(&options, &mut report).unwrap();
-    let layout = bindery::pdf::layout::layout(&doc, &options.pdf, &mut report.diagnostics);
+    let layout = bindery::pdf::layout::layout(
+        &doc,
+        &bindery::text::FontSet::bundled(),
+        &options.pdf,
+        &mut report.diagnostics,
+    );
     let mut out = String::new();
     let _ = writeln!(out, "pages: {}", layout.pages.len());
     for (p, item) in &layout.pages[0].items {
@@ -63,7 +68,12 @@ fn regression_fuzz_long_running_head_stays_on_the_page() {
         &options,
     );
     bindery::resolve::resolve(&mut doc, &mut diags);
-    let layout = bindery::pdf::layout::layout(&doc, &Default::default(), &mut diags);
+    let layout = bindery::pdf::layout::layout(
+        &doc,
+        &bindery::text::FontSet::bundled(),
+        &Default::default(),
+        &mut diags,
+    );
     for page in &layout.pages {
         for (p, item) in &page.items {
             if let bindery::pdf::frame::Item::Text(run) = item {

@@ -89,7 +89,7 @@ proptest! {
     fn epub_xhtml_is_always_well_formed(text in document()) {
         let dir = tempfile::tempdir().unwrap();
         let (options, mut report, doc) = load(dir.path(), &text);
-        let (bytes, _) = bindery::render(&doc, bindery::Format::Epub, &options, &mut report.diagnostics).unwrap();
+        let (bytes, _) = bindery::render(&doc, bindery::Format::Epub, &options, &bindery::text::FontSet::bundled(), &mut report.diagnostics).unwrap();
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         for i in 0..archive.len() {
             let mut entry = archive.by_index(i).unwrap();
@@ -116,7 +116,7 @@ proptest! {
     fn pdf_layout_keeps_glyphs_on_the_page(text in document()) {
         let dir = tempfile::tempdir().unwrap();
         let (options, mut report, doc) = load(dir.path(), &text);
-        let layout = bindery::pdf::layout::layout(&doc, &options.pdf, &mut report.diagnostics);
+        let layout = bindery::pdf::layout::layout(&doc, &bindery::text::FontSet::bundled(), &options.pdf, &mut report.diagnostics);
         for (n, page) in layout.pages.iter().enumerate() {
             for (p, item) in &page.items {
                 if let bindery::pdf::frame::Item::Text(run) = item {
@@ -129,7 +129,7 @@ proptest! {
                 }
             }
         }
-        let (pdf, _) = bindery::render(&doc, bindery::Format::Pdf, &options, &mut report.diagnostics).unwrap();
+        let (pdf, _) = bindery::render(&doc, bindery::Format::Pdf, &options, &bindery::text::FontSet::bundled(), &mut report.diagnostics).unwrap();
         prop_assert!(pdf.starts_with(b"%PDF-"));
     }
 }

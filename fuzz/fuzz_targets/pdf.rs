@@ -6,7 +6,7 @@ mod common;
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Some(doc) = common::document(data) {
         let mut diags = bindery::diag::Diagnostics::default();
-        let layout = bindery::pdf::layout::layout(&doc, &Default::default(), &mut diags);
+        let layout = bindery::pdf::layout::layout(&doc, &bindery::text::FontSet::bundled(), &Default::default(), &mut diags);
         for page in &layout.pages {
             for (p, item) in &page.items {
                 if let bindery::pdf::frame::Item::Text(run) = item {

@@ -7,7 +7,7 @@ mod common;
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Some(doc) = common::document(data) {
         let mut diags = bindery::diag::Diagnostics::default();
-        let (pdf, pages) = bindery::pdf::export(&doc, &Default::default(), &mut diags)
+        let (pdf, pages) = bindery::pdf::export(&doc, &bindery::text::FontSet::bundled(), &Default::default(), &mut diags)
             .expect("a parsed document always renders");
         assert!(pages >= 1);
         assert!(pdf.starts_with(b"%PDF-1.7\n"));

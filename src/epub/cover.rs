@@ -2,15 +2,15 @@
 //! and rasterised to PNG (1600 × 2560, the proportions e-book stores ask for).
 
 use crate::doc::Metadata;
-use crate::pdf::fonts::{FaceId, FontBook};
-use crate::pdf::units::Abs;
+use crate::text::units::Abs;
+use crate::text::{FaceId, FontSet};
 use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Transform};
 
 const WIDTH: u32 = 1600;
 const HEIGHT: u32 = 2560;
 
 /// Renders the cover; `None` only if the pixmap cannot be made.
-pub fn render(meta: &Metadata) -> Option<Vec<u8>> {
+pub fn render(meta: &Metadata, fonts: &FontSet) -> Option<Vec<u8>> {
     let mut pixmap = Pixmap::new(WIDTH, HEIGHT)?;
     // A deep background chosen from the title, so a shelf of covers varies.
     let hash = meta
@@ -36,22 +36,33 @@ pub fn render(meta: &Metadata) -> Option<Vec<u8>> {
     let ink = (250, 246, 236);
     let title = meta.title.as_deref().unwrap_or("Untitled");
     let mut y = 700.0;
-    for line in wrap(title, FaceId::SansBold, 150.0, 1280.0) {
-        draw_line(&mut pixmap, &line, FaceId::SansBold, 150.0, y, ink);
+    for line in wrap(fonts, title, FaceId::SansBold, 150.0, 1280.0) {
+        draw_line(&mut pixmap, fonts, &line, FaceId::SansBold, 150.0, y, ink);
         y += 175.0;
     }
     if let Some(subtitle) = &meta.subtitle {
         y += 40.0;
-        for line in wrap(subtitle, FaceId::SerifItalic, 80.0, 1280.0) {
-            draw_line(&mut pixmap, &line, FaceId::SerifItalic, 80.0, y, ink);
+        for line in wrap(fonts, subtitle, FaceId::SerifItalic, 80.0, 1280.0) {
+            draw_line(&mut pixmap, fonts, &line, FaceId::SerifItalic, 80.0, y, ink);
             y += 100.0;
         }
     }
     let authors = meta.authors.join(", ");
     if !authors.is_empty() {
         let mut ay = 2250.0;
-        for line in wrap(&authors, FaceId::Serif, 84.0, 1280.0).iter().rev() {
-            draw_line(&mut pixmap, line, FaceId::Serif, 84.0, ay, (230, 200, 120));
+        for line in wrap(fonts, &authors, FaceId::Serif, 84.0, 1280.0)
+            .iter()
+            .rev()
+        {
+            draw_line(
+                &mut pixmap,
+                fonts,
+                line,
+                FaceId::Serif,
+                84.0,
+                ay,
+                (230, 200, 120),
+            );
             ay -= 104.0;
         }
     }
@@ -59,8 +70,8 @@ pub fn render(meta: &Metadata) -> Option<Vec<u8>> {
 }
 
 /// Greedy wrapping of text into lines no wider than `width` pixels.
-fn wrap(text: &str, face: FaceId, size: f64, width: f64) -> Vec<String> {
-    let book = FontBook::get();
+fn wrap(fonts: &FontSet, text: &str, face: FaceId, size: f64, width: f64) -> Vec<String> {
+    let book = fonts;
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -88,8 +99,15 @@ fn wrap(text: &str, face: FaceId, size: f64, width: f64) -> Vec<String> {
 }
 
 /// Draws one centred line with its baseline at `y`.
-fn draw_line(pixmap: &mut Pixmap, text: &str, face: FaceId, size: f64, y: f64, rgb: (u8, u8, u8)) {
-    let book = FontBook::get();
+fn draw_line(
+    pixmap: &mut Pixmap,
+    book: &FontSet,
+    text: &str,
+    face: FaceId,
+    size: f64,
+    y: f64,
+    rgb: (u8, u8, u8),
+) {
     let shaped = book.shape(face, Abs::pt(size), text, false);
     let width = shaped.width().to_pt();
     let mut x = (f64::from(WIDTH) - width).max(0.0) / 2.0;
@@ -102,7 +120,7 @@ fn draw_line(pixmap: &mut Pixmap, text: &str, face: FaceId, size: f64, y: f64, r
         for glyph in &run.glyphs {
             let mut builder = Outline(PathBuilder::new());
             let id = rustybuzz::ttf_parser::GlyphId(glyph.id);
-            if font.face.outline_glyph(id, &mut builder).is_some()
+            if font.face().outline_glyph(id, &mut builder).is_some()
                 && let Some(path) = builder.0.finish()
             {
                 let gx = (x + glyph.x_offset.to_pt()) as f32;

@@ -16,6 +16,7 @@ pub mod xhtml;
 
 use crate::diag::{Error, Result};
 use crate::doc::{Blob, Document, ImageFormat, ImageStatus};
+use crate::text::FontSet;
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ZipLibrary};
 use std::io::{Seek, Write};
 use std::path::PathBuf;
@@ -78,15 +79,21 @@ pub struct Item {
 }
 
 /// Renders the book as an EPUB 3 file in memory.
-pub fn export(doc: &Document, options: &EpubOptions) -> Result<Vec<u8>> {
+pub fn export(doc: &Document, options: &EpubOptions, fonts: &FontSet) -> Result<Vec<u8>> {
     let mut sink = std::io::Cursor::new(Vec::new());
-    export_to(doc, options, &mut sink)?;
+    export_to(doc, options, fonts, &mut sink)?;
     Ok(sink.into_inner())
 }
 
 /// Renders the book as an EPUB 3 file into `sink`. Images are streamed into
 /// it from their files, one at a time, never all held in memory.
-pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W) -> Result<()> {
+/// The font set draws a generated cover.
+pub fn export_to<W: Write + Seek>(
+    doc: &Document,
+    options: &EpubOptions,
+    fonts: &FontSet,
+    sink: W,
+) -> Result<()> {
     let fail = |e: epub_builder::Error| Error::Backend(format!("epub assembly failed ({e})"));
     let language = doc.meta.language.clone().unwrap_or_else(|| "en".into());
     let parts = nav::parts(doc, options.split_level);
@@ -115,7 +122,7 @@ pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W
     let mut media: Vec<(String, Blob)> = Vec::new();
 
     // The cover image and its page come first in the reading order.
-    let cover = cover_image(doc, options)?;
+    let cover = cover_image(doc, options, fonts)?;
     let mut cover_page = None;
     if let Some((bytes, format, width, height)) = cover {
         let href = format!("images/cover.{}", format.extension());
@@ -257,11 +264,15 @@ pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W
 type CoverImage = (Vec<u8>, ImageFormat, u32, u32);
 
 /// The cover image: the given file, or a generated one.
-fn cover_image(doc: &Document, options: &EpubOptions) -> Result<Option<CoverImage>> {
+fn cover_image(
+    doc: &Document,
+    options: &EpubOptions,
+    fonts: &FontSet,
+) -> Result<Option<CoverImage>> {
     match &options.cover {
         Cover::None => Ok(None),
         Cover::Generated => {
-            let png = cover::render(&doc.meta)
+            let png = cover::render(&doc.meta, fonts)
                 .ok_or_else(|| Error::Backend("cannot render the cover".into()))?;
             Ok(Some((png, ImageFormat::Png, 1600, 2560)))
         }

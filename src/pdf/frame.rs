@@ -3,8 +3,8 @@
 //! The PDF writer only ever sees frames, and tests can check layout without
 //! writing a PDF. Positions are from the page's top-left corner, y downwards.
 
-use super::fonts::FaceId;
-use super::units::{Abs, Point};
+use crate::text::FaceId;
+use crate::text::{Abs, Point};
 use crate::doc::{AnchorId, ResourceId};
 
 /// An sRGB colour.
@@ -121,7 +121,7 @@ pub struct PlacedGlyph {
 
 impl PlacedGlyph {
     /// The glyphs of a shaped run at their pen positions, raised by `rise`.
-    pub fn from_run(run: &super::fonts::Run, rise: Abs) -> Vec<PlacedGlyph> {
+    pub fn from_run(run: &crate::text::Run, rise: Abs) -> Vec<PlacedGlyph> {
         let mut pen = Abs::ZERO;
         run.glyphs
             .iter()

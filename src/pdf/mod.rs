@@ -7,15 +7,13 @@
 //! file, then adds fonts (subset), links, outline, boxes and metadata.
 
 mod emit;
-pub mod fonts;
 pub mod frame;
 pub mod layout;
-pub mod units;
 pub mod writer;
 
 use crate::diag::{Diagnostics, Result};
 use crate::doc::Document;
-use units::Abs;
+use crate::text::{Abs, FontSet};
 
 /// Paper sizes (the trimmed page).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -128,15 +126,11 @@ pub struct PdfOptions {
 /// Returns the number of pages.
 pub fn export_to<W: std::io::Write>(
     doc: &Document,
+    fonts: &FontSet,
     options: &PdfOptions,
     diags: &mut Diagnostics,
     sink: W,
 ) -> Result<usize> {
-    let mut user = Vec::new();
-    for path in &options.fonts {
-        user.push(fonts::register(path).map_err(crate::diag::Error::Usage)?);
-    }
-    let _active = fonts::activate(user);
     let created = crate::date::source_date_epoch()
         .or_else(|| doc.meta.date.as_deref().and_then(crate::date::parse))
         .map_or(946_684_800, |d| d.unix());
@@ -157,8 +151,8 @@ pub fn export_to<W: std::io::Write>(
         crop_marks: options.crop_marks,
     };
     let geometry = layout::Geometry::new(options);
-    let mut writer = writer::Writer::new(sink, sheet)?;
-    let book = layout::stream(doc, options, diags, &mut |pages| {
+    let mut writer = writer::Writer::new(sink, fonts, sheet)?;
+    let book = layout::stream(doc, fonts, options, diags, &mut |pages| {
         writer.body_pages(doc, pages)
     })?;
     let pages = book.infos.len();
@@ -171,11 +165,12 @@ pub fn export_to<W: std::io::Write>(
 /// of pages.
 pub fn export(
     doc: &Document,
+    fonts: &FontSet,
     options: &PdfOptions,
     diags: &mut Diagnostics,
 ) -> Result<(Vec<u8>, usize)> {
     let mut bytes = Vec::new();
-    let pages = export_to(doc, options, diags, &mut bytes)?;
+    let pages = export_to(doc, fonts, options, diags, &mut bytes)?;
     Ok((bytes, pages))
 }
 

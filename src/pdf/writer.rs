@@ -19,11 +19,11 @@
 //! the bytes, so rebuilds are byte-identical.
 
 use super::emit;
-use super::fonts::{FaceId, FontBook};
 use super::frame::{Color as FrameColor, Item, LinkDest, Page};
-use super::units::Point as FramePoint;
 use crate::diag::{Error, Result};
 use crate::doc::{AnchorId, Document, ImageStatus, PdfImage, ResourceId};
+use crate::text::units::Point as FramePoint;
+use crate::text::{FaceId, FontSet};
 use lopdf::{Dictionary, Object, StringFormat};
 use pdf_writer::{Content, Name, Str};
 use printpdf::{
@@ -134,7 +134,8 @@ struct PageRecord {
 }
 
 /// The streaming writer.
-pub struct Writer<W: Write> {
+pub struct Writer<'f, W: Write> {
+    fonts_set: &'f FontSet,
     out: Out<W>,
     /// Byte offset of each object (index = number − 1); `None`: reserved.
     offsets: Vec<Option<u64>>,
@@ -153,10 +154,11 @@ pub struct Writer<W: Write> {
 /// Pages encoded in parallel at a time.
 const BATCH: usize = 32;
 
-impl<W: Write> Writer<W> {
+impl<'f, W: Write> Writer<'f, W> {
     /// Starts a PDF in `sink`.
-    pub fn new(sink: W, sheet: Sheet) -> Result<Writer<W>> {
+    pub fn new(sink: W, fonts: &'f FontSet, sheet: Sheet) -> Result<Writer<'f, W>> {
         let mut writer = Writer {
+            fonts_set: fonts,
             out: Out {
                 inner: sink,
                 position: 0,
@@ -255,7 +257,7 @@ impl<W: Write> Writer<W> {
             placed: &self.images,
             xobjects: &self.xobjects,
         };
-        let (fonts, images, sheet) = (&self.fonts, &images, self.sheet);
+        let (fonts, images, sheet, set) = (&self.fonts, &images, self.sheet, self.fonts_set);
         let encoded: Vec<(Object, PageRecord)> = pages
             .par_iter()
             .enumerate()
@@ -263,7 +265,7 @@ impl<W: Write> Writer<W> {
                 // A furniture pass (extra given) also draws the crop marks.
                 let extra =
                     (!extra.is_empty()).then(|| extra.get(i).map_or(&[][..], Vec::as_slice));
-                let (content, record) = encode(page, extra, fonts, images, &sheet);
+                let (content, record) = encode(set, page, extra, fonts, images, &sheet);
                 // Compressed here, on every core.
                 (content_stream(content), record)
             })
@@ -360,7 +362,7 @@ impl<W: Write> Writer<W> {
         let front_len = book.front.len();
         // The front matter, with its furniture.
         let extra: Vec<_> = (0..front_len)
-            .map(|i| furniture(doc, geometry, i, &book.infos[i]))
+            .map(|i| furniture(doc, self.fonts_set, geometry, i, &book.infos[i]))
             .collect();
         let mut front = Vec::new();
         for (pages, extra) in book.front.chunks(BATCH).zip(extra.chunks(BATCH)) {
@@ -373,8 +375,8 @@ impl<W: Write> Writer<W> {
             let blanks: Vec<Page> = body[start..end]
                 .iter()
                 .map(|r| Page {
-                    width: super::units::Abs::pt(f64::from(r.trim.0)),
-                    height: super::units::Abs::pt(f64::from(r.trim.1)),
+                    width: crate::text::units::Abs::pt(f64::from(r.trim.0)),
+                    height: crate::text::units::Abs::pt(f64::from(r.trim.1)),
                     items: Vec::new(),
                 })
                 .collect();
@@ -382,7 +384,7 @@ impl<W: Write> Writer<W> {
                 .map(|i| {
                     let index = front_len + i;
                     match book.infos.get(index) {
-                        Some(info) => furniture(doc, geometry, index, info),
+                        Some(info) => furniture(doc, self.fonts_set, geometry, index, info),
                         None => Vec::new(),
                     }
                 })
@@ -580,13 +582,13 @@ impl<W: Write> Writer<W> {
     /// map cover exactly the glyphs used); copies them into the file.
     /// Returns resource name → object number.
     fn fonts(&mut self) -> Result<Vec<(String, u32)>> {
-        let book = FontBook::get();
+        let book = self.fonts_set;
         let mut pdf = PdfDocument::new("");
         let mut ops = vec![Op::StartTextSection];
         let fonts = std::mem::take(&mut self.fonts);
         for (face, used) in &fonts {
             let font = book.font(*face);
-            let subset = subsetter::subset(font.data, 0, &used.remapper)
+            let subset = subsetter::subset(font.data(), 0, &used.remapper)
                 .map_err(|e| Error::Backend(format!("cannot subset font {} ({e})", font.name)))?;
             let mut warnings = Vec::new();
             let mut parsed =
@@ -839,13 +841,13 @@ fn content_stream(content: Vec<u8>) -> Object {
 /// `pdf-writer`; returns it with the page's record (links in sheet
 /// coordinates).
 fn encode(
+    book: &FontSet,
     page: &Page,
     extra: Option<&[(FramePoint, Item)]>,
     fonts: &BTreeMap<FaceId, FontUse>,
     images: &Images<'_>,
     sheet: &Sheet,
 ) -> (Vec<u8>, PageRecord) {
-    let book = FontBook::get();
     let off = sheet.offset();
     let (tw, th) = (page.width.to_pt() as f32, page.height.to_pt() as f32);
     let h = th + 2.0 * off;
@@ -894,7 +896,7 @@ fn encode(
                 let font = book.font(run.face);
                 let scaled = |gid: u16| -> f32 {
                     let w = font
-                        .face
+                        .face()
                         .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(gid))
                         .unwrap_or(0);
                     (f32::from(w) * 1000.0 / font.upem as f32).trunc() * size / 1000.0
@@ -1254,13 +1256,16 @@ pub fn jpeg_components(bytes: &[u8]) -> Option<u8> {
 mod tests {
     use super::*;
     use crate::pdf::frame::{PlacedGlyph, TextRun};
-    use crate::pdf::units::Abs;
+    use crate::text::units::Abs;
 
     /// Replays a content stream's text operators as a viewer would (the pen
     /// advances by each glyph's /W width and moves by each kern number) and
     /// returns every glyph's (subset id, x, y) on the sheet.
-    fn replay(content: &[u8], fonts: &BTreeMap<FaceId, FontUse>) -> Vec<(u16, f32, f32)> {
-        let book = FontBook::get();
+    fn replay(
+        book: &FontSet,
+        content: &[u8],
+        fonts: &BTreeMap<FaceId, FontUse>,
+    ) -> Vec<(u16, f32, f32)> {
         let ops = lopdf::content::Content::decode(content).expect("content decodes");
         let number = |o: &Object| o.as_float().expect("a number");
         let (mut face, mut size, mut pen, mut y) = (None, 0.0, 0.0, 0.0);
@@ -1290,7 +1295,7 @@ mod tests {
                                     out.push((new, pen, y));
                                     let old = used.olds[usize::from(new)];
                                     let w = font
-                                        .face
+                                        .face()
                                         .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(old))
                                         .unwrap_or(0);
                                     let w = (f32::from(w) * 1000.0 / font.upem as f32).trunc();
@@ -1309,7 +1314,7 @@ mod tests {
 
     #[test]
     fn text_lands_where_the_layout_put_it() {
-        let book = FontBook::get();
+        let book = &FontSet::bundled();
         let size = Abs::pt(10.3);
         let run = |text: &str, face: FaceId, color: FrameColor| {
             let shaped = book.shape(face, size, text, false);
@@ -1372,7 +1377,7 @@ mod tests {
             height: Abs::pt(600.0),
             items: items.clone(),
         };
-        let mut writer = Writer::new(Vec::new(), Sheet::default()).unwrap();
+        let mut writer = Writer::new(Vec::new(), book, Sheet::default()).unwrap();
         let mut want = Vec::new();
         for (origin, item) in &items {
             if let Item::Text(run) = item {
@@ -1391,8 +1396,8 @@ mod tests {
             placed: &BTreeMap::new(),
             xobjects: &[],
         };
-        let (content, _) = encode(&page, None, &writer.fonts, &images, &Sheet::default());
-        let shown = replay(&content, &writer.fonts);
+        let (content, _) = encode(book, &page, None, &writer.fonts, &images, &Sheet::default());
+        let shown = replay(book, &content, &writer.fonts);
         assert_eq!(shown.len(), want.len());
         for ((face, id, want_x, want_y), (new, x, y)) in want.into_iter().zip(shown) {
             assert_eq!(writer.fonts[&face].olds[usize::from(new)], id);

@@ -7,9 +7,9 @@ use crate::diag::Span;
 use crate::doc::{
     Align, AnchorId, Block, ImageStatus, Inline, ListItem, NoteId, ResourceId, plain_text,
 };
-use crate::pdf::fonts::{FaceId, FontBook};
 use crate::pdf::frame::{Color, Item, PlacedGlyph, TextRun};
-use crate::pdf::units::{Abs, Point};
+use crate::text::FaceId;
+use crate::text::units::{Abs, Point};
 
 /// One unit of the column.
 #[derive(Debug, Clone)]
@@ -297,7 +297,7 @@ impl Column<'_, '_> {
         } else {
             Abs::ZERO
         };
-        let book = FontBook::get();
+        let book = self.ctx.fonts;
         for (i, item) in items.iter().enumerate() {
             let marker = match (item.task, start) {
                 (Some(_), _) => String::new(),
@@ -351,7 +351,7 @@ impl Column<'_, '_> {
     }
 
     fn code(&mut self, text: &str, indent: Abs, width: Abs, span: Span) {
-        let book = FontBook::get();
+        let book = self.ctx.fonts;
         let size = Abs::pt(8.5);
         let leading = Abs::pt(11.0);
         let pad = Abs::pt(4.0);
@@ -761,7 +761,7 @@ pub fn toc(
     width: Abs,
 ) -> Vec<Chunk> {
     use crate::pdf::frame::LinkDest;
-    let book = FontBook::get();
+    let book = ctx.fonts;
     let mut chunks = Vec::new();
     let (heading, _, after) = style_for_heading(1);
     let title = vec![Inline::Text("Contents".into())];

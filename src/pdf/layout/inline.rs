@@ -8,9 +8,9 @@
 use super::{Ctx, ParStyle, TextAlign};
 use crate::diag::Span;
 use crate::doc::{Inline, LinkTarget};
-use crate::pdf::fonts::{FaceId, FontBook, Shaped};
 use crate::pdf::frame::{Color, Item, LinkDest, PlacedGlyph, TextRun};
-use crate::pdf::units::{Abs, Point};
+use crate::text::units::{Abs, Point};
+use crate::text::{FaceId, FontSet, Shaped};
 use std::sync::Arc;
 
 /// A laid-out line: items relative to its top-left corner.
@@ -104,7 +104,7 @@ pub fn paragraph(
     } else {
         linebreak(ctx, tokens, width, style.first_indent)
     };
-    finalize(lines, style, width)
+    finalize(ctx.fonts, lines, style, width)
 }
 
 /// Text with its style, before words are formed.
@@ -191,7 +191,7 @@ fn is_space(c: char) -> bool {
 /// Whitespace collapses: a run of spaces (across style changes) is one space,
 /// as wide as the widest of them.
 fn measure(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> Vec<Token> {
-    let book = FontBook::get();
+    let book = ctx.fonts;
     let mut tokens = Vec::new();
     let mut word: Vec<Frag> = Vec::new();
     let mut gap: Option<Abs> = None;
@@ -247,7 +247,7 @@ fn measure(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> Vec<Token> {
     tokens
 }
 
-fn shape(ctx: &mut Ctx<'_>, book: &FontBook, style: &Style, text: &str, span: Span) -> Arc<Shaped> {
+fn shape(ctx: &mut Ctx<'_>, book: &FontSet, style: &Style, text: &str, span: Span) -> Arc<Shaped> {
     let shaped = book.shape(style.face, style.size, text, style.small_caps);
     for &c in &shaped.missing {
         ctx.missing_glyph(c, span);
@@ -255,7 +255,7 @@ fn shape(ctx: &mut Ctx<'_>, book: &FontBook, style: &Style, text: &str, span: Sp
     shaped
 }
 
-fn space_width(book: &FontBook, style: &Style) -> Abs {
+fn space_width(book: &FontSet, style: &Style) -> Abs {
     book.shape(style.face, style.size, " ", false).width()
 }
 
@@ -416,7 +416,7 @@ fn optimal(
     pass: Pass,
 ) -> Option<Vec<RawLine>> {
     use super::linebreak::{HYPHEN_PENALTY, INFINITY, Item, breaks};
-    let book = FontBook::get();
+    let book = ctx.fonts;
     let mut items: Vec<Item> = Vec::new();
     let mut sources: Vec<Source> = Vec::new();
     let forced_end = |items: &mut Vec<Item>, sources: &mut Vec<Source>| {
@@ -535,7 +535,7 @@ fn optimal(
                     if last_word == Some(*id)
                         && let Some(Part::Word(prev)) = line.parts.last_mut()
                     {
-                        merge(prev, frags);
+                        merge(book, prev, frags);
                     } else {
                         line.parts.push(Part::Word(frags.clone()));
                     }
@@ -570,12 +570,12 @@ fn optimal(
 
 /// Appends syllables to a word, reshaping the joined text when that is not
 /// wider than the pieces were (so the chosen breaks stay valid).
-fn merge(prev: &mut Vec<Frag>, next: &[Frag]) {
+fn merge(fonts: &FontSet, prev: &mut Vec<Frag>, next: &[Frag]) {
     if let ([p], [n]) = (prev.as_slice(), next)
         && p.style == n.style
     {
         let text = format!("{}{}", p.text, n.text);
-        let shaped = FontBook::get().shape(p.style.face, p.style.size, &text, p.style.small_caps);
+        let shaped = fonts.shape(p.style.face, p.style.size, &text, p.style.small_caps);
         if shaped.width().fits_in(p.width() + n.width()) && shaped.missing.is_empty() {
             let style = p.style.clone();
             *prev = vec![Frag {
@@ -620,7 +620,7 @@ fn syllables(ctx: &mut Ctx<'_>, frags: &[Frag]) -> Option<Vec<Frag>> {
     if cuts.is_empty() {
         return None;
     }
-    let book = FontBook::get();
+    let book = ctx.fonts;
     let mut out = Vec::with_capacity(cuts.len() + 1);
     let mut from = 0;
     for at in cuts.into_iter().chain(std::iter::once(text.len())) {
@@ -649,7 +649,7 @@ fn hyphenate(ctx: &mut Ctx<'_>, frags: &[Frag], room: Abs) -> Option<(Vec<Frag>,
     let parts = syllables(ctx, frags)?;
     let frag = &frags[0];
     let text = frag.text.as_str();
-    let book = FontBook::get();
+    let book = ctx.fonts;
     let shape = |t: &str| book.shape(frag.style.face, frag.style.size, t, frag.style.small_caps);
     // Syllable boundaries; the longest head (plus a hyphen) that fits wins.
     let mut cuts: Vec<usize> = Vec::new();
@@ -683,7 +683,7 @@ fn hyphenate(ctx: &mut Ctx<'_>, frags: &[Frag], room: Abs) -> Option<(Vec<Frag>,
 /// tokens). Works on the word's one shaping, so it is linear in its length;
 /// a single glyph wider than the line is reported and overflows alone.
 fn cut(ctx: &mut Ctx<'_>, frags: &[Frag], first: Abs, width: Abs) -> Vec<Vec<Frag>> {
-    use crate::pdf::fonts::{Glyph, Run};
+    use crate::text::{Glyph, Run};
     // The word as a stream of glyphs with their style, face and size.
     let mut stream: Vec<(usize, FaceId, Abs, &Glyph)> = Vec::new();
     for (f, frag) in frags.iter().enumerate() {
@@ -766,8 +766,7 @@ fn cut(ctx: &mut Ctx<'_>, frags: &[Frag], first: Abs, width: Abs) -> Vec<Vec<Fra
 }
 
 /// Turns raw lines into positioned items, justifying all but last lines.
-fn finalize(lines: Vec<RawLine>, style: &ParStyle, width: Abs) -> Vec<LineBox> {
-    let book = FontBook::get();
+fn finalize(book: &FontSet, lines: Vec<RawLine>, style: &ParStyle, width: Abs) -> Vec<LineBox> {
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
         let natural = line.width();

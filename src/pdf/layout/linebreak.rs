@@ -10,7 +10,7 @@
 //! the words alone with a tolerance of 1 (`\pretolerance` 100), then, only if
 //! that finds no breaks, with hyphenation points and a tolerance of 2, then 10.
 
-use crate::pdf::units::Abs;
+use crate::text::units::Abs;
 
 /// TeX's `\linepenalty`: added to every line's badness, so that of two
 /// otherwise equal solutions the one with fewer lines wins.

@@ -12,11 +12,12 @@ pub mod linebreak;
 pub mod pages;
 
 use super::PdfOptions;
-use super::fonts::FaceId;
 use super::frame::{Color, Page};
-use super::units::Abs;
 use crate::diag::{Diagnostics, Span};
 use crate::doc::{AnchorId, Document, NoteId};
+use crate::text::FaceId;
+use crate::text::FontSet;
+use crate::text::units::Abs;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The result of layout.
@@ -94,6 +95,8 @@ impl ParStyle {
 pub struct Ctx<'a> {
     /// The document.
     pub doc: &'a Document,
+    /// The faces text is set in.
+    pub fonts: &'a FontSet,
     diags: &'a mut Diagnostics,
     /// Whether to hyphenate.
     pub hyphenate: bool,
@@ -111,7 +114,7 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// A context for laying out `doc`.
-    pub fn new(doc: &'a Document, diags: &'a mut Diagnostics) -> Ctx<'a> {
+    pub fn new(doc: &'a Document, fonts: &'a FontSet, diags: &'a mut Diagnostics) -> Ctx<'a> {
         let language = doc.meta.language.as_deref().unwrap_or("en");
         let code = language
             .split(['-', '_'])
@@ -125,6 +128,7 @@ impl<'a> Ctx<'a> {
             .and_then(hypher::Lang::from_iso);
         Ctx {
             doc,
+            fonts,
             diags,
             hyphenate: lang.is_some(),
             ragged: false,
@@ -250,10 +254,15 @@ impl Geometry {
 
 /// Lays out the whole document in memory (pages with their furniture).
 /// The PDF backend streams with [`stream`] instead; this is the same layout.
-pub fn layout(doc: &Document, options: &PdfOptions, diags: &mut Diagnostics) -> Layout {
+pub fn layout(
+    doc: &Document,
+    fonts: &FontSet,
+    options: &PdfOptions,
+    diags: &mut Diagnostics,
+) -> Layout {
     let geometry = Geometry::new(options);
     let mut body = Vec::new();
-    let book = stream(doc, options, diags, &mut |pages| {
+    let book = stream(doc, fonts, options, diags, &mut |pages| {
         body.extend(pages);
         Ok(())
     })
@@ -263,7 +272,7 @@ pub fn layout(doc: &Document, options: &PdfOptions, diags: &mut Diagnostics) -> 
     for (index, page) in pages.iter_mut().enumerate() {
         if let Some(info) = book.infos.get(index) {
             page.items
-                .extend(pages::furniture(doc, &geometry, index, info));
+                .extend(pages::furniture(doc, fonts, &geometry, index, info));
         }
     }
     Layout {
@@ -319,16 +328,14 @@ fn flow_window(
     options: &PdfOptions,
     geometry: &Geometry,
     window: &[usize],
-    user: &[super::fonts::FaceId],
+    fonts: &FontSet,
 ) -> Vec<Flowed> {
     use rayon::prelude::*;
     window
         .par_iter()
         .map(|&index| {
-            // The fallback fonts are per thread: the same on every worker.
-            let _fonts = super::fonts::activate(user.to_vec());
             let mut diags = Diagnostics::default();
-            let mut ctx = Ctx::new(doc, &mut diags);
+            let mut ctx = Ctx::new(doc, fonts, &mut diags);
             ctx.ragged = options.ragged;
             let (chunks, notes) = flow::chapter(&mut ctx, index, geometry.measure());
             let missing = std::mem::take(&mut ctx.missing);
@@ -356,6 +363,7 @@ const WINDOW: usize = 8;
 /// pages so the body's left and right pages do not depend on their length.
 pub fn stream(
     doc: &Document,
+    fonts: &FontSet,
     options: &PdfOptions,
     diags: &mut Diagnostics,
     sink: &mut dyn FnMut(Vec<Page>) -> crate::diag::Result<()>,
@@ -368,12 +376,11 @@ pub fn stream(
     let mut entries = Vec::new();
     let mut missing_reported = BTreeSet::new();
     let mut overflows = 0;
-    let user = super::fonts::active();
     let indexes: Vec<usize> = (0..doc.chapters.len()).collect();
     let mut windows = indexes.chunks(WINDOW);
     let mut ready = windows
         .next()
-        .map(|w| flow_window(doc, options, &geometry, w, &user));
+        .map(|w| flow_window(doc, options, &geometry, w, fonts));
     while let Some(flowed) = ready.take() {
         // The next window is set on other cores while this one is paginated
         // and written here.
@@ -381,9 +388,9 @@ pub fn stream(
         let mut result = Ok(());
         rayon::in_place_scope(|scope| {
             if let Some(window) = next {
-                let (geometry, user, ready) = (&geometry, &user, &mut ready);
+                let (geometry, ready) = (&geometry, &mut ready);
                 scope.spawn(move |_| {
-                    *ready = Some(flow_window(doc, options, geometry, window, user));
+                    *ready = Some(flow_window(doc, options, geometry, window, fonts));
                 });
             }
             for chapter in flowed {
@@ -408,7 +415,7 @@ pub fn stream(
         sink(last)?;
     }
     {
-        let mut ctx = Ctx::new(doc, diags);
+        let mut ctx = Ctx::new(doc, fonts, diags);
         ctx.overflows = overflows;
         ctx.report_overflows();
     }
@@ -419,7 +426,7 @@ pub fn stream(
     let mut front_infos = Vec::new();
     let mut offset = 0;
     if options.toc {
-        let mut ctx = Ctx::new(doc, diags);
+        let mut ctx = Ctx::new(doc, fonts, diags);
         ctx.ragged = options.ragged;
         for _ in 0..6 {
             let numbers: BTreeMap<AnchorId, usize> = entries

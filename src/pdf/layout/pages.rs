@@ -6,9 +6,9 @@
 use super::flow::{Chunk, Content, Notes};
 use super::{Geometry, Layout};
 use crate::doc::{AnchorId, Document, NoteId};
-use crate::pdf::fonts::{FaceId, FontBook};
 use crate::pdf::frame::{Color, Item, Page, PlacedGlyph, TextRun};
-use crate::pdf::units::{Abs, Point};
+use crate::text::units::{Abs, Point};
+use crate::text::{FaceId, FontSet};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Distributes the chapters' chunks onto pages, with their footnotes, and
@@ -27,7 +27,13 @@ pub fn paginate(
     let mut pages = paginator.take();
     let done = paginator.finish(&mut pages);
     for (index, page) in pages.iter_mut().enumerate() {
-        let items = furniture(doc, geometry, index, &done.infos[index]);
+        let items = furniture(
+            doc,
+            &FontSet::bundled(),
+            geometry,
+            index,
+            &done.infos[index],
+        );
         page.items.extend(items);
     }
     Layout {
@@ -404,6 +410,7 @@ impl Pager {
 /// head (book title on left-hand pages, chapter title on right-hand pages).
 pub fn furniture(
     doc: &Document,
+    book: &FontSet,
     g: &Geometry,
     index: usize,
     info: &PageInfo,
@@ -412,7 +419,6 @@ pub fn furniture(
     if info.blank {
         return items;
     }
-    let book = FontBook::get();
     let size = Abs::pt(8.5);
     let left = g.left(index);
     let measure = g.measure();
@@ -463,7 +469,7 @@ pub fn furniture(
 
 /// A single-face run of text (for page furniture), cut to fit a measure.
 /// A long running head is cut at the measure and ends with an ellipsis.
-fn text_run(book: &FontBook, face: FaceId, size: Abs, text: &str, max: Abs) -> (TextRun, Abs) {
+fn text_run(book: &FontSet, face: FaceId, size: Abs, text: &str, max: Abs) -> (TextRun, Abs) {
     let shaped = book.shape(face, size, text, false);
     let ellipsis = book.shape(face, size, "…", false);
     let ellipsis_width = ellipsis.width();
@@ -512,7 +518,7 @@ fn text_run(book: &FontBook, face: FaceId, size: Abs, text: &str, max: Abs) -> (
 mod tests {
     use super::*;
     use crate::pdf::PdfOptions;
-    use crate::pdf::units::Abs;
+    use crate::text::units::Abs;
 
     fn line(height: f64, keep: bool) -> Chunk {
         Chunk::Content(Content {
