@@ -1,6 +1,9 @@
-//! Snapshot of the PDF layout frames of the seed's first page: every text run
-//! with its position (rounded to 0.1 pt) and text. A change in line breaking,
-//! spacing or pagination shows up here before it shows up in a PDF.
+//! Snapshot of the PDF layout frames of the seed's first two pages: every
+//! text run with its position (rounded to 0.1 pt) and text, every rule,
+//! image and link, the furniture included, and the book's facts (page
+//! labels, outline). These frames are exactly what the exporter writes, so a
+//! change in line breaking, spacing, pagination or furniture shows up here
+//! before it shows up in a PDF.
 
 use std::fmt::Write;
 
@@ -20,28 +23,42 @@ fn seed_first_page_frames() {
     );
     let mut out = String::new();
     let _ = writeln!(out, "pages: {}", layout.pages.len());
-    for (p, item) in &layout.pages[0].items {
-        match item {
-            bindery::pdf::frame::Item::Text(run) => {
-                let _ = writeln!(
-                    out,
-                    "text {:>6.1} {:>6.1} {:?} {:.1}pt {:?}",
-                    p.x.to_pt(),
-                    p.y.to_pt(),
-                    run.face,
-                    run.size.to_pt(),
-                    run.text()
-                );
-            }
-            other => {
-                let kind = match other {
-                    bindery::pdf::frame::Item::Rect { .. } => "rect",
-                    bindery::pdf::frame::Item::Line { .. } => "line",
-                    bindery::pdf::frame::Item::Image { .. } => "image",
-                    bindery::pdf::frame::Item::Link { .. } => "link",
-                    bindery::pdf::frame::Item::Text(_) => unreachable!(),
-                };
-                let _ = writeln!(out, "{kind} {:>6.1} {:>6.1}", p.x.to_pt(), p.y.to_pt());
+    let _ = writeln!(out, "labels: {:?}", layout.book.labels);
+    for entry in &layout.book.outline {
+        let _ = writeln!(out, "outline {} {}", entry.level, entry.title);
+    }
+    for (n, page) in layout.pages.iter().take(2).enumerate() {
+        let _ = writeln!(
+            out,
+            "page {n}: {:.1} x {:.1}, bleed {:.1}, slug {:.1}",
+            page.width.to_pt(),
+            page.height.to_pt(),
+            page.bleed.to_pt(),
+            page.slug.to_pt()
+        );
+        for (p, item) in &page.items {
+            match item {
+                bindery::pdf::frame::Item::Text(run) => {
+                    let _ = writeln!(
+                        out,
+                        "text {:>6.1} {:>6.1} {:?} {:.1}pt {:?}",
+                        p.x.to_pt(),
+                        p.y.to_pt(),
+                        run.face,
+                        run.size.to_pt(),
+                        run.text()
+                    );
+                }
+                other => {
+                    let kind = match other {
+                        bindery::pdf::frame::Item::Rect { .. } => "rect",
+                        bindery::pdf::frame::Item::Line { .. } => "line",
+                        bindery::pdf::frame::Item::Image { .. } => "image",
+                        bindery::pdf::frame::Item::Link { .. } => "link",
+                        bindery::pdf::frame::Item::Text(_) => unreachable!(),
+                    };
+                    let _ = writeln!(out, "{kind} {:>6.1} {:>6.1}", p.x.to_pt(), p.y.to_pt());
+                }
             }
         }
     }

@@ -141,9 +141,17 @@ fn long_book_stays_in_its_text_block() {
         .find(|l| l.starts_with("Report number 1 from the field"))
         .unwrap();
     let number: usize = line.split_whitespace().last().unwrap().parse().unwrap();
+    // Contents pages are numbered i, ii…, the body from 1: the number in the
+    // contents is the folio printed on the report's page.
+    let folio: Vec<&str> = words
+        .iter()
+        .filter(|w| w.0 == first && w.2 > height - bottom)
+        .map(|w| w.5.as_str())
+        .collect();
     assert_eq!(
-        number, first,
-        "contents says {number}, the report is on {first}"
+        folio,
+        [number.to_string()],
+        "contents says {number}, the report's page (the {first}th) shows {folio:?}"
     );
 
     // The outline nests crossheads under their reports.
@@ -172,6 +180,31 @@ fn long_book_stays_in_its_text_block() {
     }
     assert_eq!(top_level, REPORTS);
     assert_eq!(with_children, REPORTS, "each report has its crosshead");
+
+    // Page labels: the contents in roman numerals, the body from 1, so a
+    // viewer shows the folio printed on the page.
+    let labels = doc
+        .catalog()
+        .unwrap()
+        .get(b"PageLabels")
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    let nums = labels.get(b"Nums").unwrap().as_array().unwrap();
+    let style = |i: usize| {
+        let label = doc.get_dictionary(nums[i].as_reference().unwrap()).unwrap();
+        label.get(b"S").unwrap().as_name().unwrap().to_vec()
+    };
+    assert_eq!(nums.len(), 4, "two runs of labels: {nums:?}");
+    assert_eq!(nums[0].as_i64().unwrap(), 0);
+    assert_eq!(style(1), b"r");
+    let body_start = nums[2].as_i64().unwrap() as usize;
+    assert_eq!(style(3), b"D");
+    assert_eq!(
+        first - 1 - body_start + 1,
+        number,
+        "the body's first page is labelled 1"
+    );
 }
 
 #[test]
@@ -316,7 +349,7 @@ fn user_fallback_font_and_margins() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("no bundled font has a glyph for '东' (U+4E1C)"),
+        stderr.contains("no font has a glyph for '东' (U+4E1C)"),
         "{stderr}"
     );
     if !fallback.exists() {

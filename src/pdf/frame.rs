@@ -1,11 +1,14 @@
-//! Frames: the output of layout, positioned items on pages.
+//! Frames: the output of layout, finished pages of positioned items, and
+//! the facts about the whole book ([`Book`]) the exporter needs besides
+//! them (where anchors landed, the outline, page labels, metadata).
 //!
-//! The PDF writer only ever sees frames, and tests can check layout without
-//! writing a PDF. Positions are from the page's top-left corner, y downwards.
+//! The PDF exporter reads only these (and the image table, for image
+//! data), so layout is tested without writing a PDF. Positions are from the
+//! trimmed page's top-left corner, y downwards; furniture in the bleed and
+//! the slug (crop marks) has negative coordinates or lies past the trim.
 
-use crate::text::FaceId;
-use crate::text::{Abs, Point};
 use crate::doc::{AnchorId, ResourceId};
+use crate::text::{Abs, FaceId, Point};
 
 /// An sRGB colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,15 +29,117 @@ impl Color {
     pub const LINK: Color = Color(20, 60, 150);
 }
 
-/// One laid-out page.
+/// One finished page: body, footnotes, running head, folio, marks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
-    /// Page width.
+    /// Trimmed page width.
     pub width: Abs,
-    /// Page height.
+    /// Trimmed page height.
     pub height: Abs,
+    /// Bleed around the trimmed page (0 for none).
+    pub bleed: Abs,
+    /// Room beyond the bleed for crop marks (0 for none).
+    pub slug: Abs,
     /// What is on it.
     pub items: Vec<(Point, Item)>,
+}
+
+impl Page {
+    /// An empty page of the given trim size, without bleed.
+    pub fn new(width: Abs, height: Abs) -> Page {
+        Page {
+            width,
+            height,
+            bleed: Abs::ZERO,
+            slug: Abs::ZERO,
+            items: Vec::new(),
+        }
+    }
+}
+
+/// Where a page goes in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// Front matter (the contents): placed before the body although laid
+    /// out after it, numbered in roman numerals.
+    Front,
+    /// The body: chapters, numbered from 1.
+    Body,
+}
+
+/// How a run of pages is numbered, for the PDF's page labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbering {
+    /// i, ii, iii…
+    Roman,
+    /// 1, 2, 3…
+    Arabic,
+}
+
+/// Pages from `start` (an index in the document) on are numbered `style`,
+/// the first of them `first`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageLabel {
+    /// First page of the run, counted from the document's first page.
+    pub start: usize,
+    /// The numbering.
+    pub style: Numbering,
+    /// The number of the first page of the run.
+    pub first: u32,
+}
+
+/// One bookmark: a title, its depth (1 = chapter) and where it points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutlineEntry {
+    /// The text shown.
+    pub title: String,
+    /// Depth: 1 for chapters, 2 for their sections…
+    pub level: u8,
+    /// The anchor it opens.
+    pub anchor: AnchorId,
+}
+
+/// Metadata of the document, for the Info dictionary and XMP.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Info {
+    /// Title.
+    pub title: String,
+    /// Authors, in order.
+    pub authors: Vec<String>,
+    /// Subject (the description).
+    pub subject: String,
+    /// Keywords.
+    pub keywords: Vec<String>,
+    /// The document's language (BCP 47).
+    pub language: String,
+    /// Creation date, seconds since the Unix epoch.
+    pub created: i64,
+}
+
+/// What the exporter needs to know about the whole book, once every page
+/// is laid out.
+#[derive(Debug, Clone, Default)]
+pub struct Book {
+    /// Front pages (they come first in the document).
+    pub front: usize,
+    /// Body pages.
+    pub body: usize,
+    /// Where each anchor is: page index in the document and distance from
+    /// the top of the trimmed page.
+    pub anchors: std::collections::BTreeMap<AnchorId, (usize, Abs)>,
+    /// The bookmarks, in order.
+    pub outline: Vec<OutlineEntry>,
+    /// How pages are numbered.
+    pub labels: Vec<PageLabel>,
+    /// Metadata.
+    pub info: Info,
+}
+
+impl Book {
+    /// Pages in the document.
+    pub fn pages(&self) -> usize {
+        self.front + self.body
+    }
 }
 
 /// Where a link goes.

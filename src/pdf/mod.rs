@@ -1,15 +1,14 @@
 //! The PDF backend: tree → print-ready PDF bytes.
 //!
-//! Input: a resolved [`Document`] with its images loaded. Output: PDF bytes.
-//! [`layout`] turns the tree into [`frame`]s (positioned glyphs, rules,
-//! images, links) using the bundled [`fonts`], chapter by chapter; [`writer`]
-//! has printpdf encode each page as it is finished and streams it into the
-//! file, then adds fonts (subset), links, outline, boxes and metadata.
+//! Input: a resolved [`Document`] with its images prepared, and the font
+//! set of the build. Output: PDF bytes. [`layout`] turns the tree into
+//! finished pages ([`frame`]s: positioned glyphs, rules, images, links,
+//! furniture) and the book's facts; [`export`] writes them, page by page as
+//! they come, and reads nothing else.
 
-mod emit;
+pub mod export;
 pub mod frame;
 pub mod layout;
-pub mod writer;
 
 use crate::diag::{Diagnostics, Result};
 use crate::doc::Document;
@@ -131,33 +130,12 @@ pub fn export_to<W: std::io::Write>(
     diags: &mut Diagnostics,
     sink: W,
 ) -> Result<usize> {
-    let created = crate::date::source_date_epoch()
-        .or_else(|| doc.meta.date.as_deref().and_then(crate::date::parse))
-        .map_or(946_684_800, |d| d.unix());
-    let language = doc.meta.language.clone().unwrap_or_else(|| "en".into());
-    let info = writer::Info {
-        title: doc.meta.title.clone().unwrap_or_default(),
-        author: doc.meta.authors.join("; "),
-        subject: doc.meta.description.clone().unwrap_or_default(),
-        keywords: doc.meta.subjects.join(", "),
-        created,
-        xmp: xmp(doc, &language),
-        language,
-    };
-    let sheet = writer::Sheet {
-        bleed: options.bleed.to_pt() as f32,
-        // Crop marks need room beyond the bleed.
-        slug: if options.crop_marks { 18.0 } else { 0.0 },
-        crop_marks: options.crop_marks,
-    };
-    let geometry = layout::Geometry::new(options);
-    let mut writer = writer::Writer::new(sink, fonts, sheet)?;
-    let book = layout::stream(doc, fonts, options, diags, &mut |pages| {
-        writer.body_pages(doc, pages)
+    let mut exporter = export::Exporter::new(sink, fonts, &doc.resources)?;
+    let book = layout::stream(doc, fonts, options, diags, &mut |section, pages| {
+        exporter.pages(section, pages)
     })?;
-    let pages = book.infos.len();
-    writer.finish(doc, &book, &geometry, &info)?;
-    Ok(pages)
+    exporter.finish(&book)?;
+    Ok(book.pages())
 }
 
 /// Renders the book as a PDF in memory; problems found while setting it
@@ -172,49 +150,4 @@ pub fn export(
     let mut bytes = Vec::new();
     let pages = export_to(doc, fonts, options, diags, &mut bytes)?;
     Ok((bytes, pages))
-}
-
-/// XMP metadata matching the Info dictionary, every value XML-escaped.
-fn xmp(doc: &Document, language: &str) -> String {
-    use crate::epub::xhtml::escape;
-    let meta = &doc.meta;
-    let created = crate::date::source_date_epoch()
-        .or_else(|| meta.date.as_deref().and_then(crate::date::parse))
-        .unwrap_or(crate::date::DateTime::date(2000, 1, 1))
-        .w3c();
-    let li = |items: &[String]| -> String {
-        items
-            .iter()
-            .map(|i| format!("<rdf:li>{}</rdf:li>", escape(i)))
-            .collect()
-    };
-    let title = meta.title.clone().unwrap_or_default();
-    let lang = escape(language);
-    let mut dc = format!(
-        "<dc:format>application/pdf</dc:format><dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:title><dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>",
-        escape(&title)
-    );
-    if !meta.authors.is_empty() {
-        dc.push_str(&format!(
-            "<dc:creator><rdf:Seq>{}</rdf:Seq></dc:creator>",
-            li(&meta.authors)
-        ));
-    }
-    if let Some(d) = &meta.description {
-        dc.push_str(&format!(
-            "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:description>",
-            escape(d)
-        ));
-    }
-    if !meta.subjects.is_empty() {
-        dc.push_str(&format!(
-            "<dc:subject><rdf:Bag>{}</rdf:Bag></dc:subject>",
-            li(&meta.subjects)
-        ));
-    }
-    format!(
-        "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">{dc}<xmp:CreateDate>{created}</xmp:CreateDate><xmp:ModifyDate>{created}</xmp:ModifyDate><xmp:MetadataDate>{created}</xmp:MetadataDate><xmp:CreatorTool>bindery {v}</xmp:CreatorTool><pdf:Producer>bindery {v}</pdf:Producer><pdf:Keywords>{}</pdf:Keywords></rdf:Description></rdf:RDF></x:xmpmeta>\n<?xpacket end=\"w\"?>",
-        escape(&meta.subjects.join(", ")),
-        v = env!("CARGO_PKG_VERSION")
-    )
 }

@@ -58,41 +58,57 @@ impl Content {
 /// The footnotes of a chapter, laid out: the lines of each note.
 pub type Notes = std::collections::BTreeMap<NoteId, Vec<Content>>;
 
-/// The column for one chapter.
+/// The column of one piece of a chapter.
 pub struct Column<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
     chunks: Vec<Chunk>,
+    /// Something was set before (in this piece or an earlier one), so a
+    /// heading takes its space above.
+    started: bool,
     /// The previous block was a body paragraph (the next one is indented).
     after_paragraph: bool,
     /// Anchors waiting for the next content chunk.
     pending_anchors: Vec<AnchorId>,
 }
 
-/// Lays out chapter `index` into chunks, `width` wide, with its footnotes.
-pub fn chapter(ctx: &mut Ctx<'_>, index: usize, width: Abs) -> (Vec<Chunk>, Notes) {
+/// Lays out one piece of a chapter into chunks, `width` wide, with the
+/// footnotes first referenced in it. Pieces are independent of each other
+/// (note numbers are counted per chapter beforehand), so they can be set in
+/// parallel and a long chapter never has to be in memory whole.
+pub fn piece(ctx: &mut Ctx<'_>, piece: &super::Piece, width: Abs) -> (Vec<Chunk>, Notes) {
     let doc = ctx.doc;
-    let chapter = &doc.chapters[index];
+    let chapter = &doc.chapters[piece.chapter];
+    let first = piece.blocks.start == 0;
     let mut column = Column {
         ctx,
         chunks: Vec::new(),
-        after_paragraph: false,
-        pending_anchors: vec![chapter.anchor],
+        started: !first,
+        after_paragraph: !first
+            && matches!(
+                chapter.blocks.get(piece.blocks.start - 1),
+                Some(Block::Paragraph { .. })
+            ),
+        pending_anchors: if first {
+            vec![chapter.anchor]
+        } else {
+            Vec::new()
+        },
     };
-    let mut has_h1 = false;
-    for block in &chapter.blocks {
-        if matches!(block, Block::Heading { level: 1, .. }) {
-            has_h1 = true;
-        }
+    for block in &chapter.blocks[piece.blocks.clone()] {
         column.block(block, Abs::ZERO, width, 0);
     }
     let notes = column.notes(width);
     let mut chunks = column.chunks;
-    // The chapter's own outline entry, when no level-1 heading gave one.
-    if !has_h1 {
+    // The chapter's own outline entry, when no level-1 heading gives one.
+    let has_h1 = chapter
+        .blocks
+        .iter()
+        .any(|b| matches!(b, Block::Heading { level: 1, .. }));
+    if first && !has_h1 {
         let title = chapter
             .title
             .clone()
-            .unwrap_or_else(|| format!("Chapter {}", index + 1));
+            .unwrap_or_else(|| format!("Chapter {}", piece.chapter + 1));
         if let Some(Chunk::Content(c)) = chunks.iter_mut().find(|c| matches!(c, Chunk::Content(_)))
         {
             c.outline = Some((title, 1));
@@ -101,7 +117,7 @@ pub fn chapter(ctx: &mut Ctx<'_>, index: usize, width: Abs) -> (Vec<Chunk>, Note
     (chunks, notes)
 }
 
-fn style_for_heading(level: u8) -> (ParStyle, Abs, Abs) {
+pub(super) fn style_for_heading(level: u8) -> (ParStyle, Abs, Abs) {
     let (face, size, leading, before, after) = match level {
         1 => (FaceId::SansBold, 22.0, 26.0, 4.0, 8.0),
         2 => (FaceId::SansBold, 13.0, 16.0, 14.0, 4.0),
@@ -169,7 +185,7 @@ impl Column<'_, '_> {
                 span,
             } => {
                 let (style, before, after) = style_for_heading(*level);
-                if self.chunks.iter().any(|c| matches!(c, Chunk::Content(_))) {
+                if self.started || self.chunks.iter().any(|c| matches!(c, Chunk::Content(_))) {
                     self.space(before);
                 }
                 self.pending_anchors.push(*anchor);
@@ -707,7 +723,8 @@ impl Column<'_, '_> {
             let id = self.ctx.chapter_notes[i];
             let note = &doc.notes[id.0 as usize];
             self.pending_anchors.push(note.anchor);
-            let mut content = vec![Inline::Text(format!("{}. ", i + 1))];
+            let number = self.ctx.note_number(id);
+            let mut content = vec![Inline::Text(format!("{number}. "))];
             let mut rest: &[Block] = &note.blocks;
             if let Some(Block::Paragraph { content: first, .. }) = note.blocks.first() {
                 content.extend(first.iter().cloned());
@@ -734,139 +751,6 @@ impl Column<'_, '_> {
         self.chunks = main;
         out
     }
-}
-
-/// The entries of the contents: title, level and anchor of every outline
-/// entry, in order.
-pub fn toc_entries(chunks: &[Chunk]) -> Vec<(String, u8, AnchorId)> {
-    chunks
-        .iter()
-        .filter_map(|chunk| match chunk {
-            Chunk::Content(c) => match (&c.outline, c.anchors.first()) {
-                (Some((title, level)), Some(anchor)) if *level <= 2 => {
-                    Some((title.clone(), *level, *anchor))
-                }
-                _ => None,
-            },
-            Chunk::Space(_) => None,
-        })
-        .collect()
-}
-
-/// The contents page: entries with dot leaders and page numbers, each a link.
-pub fn toc(
-    ctx: &mut Ctx<'_>,
-    entries: &[(String, u8, AnchorId)],
-    numbers: &std::collections::BTreeMap<AnchorId, usize>,
-    width: Abs,
-) -> Vec<Chunk> {
-    use crate::pdf::frame::LinkDest;
-    let book = ctx.fonts;
-    let mut chunks = Vec::new();
-    let (heading, _, after) = style_for_heading(1);
-    let title = vec![Inline::Text("Contents".into())];
-    let span = Span::new(crate::diag::FileId(0), 0..0);
-    for line in paragraph(ctx, &title, &heading, width, span) {
-        let mut c = Content::from_line(line, Abs::ZERO);
-        c.keep_with_next = true;
-        chunks.push(Chunk::Content(c));
-    }
-    chunks.push(Chunk::Space(after * 2.0));
-    let number_width = Abs::pt(28.0);
-    for (text, level, anchor) in entries {
-        let indent = if *level <= 1 {
-            Abs::ZERO
-        } else {
-            Abs::pt(14.0)
-        };
-        let style = ParStyle {
-            face: FaceId::Serif,
-            size: Abs::pt(if *level <= 1 { 11.0 } else { 10.0 }),
-            leading: Abs::pt(if *level <= 1 { 15.0 } else { 13.0 }),
-            align: TextAlign::Left,
-            ..ParStyle::body()
-        };
-        if *level <= 1 && chunks.len() > 2 {
-            chunks.push(Chunk::Space(Abs::pt(4.0)));
-        }
-        let content = vec![Inline::Text(text.clone())];
-        let lines = paragraph(
-            ctx,
-            &content,
-            &style,
-            width - indent - number_width - Abs::pt(8.0),
-            span,
-        );
-        let n = lines.len();
-        for (i, line) in lines.into_iter().enumerate() {
-            let text_end = indent + line.width;
-            let height = line.height;
-            let baseline = line
-                .items
-                .iter()
-                .find_map(|(p, it)| matches!(it, Item::Text(_)).then_some(p.y))
-                .unwrap_or(height * 0.78);
-            let mut c = Content::from_line(line, indent);
-            if i + 1 == n {
-                // Dot leaders on a grid shared by all lines, then the number.
-                let number = numbers
-                    .get(anchor)
-                    .map_or("0".to_string(), usize::to_string);
-                let num = book.shape(FaceId::Serif, style.size, &number, false);
-                let num_x = width - num.width();
-                let dot = book.shape(FaceId::Serif, style.size, ".", false);
-                let step = Abs::pt(5.0);
-                let mut x = step * ((text_end + Abs::pt(4.0)) / step).ceil();
-                let mut glyphs = Vec::new();
-                while x + dot.width() + Abs::pt(4.0) < num_x {
-                    if let Some(g) = dot.runs.first().and_then(|r| r.glyphs.first()) {
-                        glyphs.push(PlacedGlyph {
-                            id: g.id,
-                            x: x - text_end,
-                            rise: Abs::ZERO,
-                            text: ".".into(),
-                        });
-                    }
-                    x += step;
-                }
-                if !glyphs.is_empty() {
-                    c.items.push((
-                        Point::new(text_end, baseline),
-                        Item::Text(TextRun {
-                            face: FaceId::Serif,
-                            size: style.size,
-                            color: Color::GREY,
-                            glyphs,
-                        }),
-                    ));
-                }
-                if let Some(run) = num.runs.first() {
-                    let glyphs = PlacedGlyph::from_run(run, Abs::ZERO);
-                    c.items.push((
-                        Point::new(num_x, baseline),
-                        Item::Text(TextRun {
-                            face: run.face,
-                            size: run.size,
-                            color: Color::BLACK,
-                            glyphs,
-                        }),
-                    ));
-                }
-            } else {
-                c.keep_with_next = true;
-            }
-            c.items.push((
-                Point::new(indent, Abs::ZERO),
-                Item::Link {
-                    width: width - indent,
-                    height,
-                    dest: LinkDest::Anchor(*anchor),
-                },
-            ));
-            chunks.push(Chunk::Content(c));
-        }
-    }
-    chunks
 }
 
 /// A check box drawn with rules (no font has to have ☐ and ☑), with a tick when done.

@@ -1,34 +1,43 @@
-//! Layout: tree → pages of positioned frames.
+//! Layout: tree → finished pages.
 //!
-//! Input: the resolved document. Output: [`Layout`], the pages with every glyph,
-//! rule and image placed, plus where each anchor landed (for links and the
-//! outline). Three steps, one file each: [`inline`] (paragraphs into lines),
-//! [`flow`] (blocks into a column of chunks), [`pages`] (chunks onto pages, with
-//! folios and running heads).
+//! Input: the resolved document, the font set and the PDF options. Output: a
+//! stream of finished [`Page`]s — body, footnotes, running heads, folios,
+//! crop marks, the contents — and, at the end, the [`Book`]: where anchors
+//! landed, the outline, page labels and metadata. The PDF exporter reads
+//! nothing else; [`layout`] collects the same stream for tests, so the frame
+//! snapshot is what ships.
+//!
+//! Steps, one file each: [`inline`] (paragraphs into lines, with
+//! [`linebreak`]), [`flow`] (blocks into a column of chunks), [`pages`]
+//! (chunks onto pages, footnotes at their foot), [`furniture`] (folios,
+//! running heads, marks), [`contents`] (the contents page). Chapters are
+//! cut into [`Piece`]s of at most [`PIECE_BLOCKS`] blocks, set in parallel a
+//! window at a time and paginated in order, so memory stays bounded however
+//! long a chapter is.
 
+pub mod contents;
 pub mod flow;
+pub mod furniture;
 pub mod inline;
 pub mod linebreak;
 pub mod pages;
 
 use super::PdfOptions;
-use super::frame::{Color, Page};
+use super::frame::{Book, Color, Info, Numbering, Page, PageLabel, Section};
 use crate::diag::{Diagnostics, Span};
-use crate::doc::{AnchorId, Document, NoteId};
-use crate::text::FaceId;
-use crate::text::FontSet;
-use crate::text::units::Abs;
+use crate::doc::{Block, Document, Inline, NoteId};
+use crate::text::{Abs, FaceId, FontSet};
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
-/// The result of layout.
+/// The whole book laid out in memory (for tests and small tools; the PDF
+/// backend streams with [`stream`]).
 #[derive(Debug, Clone)]
 pub struct Layout {
-    /// The pages, in order.
+    /// The pages, in document order (front matter first).
     pub pages: Vec<Page>,
-    /// Where each anchor is: page index and distance from the page top.
-    pub anchors: BTreeMap<AnchorId, (usize, Abs)>,
-    /// Outline entries: title, level (1 = chapter), anchor.
-    pub outline: Vec<(String, u8, AnchorId)>,
+    /// The book-level facts.
+    pub book: Book,
 }
 
 /// Horizontal alignment of lines.
@@ -97,7 +106,8 @@ pub struct Ctx<'a> {
     pub doc: &'a Document,
     /// The faces text is set in.
     pub fonts: &'a FontSet,
-    diags: &'a mut Diagnostics,
+    /// Problems found while setting (reported by the caller, in order).
+    pub diags: Diagnostics,
     /// Whether to hyphenate.
     pub hyphenate: bool,
     /// Set body text ragged-right instead of justified.
@@ -107,14 +117,17 @@ pub struct Ctx<'a> {
     /// Characters no font has, each with its first use (reported by the
     /// caller, once per book: chapters are set in parallel).
     pub(crate) missing: Vec<(char, Span)>,
-    /// Notes referenced in the current chapter, in order.
+    /// The number of each note of the chapter being set.
+    pub note_numbers: std::sync::Arc<BTreeMap<NoteId, usize>>,
+    /// Notes referenced in the piece being set, in order of first reference.
     pub chapter_notes: Vec<NoteId>,
+    /// Glyphs wider than the whole measure (each overflows alone).
     pub(crate) overflows: usize,
 }
 
 impl<'a> Ctx<'a> {
     /// A context for laying out `doc`.
-    pub fn new(doc: &'a Document, fonts: &'a FontSet, diags: &'a mut Diagnostics) -> Ctx<'a> {
+    pub fn new(doc: &'a Document, fonts: &'a FontSet) -> Ctx<'a> {
         let language = doc.meta.language.as_deref().unwrap_or("en");
         let code = language
             .split(['-', '_'])
@@ -129,24 +142,26 @@ impl<'a> Ctx<'a> {
         Ctx {
             doc,
             fonts,
-            diags,
+            diags: Diagnostics::default(),
             hyphenate: lang.is_some(),
             ragged: false,
             lang: lang.unwrap_or(hypher::Lang::English),
             missing: Vec::new(),
+            note_numbers: Default::default(),
             chapter_notes: Vec::new(),
             overflows: 0,
         }
     }
 
-    /// The number of a note in the current chapter (numbered on first reference).
+    /// The number of a note in its chapter (see [`note_numbers`]); the
+    /// note is set with the piece that references it first.
     pub fn note_number(&mut self, id: NoteId) -> usize {
-        match self.chapter_notes.iter().position(|n| *n == id) {
-            Some(i) => i + 1,
-            None => {
-                self.chapter_notes.push(id);
-                self.chapter_notes.len()
-            }
+        if !self.chapter_notes.contains(&id) {
+            self.chapter_notes.push(id);
+        }
+        match self.note_numbers.get(&id) {
+            Some(&n) => n,
+            None => self.note_numbers.len() + self.chapter_notes.len(),
         }
     }
 
@@ -160,26 +175,6 @@ impl<'a> Ctx<'a> {
     /// Counts glyphs wider than the whole measure (they overflow alone).
     pub fn overflow(&mut self, _glyph: &str) {
         self.overflows += 1;
-    }
-
-    /// How many glyphs were wider than the measure.
-    pub fn overflows(&self) -> usize {
-        self.overflows
-    }
-
-    /// Reports glyphs that overflow the measure, once per document.
-    fn report_overflows(&mut self) {
-        if self.overflows > 0 {
-            let at = Span::new(crate::diag::FileId(0), 0..0);
-            self.diags.warn(
-                at,
-                format!(
-                    "{} glyph(s) are wider than the whole measure and overflow it",
-                    self.overflows
-                ),
-            );
-            self.overflows = 0;
-        }
     }
 }
 
@@ -198,6 +193,10 @@ pub struct Geometry {
     pub inner: Abs,
     /// Outer margin.
     pub outer: Abs,
+    /// Bleed around the trimmed page.
+    pub bleed: Abs,
+    /// Room beyond the bleed for crop marks (0: no crop marks).
+    pub slug: Abs,
 }
 
 impl Geometry {
@@ -207,6 +206,13 @@ impl Geometry {
         // Margins in the classical proportions (inner : top : outer : bottom
         // ≈ 2 : 3 : 4 : 6 would waste A4; this is a moderate book page).
         let short = width.min(height);
+        let bleed = options.bleed;
+        // Crop marks need room beyond the bleed.
+        let slug = if options.crop_marks {
+            Abs::pt(18.0)
+        } else {
+            Abs::ZERO
+        };
         if let Some([top, inner, bottom, outer]) = options.margins {
             // Never less than a tenth of the page for text.
             let fits = inner + outer < width * 0.9 && top + bottom < height * 0.9;
@@ -218,6 +224,8 @@ impl Geometry {
                     bottom,
                     inner,
                     outer,
+                    bleed,
+                    slug,
                 };
             }
         }
@@ -228,6 +236,8 @@ impl Geometry {
             bottom: short * 0.15,
             inner: short * 0.14,
             outer: short * 0.18,
+            bleed,
+            slug,
         }
     }
 
@@ -241,6 +251,15 @@ impl Geometry {
         self.height - self.top - self.bottom
     }
 
+    /// An empty page of this geometry.
+    pub fn page(&self) -> Page {
+        Page {
+            bleed: self.bleed,
+            slug: self.slug,
+            ..Page::new(self.width, self.height)
+        }
+    }
+
     /// Left edge of the text block on page `index` (0-based; odd indexes are
     /// left-hand pages, whose binding is on the right).
     pub fn left(&self, index: usize) -> Abs {
@@ -252,53 +271,149 @@ impl Geometry {
     }
 }
 
-/// Lays out the whole document in memory (pages with their furniture).
-/// The PDF backend streams with [`stream`] instead; this is the same layout.
+/// Lays out the whole book in memory, pages in document order: the same
+/// pages [`stream`] hands to the exporter.
 pub fn layout(
     doc: &Document,
     fonts: &FontSet,
     options: &PdfOptions,
     diags: &mut Diagnostics,
 ) -> Layout {
-    let geometry = Geometry::new(options);
     let mut body = Vec::new();
-    let book = stream(doc, fonts, options, diags, &mut |pages| {
-        body.extend(pages);
+    let mut front = Vec::new();
+    let book = stream(doc, fonts, options, diags, &mut |section, pages| {
+        match section {
+            Section::Front => front.extend(pages),
+            Section::Body => body.extend(pages),
+        }
         Ok(())
     })
     .expect("collecting pages cannot fail");
-    let mut pages = book.front;
-    pages.extend(body);
-    for (index, page) in pages.iter_mut().enumerate() {
-        if let Some(info) = book.infos.get(index) {
-            page.items
-                .extend(pages::furniture(doc, fonts, &geometry, index, info));
+    front.extend(body);
+    Layout { pages: front, book }
+}
+
+/// A run of top-level blocks of one chapter: the unit of work of layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    /// The chapter.
+    pub chapter: usize,
+    /// Its blocks in this piece.
+    pub blocks: Range<usize>,
+    /// The last piece of the chapter.
+    pub last: bool,
+}
+
+/// Most top-level blocks in one piece. Articles and most chapters are one
+/// piece; a 50 MB manual in one file is thousands, set a window at a time.
+pub const PIECE_BLOCKS: usize = 256;
+
+/// Cuts the chapters into pieces of at most `max` blocks (a little more
+/// when needed so a piece never ends on a heading, which must stay with
+/// what follows it). Every chapter has at least one piece.
+pub fn pieces(doc: &Document, max: usize) -> Vec<Piece> {
+    let mut out = Vec::new();
+    for (chapter, c) in doc.chapters.iter().enumerate() {
+        let n = c.blocks.len();
+        let mut start = 0;
+        loop {
+            let mut end = (start + max.max(1)).min(n);
+            while end < n && keeps_with_next(&c.blocks[end - 1]) {
+                end += 1;
+            }
+            out.push(Piece {
+                chapter,
+                blocks: start..end,
+                last: end == n,
+            });
+            if end == n {
+                break;
+            }
+            start = end;
         }
     }
-    Layout {
-        pages,
-        anchors: book.anchors,
-        outline: book.outline,
+    out
+}
+
+/// Whether a block must be on the same page as the next one.
+fn keeps_with_next(block: &Block) -> bool {
+    match block {
+        Block::Heading { .. } | Block::Kicker { .. } => true,
+        Block::Standfirst { .. }
+        | Block::Dateline { .. }
+        | Block::Paragraph { .. }
+        | Block::Quote { .. }
+        | Block::List { .. }
+        | Block::Code { .. }
+        | Block::Table { .. }
+        | Block::Figure { .. }
+        | Block::Rule { .. } => false,
     }
 }
 
-/// What [`stream`] returns once every body page went to the sink.
-#[derive(Debug, Clone)]
-pub struct Streamed {
-    /// The front matter (the contents), without furniture; it comes before
-    /// the body pages and has an even number of pages (or none).
-    pub front: Vec<Page>,
-    /// Furniture facts of every page of the book, front matter first.
-    pub infos: Vec<pages::PageInfo>,
-    /// Where each anchor is: page index in the book and distance from the top.
-    pub anchors: BTreeMap<AnchorId, (usize, Abs)>,
-    /// Outline entries: title, level (1 = chapter), anchor.
-    pub outline: Vec<(String, u8, AnchorId)>,
+/// The number of each footnote of a chapter: notes are numbered in the
+/// order of their first reference, the body first, then references made in
+/// notes (the order in which layout sets them).
+pub fn note_numbers(doc: &Document, chapter: usize) -> BTreeMap<NoteId, usize> {
+    let mut order: Vec<NoteId> = Vec::new();
+    for block in &doc.chapters[chapter].blocks {
+        block_notes(block, &mut order);
+    }
+    let mut i = 0;
+    while i < order.len() {
+        if let Some(note) = doc.notes.get(order[i].0 as usize) {
+            for block in &note.blocks {
+                block_notes(block, &mut order);
+            }
+        }
+        i += 1;
+    }
+    order
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| (id, i + 1))
+        .collect()
 }
 
-/// One chapter set into a column, before pagination.
+fn block_notes(block: &Block, out: &mut Vec<NoteId>) {
+    match block {
+        Block::Heading { content, .. }
+        | Block::Kicker { content, .. }
+        | Block::Standfirst { content, .. }
+        | Block::Dateline { content, .. }
+        | Block::Paragraph { content, .. } => inline_notes(content, out),
+        Block::Quote { blocks, .. } => blocks.iter().for_each(|b| block_notes(b, out)),
+        Block::List { items, .. } => items
+            .iter()
+            .flat_map(|i| &i.blocks)
+            .for_each(|b| block_notes(b, out)),
+        Block::Table { head, rows, .. } => {
+            for cell in head.iter().chain(rows.iter().flatten()) {
+                inline_notes(cell, out);
+            }
+        }
+        Block::Code { .. } | Block::Figure { .. } | Block::Rule { .. } => {}
+    }
+}
+
+fn inline_notes(content: &[Inline], out: &mut Vec<NoteId>) {
+    for inline in content {
+        match inline {
+            Inline::NoteRef(id) => {
+                if !out.contains(id) {
+                    out.push(*id);
+                }
+            }
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => inline_notes(c, out),
+            Inline::Link { content, .. } => inline_notes(content, out),
+            Inline::Text(_) | Inline::Code(_) | Inline::SoftBreak | Inline::HardBreak => {}
+        }
+    }
+}
+
+/// One piece set into a column, before pagination.
 struct Flowed {
-    index: usize,
+    piece: Piece,
     chunks: Vec<flow::Chunk>,
     notes: flow::Notes,
     diags: Diagnostics,
@@ -314,7 +429,7 @@ fn warn_missing(diags: &mut Diagnostics, missing: &[(char, Span)], reported: &mu
             diags.warn(
                 span,
                 format!(
-                    "no bundled font has a glyph for {c:?} (U+{:04X}); it is drawn as a box",
+                    "no font has a glyph for {c:?} (U+{:04X}); it is drawn as a box",
                     c as u32
                 ),
             );
@@ -322,65 +437,78 @@ fn warn_missing(diags: &mut Diagnostics, missing: &[(char, Span)], reported: &mu
     }
 }
 
-/// Sets the chapters of one window into columns, in parallel.
-fn flow_window(
-    doc: &Document,
-    options: &PdfOptions,
-    geometry: &Geometry,
-    window: &[usize],
-    fonts: &FontSet,
-) -> Vec<Flowed> {
-    use rayon::prelude::*;
-    window
-        .par_iter()
-        .map(|&index| {
-            let mut diags = Diagnostics::default();
-            let mut ctx = Ctx::new(doc, fonts, &mut diags);
-            ctx.ragged = options.ragged;
-            let (chunks, notes) = flow::chapter(&mut ctx, index, geometry.measure());
-            let missing = std::mem::take(&mut ctx.missing);
-            let overflows = ctx.overflows;
-            Flowed {
-                index,
-                chunks,
-                notes,
-                diags,
-                missing,
-                overflows,
-            }
-        })
-        .collect()
+/// What every piece of a window needs to be set.
+struct Setter<'a> {
+    doc: &'a Document,
+    fonts: &'a FontSet,
+    options: &'a PdfOptions,
+    geometry: Geometry,
+    /// Note numbers of every chapter (counted once, shared by its pieces).
+    numbers: Vec<std::sync::Arc<BTreeMap<NoteId, usize>>>,
 }
 
-/// Chapters laid out together, in parallel, before their pages are made.
+impl Setter<'_> {
+    /// Sets the pieces of one window into columns, in parallel.
+    fn window(&self, window: &[Piece]) -> Vec<Flowed> {
+        use rayon::prelude::*;
+        window
+            .par_iter()
+            .map(|piece| {
+                let mut ctx = Ctx::new(self.doc, self.fonts);
+                ctx.ragged = self.options.ragged;
+                ctx.note_numbers = self.numbers[piece.chapter].clone();
+                let (chunks, notes) = flow::piece(&mut ctx, piece, self.geometry.measure());
+                Flowed {
+                    piece: piece.clone(),
+                    chunks,
+                    notes,
+                    diags: ctx.diags,
+                    missing: ctx.missing,
+                    overflows: ctx.overflows,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Pieces laid out together, in parallel, before their pages are made.
 const WINDOW: usize = 8;
 
-/// Lays out the book chapter by chapter and hands the body pages (without
-/// furniture) to `sink` as they are finished, so a long book is never in
-/// memory whole. Chapters are set in parallel, a window at a time. The
-/// contents, whose page numbers are known only at the end, are laid out last
-/// and returned in [`Streamed::front`]; they are padded to an even number of
-/// pages so the body's left and right pages do not depend on their length.
+/// Lays out the book and hands its finished pages to `sink` as they are
+/// made: the body first, piece by piece (so a long book is never in memory
+/// whole), then the front matter (the contents, whose page numbers are known
+/// only at the end; it is padded to an even number of pages so the body's
+/// left and right pages do not depend on its length, and numbered in roman
+/// numerals so the body's folios do not either). Pieces are set in
+/// parallel, a window at a time, while the previous window is paginated.
 pub fn stream(
     doc: &Document,
     fonts: &FontSet,
     options: &PdfOptions,
     diags: &mut Diagnostics,
-    sink: &mut dyn FnMut(Vec<Page>) -> crate::diag::Result<()>,
-) -> crate::diag::Result<Streamed> {
+    sink: &mut dyn FnMut(Section, Vec<Page>) -> crate::diag::Result<()>,
+) -> crate::diag::Result<Book> {
     let geometry = Geometry::new(options);
+    let setter = Setter {
+        doc,
+        fonts,
+        options,
+        geometry,
+        numbers: (0..doc.chapters.len())
+            .map(|c| std::sync::Arc::new(note_numbers(doc, c)))
+            .collect(),
+    };
+    let body_furniture =
+        furniture::Furniture::new(doc, fonts, &geometry, Numbering::Arabic, "Contents");
     let page_options = pages::PageOptions {
         recto_chapters: options.recto_chapters,
     };
-    let mut paginator = pages::Paginator::new(&geometry, &page_options);
-    let mut entries = Vec::new();
+    let mut paginator = pages::Paginator::new(&geometry, &page_options, &body_furniture);
     let mut missing_reported = BTreeSet::new();
     let mut overflows = 0;
-    let indexes: Vec<usize> = (0..doc.chapters.len()).collect();
-    let mut windows = indexes.chunks(WINDOW);
-    let mut ready = windows
-        .next()
-        .map(|w| flow_window(doc, options, &geometry, w, fonts));
+    let all = pieces(doc, PIECE_BLOCKS);
+    let mut windows = all.chunks(WINDOW);
+    let mut ready = windows.next().map(|w| setter.window(w));
     while let Some(flowed) = ready.take() {
         // The next window is set on other cores while this one is paginated
         // and written here.
@@ -388,20 +516,21 @@ pub fn stream(
         let mut result = Ok(());
         rayon::in_place_scope(|scope| {
             if let Some(window) = next {
-                let (geometry, ready) = (&geometry, &mut ready);
-                scope.spawn(move |_| {
-                    *ready = Some(flow_window(doc, options, geometry, window, fonts));
-                });
+                let (setter, ready) = (&setter, &mut ready);
+                scope.spawn(move |_| *ready = Some(setter.window(window)));
             }
-            for chapter in flowed {
-                for d in chapter.diags.iter() {
-                    diags.push(d.clone());
+            for flowed in flowed {
+                diags.extend(flowed.diags);
+                warn_missing(diags, &flowed.missing, &mut missing_reported);
+                overflows += flowed.overflows;
+                if flowed.piece.blocks.start == 0 {
+                    paginator.begin(Some(flowed.piece.chapter));
                 }
-                warn_missing(diags, &chapter.missing, &mut missing_reported);
-                overflows += chapter.overflows;
-                entries.extend(flow::toc_entries(&chapter.chunks));
-                paginator.chapter(chapter.chunks, &chapter.notes, Some(chapter.index));
-                if let Err(e) = sink(paginator.take()) {
+                paginator.add(flowed.chunks, &flowed.notes);
+                if flowed.piece.last {
+                    paginator.end();
+                }
+                if let Err(e) = sink(Section::Body, paginator.take()) {
                     result = Err(e);
                     break;
                 }
@@ -409,58 +538,82 @@ pub fn stream(
         });
         result?;
     }
-    let mut last = paginator.take();
-    let body = paginator.finish(&mut last);
-    if !last.is_empty() {
-        sink(last)?;
+    let body = paginator.finish();
+    if !body.pages.is_empty() {
+        sink(Section::Body, body.pages)?;
     }
-    {
-        let mut ctx = Ctx::new(doc, fonts, diags);
-        ctx.overflows = overflows;
-        ctx.report_overflows();
+    if overflows > 0 {
+        diags.warn(
+            Span::new(crate::diag::FileId(0), 0..0),
+            format!("{overflows} glyph(s) are wider than the whole measure and overflow it"),
+        );
     }
 
-    // The contents: their page numbers depend on their own length, so lay
-    // them out until the length stops changing (it only grows, so this ends).
-    let mut front = Vec::new();
-    let mut front_infos = Vec::new();
-    let mut offset = 0;
+    // The contents, numbered with the body's folios.
+    let mut front = 0;
     if options.toc {
-        let mut ctx = Ctx::new(doc, fonts, diags);
+        let numbers: BTreeMap<_, _> = body
+            .outline
+            .iter()
+            .filter_map(|e| body.anchors.get(&e.anchor).map(|(p, _)| (e.anchor, p + 1)))
+            .collect();
+        let entries: Vec<_> = body.outline.iter().filter(|e| e.level <= 2).collect();
+        let mut ctx = Ctx::new(doc, fonts);
         ctx.ragged = options.ragged;
-        for _ in 0..6 {
-            let numbers: BTreeMap<AnchorId, usize> = entries
-                .iter()
-                .filter_map(|(_, _, a)| body.anchors.get(a).map(|(p, _)| (*a, p + offset + 1)))
-                .collect();
-            let toc = flow::toc(&mut ctx, &entries, &numbers, geometry.measure());
-            let mut p = pages::Paginator::new(&geometry, &pages::PageOptions::default());
-            p.chapter(toc, &flow::Notes::new(), None);
-            p.pad_to_even();
-            let mut made = p.take();
-            let done = p.finish(&mut made);
-            let settled = made.len() == offset;
-            offset = made.len();
-            front = made;
-            front_infos = done.infos;
-            if settled {
-                break;
-            }
-        }
-        let missing = std::mem::take(&mut ctx.missing);
-        drop(ctx);
-        warn_missing(diags, &missing, &mut missing_reported);
+        let chunks = contents::page(&mut ctx, &entries, &numbers, geometry.measure());
+        diags.extend(ctx.diags);
+        warn_missing(diags, &ctx.missing, &mut missing_reported);
+        let front_furniture =
+            furniture::Furniture::new(doc, fonts, &geometry, Numbering::Roman, "Contents");
+        let mut p =
+            pages::Paginator::new(&geometry, &pages::PageOptions::default(), &front_furniture);
+        p.begin(None);
+        p.add(chunks, &flow::Notes::new());
+        p.end();
+        p.pad_to_even();
+        let done = p.finish();
+        front = done.pages.len();
+        sink(Section::Front, done.pages)?;
     }
-    let mut infos = front_infos;
-    infos.extend(body.infos);
-    Ok(Streamed {
+    let mut labels = Vec::new();
+    if front > 0 {
+        labels.push(PageLabel {
+            start: 0,
+            style: Numbering::Roman,
+            first: 1,
+        });
+    }
+    labels.push(PageLabel {
+        start: front,
+        style: Numbering::Arabic,
+        first: 1,
+    });
+    Ok(Book {
         front,
-        infos,
+        body: body.count,
         anchors: body
             .anchors
             .into_iter()
-            .map(|(a, (p, y))| (a, (p + offset, y)))
+            .map(|(a, (p, y))| (a, (p + front, y)))
             .collect(),
         outline: body.outline,
+        labels,
+        info: info(doc),
     })
+}
+
+/// The document's metadata as the PDF states it.
+fn info(doc: &Document) -> Info {
+    let meta = &doc.meta;
+    let created = crate::date::source_date_epoch()
+        .or_else(|| meta.date.as_deref().and_then(crate::date::parse))
+        .map_or(946_684_800, |d| d.unix());
+    Info {
+        title: meta.title.clone().unwrap_or_default(),
+        authors: meta.authors.clone(),
+        subject: meta.description.clone().unwrap_or_default(),
+        keywords: meta.subjects.clone(),
+        language: meta.language.clone().unwrap_or_else(|| "en".into()),
+        created,
+    }
 }

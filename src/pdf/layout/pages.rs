@@ -1,90 +1,58 @@
-//! Pages: chunks → pages. Chapters start on a new page; content chunks that
-//! must stay together (headings with their first lines, orphans and widows)
-//! move to the next page as a group; each page gets a folio and, except on
-//! chapter openers, a running head.
+//! Pages: chunks → finished pages. Chapters start on a new page (on a
+//! right-hand one with `recto_chapters`); content chunks that must stay
+//! together (headings with their first lines, orphans and widows) move to
+//! the next page as a group; footnotes go to the foot of the page that
+//! references them, continuing on the next page when they do not fit; each
+//! page gets its furniture ([`super::furniture`]) when it is finished.
 
+use super::Geometry;
 use super::flow::{Chunk, Content, Notes};
-use super::{Geometry, Layout};
-use crate::doc::{AnchorId, Document, NoteId};
-use crate::pdf::frame::{Color, Item, Page, PlacedGlyph, TextRun};
-use crate::text::units::{Abs, Point};
-use crate::text::{FaceId, FontSet};
+use super::furniture::{Furniture, PageInfo};
+use crate::doc::{AnchorId, NoteId};
+use crate::pdf::frame::{Color, Item, OutlineEntry, Page};
+use crate::text::{Abs, Point};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Distributes the chapters' chunks onto pages, with their footnotes, and
-/// adds the furniture (the whole book in memory: for tests and small books;
-/// the PDF backend streams with [`Paginator`]).
-pub fn paginate(
-    doc: &Document,
-    geometry: &Geometry,
-    chapters: Vec<(Vec<Chunk>, Notes, Option<usize>)>,
-    options: &PageOptions,
-) -> Layout {
-    let mut paginator = Paginator::new(geometry, options);
-    for (chunks, notes, chapter) in chapters {
-        paginator.chapter(chunks, &notes, chapter);
-    }
-    let mut pages = paginator.take();
-    let done = paginator.finish(&mut pages);
-    for (index, page) in pages.iter_mut().enumerate() {
-        let items = furniture(
-            doc,
-            &FontSet::bundled(),
-            geometry,
-            index,
-            &done.infos[index],
-        );
-        page.items.extend(items);
-    }
-    Layout {
-        pages,
-        anchors: done.anchors,
-        outline: done.outline,
-    }
-}
-
-/// What the furniture of a page depends on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PageInfo {
-    /// The chapter the page belongs to (`usize::MAX`: the contents).
-    pub chapter: usize,
-    /// The page opens a chapter (no running head).
-    pub opener: bool,
-    /// The page is left blank on purpose (no folio).
-    pub blank: bool,
-}
 
 /// What pagination found besides the pages.
 #[derive(Debug, Clone, Default)]
 pub struct Paginated {
-    /// Where each anchor is: page index and distance from the page top.
+    /// The pages not taken yet.
+    pub pages: Vec<Page>,
+    /// Pages made, taken or not.
+    pub count: usize,
+    /// Where each anchor is: page index (from this paginator's first page)
+    /// and distance from the top of the trimmed page.
     pub anchors: BTreeMap<AnchorId, (usize, Abs)>,
-    /// Outline entries: title, level, anchor.
-    pub outline: Vec<(String, u8, AnchorId)>,
-    /// One entry per page.
-    pub infos: Vec<PageInfo>,
+    /// Outline entries, in order.
+    pub outline: Vec<OutlineEntry>,
 }
 
-/// Puts chapters on pages one at a time; finished pages are taken out with
-/// [`Paginator::take`] so a long book never holds all its pages. Page
-/// indexes count from the first page this paginator made.
-pub struct Paginator {
-    pager: Pager,
+/// Puts chapters on pages, piece by piece; finished pages are taken out
+/// with [`Paginator::take`] so a long book never holds all its pages. Page
+/// indexes count from the first page this paginator made, which is a
+/// right-hand page.
+pub struct Paginator<'f> {
+    pager: Pager<'f>,
     options: PageOptions,
 }
 
-impl Paginator {
-    /// A paginator for pages of `geometry`.
-    pub fn new(geometry: &Geometry, options: &PageOptions) -> Paginator {
+impl<'f> Paginator<'f> {
+    /// A paginator for pages of `geometry`, furnished by `furniture`.
+    pub fn new(
+        geometry: &Geometry,
+        options: &PageOptions,
+        furniture: &'f Furniture<'f>,
+    ) -> Paginator<'f> {
         Paginator {
             pager: Pager {
                 geometry: *geometry,
+                furniture,
                 pages: Vec::new(),
                 taken: 0,
                 y: Abs::ZERO,
                 anchors: BTreeMap::new(),
                 outline: Vec::new(),
-                infos: Vec::new(),
+                info: None,
                 foot: Vec::new(),
                 carry: Vec::new(),
                 placed: BTreeSet::new(),
@@ -93,30 +61,24 @@ impl Paginator {
         }
     }
 
-    /// The number of pages made so far.
-    pub fn len(&self) -> usize {
-        self.pager.count()
-    }
-
-    /// Whether no page was made yet.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Sets one chapter (`None`: front matter) from a new page; all its
-    /// pages are finished when this returns.
-    pub fn chapter(&mut self, mut chunks: Vec<Chunk>, notes: &Notes, chapter: Option<usize>) {
+    /// Starts chapter `chapter` (`None`: front matter) on a new page.
+    pub fn begin(&mut self, chapter: Option<usize>) {
         let pager = &mut self.pager;
-        // Front matter (the contents) has no chapter: usize::MAX marks it.
-        let index = chapter.unwrap_or(usize::MAX);
         pager.finish_page();
         if self.options.recto_chapters && pager.count() % 2 == 1 {
             // Chapters open on a right-hand (odd) page: leave a blank verso.
-            pager.new_page(index, true);
+            pager.new_page(chapter, true);
             pager.mark_blank();
         }
-        pager.new_page(index, true);
+        pager.new_page(chapter, true);
         pager.placed.clear();
+    }
+
+    /// Sets the next piece of the current chapter: its chunks and the
+    /// footnotes they reference.
+    pub fn add(&mut self, mut chunks: Vec<Chunk>, notes: &Notes) {
+        let pager = &mut self.pager;
+        let chapter = pager.info.and_then(|i| i.chapter);
         let n = chunks.len();
         for i in 0..n {
             match &chunks[i] {
@@ -141,7 +103,7 @@ impl Paginator {
                     let page_fits = group.fits_in(pager.geometry.body_height() / 2.0);
                     let fits_some = (c.height + first_note).fits_in(room);
                     if pager.y > Abs::ZERO && !fits_all && (page_fits || !fits_some) {
-                        pager.new_page(index, false);
+                        pager.new_page(chapter, false);
                     }
                     if pager.y == Abs::ZERO
                         && let Some(header) = &c.repeat
@@ -159,10 +121,16 @@ impl Paginator {
                 }
             }
         }
-        // Notes that did not fit get pages of their own.
+    }
+
+    /// Ends the current chapter: notes that did not fit get pages of their
+    /// own, and its last page is finished.
+    pub fn end(&mut self) {
+        let pager = &mut self.pager;
+        let chapter = pager.info.and_then(|i| i.chapter);
         while !pager.carry.is_empty() {
             let before = pager.carry.len();
-            pager.new_page(index, false);
+            pager.new_page(chapter, false);
             if pager.carry.len() == before {
                 // Not even one line fits on an empty page: drop the rest.
                 pager.carry.clear();
@@ -175,7 +143,7 @@ impl Paginator {
     /// on a right-hand page.
     pub fn pad_to_even(&mut self) {
         if self.pager.count() % 2 == 1 {
-            let chapter = self.pager.infos.last().map_or(usize::MAX, |i| i.chapter);
+            let chapter = self.pager.info.and_then(|i| i.chapter);
             self.pager.new_page(chapter, true);
             self.pager.mark_blank();
             self.pager.finish_page();
@@ -184,22 +152,30 @@ impl Paginator {
 
     /// The pages finished since the last call, in order.
     pub fn take(&mut self) -> Vec<Page> {
-        self.pager.finish_page();
-        self.pager.taken += self.pager.pages.len();
-        std::mem::take(&mut self.pager.pages)
+        let finished = if self.pager.info.is_some() {
+            // The last page may still grow.
+            self.pager.pages.len().saturating_sub(1)
+        } else {
+            self.pager.pages.len()
+        };
+        self.pager.taken += finished;
+        self.pager.pages.drain(..finished).collect()
     }
 
-    /// Ends pagination; a book without pages gets one empty page, pushed
-    /// onto `last` (the pages of the final [`Paginator::take`]).
-    pub fn finish(mut self, last: &mut Vec<Page>) -> Paginated {
+    /// Ends pagination: finishes the last page (a book without pages gets
+    /// one empty page) and returns the pages not taken yet with what was
+    /// found.
+    pub fn finish(mut self) -> Paginated {
         if self.pager.count() == 0 {
-            self.pager.new_page(0, true);
-            last.extend(self.take());
+            self.pager.new_page(None, true);
         }
+        self.pager.finish_page();
+        let count = self.pager.count();
         Paginated {
+            pages: std::mem::take(&mut self.pager.pages),
+            count,
             anchors: self.pager.anchors,
             outline: self.pager.outline,
-            infos: self.pager.infos,
         }
     }
 }
@@ -231,8 +207,9 @@ fn group_height(chunks: &[Chunk]) -> Abs {
     h
 }
 
-struct Pager {
+struct Pager<'f> {
     geometry: Geometry,
+    furniture: &'f Furniture<'f>,
     /// Pages not taken yet.
     pages: Vec<Page>,
     /// Pages taken before `pages[0]`.
@@ -240,9 +217,9 @@ struct Pager {
     /// Used height of the current page's text block.
     y: Abs,
     anchors: BTreeMap<AnchorId, (usize, Abs)>,
-    outline: Vec<(String, u8, AnchorId)>,
-    /// One entry per page made.
-    infos: Vec<PageInfo>,
+    outline: Vec<OutlineEntry>,
+    /// The facts of the page being filled (`None`: it is finished).
+    info: Option<PageInfo>,
     /// Footnote lines of the current page.
     foot: Vec<Content>,
     /// Footnote lines waiting for the next page.
@@ -251,7 +228,7 @@ struct Pager {
     placed: BTreeSet<NoteId>,
 }
 
-impl Pager {
+impl Pager<'_> {
     /// Pages made so far.
     fn count(&self) -> usize {
         self.taken + self.pages.len()
@@ -259,7 +236,7 @@ impl Pager {
 
     /// Marks the current page as blank on purpose.
     fn mark_blank(&mut self) {
-        if let Some(info) = self.infos.last_mut() {
+        if let Some(info) = &mut self.info {
             info.blank = true;
         }
     }
@@ -318,14 +295,10 @@ impl Pager {
         }
     }
 
-    fn new_page(&mut self, chapter: usize, opener: bool) {
+    fn new_page(&mut self, chapter: Option<usize>, opener: bool) {
         self.finish_page();
-        self.pages.push(Page {
-            width: self.geometry.width,
-            height: self.geometry.height,
-            items: Vec::new(),
-        });
-        self.infos.push(PageInfo {
+        self.pages.push(self.geometry.page());
+        self.info = Some(PageInfo {
             chapter,
             opener,
             blank: false,
@@ -345,8 +318,22 @@ impl Pager {
         }
     }
 
-    /// Draws the current page's footnotes at the bottom of its text block.
+    /// Finishes the current page: its footnotes at the bottom of the text
+    /// block, then its furniture.
     fn finish_page(&mut self) {
+        let Some(info) = self.info.take() else {
+            return;
+        };
+        self.set_foot();
+        let index = self.count() - 1;
+        let furniture = self.furniture.items(index, &info);
+        if let Some(page) = self.pages.last_mut() {
+            page.items.extend(furniture);
+        }
+    }
+
+    /// Draws the current page's footnotes at the bottom of its text block.
+    fn set_foot(&mut self) {
         if self.foot.is_empty() || self.pages.is_empty() {
             self.foot.clear();
             return;
@@ -387,11 +374,12 @@ impl Pager {
         for anchor in &c.anchors {
             self.anchors.insert(*anchor, (index, top));
         }
-        if let Some((title, level)) = &c.outline {
-            let anchor = c.anchors.first().copied();
-            if let Some(anchor) = anchor {
-                self.outline.push((title.clone(), *level, anchor));
-            }
+        if let (Some((title, level)), Some(&anchor)) = (&c.outline, c.anchors.first()) {
+            self.outline.push(OutlineEntry {
+                title: title.clone(),
+                level: *level,
+                anchor,
+            });
         }
         let Some(page) = self.pages.last_mut() else {
             return;
@@ -402,211 +390,5 @@ impl Pager {
                 .map(|(p, item)| (Point::new(left + p.x, top + p.y), item)),
         );
         self.y += c.height;
-    }
-}
-
-/// The furniture of the page at `index` (counted from the first page of the
-/// book): its folio and, except on chapter openers and blank pages, a running
-/// head (book title on left-hand pages, chapter title on right-hand pages).
-pub fn furniture(
-    doc: &Document,
-    book: &FontSet,
-    g: &Geometry,
-    index: usize,
-    info: &PageInfo,
-) -> Vec<(Point, Item)> {
-    let mut items = Vec::new();
-    if info.blank {
-        return items;
-    }
-    let size = Abs::pt(8.5);
-    let left = g.left(index);
-    let measure = g.measure();
-    let folio = (index + 1).to_string();
-    let (run, w) = text_run(book, FaceId::Sans, size, &folio, measure);
-    items.push((
-        Point::new(
-            left + (measure - w) / 2.0,
-            g.height - g.bottom + Abs::pt(28.0),
-        ),
-        Item::Text(run),
-    ));
-    if info.opener {
-        return items;
-    }
-    let book_title = doc.meta.title.clone().unwrap_or_default();
-    let head = if index % 2 == 1 {
-        book_title
-    } else {
-        match doc.chapters.get(info.chapter) {
-            Some(chapter) => chapter.title.clone().unwrap_or(book_title),
-            None => "Contents".to_string(),
-        }
-    };
-    if head.is_empty() {
-        return items;
-    }
-    let (run, w) = text_run(book, FaceId::Sans, size, &head, measure);
-    let w = w.min(measure);
-    let x = if index % 2 == 1 {
-        left
-    } else {
-        left + measure - w
-    };
-    let baseline = g.top - Abs::pt(18.0);
-    items.push((Point::new(x, baseline), Item::Text(run)));
-    items.push((
-        Point::new(left, baseline + Abs::pt(5.0)),
-        Item::Line {
-            dx: measure,
-            dy: Abs::ZERO,
-            color: Color::LIGHT,
-            thickness: Abs::pt(0.4),
-        },
-    ));
-    items
-}
-
-/// A single-face run of text (for page furniture), cut to fit a measure.
-/// A long running head is cut at the measure and ends with an ellipsis.
-fn text_run(book: &FontSet, face: FaceId, size: Abs, text: &str, max: Abs) -> (TextRun, Abs) {
-    let shaped = book.shape(face, size, text, false);
-    let ellipsis = book.shape(face, size, "…", false);
-    let ellipsis_width = ellipsis.width();
-    let mut glyphs = Vec::new();
-    let mut pen = Abs::ZERO;
-    let mut run_face = face;
-    if let Some(run) = shaped.runs.first() {
-        run_face = run.face;
-        let fits_whole = run.width.fits_in(max);
-        for g in &run.glyphs {
-            if !fits_whole && !(pen + g.advance + ellipsis_width).fits_in(max) {
-                if let Some(e) = ellipsis.runs.first().filter(|r| r.face == run.face) {
-                    for eg in &e.glyphs {
-                        glyphs.push(PlacedGlyph {
-                            id: eg.id,
-                            x: pen + eg.x_offset,
-                            rise: eg.y_offset,
-                            text: eg.text.clone(),
-                        });
-                        pen += eg.advance;
-                    }
-                }
-                break;
-            }
-            glyphs.push(PlacedGlyph {
-                id: g.id,
-                x: pen + g.x_offset,
-                rise: g.y_offset,
-                text: g.text.clone(),
-            });
-            pen += g.advance;
-        }
-    }
-    (
-        TextRun {
-            face: run_face,
-            size,
-            color: Color::GREY,
-            glyphs,
-        },
-        pen,
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::pdf::PdfOptions;
-    use crate::text::units::Abs;
-
-    fn line(height: f64, keep: bool) -> Chunk {
-        Chunk::Content(Content {
-            height: Abs::pt(height),
-            keep_with_next: keep,
-            ..Content::default()
-        })
-    }
-
-    fn geometry() -> Geometry {
-        Geometry::new(&PdfOptions::default())
-    }
-
-    fn pages_of(chunks: Vec<Chunk>, notes: Notes) -> Layout {
-        paginate(
-            &Document::default(),
-            &geometry(),
-            vec![(chunks, notes, None)],
-            &PageOptions::default(),
-        )
-    }
-
-    #[test]
-    fn lines_fill_pages() {
-        let body = geometry().body_height().to_pt();
-        let per_page = (body / 14.0).floor() as usize;
-        let layout = pages_of(
-            (0..per_page * 3).map(|_| line(14.0, false)).collect(),
-            Notes::new(),
-        );
-        assert_eq!(layout.pages.len(), 3);
-    }
-
-    #[test]
-    fn kept_chunks_move_together() {
-        let body = geometry().body_height().to_pt();
-        let per_page = (body / 14.0).floor() as usize;
-        let mut chunks: Vec<Chunk> = (0..per_page - 1).map(|_| line(14.0, false)).collect();
-        // A heading kept with the next line: both go to page two.
-        let mut heading = Content {
-            height: Abs::pt(14.0),
-            keep_with_next: true,
-            ..Content::default()
-        };
-        heading.anchors.push(AnchorId(0));
-        chunks.push(Chunk::Content(heading));
-        chunks.push(line(14.0, false));
-        let layout = pages_of(chunks, Notes::new());
-        assert_eq!(layout.pages.len(), 2);
-        assert_eq!(
-            layout.anchors[&AnchorId(0)].0,
-            1,
-            "the heading starts page two"
-        );
-    }
-
-    #[test]
-    fn space_is_dropped_at_the_top_of_a_page() {
-        let body = geometry().body_height().to_pt();
-        let chunks = vec![
-            line(body, false),
-            Chunk::Space(Abs::pt(40.0)),
-            line(14.0, false),
-        ];
-        let layout = pages_of(chunks, Notes::new());
-        assert_eq!(layout.pages.len(), 2);
-    }
-
-    #[test]
-    fn footnotes_go_to_the_foot_of_their_page() {
-        let note = NoteId(0);
-        let mut notes = Notes::new();
-        let mut note_line = Content {
-            height: Abs::pt(10.0),
-            ..Content::default()
-        };
-        note_line.anchors.push(AnchorId(7));
-        notes.insert(note, vec![note_line]);
-        let mut with_ref = Content {
-            height: Abs::pt(14.0),
-            ..Content::default()
-        };
-        with_ref.notes.push(note);
-        let layout = pages_of(vec![line(14.0, false), Chunk::Content(with_ref)], notes);
-        let (page, y) = layout.anchors[&AnchorId(7)];
-        assert_eq!(page, 0);
-        let g = geometry();
-        // The note's line sits at the bottom of the text block.
-        assert!((y + Abs::pt(10.0) - g.top - g.body_height()).to_pt().abs() < 1e-6);
     }
 }

@@ -1,0 +1,392 @@
+//! Content streams: one page's frame items → PDF drawing operators, with
+//! pdf-writer.
+//!
+//! Runs in the same face, size and colour share one text object, and runs
+//! on one baseline one `TJ` array, with word spaces and kerning written as
+//! kern numbers, so the stream is small and text extraction sees lines.
+//! Paths and images close the text object (they may not be drawn inside
+//! one). Coordinates move from the frame's (trim origin, y down) to the
+//! sheet's (bleed and slug included, y up).
+
+use super::fonts::{Fonts, width_units};
+use crate::doc::ResourceId;
+use crate::pdf::frame::{Color as FrameColor, Item, LinkDest, Page};
+use crate::text::{FaceId, FontSet};
+use pdf_writer::{Content, Name, Str};
+
+/// What is kept of a written page until the end.
+#[derive(Debug, Clone)]
+pub struct PageRecord {
+    /// Sheet width and height (the media box), in points.
+    pub size: (f32, f32),
+    /// The trim box on the sheet (x0, y0, x1, y1).
+    pub trim: [f32; 4],
+    /// The bleed box on the sheet.
+    pub bleed: [f32; 4],
+    /// Links: rectangle on the sheet (x0, y0, x1, y1) and destination.
+    pub links: Vec<([f32; 4], LinkDest)>,
+}
+
+/// Encodes one page's items as a content stream; returns it with the
+/// page's record (boxes and links in sheet coordinates). `image` gives the
+/// resource name of an image that can be drawn.
+pub fn encode<'i>(
+    book: &FontSet,
+    page: &Page,
+    fonts: &Fonts,
+    image_name: &dyn Fn(ResourceId) -> Option<&'i str>,
+) -> (Vec<u8>, PageRecord) {
+    let bleed = page.bleed.to_pt() as f32;
+    let off = bleed + page.slug.to_pt() as f32;
+    let (tw, th) = (page.width.to_pt() as f32, page.height.to_pt() as f32);
+    let h = th + 2.0 * off;
+    let w = tw + 2.0 * off;
+    let mut record = PageRecord {
+        size: (w, h),
+        trim: [off, off, off + tw, off + th],
+        bleed: [off - bleed, off - bleed, off + tw + bleed, off + th + bleed],
+        links: Vec::new(),
+    };
+    let mut content = Content::new();
+    let mut text = Text::default();
+    for (p, item) in &page.items {
+        let x = p.x.to_pt() as f32 + off;
+        let y = h - p.y.to_pt() as f32 - off;
+        if !matches!(item, Item::Text(_) | Item::Link { .. }) {
+            // Paths and images may not be drawn inside a text object.
+            text.close(&mut content);
+        }
+        match item {
+            Item::Text(run) => {
+                let Some(used) = fonts.get(run.face) else {
+                    continue;
+                };
+                let size = run.size.to_pt() as f32;
+                // Runs in the same face, size and colour share one text
+                // object, and runs on one baseline one TJ array: the pen
+                // advances by each glyph's /W width (integer thousandths of
+                // an em, as the font's /W array gives them), and a kern
+                // number moves it to where the layout put the next glyph
+                // (across a word space too).
+                let style = (run.face, size.to_bits(), run.color);
+                if text.style != Some(style) {
+                    text.close(&mut content);
+                    content.begin_text();
+                    content.set_font(Name(used.name.as_bytes()), size);
+                    fill(&mut content, run.color);
+                    text.style = Some(style);
+                }
+                let font = book.font(run.face);
+                let scaled = |gid: u16| -> f32 { width_units(font, gid) * size / 1000.0 };
+                let mut i = 0;
+                while i < run.glyphs.len() {
+                    let rise = run.glyphs[i].rise;
+                    let baseline = round(y + rise.to_pt() as f32, 1000.0);
+                    let first = x + run.glyphs[i].x.to_pt() as f32;
+                    // A new baseline, or going back: a new text matrix.
+                    if text.baseline != Some(baseline) || first < text.pen - 0.01 {
+                        text.flush(&mut content);
+                        let start = round(first, 1000.0);
+                        content.set_text_matrix([1.0, 0.0, 0.0, 1.0, start, baseline]);
+                        text.baseline = Some(baseline);
+                        text.pen = start;
+                    }
+                    while i < run.glyphs.len() && run.glyphs[i].rise == rise {
+                        let g = &run.glyphs[i];
+                        let want = x + g.x.to_pt() as f32;
+                        let d = want - text.pen;
+                        if !text.bytes.is_empty() && d.abs() > 0.0005 {
+                            // Kerns in hundredths of a thousandth of an em;
+                            // the pen follows the rounded value, so rounding
+                            // never accumulates along the line.
+                            let adjust = round(-d * 1000.0 / size, 100.0);
+                            text.cuts.push((text.bytes.len(), adjust));
+                            text.pen -= adjust * size / 1000.0;
+                        }
+                        text.bytes
+                            .extend_from_slice(&used.new_id(g.id).to_be_bytes());
+                        text.pen += scaled(g.id);
+                        i += 1;
+                    }
+                }
+            }
+            Item::Rect {
+                width,
+                height,
+                fill: paint,
+                stroke,
+            } => {
+                content.save_state();
+                if let Some(c) = paint {
+                    fill(&mut content, *c);
+                }
+                if let Some((c, t)) = stroke {
+                    outline(&mut content, *c);
+                    content.set_line_width(t.to_pt() as f32);
+                }
+                let hh = height.to_pt() as f32;
+                content.rect(x, y - hh, width.to_pt() as f32, hh);
+                match (paint, stroke) {
+                    (Some(_), Some(_)) => content.fill_nonzero_and_stroke(),
+                    (Some(_), None) => content.fill_nonzero(),
+                    (None, _) => content.stroke(),
+                };
+                content.restore_state();
+            }
+            Item::Line {
+                dx,
+                dy,
+                color: c,
+                thickness,
+            } => {
+                content.save_state();
+                outline(&mut content, *c);
+                content.set_line_width(thickness.to_pt() as f32);
+                content.move_to(x, y);
+                content.line_to(x + dx.to_pt() as f32, y - dy.to_pt() as f32);
+                content.stroke();
+                content.restore_state();
+            }
+            Item::Image {
+                image,
+                width,
+                height,
+            } => {
+                let Some(name) = image_name(*image) else {
+                    continue;
+                };
+                let (iw, ih) = (width.to_pt() as f32, height.to_pt() as f32);
+                content.save_state();
+                content.transform([iw, 0.0, 0.0, ih, x, y - ih]);
+                content.x_object(Name(name.as_bytes()));
+                content.restore_state();
+            }
+            Item::Link {
+                width,
+                height,
+                dest,
+            } => {
+                let (lw, lh) = (width.to_pt() as f32, height.to_pt() as f32);
+                record.links.push(([x, y - lh, x + lw, y], dest.clone()));
+            }
+        }
+    }
+    text.close(&mut content);
+    (content.finish().into_vec(), record)
+}
+
+/// The text being written on a page: the open text object's face, size and
+/// colour, and the TJ array being filled for the current baseline (glyph
+/// bytes, and where kern numbers go between them).
+#[derive(Default)]
+struct Text {
+    style: Option<(FaceId, u32, FrameColor)>,
+    baseline: Option<f32>,
+    pen: f32,
+    bytes: Vec<u8>,
+    cuts: Vec<(usize, f32)>,
+}
+
+impl Text {
+    /// Writes the pending TJ array.
+    fn flush(&mut self, content: &mut Content) {
+        if !self.bytes.is_empty() {
+            let mut shown = content.show_positioned();
+            let mut items = shown.items();
+            let mut from = 0;
+            for &(at, adjust) in &self.cuts {
+                items.show(Str(&self.bytes[from..at]));
+                items.adjust(adjust);
+                from = at;
+            }
+            items.show(Str(&self.bytes[from..]));
+        }
+        self.bytes.clear();
+        self.cuts.clear();
+        self.baseline = None;
+    }
+
+    /// Ends the text object, if one is open.
+    fn close(&mut self, content: &mut Content) {
+        self.flush(content);
+        if self.style.take().is_some() {
+            content.end_text();
+        }
+    }
+}
+/// `v` rounded to a multiple of `1 / scale` (fewer digits in the stream).
+fn round(v: f32, scale: f32) -> f32 {
+    (v * scale).round() / scale
+}
+
+fn rgb(c: FrameColor) -> [f32; 3] {
+    [c.0, c.1, c.2].map(|v| round(f32::from(v) / 255.0, 1000.0))
+}
+
+fn fill(content: &mut Content, c: FrameColor) {
+    let [r, g, b] = rgb(c);
+    content.set_fill_rgb(r, g, b);
+}
+
+fn outline(content: &mut Content, c: FrameColor) {
+    let [r, g, b] = rgb(c);
+    content.set_stroke_rgb(r, g, b);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::frame::{PlacedGlyph, TextRun};
+    use crate::text::{Abs, Point};
+    use lopdf::Object;
+
+    /// Replays a content stream's text operators as a viewer would (the pen
+    /// advances by each glyph's /W width and moves by each kern number) and
+    /// returns every glyph's (face, subset id, x, y) on the sheet.
+    fn replay(set: &FontSet, content: &[u8], fonts: &Fonts) -> Vec<(FaceId, u16, f32, f32)> {
+        let ops = lopdf::content::Content::decode(content).expect("content decodes");
+        let number = |o: &Object| o.as_float().expect("a number");
+        let (mut face, mut size, mut pen, mut y) = (None, 0.0, 0.0, 0.0);
+        let mut out = Vec::new();
+        for op in ops.operations {
+            match op.operator.as_str() {
+                "Tf" => {
+                    let name = op.operands[0].as_name().unwrap();
+                    face = FaceId::BUNDLED
+                        .into_iter()
+                        .find(|f| fonts.get(*f).is_some_and(|u| u.name.as_bytes() == name));
+                    size = number(&op.operands[1]);
+                }
+                "Tm" => {
+                    pen = number(&op.operands[4]);
+                    y = number(&op.operands[5]);
+                }
+                "TJ" => {
+                    let face = face.expect("a font is set");
+                    let used = fonts.get(face).unwrap();
+                    for item in op.operands[0].as_array().unwrap() {
+                        match item {
+                            Object::String(bytes, _) => {
+                                for pair in bytes.chunks(2) {
+                                    let new = u16::from_be_bytes([pair[0], pair[1]]);
+                                    out.push((face, new, pen, y));
+                                    let old = used.olds[usize::from(new)];
+                                    pen += width_units(set.font(face), old) * size / 1000.0;
+                                }
+                            }
+                            other => pen -= number(other) * size / 1000.0,
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn text_lands_where_the_layout_put_it() {
+        let set = FontSet::bundled();
+        let size = Abs::pt(10.3);
+        let run = |text: &str, face: FaceId, color: FrameColor| {
+            let shaped = set.shape(face, size, text, false);
+            TextRun {
+                face,
+                size,
+                color,
+                glyphs: PlacedGlyph::from_run(&shaped.runs[0], Abs::ZERO),
+            }
+        };
+        // A justified line: words placed one by one with stretched spaces,
+        // a superscript; then a rule, and a line in another colour.
+        let mut first = run(
+            "Justified text, with kerning: AVAWAY.",
+            FaceId::Serif,
+            FrameColor::BLACK,
+        );
+        let mut stretch = Abs::ZERO;
+        for g in &mut first.glyphs {
+            g.x += stretch;
+            if g.text == " " {
+                stretch += Abs::pt(1.37);
+            }
+        }
+        let n = first.glyphs.len();
+        for g in &mut first.glyphs[n - 6..] {
+            g.rise = Abs::pt(3.1);
+        }
+        let at = |x: f64, y: f64| Point::new(Abs::pt(x), Abs::pt(y));
+        let width = first.glyphs.last().unwrap().x + Abs::pt(8.0);
+        let items = vec![
+            (at(72.25, 100.5), Item::Text(first)),
+            (
+                at(72.25 + width.to_pt() + 3.3, 100.5),
+                Item::Text(run("next", FaceId::Serif, FrameColor::BLACK)),
+            ),
+            (
+                at(80.0, 103.0),
+                Item::Line {
+                    dx: Abs::pt(100.0),
+                    dy: Abs::ZERO,
+                    color: FrameColor::LIGHT,
+                    thickness: Abs::pt(0.5),
+                },
+            ),
+            (
+                at(72.25, 113.0),
+                Item::Text(run("Another line", FaceId::Serif, FrameColor::LINK)),
+            ),
+            (
+                at(140.0, 113.0),
+                Item::Text(run("in bold", FaceId::SerifBold, FrameColor::LINK)),
+            ),
+        ];
+        // A page with bleed: the sheet is larger than the trimmed page.
+        let page = Page {
+            bleed: Abs::pt(9.0),
+            items: items.clone(),
+            ..Page::new(Abs::pt(400.0), Abs::pt(600.0))
+        };
+        let mut fonts = Fonts::default();
+        let mut want = Vec::new();
+        for (origin, item) in &items {
+            if let Item::Text(run) = item {
+                fonts.use_run(run);
+                for g in &run.glyphs {
+                    want.push((
+                        run.face,
+                        g.id,
+                        (origin.x + g.x).to_pt() as f32 + 9.0,
+                        618.0 - 9.0 - (origin.y - g.rise).to_pt() as f32,
+                    ));
+                }
+            }
+        }
+        let (content, record) = encode(&set, &page, &fonts, &|_| None);
+        assert_eq!(record.size, (418.0, 618.0));
+        assert_eq!(record.trim, [9.0, 9.0, 409.0, 609.0]);
+        let shown = replay(&set, &content, &fonts);
+        assert_eq!(shown.len(), want.len());
+        for ((face, id, want_x, want_y), (shown_face, new, x, y)) in want.into_iter().zip(shown) {
+            assert_eq!(face, shown_face);
+            assert_eq!(fonts.get(face).unwrap().olds[usize::from(new)], id);
+            assert!(
+                (x - want_x).abs() < 0.002,
+                "glyph {id}: x {x} want {want_x}"
+            );
+            assert!(
+                (y - want_y).abs() < 0.002,
+                "glyph {id}: y {y} want {want_y}"
+            );
+        }
+        // One text object for the first line (the rule closes it), one per
+        // style after it; a text matrix per baseline, not per word.
+        let ops = lopdf::content::Content::decode(&content)
+            .unwrap()
+            .operations;
+        let count = |name: &str| ops.iter().filter(|o| o.operator == name).count();
+        assert_eq!(count("BT"), 3);
+        assert_eq!(count("BT"), count("ET"));
+        assert_eq!(count("Tm"), 5, "baseline, superscript, baseline, two lines");
+    }
+}

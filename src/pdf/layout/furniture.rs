@@ -1,0 +1,241 @@
+//! Furniture: what every page carries besides its text — the folio, the
+//! running head (the book's title on left-hand pages, the chapter's on
+//! right-hand pages; none on chapter openers and blank pages) and, when
+//! asked for, crop marks in the slug.
+//!
+//! Input: a page's facts ([`PageInfo`]) and the book's titles. Output:
+//! frame items, added to the page when the paginator finishes it, so the
+//! frames are complete when they leave layout.
+
+use super::Geometry;
+use crate::doc::Document;
+use crate::pdf::frame::{Color, Item, Numbering, PlacedGlyph, TextRun};
+use crate::text::{Abs, FaceId, FontSet, Point};
+
+/// What the furniture of a page depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageInfo {
+    /// The chapter the page belongs to (`None`: the contents).
+    pub chapter: Option<usize>,
+    /// The page opens a chapter (no running head).
+    pub opener: bool,
+    /// The page is left blank on purpose (no folio, no head).
+    pub blank: bool,
+}
+
+/// Draws the furniture of one section of the book.
+pub struct Furniture<'a> {
+    fonts: &'a FontSet,
+    geometry: Geometry,
+    book_title: String,
+    chapter_titles: Vec<String>,
+    /// The running head of pages outside any chapter (the contents).
+    front_head: String,
+    numbering: Numbering,
+    crop_marks: bool,
+}
+
+impl<'a> Furniture<'a> {
+    /// Furniture for `doc`'s pages, folios numbered `numbering`; `front_head`
+    /// heads pages outside chapters.
+    pub fn new(
+        doc: &Document,
+        fonts: &'a FontSet,
+        geometry: &Geometry,
+        numbering: Numbering,
+        front_head: &str,
+    ) -> Furniture<'a> {
+        let book_title = doc.meta.title.clone().unwrap_or_default();
+        let chapter_titles = doc
+            .chapters
+            .iter()
+            .map(|c| c.title.clone().unwrap_or_else(|| book_title.clone()))
+            .collect();
+        Furniture {
+            fonts,
+            geometry: *geometry,
+            book_title,
+            chapter_titles,
+            front_head: front_head.to_string(),
+            numbering,
+            crop_marks: geometry.slug > Abs::ZERO,
+        }
+    }
+
+    /// The furniture of page `index` (counted from the section's first page,
+    /// which is a right-hand page).
+    pub fn items(&self, index: usize, info: &PageInfo) -> Vec<(Point, Item)> {
+        let g = &self.geometry;
+        let mut items = Vec::new();
+        if self.crop_marks {
+            items.extend(crop_marks(g));
+        }
+        if info.blank {
+            return items;
+        }
+        let size = Abs::pt(8.5);
+        let left = g.left(index);
+        let measure = g.measure();
+        let folio = match self.numbering {
+            Numbering::Arabic => (index + 1).to_string(),
+            Numbering::Roman => roman(index + 1),
+        };
+        let (run, w) = text_run(self.fonts, FaceId::Sans, size, &folio, measure);
+        items.push((
+            Point::new(
+                left + (measure - w) / 2.0,
+                g.height - g.bottom + Abs::pt(28.0),
+            ),
+            Item::Text(run),
+        ));
+        if info.opener {
+            return items;
+        }
+        let verso = index % 2 == 1;
+        let head = if verso {
+            self.book_title.as_str()
+        } else {
+            match info.chapter {
+                Some(chapter) => self
+                    .chapter_titles
+                    .get(chapter)
+                    .map_or(self.book_title.as_str(), String::as_str),
+                None => self.front_head.as_str(),
+            }
+        };
+        if head.is_empty() {
+            return items;
+        }
+        let (run, w) = text_run(self.fonts, FaceId::Sans, size, head, measure);
+        let w = w.min(measure);
+        let x = if verso { left } else { left + measure - w };
+        let baseline = g.top - Abs::pt(18.0);
+        items.push((Point::new(x, baseline), Item::Text(run)));
+        items.push((
+            Point::new(left, baseline + Abs::pt(5.0)),
+            Item::Line {
+                dx: measure,
+                dy: Abs::ZERO,
+                color: Color::LIGHT,
+                thickness: Abs::pt(0.4),
+            },
+        ));
+        items
+    }
+}
+
+/// A number in lower-case roman numerals (front matter folios).
+pub fn roman(mut n: usize) -> String {
+    const DIGITS: [(usize, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut out = String::new();
+    for (value, digits) in DIGITS {
+        while n >= value {
+            out.push_str(digits);
+            n -= value;
+        }
+    }
+    out
+}
+
+/// Crop marks at the four corners of the trimmed page, in the slug, kept
+/// clear of the bleed (so they never show on the trimmed sheet).
+fn crop_marks(g: &Geometry) -> Vec<(Point, Item)> {
+    let gap = g.bleed + Abs::pt(2.0);
+    let len = (g.slug - Abs::pt(2.0)).max(Abs::pt(4.0));
+    let (x0, x1, y0, y1) = (Abs::ZERO, g.width, Abs::ZERO, g.height);
+    let mark = |at: Point, dx: Abs, dy: Abs| {
+        (
+            at,
+            Item::Line {
+                dx,
+                dy,
+                color: Color::BLACK,
+                thickness: Abs::pt(0.3),
+            },
+        )
+    };
+    vec![
+        // Horizontal marks beside each corner.
+        mark(Point::new(x0 - gap - len, y0), len, Abs::ZERO),
+        mark(Point::new(x1 + gap, y0), len, Abs::ZERO),
+        mark(Point::new(x0 - gap - len, y1), len, Abs::ZERO),
+        mark(Point::new(x1 + gap, y1), len, Abs::ZERO),
+        // Vertical marks above and below.
+        mark(Point::new(x0, y0 - gap - len), Abs::ZERO, len),
+        mark(Point::new(x1, y0 - gap - len), Abs::ZERO, len),
+        mark(Point::new(x0, y1 + gap), Abs::ZERO, len),
+        mark(Point::new(x1, y1 + gap), Abs::ZERO, len),
+    ]
+}
+
+/// A single-face run of text (for page furniture), cut to fit a measure.
+/// A long running head is cut at the measure and ends with an ellipsis.
+fn text_run(fonts: &FontSet, face: FaceId, size: Abs, text: &str, max: Abs) -> (TextRun, Abs) {
+    let shaped = fonts.shape(face, size, text, false);
+    let ellipsis = fonts.shape(face, size, "…", false);
+    let ellipsis_width = ellipsis.width();
+    let mut glyphs = Vec::new();
+    let mut pen = Abs::ZERO;
+    let mut run_face = face;
+    if let Some(run) = shaped.runs.first() {
+        run_face = run.face;
+        let fits_whole = run.width.fits_in(max);
+        for g in &run.glyphs {
+            if !fits_whole && !(pen + g.advance + ellipsis_width).fits_in(max) {
+                if let Some(e) = ellipsis.runs.first().filter(|r| r.face == run.face) {
+                    for eg in &e.glyphs {
+                        glyphs.push(PlacedGlyph {
+                            id: eg.id,
+                            x: pen + eg.x_offset,
+                            rise: eg.y_offset,
+                            text: eg.text.clone(),
+                        });
+                        pen += eg.advance;
+                    }
+                }
+                break;
+            }
+            glyphs.push(PlacedGlyph {
+                id: g.id,
+                x: pen + g.x_offset,
+                rise: g.y_offset,
+                text: g.text.clone(),
+            });
+            pen += g.advance;
+        }
+    }
+    (
+        TextRun {
+            face: run_face,
+            size,
+            color: Color::GREY,
+            glyphs,
+        },
+        pen,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roman_numerals() {
+        let got: Vec<String> = [1, 2, 4, 9, 14, 40, 1994].map(roman).to_vec();
+        assert_eq!(got, ["i", "ii", "iv", "ix", "xiv", "xl", "mcmxciv"]);
+    }
+}
