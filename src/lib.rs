@@ -480,31 +480,8 @@ pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
         .and_then(|p| p.file_stem())
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "book".into());
-    // The PDF backend streams the book chapter by chapter, but holds one
-    // whole chapter while setting it: past this budget a file is refused
-    // rather than exhaust the machine. The EPUB backend has no such limit.
-    let largest = report
-        .sources
-        .iter()
-        .map(|(_, f)| (f.path.clone(), f.text.len()))
-        .max_by_key(|(_, len)| *len);
     let mut outputs = Vec::new();
     for spec in &options.outputs {
-        if spec.format == Format::Pdf
-            && let Some((path, len)) = largest
-                .as_ref()
-                .filter(|(_, len)| *len > PDF_MAX_FILE_BYTES)
-        {
-            return (
-                report,
-                Err(Error::Backend(format!(
-                    "{} is too large for the PDF backend ({} MB of text; one file takes up to {} MB)",
-                    path.display(),
-                    len / (1024 * 1024),
-                    PDF_MAX_FILE_BYTES / (1024 * 1024)
-                ))),
-            );
-        }
         let path = project::expand_template(&spec.path, &stem, &doc.meta);
         let mut file = match output::Staged::beside(&path) {
             Ok(file) => file,
@@ -543,10 +520,6 @@ pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
     }
     (report, Ok(outputs))
 }
-
-/// Most Markdown text the PDF backend takes in one file (4 MiB, about 1,300
-/// pages): a chapter is held whole while it is set. Books have no limit.
-pub const PDF_MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 
 /// The result of one book in a batch.
 #[derive(Debug)]

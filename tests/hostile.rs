@@ -101,7 +101,6 @@ fn cases() -> Vec<Case> {
         case("whitespace only", vec![("in.md", b"\n\n   \n\t\n".to_vec())], &build, 0, "has no content", ok_epub),
         case("nul and control characters", vec![("in.md", body("# A\u{0}B\n\ntext \u{1}\u{b}\u{c} more\n"))], &build, 0, "wrote out.epub", ok_epub),
         case("one megabyte word", vec![("in.md", body(&format!("# W\n\n{}\n", "x".repeat(1 << 20))))], &["build", "in.md", "-o", "out.pdf"], 0, "wrote out.pdf", Some(("out.pdf", true))),
-        case("file too large for a PDF", vec![("in.md", body(&"Some words of prose to fill the book. ".repeat(120_000)))], &["build", "in.md", "-o", "out.pdf", "-o", "out.epub"], 1, "in.md is too large for the PDF backend (4 MB of text; one file takes up to 4 MB)", Some(("out.pdf", false))),
         case("ten thousand nested quotes", vec![("in.md", body(&format!("{}deep\n", "> ".repeat(10_000))))], &build, 0, "nesting deeper than 64 levels is flattened", ok_epub),
         case("deeply nested lists", vec![("in.md", body(&(0..2000).map(|i| format!("{}- item\n", "  ".repeat(i))).collect::<String>()))], &build, 0, "flattened", ok_epub),
         case("pathological emphasis", vec![("in.md", body(&"*a **b ".repeat(20_000)))], &build, 0, "wrote out.epub", ok_epub),

@@ -198,7 +198,8 @@ pub enum Item {
     },
 }
 
-/// Glyphs drawn in one face, size and colour.
+/// Glyphs drawn in one face, size and colour, with the text they stand for
+/// (kept once per run: a glyph points into it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextRun {
     /// The face.
@@ -209,6 +210,8 @@ pub struct TextRun {
     pub color: Color,
     /// The glyphs, positioned relative to the run's origin.
     pub glyphs: Vec<PlacedGlyph>,
+    /// The text of the glyphs, in order.
+    pub text: String,
 }
 
 /// A glyph at an exact position.
@@ -220,33 +223,56 @@ pub struct PlacedGlyph {
     pub x: Abs,
     /// Offset upwards from the baseline (superscripts, marks).
     pub rise: Abs,
-    /// The text the glyph stands for.
-    pub text: String,
-}
-
-impl PlacedGlyph {
-    /// The glyphs of a shaped run at their pen positions, raised by `rise`.
-    pub fn from_run(run: &crate::text::Run, rise: Abs) -> Vec<PlacedGlyph> {
-        let mut pen = Abs::ZERO;
-        run.glyphs
-            .iter()
-            .map(|g| {
-                let placed = PlacedGlyph {
-                    id: g.id,
-                    x: pen + g.x_offset,
-                    rise: g.y_offset + rise,
-                    text: g.text.clone(),
-                };
-                pen += g.advance;
-                placed
-            })
-            .collect()
-    }
+    /// The text the glyph stands for: a byte range of the run's text (empty
+    /// for the second and later glyphs of a cluster).
+    pub text: std::ops::Range<u32>,
 }
 
 impl TextRun {
-    /// The run's text, for tests and dumps.
-    pub fn text(&self) -> String {
-        self.glyphs.iter().map(|g| g.text.as_str()).collect()
+    /// An empty run.
+    pub fn new(face: FaceId, size: Abs, color: Color) -> TextRun {
+        TextRun {
+            face,
+            size,
+            color,
+            glyphs: Vec::new(),
+            text: String::new(),
+        }
+    }
+
+    /// The glyphs of a shaped run at their pen positions, raised by `rise`.
+    pub fn shaped(run: &crate::text::Run, rise: Abs, color: Color) -> TextRun {
+        let mut out = TextRun::new(run.face, run.size, color);
+        out.glyphs.reserve(run.glyphs.len());
+        let mut pen = Abs::ZERO;
+        for g in &run.glyphs {
+            out.push(g.id, pen + g.x_offset, g.y_offset + rise, &g.text);
+            pen += g.advance;
+        }
+        out
+    }
+
+    /// Adds a glyph standing for `text`.
+    pub fn push(&mut self, id: u16, x: Abs, rise: Abs, text: &str) {
+        let start = self.text.len() as u32;
+        self.text.push_str(text);
+        self.glyphs.push(PlacedGlyph {
+            id,
+            x,
+            rise,
+            text: start..self.text.len() as u32,
+        });
+    }
+
+    /// The text glyph `glyph` of this run stands for.
+    pub fn glyph_text(&self, glyph: &PlacedGlyph) -> &str {
+        self.text
+            .get(glyph.text.start as usize..glyph.text.end as usize)
+            .unwrap_or("")
+    }
+
+    /// The run's text.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 }

@@ -236,7 +236,7 @@ fn outline(content: &mut Content, c: FrameColor) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pdf::frame::{PlacedGlyph, TextRun};
+    use crate::pdf::frame::TextRun;
     use crate::text::{Abs, Point};
     use lopdf::Object;
 
@@ -290,12 +290,7 @@ mod tests {
         let size = Abs::pt(10.3);
         let run = |text: &str, face: FaceId, color: FrameColor| {
             let shaped = set.shape(face, size, text, false);
-            TextRun {
-                face,
-                size,
-                color,
-                glyphs: PlacedGlyph::from_run(&shaped.runs[0], Abs::ZERO),
-            }
+            TextRun::shaped(&shaped.runs[0], Abs::ZERO, color)
         };
         // A justified line: words placed one by one with stretched spaces,
         // a superscript; then a rule, and a line in another colour.
@@ -305,9 +300,14 @@ mod tests {
             FrameColor::BLACK,
         );
         let mut stretch = Abs::ZERO;
-        for g in &mut first.glyphs {
+        let spaces: Vec<bool> = first
+            .glyphs
+            .iter()
+            .map(|g| first.glyph_text(g) == " ")
+            .collect();
+        for (g, space) in first.glyphs.iter_mut().zip(spaces) {
             g.x += stretch;
-            if g.text == " " {
+            if space {
                 stretch += Abs::pt(1.37);
             }
         }

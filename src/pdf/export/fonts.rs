@@ -83,7 +83,7 @@ impl Fonts {
             .entry(run.face)
             .or_insert_with(|| FontUse::new(format!("F{}", n + 1)));
         for g in &run.glyphs {
-            font.use_glyph(g.id, &g.text);
+            font.use_glyph(g.id, run.glyph_text(g));
         }
     }
 

@@ -7,7 +7,7 @@ use super::inline::paragraph;
 use super::{Ctx, ParStyle, TextAlign};
 use crate::diag::Span;
 use crate::doc::{AnchorId, Inline};
-use crate::pdf::frame::{Color, Item, LinkDest, OutlineEntry, PlacedGlyph, TextRun};
+use crate::pdf::frame::{Color, Item, LinkDest, OutlineEntry, TextRun};
 use crate::text::{Abs, FaceId, Point};
 
 /// The contents page: entries with dot leaders and page numbers, each a link.
@@ -74,39 +74,21 @@ pub fn page(
                 let dot = book.shape(FaceId::Serif, style.size, ".", false);
                 let step = Abs::pt(5.0);
                 let mut x = step * ((text_end + Abs::pt(4.0)) / step).ceil();
-                let mut glyphs = Vec::new();
+                let mut leaders = TextRun::new(FaceId::Serif, style.size, Color::GREY);
                 while x + dot.width() + Abs::pt(4.0) < num_x {
                     if let Some(g) = dot.runs.first().and_then(|r| r.glyphs.first()) {
-                        glyphs.push(PlacedGlyph {
-                            id: g.id,
-                            x: x - text_end,
-                            rise: Abs::ZERO,
-                            text: ".".into(),
-                        });
+                        leaders.push(g.id, x - text_end, Abs::ZERO, ".");
                     }
                     x += step;
                 }
-                if !glyphs.is_empty() {
-                    c.items.push((
-                        Point::new(text_end, baseline),
-                        Item::Text(TextRun {
-                            face: FaceId::Serif,
-                            size: style.size,
-                            color: Color::GREY,
-                            glyphs,
-                        }),
-                    ));
+                if !leaders.glyphs.is_empty() {
+                    c.items
+                        .push((Point::new(text_end, baseline), Item::Text(leaders)));
                 }
                 if let Some(run) = num.runs.first() {
-                    let glyphs = PlacedGlyph::from_run(run, Abs::ZERO);
                     c.items.push((
                         Point::new(num_x, baseline),
-                        Item::Text(TextRun {
-                            face: run.face,
-                            size: run.size,
-                            color: Color::BLACK,
-                            glyphs,
-                        }),
+                        Item::Text(TextRun::shaped(run, Abs::ZERO, Color::BLACK)),
                     ));
                 }
             } else {

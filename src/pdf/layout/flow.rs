@@ -7,7 +7,7 @@ use crate::diag::Span;
 use crate::doc::{
     Align, AnchorId, Block, ImageStatus, Inline, ListItem, NoteId, ResourceId, plain_text,
 };
-use crate::pdf::frame::{Color, Item, PlacedGlyph, TextRun};
+use crate::pdf::frame::{Color, Item, TextRun};
 use crate::text::FaceId;
 use crate::text::units::{Abs, Point};
 
@@ -100,11 +100,13 @@ pub fn piece(ctx: &mut Ctx<'_>, piece: &super::Piece, width: Abs) -> (Vec<Chunk>
     let notes = column.notes(width);
     let mut chunks = column.chunks;
     // The chapter's own outline entry, when no level-1 heading gives one.
-    let has_h1 = chapter
-        .blocks
-        .iter()
-        .any(|b| matches!(b, Block::Heading { level: 1, .. }));
-    if first && !has_h1 {
+    let has_h1 = || {
+        chapter
+            .blocks
+            .iter()
+            .any(|b| matches!(b, Block::Heading { level: 1, .. }))
+    };
+    if first && !has_h1() {
         let title = chapter
             .title
             .clone()
@@ -348,17 +350,11 @@ impl Column<'_, '_> {
                         .extend(task_box(indent + hang - Abs::pt(12.0), baseline, done));
                 }
                 for run in shaped.runs.iter() {
-                    let glyphs = PlacedGlyph::from_run(run, Abs::ZERO);
                     c.items.insert(
                         0,
                         (
                             Point::new(x, baseline),
-                            Item::Text(TextRun {
-                                face: run.face,
-                                size: run.size,
-                                color: Color::BLACK,
-                                glyphs,
-                            }),
+                            Item::Text(TextRun::shaped(run, Abs::ZERO, Color::BLACK)),
                         ),
                     );
                 }
@@ -417,31 +413,16 @@ impl Column<'_, '_> {
                 )];
                 let mut x = indent + pad;
                 for run in shaped.runs.iter() {
+                    let mut placed = TextRun::new(run.face, run.size, Color::BLACK);
                     let mut pen = Abs::ZERO;
-                    let glyphs = run
-                        .glyphs
-                        .iter()
-                        .filter_map(|g| {
-                            let p = PlacedGlyph {
-                                id: g.id,
-                                x: pen + g.x_offset,
-                                rise: g.y_offset,
-                                text: g.text.clone(),
-                            };
-                            pen += g.advance;
-                            // Spaces draw nothing; leave them out of the PDF.
-                            (g.text != " ").then_some(p)
-                        })
-                        .collect();
-                    items.push((
-                        Point::new(x, leading * 0.75),
-                        Item::Text(TextRun {
-                            face: run.face,
-                            size: run.size,
-                            color: Color::BLACK,
-                            glyphs,
-                        }),
-                    ));
+                    for g in &run.glyphs {
+                        // Spaces draw nothing; leave them out of the PDF.
+                        if g.text != " " {
+                            placed.push(g.id, pen + g.x_offset, g.y_offset, &g.text);
+                        }
+                        pen += g.advance;
+                    }
+                    items.push((Point::new(x, leading * 0.75), Item::Text(placed)));
                     x += run.width;
                 }
                 let last_of_block = tail.is_empty() && li + 1 == count;

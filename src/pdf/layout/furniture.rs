@@ -9,7 +9,7 @@
 
 use super::Geometry;
 use crate::doc::Document;
-use crate::pdf::frame::{Color, Item, Numbering, PlacedGlyph, TextRun};
+use crate::pdf::frame::{Color, Item, Numbering, TextRun};
 use crate::text::{Abs, FaceId, FontSet, Point};
 
 /// What the furniture of a page depends on.
@@ -188,45 +188,26 @@ fn text_run(fonts: &FontSet, face: FaceId, size: Abs, text: &str, max: Abs) -> (
     let shaped = fonts.shape(face, size, text, false);
     let ellipsis = fonts.shape(face, size, "…", false);
     let ellipsis_width = ellipsis.width();
-    let mut glyphs = Vec::new();
+    let mut out = TextRun::new(face, size, Color::GREY);
     let mut pen = Abs::ZERO;
-    let mut run_face = face;
     if let Some(run) = shaped.runs.first() {
-        run_face = run.face;
+        out.face = run.face;
         let fits_whole = run.width.fits_in(max);
         for g in &run.glyphs {
             if !fits_whole && !(pen + g.advance + ellipsis_width).fits_in(max) {
                 if let Some(e) = ellipsis.runs.first().filter(|r| r.face == run.face) {
                     for eg in &e.glyphs {
-                        glyphs.push(PlacedGlyph {
-                            id: eg.id,
-                            x: pen + eg.x_offset,
-                            rise: eg.y_offset,
-                            text: eg.text.clone(),
-                        });
+                        out.push(eg.id, pen + eg.x_offset, eg.y_offset, &eg.text);
                         pen += eg.advance;
                     }
                 }
                 break;
             }
-            glyphs.push(PlacedGlyph {
-                id: g.id,
-                x: pen + g.x_offset,
-                rise: g.y_offset,
-                text: g.text.clone(),
-            });
+            out.push(g.id, pen + g.x_offset, g.y_offset, &g.text);
             pen += g.advance;
         }
     }
-    (
-        TextRun {
-            face: run_face,
-            size,
-            color: Color::GREY,
-            glyphs,
-        },
-        pen,
-    )
+    (out, pen)
 }
 
 #[cfg(test)]

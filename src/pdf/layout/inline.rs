@@ -8,7 +8,7 @@
 use super::{Ctx, ParStyle, TextAlign};
 use crate::diag::Span;
 use crate::doc::{Inline, LinkTarget};
-use crate::pdf::frame::{Color, Item, LinkDest, PlacedGlyph, TextRun};
+use crate::pdf::frame::{Color, Item, LinkDest, TextRun};
 use crate::text::units::{Abs, Point};
 use crate::text::{FaceId, FontSet, Shaped};
 use std::sync::Arc;
@@ -813,15 +813,9 @@ fn finalize(book: &FontSet, lines: Vec<RawLine>, style: &ParStyle, width: Abs) -
                         }
                         let start = x;
                         for run in &frag.shaped.runs {
-                            let glyphs = PlacedGlyph::from_run(run, frag.style.rise);
                             items.push((
                                 Point::new(x, baseline),
-                                Item::Text(TextRun {
-                                    face: run.face,
-                                    size: run.size,
-                                    color: frag.style.color,
-                                    glyphs,
-                                }),
+                                Item::Text(TextRun::shaped(run, frag.style.rise, frag.style.color)),
                             ));
                             x += run.width;
                         }

@@ -617,3 +617,132 @@ fn info(doc: &Document) -> Info {
         created,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::FileId;
+    use crate::doc::Chapter;
+
+    fn span() -> Span {
+        Span::new(FileId(0), 0..0)
+    }
+
+    fn paragraph(text: &str) -> Block {
+        Block::Paragraph {
+            content: vec![Inline::Text(text.into())],
+            span: span(),
+        }
+    }
+
+    fn heading(text: &str) -> Block {
+        Block::Heading {
+            level: 2,
+            content: vec![Inline::Text(text.into())],
+            anchor: crate::doc::AnchorId(0),
+            span: span(),
+        }
+    }
+
+    fn book(blocks: Vec<Block>) -> Document {
+        let mut doc = Document::default();
+        doc.chapters.push(Chapter {
+            source: "test.md".into(),
+            dialect: crate::doc::Dialect::CommonMark,
+            title: None,
+            section: None,
+            anchor: crate::doc::AnchorId(0),
+            blocks,
+            ids: Vec::new(),
+        });
+        doc
+    }
+
+    #[test]
+    fn pieces_cover_every_block_and_never_end_on_a_heading() {
+        let mut blocks = Vec::new();
+        for i in 0..40 {
+            blocks.push(if i % 4 == 3 {
+                heading("Section")
+            } else {
+                paragraph("Text.")
+            });
+        }
+        let doc = book(blocks);
+        let pieces = pieces(&doc, 7);
+        assert!(pieces.len() > 4);
+        let mut next = 0;
+        for (i, piece) in pieces.iter().enumerate() {
+            assert_eq!(piece.blocks.start, next, "pieces are contiguous");
+            next = piece.blocks.end;
+            assert_eq!(piece.last, i + 1 == pieces.len());
+            let end = &doc.chapters[0].blocks[piece.blocks.end - 1];
+            assert!(
+                piece.last || !matches!(end, Block::Heading { .. }),
+                "piece {i} ends on a heading"
+            );
+        }
+        assert_eq!(next, 40);
+    }
+
+    #[test]
+    fn a_long_chapter_is_handed_over_while_it_is_set() {
+        let text = "A paragraph of ordinary prose that fills a few lines of the \
+                    page with words, so that the chapter runs over many pages. "
+            .repeat(3);
+        let doc = book((0..3000).map(|_| paragraph(&text)).collect());
+        let fonts = FontSet::bundled();
+        let mut diags = Diagnostics::default();
+        let mut handed = Vec::new();
+        let book = stream(
+            &doc,
+            &fonts,
+            &PdfOptions::default(),
+            &mut diags,
+            &mut |_, pages| {
+                handed.push(pages.len());
+                Ok(())
+            },
+        )
+        .unwrap();
+        let total: usize = handed.iter().sum();
+        assert_eq!(total, book.pages());
+        // One chapter of 3,000 paragraphs: its pages leave layout in many
+        // batches, none holding more than a few pieces' worth.
+        assert!(handed.len() >= 3000 / PIECE_BLOCKS, "{handed:?}");
+        assert!(handed.iter().all(|&n| n < total / 2), "{handed:?}");
+    }
+
+    #[test]
+    fn notes_are_numbered_in_order_of_first_reference() {
+        let mut doc = book(vec![Block::Paragraph {
+            content: vec![
+                Inline::NoteRef(NoteId(1)),
+                Inline::Text("x".into()),
+                Inline::NoteRef(NoteId(0)),
+                Inline::NoteRef(NoteId(1)),
+            ],
+            span: span(),
+        }]);
+        for blocks in [
+            vec![paragraph("first note")],
+            vec![Block::Paragraph {
+                content: vec![Inline::NoteRef(NoteId(2))],
+                span: span(),
+            }],
+            vec![paragraph("a note in a note")],
+        ] {
+            doc.notes.push(crate::doc::Note {
+                label: String::new(),
+                anchor: crate::doc::AnchorId(0),
+                back: crate::doc::AnchorId(0),
+                chapter: 0,
+                blocks,
+            });
+        }
+        let numbers = note_numbers(&doc, 0);
+        assert_eq!(numbers[&NoteId(1)], 1);
+        assert_eq!(numbers[&NoteId(0)], 2);
+        assert_eq!(numbers[&NoteId(2)], 3, "referenced from note 1");
+    }
+}

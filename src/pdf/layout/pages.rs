@@ -257,13 +257,11 @@ impl Pager<'_> {
     /// The lines of the notes a chunk references that are not set yet
     /// (and of notes those notes reference).
     fn note_lines(&self, c: &Content, notes: &Notes) -> (Vec<NoteId>, Vec<Content>) {
-        let mut ids = Vec::new();
+        let mut ids: Vec<NoteId> = Vec::new();
         let mut out = Vec::new();
-        let mut queue: Vec<NoteId> = c.notes.clone();
-        let mut seen = self.placed.clone();
-        while let Some(id) = queue.first().copied() {
-            queue.remove(0);
-            if !seen.insert(id) {
+        let mut queue: std::collections::VecDeque<NoteId> = c.notes.iter().copied().collect();
+        while let Some(id) = queue.pop_front() {
+            if self.placed.contains(&id) || ids.contains(&id) {
                 continue;
             }
             ids.push(id);
