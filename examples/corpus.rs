@@ -1,6 +1,7 @@
 //! Generates a benchmark corpus: N articles in the seed's dialect (kicker,
 //! title, standfirst, dateline, one paragraph per line, crossheads), about
-//! 2,700 words each with one to three real generated images, deterministically
+//! 2,700 words each with one to three real generated images (a fifth of
+//! them PNGs with an alpha channel), deterministically
 //! (the same N gives the same files).
 //!
 //! `cargo run --release --example corpus -- OUT_DIR N`
@@ -31,27 +32,51 @@ fn main() {
     std::fs::create_dir_all(out.join("images")).expect("create the corpus folder");
     let paragraphs: Vec<&str> = SEED.lines().filter(|l| l.len() > 200).collect();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut seen = 0usize;
     for i in 1..=n {
         let mut text = format!(
             "###### Dispatch {i}\n# Article {i}: what the numbers say about week {}\n##### A standfirst for article {i}, in the seed's style\n",
             i % 52 + 1
         );
         let images = 1 + rng.below(3) as usize;
+        let mut names = Vec::new();
         for k in 0..images {
             let (w, h) = (1200 + (rng.below(4) * 100) as u32, 800);
-            let name = format!("a{i:04}-{k}.{}", if k == 1 { "png" } else { "jpg" });
-            let img = image::RgbImage::from_fn(w, h, |x, y| {
-                image::Rgb([
+            // A fifth of the images are PNGs with transparency (logos,
+            // diagrams, cut-outs), the slowest kind for a PDF.
+            seen += 1;
+            let alpha = seen % 5 == 0;
+            let ext = if alpha || k == 1 { "png" } else { "jpg" };
+            let name = format!("a{i:04}-{k}.{ext}");
+            let rgb = |x: u32, y: u32| {
+                [
                     ((x * 255 / w) as u8).wrapping_add((i * 13) as u8),
                     ((y * 255 / h) as u8).wrapping_add((k * 50) as u8),
                     (((x + y) / 7) as u8) ^ (i as u8),
-                ])
-            });
-            img.save(out.join("images").join(&name))
-                .expect("write an image");
+                ]
+            };
+            let path = out.join("images").join(&name);
+            if alpha {
+                // Opaque in an ellipse, fading to transparent at its edge.
+                image::RgbaImage::from_fn(w, h, |x, y| {
+                    let (dx, dy) = (
+                        (f64::from(x) / f64::from(w) - 0.5) * 2.0,
+                        (f64::from(y) / f64::from(h) - 0.5) * 2.0,
+                    );
+                    let d = (dx * dx + dy * dy).sqrt();
+                    let a = ((1.0 - d) * 4.0).clamp(0.0, 1.0);
+                    let [r, g, b] = rgb(x, y);
+                    image::Rgba([r, g, b, (a * 255.0) as u8])
+                })
+                .save(&path)
+            } else {
+                image::RgbImage::from_fn(w, h, |x, y| image::Rgb(rgb(x, y))).save(&path)
+            }
+            .expect("write an image");
             if k == 0 {
                 text.push_str(&format!("![image](images/{name})\n"));
             }
+            names.push(name);
         }
         text.push_str(&format!("> Mar {}th 2023\n", i % 27 + 1));
         // About 2,700 words: the seed's paragraphs in a different order.
@@ -67,10 +92,10 @@ fn main() {
                 text.push_str(&format!("Crosshead number {}\n", p / 8));
             }
             if p == 12 && images > 1 {
-                text.push_str(&format!("![image](images/a{i:04}-1.png)\n"));
+                text.push_str(&format!("![image](images/{})\n", names[1]));
             }
             if p == 20 && images > 2 {
-                text.push_str(&format!("![image](images/a{i:04}-2.jpg)\n"));
+                text.push_str(&format!("![image](images/{})\n", names[2]));
             }
         }
         std::fs::write(out.join(format!("{i:04}.md")), text).expect("write an article");

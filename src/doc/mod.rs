@@ -583,11 +583,12 @@ pub enum PdfImage {
         /// Height in pixels.
         height: u32,
     },
-    /// Pixels, Flate-compressed: 8-bit RGB and an optional 8-bit alpha mask.
+    /// Pixels as PNG image data (rows filtered by the PNG predictors, then
+    /// zlib-compressed): 8-bit RGB and an optional 8-bit alpha mask.
     Flate {
-        /// Compressed RGB samples.
+        /// The RGB samples.
         rgb: Vec<u8>,
-        /// Compressed alpha samples, when any pixel is not opaque.
+        /// The alpha samples, when some pixel is not opaque.
         alpha: Option<Vec<u8>>,
         /// Width in pixels.
         width: u32,

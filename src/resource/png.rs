@@ -93,14 +93,20 @@ pub fn facts(bytes: &[u8]) -> (bool, Option<(u8, u64)>) {
 /// The image data of a PNG that a PDF can carry as it is (see [`facts`]):
 /// the concatenated IDAT data and the number of colour components.
 pub fn passthrough(bytes: &[u8]) -> Option<(Vec<u8>, u8)> {
-    let (colors, len) = facts(bytes).1?;
-    let mut data = Vec::with_capacity(usize::try_from(len).ok()?);
+    let (colors, _) = facts(bytes).1?;
+    Some((image_data(bytes)?, colors))
+}
+
+/// The concatenated data of a PNG's IDAT chunks: one zlib stream of
+/// filtered rows.
+pub fn image_data(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut data = Vec::new();
     for (kind, range) in chunks(bytes) {
         if kind == b"IDAT" {
             data.extend_from_slice(bytes.get(range.start + 8..range.end.checked_sub(4)?)?);
         }
     }
-    Some((data, colors))
+    Some(data)
 }
 
 /// The PNG without its metadata chunks.

@@ -109,12 +109,14 @@ fn write<W: Write>(
                 Some(alpha) => {
                     let mask = objects.reserve();
                     let mut c = chunk();
-                    c.image_xobject(mask, alpha)
-                        .width(*width as i32)
+                    let mut x = c.image_xobject(mask, alpha);
+                    x.width(*width as i32)
                         .height(*height as i32)
                         .color_space_name(Name(b"DeviceGray"))
                         .bits_per_component(8)
                         .filter(Filter::FlateDecode);
+                    png_predictors(&mut x, 1, *width);
+                    x.finish();
                     if let Err(e) =
                         objects.stream_unhashed(mask, &c, alpha.len(), &format!("{hash} mask"))
                     {
@@ -132,6 +134,7 @@ fn write<W: Write>(
                 .color_space_name(Name(b"DeviceRGB"))
                 .bits_per_component(8)
                 .filter(Filter::FlateDecode);
+            png_predictors(&mut x, 3, *width);
             if let Some(mask) = mask {
                 x.s_mask(mask);
             }
@@ -162,11 +165,7 @@ fn write<W: Write>(
                 }))
                 .bits_per_component(8)
                 .filter(Filter::FlateDecode);
-            x.decode_parms()
-                .predictor(pdf_writer::types::Predictor::PngOptimum)
-                .colors(i32::from(*colors))
-                .bits_per_component(8)
-                .columns(*width as i32);
+            png_predictors(&mut x, *colors, *width);
             x.finish();
             objects
                 .stream_unhashed(id, &c, data.len(), hash)
@@ -174,4 +173,14 @@ fn write<W: Write>(
         }
         PdfImage::Unsupported => Ok(None),
     })
+}
+
+/// Says that the image data is PNG image data: rows of 8-bit samples, each
+/// with its PNG filter byte.
+fn png_predictors(x: &mut pdf_writer::writers::ImageXObject<'_>, colors: u8, width: u32) {
+    x.decode_parms()
+        .predictor(pdf_writer::types::Predictor::PngOptimum)
+        .colors(i32::from(colors))
+        .bits_per_component(8)
+        .columns(width as i32);
 }
