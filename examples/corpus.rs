@@ -45,7 +45,7 @@ fn main() {
             // A fifth of the images are PNGs with transparency (logos,
             // diagrams, cut-outs), the slowest kind for a PDF.
             seen += 1;
-            let alpha = seen % 5 == 0;
+            let alpha = seen.is_multiple_of(5);
             let ext = if alpha || k == 1 { "png" } else { "jpg" };
             let name = format!("a{i:04}-{k}.{ext}");
             let rgb = |x: u32, y: u32| {
