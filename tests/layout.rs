@@ -11,8 +11,9 @@ fn seed_first_page_frames() {
         ..Default::default()
     };
     let mut report = bindery::Report::default();
-    let doc = bindery::load(&options, &mut report).unwrap();
-    let layout = bindery::pdf::layout::layout(&doc, &options.pdf, &mut report.diagnostics);
+    let book = bindery::load(&options, &mut report).unwrap();
+    let layout =
+        bindery::pdf::layout::layout(&book.doc, &book.options.pdf, &mut report.diagnostics);
     let mut out = String::new();
     let _ = writeln!(out, "pages: {}", layout.pages.len());
     for (p, item) in &layout.pages[0].items {

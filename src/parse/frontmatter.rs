@@ -1,19 +1,23 @@
 //! Front matter: a YAML (`---`) or TOML (`+++`) block at the top of a source.
 //!
-//! Input: the source text. Output: the metadata it sets and the byte offset where
-//! the Markdown body starts. Malformed front matter is an error with a location.
+//! Input: the source text. Output: the metadata it sets, the book options it
+//! sets (its `epub:`, `pdf:` and `images:` sections, read with the project
+//! file's types: see [`crate::options`]) and the byte offset where the
+//! Markdown body starts. Malformed front matter is an error with a location.
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::doc::Metadata;
 use serde::Deserialize;
 
 /// What the front matter of one file says.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {
     /// Metadata fields it sets.
     pub meta: Metadata,
     /// The magazine section the file belongs to.
     pub section: Option<String>,
+    /// The book options it sets (its metadata is in `meta`).
+    pub options: crate::options::Layer,
 }
 
 /// A person: a name, or a name with a role.
@@ -112,6 +116,9 @@ struct Raw {
     publisher: Option<Scalar>,
     #[serde(alias = "abstract", alias = "summary")]
     description: Option<Scalar>,
+    epub: Option<crate::options::EpubLayer>,
+    pdf: Option<crate::options::PdfLayer>,
+    images: Option<crate::options::ImagesLayer>,
 }
 
 /// Where the front matter is and what syntax it uses.
@@ -170,18 +177,33 @@ pub fn read(text: &str, file: FileId, diags: &mut Diagnostics) -> (FrontMatter, 
     let raw: Result<Raw, (String, Option<usize>)> = if block.toml {
         toml::from_str::<Raw>(block.body).map_err(|e| {
             let offset = e.span().map(|s| s.start);
-            (e.message().to_string(), offset)
+            (crate::options::value::user_words(e.message()), offset)
         })
     } else {
         if block.body.trim().is_empty() {
             return (FrontMatter::default(), block.end);
         }
         serde_saphyr::from_str::<Raw>(block.body).map_err(|e| {
-            let line = e.location().map(|l| l.line() as usize);
-            let offset = line.map(|line| line_offset(block.body, line));
+            let place = e
+                .location()
+                .map(|l| (l.line() as usize, l.column() as usize));
+            let offset = place.map(|(line, column)| {
+                let start = line_offset(block.body, line);
+                let line_text = block.body[start..].lines().next().unwrap_or("");
+                start
+                    + line_text
+                        .char_indices()
+                        .nth(column.saturating_sub(1))
+                        .map_or(line_text.len(), |(i, _)| i)
+            });
             let message = e.to_string();
-            let first = message.lines().next().unwrap_or("invalid YAML").to_string();
-            (first, offset)
+            let first = message.lines().next().unwrap_or("invalid YAML");
+            // "error: line 3 column 10: unknown paper size `a9`"
+            let bare = first
+                .strip_prefix("error: ")
+                .and_then(|m| m.split_once(": ").filter(|(at, _)| at.starts_with("line ")))
+                .map_or(first, |(_, m)| m);
+            (crate::options::value::user_words(bare), offset)
         })
     };
     match raw {
@@ -283,6 +305,12 @@ fn convert(raw: Raw) -> FrontMatter {
     }
     FrontMatter {
         section: clean(raw.section),
+        options: crate::options::Layer {
+            epub: raw.epub.unwrap_or_default(),
+            pdf: raw.pdf.unwrap_or_default(),
+            images: raw.images.unwrap_or_default(),
+            ..Default::default()
+        },
         meta: Metadata {
             title: clean(raw.title),
             subtitle: clean(raw.subtitle),
