@@ -47,7 +47,7 @@ pub mod resource;
 
 use diag::{Diagnostics, Error, Result, Severity, SourceFile, Sources};
 use doc::{Block, Dialect, Document, Metadata, plain_text};
-use options::{Field, Layer, Options};
+use options::{Layer, Options};
 use std::path::PathBuf;
 
 /// An output format.
@@ -277,14 +277,10 @@ fn resolve_options(
 ) -> Result<Options> {
     let mut ignored = Diagnostics::default();
     let (front, _) = parse::frontmatter::read(text, diag::FileId(0), &mut ignored);
-    let mut front_layer = front.options;
-    front_layer.metadata = front.meta.into();
-    // Paths in front matter are relative to the Markdown file, as its images are.
-    front_layer.rebase(&project::default_root(&[first.to_path_buf()]));
     Options::resolve(
         [
             options.project.clone(),
-            front_layer,
+            Layer::from_front_matter(front, first),
             options.overrides.clone(),
         ],
         root,

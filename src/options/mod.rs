@@ -289,6 +289,16 @@ impl Layer {
         out
     }
 
+    /// The layer a front matter gives: its metadata and its option sections,
+    /// relative paths joined to the folder of `file`, the Markdown file it
+    /// heads (as its images are).
+    pub fn from_front_matter(front: crate::parse::frontmatter::FrontMatter, file: &Path) -> Layer {
+        let mut layer = front.options;
+        layer.metadata = front.meta.into();
+        layer.rebase(&crate::project::default_root(&[file.to_path_buf()]));
+        layer
+    }
+
     /// Sets the option at `key` (`pdf.paper`, `epub.toc-depth`) from text.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         let key = key.trim().to_ascii_lowercase().replace('-', "_");
