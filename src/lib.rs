@@ -492,9 +492,11 @@ fn write_output(book: &Book, spec: OutputSpec, diags: &mut Diagnostics) -> Resul
         };
         let rendered = render_to(&book.doc, spec.format, &book.options, diags, &mut sink)
             .and_then(|pages| sink.flush().map(|()| pages).map_err(write_error));
+        // Once the file failed, writes were dropped: the output is lost
+        // even if the backend went on.
         match (rendered, sink.get_mut().take_error()) {
-            (Err(_), Some(source)) => Err(write_error(source)),
-            (result, _) => result,
+            (_, Some(source)) => Err(write_error(source)),
+            (result, None) => result,
         }
     }?;
     Ok(Output { spec, file, pages })

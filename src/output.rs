@@ -167,7 +167,11 @@ impl Staged {
 ///
 /// It also keeps the first error the file gave ([`EarlySync::take_error`]):
 /// a backend passes a failed write on in its own words, but a full disk is
-/// the output's problem and is reported as such.
+/// the output's problem and is reported as such. After that error, writes
+/// are dropped and report success: the output is lost already (its owner
+/// must fail it on the kept error), and a writer's clean-up, such as a ZIP
+/// writer finishing its archive as it is dropped, then ends quietly instead
+/// of printing the error again.
 pub struct EarlySync<'a> {
     file: &'a mut std::fs::File,
     unsynced: u64,
@@ -212,6 +216,9 @@ impl<'a> EarlySync<'a> {
 
 impl Write for EarlySync<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.error.is_some() {
+            return Ok(buf.len());
+        }
         let written = self.file.write(buf);
         let n = self.keep(written)?;
         self.unsynced += n as u64;
@@ -233,6 +240,9 @@ impl Write for EarlySync<'_> {
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
+        if self.error.is_some() {
+            return Ok(());
+        }
         let flushed = self.file.flush();
         self.keep(flushed)
     }
@@ -249,6 +259,24 @@ impl std::io::Seek for EarlySync<'_> {
 mod tests {
     use super::*;
     use std::io::{Seek, SeekFrom};
+
+    /// `/dev/full` fails every write with ENOSPC, as a full disk does.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn early_sync_keeps_the_first_error_then_drops_writes() {
+        let mut full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let mut sink = EarlySync::new(&mut full);
+        let e = sink.write_all(b"a book").unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::StorageFull);
+        // Dropped quietly from now on; the error is kept for the owner.
+        sink.write_all(b"the central directory").unwrap();
+        sink.flush().unwrap();
+        let kept = sink.take_error().unwrap();
+        assert_eq!(crate::diag::io_words(&kept), "no space left on device");
+    }
 
     #[test]
     fn early_sync_writes_everything_and_seeks() {
