@@ -161,9 +161,6 @@ fn build_plan(args: &cli::BuildArgs, plan: &Plan) -> u8 {
 struct Tally {
     /// Books that failed.
     failed: usize,
-    /// Of those, books that failed on a usage error (an option or project
-    /// file that makes no sense).
-    usage: usize,
     /// Books refused for warnings under `strict`.
     refused: usize,
 }
@@ -173,21 +170,13 @@ impl Tally {
         match outcome {
             Ok(_) => {}
             Err(Error::Strict { .. }) => self.refused += 1,
-            Err(e) => {
-                self.failed += 1;
-                if matches!(e, Error::Usage(_)) {
-                    self.usage += 1;
-                }
-            }
+            Err(_) => self.failed += 1,
         }
     }
 
-    /// The exit code: a usage error wins over other failures, which win
-    /// over books refused for warnings.
+    /// The exit code: any failed book wins over books refused for warnings.
     fn code(&self) -> u8 {
-        if self.usage > 0 {
-            EXIT_USAGE
-        } else if self.failed > 0 {
+        if self.failed > 0 {
             EXIT_FAILED
         } else if self.refused > 0 {
             EXIT_STRICT

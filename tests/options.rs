@@ -299,7 +299,7 @@ fn files_named_by_front_matter_are_relative_to_it_and_stay_in_the_project() {
     );
     let out = run_in(d, &["build", "book", "-o", "b.epub"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("secret.css is outside the project folder"),
         "{stderr}"
