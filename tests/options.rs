@@ -256,7 +256,25 @@ fn front_matter_options_are_checked_like_the_project_files() {
         stderr.contains("c.md:3:14: error: malformed YAML front matter (expected a heading level from 1 to 6, not a list)"),
         "{stderr}"
     );
-    for word in ["variant", "struct", "u8", "sequence", "invalid type"] {
+    // Metadata too.
+    write(
+        &d.join("e.md"),
+        "---\ntitle: [A, B]\nauthors: 3\n---\n# E\n",
+    );
+    let out = run_in(d, &["build", "e.md", "-o", "e.epub"]);
+    let stderr = format!("{stderr}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stderr.contains("e.md:2:8: error: malformed YAML front matter (expected text, not a list)"),
+        "{stderr}"
+    );
+    for word in [
+        "variant",
+        "enum",
+        "struct",
+        "u8",
+        "sequence",
+        "invalid type",
+    ] {
         assert!(!stderr.contains(word), "{word}: {stderr}");
     }
 }

@@ -466,6 +466,10 @@ pub fn user_words(message: &str) -> String {
         };
         return format!("expected {expected}, not {found}");
     }
+    // Front matter's people (`authors:`) take several shapes.
+    if message.starts_with("data did not match any variant of untagged enum People") {
+        return "expected a name, or a list of names (each a name, or `name:` and `role:`)".into();
+    }
     match message.as_str() {
         "expected mapping start" | "expected mapping" => {
             "expected a section of `key: value` lines here".into()

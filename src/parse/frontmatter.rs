@@ -7,6 +7,7 @@
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::doc::Metadata;
+use crate::options::{List, Text};
 use serde::Deserialize;
 
 /// What the front matter of one file says.
@@ -49,73 +50,33 @@ impl People {
     }
 }
 
-/// One string or a list of them.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Strings {
-    One(Scalar),
-    Many(Vec<Scalar>),
-}
-
-impl Strings {
-    fn into_vec(self) -> Vec<String> {
-        match self {
-            Strings::One(s) => vec![s.into_string()],
-            Strings::Many(v) => v.into_iter().map(Scalar::into_string).collect(),
-        }
-    }
-}
-
-/// A scalar that may be written as a string, a number or a date.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Scalar {
-    Text(String),
-    Date(toml::value::Datetime),
-    Int(i64),
-    Float(f64),
-    Bool(bool),
-}
-
-impl Scalar {
-    fn into_string(self) -> String {
-        match self {
-            Scalar::Text(s) => s,
-            Scalar::Date(d) => d.to_string(),
-            Scalar::Int(n) => n.to_string(),
-            Scalar::Float(n) => n.to_string(),
-            Scalar::Bool(b) => b.to_string(),
-        }
-    }
-}
-
 /// The keys bindery reads; other keys are kept for later stages and ignored here.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct Raw {
-    title: Option<Scalar>,
-    subtitle: Option<Scalar>,
+    title: Option<Text>,
+    subtitle: Option<Text>,
     author: Option<People>,
     authors: Option<People>,
     editor: Option<People>,
     translator: Option<People>,
     illustrator: Option<People>,
     #[serde(alias = "subject", alias = "keywords", alias = "tags")]
-    subjects: Option<Strings>,
+    subjects: Option<List<Text>>,
     #[serde(alias = "copyright", alias = "license")]
-    rights: Option<Scalar>,
-    series: Option<Scalar>,
+    rights: Option<Text>,
+    series: Option<Text>,
     #[serde(alias = "series-index")]
-    series_index: Option<Scalar>,
-    section: Option<Scalar>,
+    series_index: Option<Text>,
+    section: Option<Text>,
     #[serde(alias = "lang")]
-    language: Option<String>,
-    date: Option<Scalar>,
+    language: Option<Text>,
+    date: Option<Text>,
     #[serde(alias = "isbn", alias = "id")]
-    identifier: Option<Scalar>,
-    publisher: Option<Scalar>,
+    identifier: Option<Text>,
+    publisher: Option<Text>,
     #[serde(alias = "abstract", alias = "summary")]
-    description: Option<Scalar>,
+    description: Option<Text>,
     epub: Option<crate::options::EpubLayer>,
     pdf: Option<crate::options::PdfLayer>,
     images: Option<crate::options::ImagesLayer>,
@@ -256,11 +217,7 @@ fn line_offset(text: &str, line: usize) -> usize {
 }
 
 fn convert(raw: Raw) -> FrontMatter {
-    let clean = |s: Option<Scalar>| {
-        s.map(Scalar::into_string)
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-    };
+    let clean = |s: Option<Text>| s.map(|t| t.0).filter(|s| !s.is_empty());
     let mut authors = Vec::new();
     let mut contributors = Vec::new();
     for list in [raw.author, raw.authors].into_iter().flatten() {
@@ -315,15 +272,20 @@ fn convert(raw: Raw) -> FrontMatter {
             title: clean(raw.title),
             subtitle: clean(raw.subtitle),
             authors,
-            language: raw
-                .language
-                .map(|l| l.trim().to_string())
-                .filter(|l| !l.is_empty()),
+            language: clean(raw.language),
             date: clean(raw.date),
             identifier: clean(raw.identifier),
             publisher: clean(raw.publisher),
             description: clean(raw.description),
-            subjects: raw.subjects.map(Strings::into_vec).unwrap_or_default(),
+            subjects: raw
+                .subjects
+                .map(|l| {
+                    l.0.into_iter()
+                        .map(|t| t.0)
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
             rights: clean(raw.rights),
             series: clean(raw.series),
             series_index: clean(raw.series_index),
