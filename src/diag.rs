@@ -125,7 +125,7 @@ impl Sources {
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
-    /// The build goes on; `--strict` turns it into a failure.
+    /// The build goes on; `strict` (`--strict`) turns it into a failure.
     Warning,
     /// The build of this book fails.
     Error,
@@ -269,8 +269,8 @@ pub enum Error {
         /// How many errors.
         count: usize,
     },
-    /// `--strict` and there were warnings.
-    #[error("{count} warning(s) with --strict")]
+    /// `strict` was on (`--strict`, `strict = true`) and there were warnings.
+    #[error("{count} warning(s), and strict is on")]
     Strict {
         /// How many warnings.
         count: usize,

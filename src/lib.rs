@@ -169,31 +169,32 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Book> {
         use rayon::prelude::*;
         inputs
             .par_iter()
-            .map(|input| project::read_text(&input.path))
+            .map(|input| {
+                project::read_text(&input.path)
+                    .map(|(text, bad_byte)| (SourceFile::new(input.path.clone(), text), bad_byte))
+            })
             .collect()
     };
-    let mut texts = Vec::with_capacity(inputs.len());
+    let mut sources = Vec::with_capacity(inputs.len());
     for result in read {
-        texts.push(result?);
+        sources.push(result?);
     }
     let root = options
         .root
         .clone()
         .unwrap_or_else(|| project::default_root(&options.inputs));
-    let book_options = resolve_options(options, &inputs[0].path, &texts[0].0, &root)?;
+    let book_options = resolve_options(options, &inputs[0].path, &sources[0].0.text, &root)?;
     let mut files = Vec::with_capacity(inputs.len());
-    for (input, (text, bad_byte)) in inputs.iter().zip(texts) {
+    for (source, bad_byte) in sources {
         if let Some(offset) = bad_byte
             && !book_options.lossy_utf8
         {
             return Err(Error::Utf8 {
-                path: input.path.clone(),
+                path: source.path,
                 offset,
             });
         }
-        let file = report
-            .sources
-            .add(SourceFile::new(input.path.clone(), text));
+        let file = report.sources.add(source);
         if let Some(offset) = bad_byte {
             report.diagnostics.push(diag::Diagnostic::warning(
                 diag::Span::new(file, offset..offset),

@@ -156,7 +156,7 @@ fn cases() -> Vec<Case> {
         case("no output", vec![("in.md", body("# A\n"))], &["build", "in.md"], 2, "no output given", None),
         case("missing input", vec![], &["build", "nope.md", "-o", "out.epub"], 1, "cannot read nope.md", no_epub),
         case("folder without markdown", vec![("empty/keep.txt", Vec::new())], &["build", "empty", "-o", "out.epub"], 2, "no Markdown files in empty", no_epub),
-        case("strict with warnings", vec![("in.md", image_doc("none.png"))], &["build", "in.md", "-o", "out.epub", "--strict"], 3, "1 warning(s) with --strict", no_epub),
+        case("strict with warnings", vec![("in.md", image_doc("none.png"))], &["build", "in.md", "-o", "out.epub", "--strict"], 3, "1 warning(s), and strict is on", no_epub),
         case("unknown meta key", vec![("in.md", body("# A\n"))], &["build", "in.md", "-o", "out.epub", "--meta", "colour=red"], 2, "unknown metadata key `colour`", no_epub),
         case("bad paper size", vec![("in.md", body("# A\n"))], &["build", "in.md", "-o", "out.pdf", "--paper", "a3000"], 2, "unknown page size `a3000`", None),
         case("bad bleed", vec![("in.md", body("# A\n"))], &["build", "in.md", "-o", "out.pdf", "--bleed", "lots"], 2, "is not a length", None),
