@@ -27,7 +27,7 @@
 //! read it, with the same parser and messages), one line where the section is
 //! resolved in [`Options::resolve`] (which names its default), and, when it
 //! deserves one, a flag in `cli.rs`. A new kind of value is one [`Value`]
-//! impl in [`value`]. The table-driven test in `cli.rs` fails until the new
+//! impl in [`value`]. The table-driven test in `src/cli/tests.rs` fails until the new
 //! key has a row.
 
 pub mod value;
