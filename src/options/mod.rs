@@ -26,9 +26,10 @@
 //! the front matter when the section is one it carries, and `--set` then
 //! read it, with the same parser and messages), one line where the section is
 //! resolved in [`Options::resolve`] (which names its default), and, when it
-//! deserves one, a flag in `cli.rs`. A new kind of value is one [`Value`]
-//! impl in [`value`]. The table-driven test in `src/cli/tests.rs` fails until the new
-//! key has a row.
+//! deserves one, a flag in `cli.rs` (whose `input_layer` names every `[pdf]`
+//! and `[images]` field, so the compiler points there). A new kind of value is
+//! one [`Value`] impl in [`value`]. The table-driven test in
+//! `src/cli/tests.rs` fails until the new key has a row.
 
 pub mod value;
 
