@@ -11,7 +11,7 @@ fn main() {
         .nth(1)
         .map_or_else(|| PathBuf::from("target/example"), PathBuf::from);
     std::fs::create_dir_all(&out_dir).expect("create the output folder");
-    let options = BuildOptions {
+    let mut options = BuildOptions {
         inputs: vec![PathBuf::from("seeds/xi-putin.md")],
         outputs: vec![
             OutputSpec {
@@ -23,10 +23,14 @@ fn main() {
                 format: Format::Pdf,
             },
         ],
-        // Metadata given here overrides front matter, like `--meta`.
-        meta: vec![("language".into(), "en".into())],
         ..BuildOptions::default()
     };
+    // Options given here override the project file and front matter, as the
+    // command line does (`--meta language=en`, `--set pdf.paper=a5`).
+    options
+        .overrides
+        .set_metadata("language", "en")
+        .expect("a known key");
     let (report, result) = bindery::build(&options);
     for diagnostic in report.diagnostics.iter() {
         eprintln!("{}", diagnostic.render(&report.sources));

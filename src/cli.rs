@@ -1,12 +1,17 @@
-//! The command line: clap types, converted into the library's plain options.
+//! The command line: clap types, converted into the library's plain options
+//! (the command line's [`Layer`], over the project file and front matter).
 //! The only module that imports clap.
 
-use bindery::doc::Dialect;
-use bindery::pdf::{PaperSize, PdfOptions};
+use bindery::Format;
+use bindery::options::{
+    CoverChoice, DialectChoice, Dpi, EpubLayer, FilePath, ImagesLayer, Layer, Level, List, Margins,
+    OutputLayer, PdfLayer, Pixels, Profile, Switch, Text, Value,
+};
+use bindery::pdf::PaperSize;
 use bindery::project::Request;
-use bindery::resource::{MissingPolicy, ResourceOptions};
-use bindery::{BuildOptions, Format};
-use clap::{Parser, Subcommand, ValueEnum};
+use bindery::resource::MissingPolicy;
+use bindery::text::Abs;
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 /// Package Markdown documents into EPUB 3 ebooks and print-ready PDFs.
@@ -20,12 +25,19 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Said under the options of `build` and `check`.
+const SWITCHES_HELP: &str = "Options given here override bindery.toml and the first input's front \
+matter. Every on/off option has a --no-… form (--no-toc, --no-strict…) that turns off what they \
+turn on.";
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build EPUB and/or PDF files from Markdown inputs or a project folder.
+    #[command(after_help = SWITCHES_HELP)]
     Build(BuildArgs),
     /// Check the inputs as `build` would, without writing anything.
+    #[command(after_help = SWITCHES_HELP)]
     Check(CheckArgs),
     /// Write a commented starter project (bindery.toml and a first chapter).
     Init(InitArgs),
@@ -38,70 +50,101 @@ pub enum Command {
 }
 
 /// Options about what is read and how (shared by `build` and `check`).
+///
+/// Every option here (but the paths, --json, -v and -q) is the command
+/// line's layer of options: over `bindery.toml` and front matter, see
+/// `bindery::options`. Each on/off switch has a hidden `--no-…` twin that
+/// turns off what the project file or front matter turns on; the last of
+/// the two given wins.
 #[derive(Debug, Clone, clap::Args)]
 pub struct InputArgs {
     /// Markdown files or folders. Several files are the chapters of one book
     /// (or one book each with --each). None: the project in the current folder.
     pub paths: Vec<PathBuf>,
-    /// Read inputs as this dialect instead of detecting it.
-    #[arg(long, value_enum)]
-    pub dialect: Option<DialectArg>,
+    /// Read inputs as this dialect instead of detecting it: auto, article or
+    /// commonmark.
+    #[arg(long, value_name = "DIALECT", value_parser = value::<DialectChoice>)]
+    pub dialect: Option<DialectChoice>,
     /// Fail (exit 3, nothing written) when there are warnings.
-    #[arg(long, visible_alias = "deny-warnings")]
+    #[arg(long, visible_alias = "deny-warnings", overrides_with = "no_strict")]
     pub strict: bool,
-    /// Set a metadata field (title, subtitle, author, language, date, identifier,
-    /// publisher, description, subjects, rights, series, series-index);
-    /// overrides front matter. Several authors or subjects: separate with `;`.
+    #[arg(long, hide = true, overrides_with = "strict")]
+    pub no_strict: bool,
+    /// Set a metadata field (title, subtitle, author, contributors, language,
+    /// date, identifier, publisher, description, subjects, rights, series,
+    /// series-index). Several authors or subjects: separate with `;`.
     /// Repeatable.
     #[arg(long = "meta", value_name = "KEY=VALUE", value_parser = parse_key_value)]
     pub meta: Vec<(String, String)>,
-    /// Allow images outside the project folder.
-    #[arg(long)]
+    /// Set any option of the project file by its key (`pdf.paper=a5`,
+    /// `epub.toc_depth=3`); applied after the other options. Repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub set: Vec<(String, String)>,
+    /// Allow images (and files named in project files) outside the project folder.
+    #[arg(long, overrides_with = "no_allow_outside_root")]
     pub allow_outside_root: bool,
+    #[arg(long, hide = true, overrides_with = "allow_outside_root")]
+    pub no_allow_outside_root: bool,
     /// Read invalid UTF-8 with replacement characters (and a warning) instead of failing.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_lossy_utf8")]
     pub lossy_utf8: bool,
-    /// What to do with a missing or unusable image.
-    #[arg(long, value_enum)]
-    pub missing_images: Option<MissingArg>,
+    #[arg(long, hide = true, overrides_with = "lossy_utf8")]
+    pub no_lossy_utf8: bool,
+    /// What to do with a missing or unusable image: placeholder, drop or error.
+    #[arg(long, value_name = "POLICY", value_parser = value::<MissingPolicy>)]
+    pub missing_images: Option<MissingPolicy>,
     /// Longest edge of images in the EPUB, in pixels (larger ones are downscaled).
-    #[arg(long, value_name = "PIXELS")]
-    pub epub_image_max: Option<u32>,
+    #[arg(long, value_name = "PIXELS", value_parser = value::<Pixels>)]
+    pub epub_image_max: Option<Pixels>,
     /// Downsample PDF images above this resolution at their printed size.
-    #[arg(long, value_name = "DPI")]
-    pub pdf_image_max_dpi: Option<f64>,
+    #[arg(long, value_name = "DPI", value_parser = value::<Dpi>)]
+    pub pdf_image_max_dpi: Option<Dpi>,
     /// Warn about PDF images under this resolution at their printed size
     /// (default 300, or 150 with --profile screen).
-    #[arg(long, value_name = "DPI")]
-    pub pdf_min_dpi: Option<f64>,
-    /// Output profile.
-    #[arg(long, value_enum)]
-    pub profile: Option<ProfileArg>,
+    #[arg(long, value_name = "DPI", value_parser = value::<Dpi>)]
+    pub pdf_min_dpi: Option<Dpi>,
+    /// What the PDF is for: print or screen.
+    #[arg(long, value_name = "PROFILE", value_parser = value::<Profile>)]
+    pub profile: Option<Profile>,
     /// PDF page size: a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in or WxH with
-    /// a unit (130x200mm). Default A4, or the project file's.
-    #[arg(long, value_name = "SIZE", value_parser = parse_paper)]
+    /// a unit (130x200mm). Default A4.
+    #[arg(long, value_name = "SIZE", value_parser = value::<PaperSize>)]
     pub paper: Option<PaperSize>,
     /// PDF: start chapters on right-hand pages.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_recto_chapters")]
     pub recto_chapters: bool,
+    #[arg(long, hide = true, overrides_with = "recto_chapters")]
+    pub no_recto_chapters: bool,
     /// PDF: add a table of contents with page numbers.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_toc")]
     pub toc: bool,
+    #[arg(long, hide = true, overrides_with = "toc")]
+    pub no_toc: bool,
     /// PDF: ragged-right text instead of justified.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_ragged")]
     pub ragged: bool,
+    #[arg(long, hide = true, overrides_with = "ragged")]
+    pub no_ragged: bool,
     /// PDF: bleed around the trimmed page, with a unit (3mm, 0.125in).
-    #[arg(long, value_name = "LENGTH", value_parser = parse_length)]
-    pub bleed: Option<bindery::text::units::Abs>,
+    #[arg(long, value_name = "LENGTH", value_parser = value::<Abs>)]
+    pub bleed: Option<Abs>,
     /// PDF: draw crop marks outside the trimmed page.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_crop_marks")]
     pub crop_marks: bool,
-    /// PDF: a font file (TTF/OTF) for characters the bundled fonts lack. Repeatable.
-    #[arg(long = "font", value_name = "FILE")]
-    pub fonts: Vec<PathBuf>,
+    #[arg(long, hide = true, overrides_with = "crop_marks")]
+    pub no_crop_marks: bool,
+    /// PDF: a font file (TTF/OTF) for characters the bundled fonts lack.
+    /// Repeatable; replaces the project file's list.
+    #[arg(long = "font", value_name = "FILE", value_parser = value::<FilePath>)]
+    pub fonts: Vec<FilePath>,
     /// PDF: margins as TOP,INNER,BOTTOM,OUTER with units (20mm,18mm,25mm,22mm).
-    #[arg(long, value_name = "T,I,B,O", value_parser = parse_margins)]
+    #[arg(long, value_name = "T,I,B,O", value_parser = value::<Margins>)]
     pub margins: Option<Margins>,
+    /// Every input becomes its own book, built in parallel.
+    #[arg(long, overrides_with = "no_each")]
+    pub each: bool,
+    #[arg(long, hide = true, overrides_with = "each")]
+    pub no_each: bool,
     /// One JSON object per book on stdout, then a summary object; nothing else on stdout.
     #[arg(long)]
     pub json: bool,
@@ -123,17 +166,14 @@ pub struct BuildArgs {
     #[arg(short = 'o', long = "output")]
     pub outputs: Vec<PathBuf>,
     /// Folder for the outputs (created if needed).
-    #[arg(long, value_name = "DIR")]
-    pub out_dir: Option<PathBuf>,
+    #[arg(long, value_name = "DIR", value_parser = value::<FilePath>)]
+    pub out_dir: Option<FilePath>,
     /// Formats to write, named from --name: epub, pdf or both (`-f epub,pdf`).
-    #[arg(short = 'f', long = "formats", value_enum, value_delimiter = ',')]
-    pub formats: Vec<FormatArg>,
+    #[arg(short = 'f', long = "formats", value_delimiter = ',', value_parser = value::<Format>)]
+    pub formats: Vec<Format>,
     /// Output file name template without extension: {stem}, {title-slug}, {date}.
-    #[arg(long, value_name = "TEMPLATE")]
-    pub name: Option<String>,
-    /// Every input becomes its own book, built in parallel.
-    #[arg(long)]
-    pub each: bool,
+    #[arg(long, value_name = "TEMPLATE", value_parser = value::<Text>)]
+    pub name: Option<Text>,
     /// Books built at once with --each (default: the number of cores).
     #[arg(short = 'j', long = "jobs", value_name = "N", default_value_t = 0)]
     pub jobs: usize,
@@ -141,17 +181,22 @@ pub struct BuildArgs {
     #[arg(long)]
     pub watch: bool,
     /// EPUB: split chapters into separate files at headings of this level or higher.
-    #[arg(long, value_name = "LEVEL", value_parser = clap::value_parser!(u8).range(1..=6))]
-    pub split_level: Option<u8>,
+    #[arg(long, value_name = "LEVEL", value_parser = value::<Level>)]
+    pub split_level: Option<Level>,
     /// EPUB: levels in the table of contents (1: chapters only; default 2).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=6))]
-    pub toc_depth: Option<u8>,
+    #[arg(long, value_name = "N", value_parser = value::<Level>)]
+    pub toc_depth: Option<Level>,
     /// EPUB: add a printed table of contents page.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_toc_page")]
     pub toc_page: bool,
-    /// EPUB: cover image (JPEG or PNG), or `auto` for a typographic cover.
-    #[arg(long, value_name = "FILE|auto")]
-    pub cover: Option<String>,
+    #[arg(long, hide = true, overrides_with = "toc_page")]
+    pub no_toc_page: bool,
+    /// EPUB: cover image (JPEG or PNG), `auto` for a typographic cover, or `none`.
+    #[arg(long, value_name = "FILE|auto|none", value_parser = value::<CoverChoice>)]
+    pub cover: Option<CoverChoice>,
+    /// EPUB: a stylesheet that replaces the default one.
+    #[arg(long, value_name = "FILE", value_parser = value::<FilePath>)]
+    pub css: Option<FilePath>,
 }
 
 /// Arguments of `bindery check`.
@@ -160,9 +205,6 @@ pub struct CheckArgs {
     /// What to read.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Check every input as its own book.
-    #[arg(long)]
-    pub each: bool,
 }
 
 /// Arguments of `bindery init`.
@@ -178,9 +220,10 @@ pub struct DumpArgs {
     /// Markdown files or folders.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// Read inputs as this dialect instead of detecting it.
-    #[arg(long, value_enum)]
-    pub dialect: Option<DialectArg>,
+    /// Read inputs as this dialect instead of detecting it: auto, article or
+    /// commonmark.
+    #[arg(long, value_name = "DIALECT", value_parser = value::<DialectChoice>)]
+    pub dialect: Option<DialectChoice>,
 }
 
 /// Arguments of `bindery completions`.
@@ -191,63 +234,9 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// `--dialect` values.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum DialectArg {
-    /// The scraped magazine-article format.
-    Article,
-    /// CommonMark with GFM extensions.
-    Commonmark,
-}
-
-/// `-f` values.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
-    /// EPUB 3.
-    Epub,
-    /// PDF.
-    Pdf,
-}
-
-/// `--missing-images` values.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum MissingArg {
-    /// A framed placeholder with the alt text.
-    Placeholder,
-    /// Leave the figure out.
-    Drop,
-    /// Fail the build.
-    Error,
-}
-
-/// `--profile` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProfileArg {
-    /// For print: images checked against 300 dpi.
-    Print,
-    /// For screens: images checked against 150 dpi.
-    Screen,
-}
-
-fn parse_paper(s: &str) -> Result<PaperSize, String> {
-    PaperSize::parse(s).ok_or_else(|| {
-        format!("unknown page size `{s}` (a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in, or WxH with mm/cm/in/pt)")
-    })
-}
-
-/// `--margins` value.
-#[derive(Debug, Clone, Copy)]
-pub struct Margins(pub [bindery::text::units::Abs; 4]);
-
-fn parse_margins(s: &str) -> Result<Margins, String> {
-    bindery::pdf::parse_margins(s).map(Margins).ok_or_else(|| {
-        format!("`{s}` is not four lengths TOP,INNER,BOTTOM,OUTER (20mm,18mm,25mm,22mm)")
-    })
-}
-
-fn parse_length(s: &str) -> Result<bindery::text::units::Abs, String> {
-    bindery::text::units::Abs::parse(s)
-        .ok_or_else(|| format!("`{s}` is not a length (use a unit: 3mm, 0.125in, 9pt)"))
+/// Parses an option's value as the project file does (same message).
+fn value<T: Value>(text: &str) -> Result<T, String> {
+    T::parse(text)
 }
 
 fn parse_key_value(s: &str) -> Result<(String, String), String> {
@@ -257,91 +246,95 @@ fn parse_key_value(s: &str) -> Result<(String, String), String> {
     Ok((k.trim().to_ascii_lowercase(), v.to_string()))
 }
 
-impl From<DialectArg> for Dialect {
-    fn from(d: DialectArg) -> Dialect {
-        match d {
-            DialectArg::Article => Dialect::Article,
-            DialectArg::Commonmark => Dialect::CommonMark,
-        }
+/// `--on` / `--no-on`: on, off, or (neither given) unset.
+fn switch(on: bool, off: bool) -> Option<Switch> {
+    match (on, off) {
+        (true, _) => Some(Switch(true)),
+        (_, true) => Some(Switch(false)),
+        _ => None,
     }
 }
 
-/// The options every book shares, from the command line.
-pub fn base_options(args: &InputArgs) -> BuildOptions {
-    let images_given = args.missing_images.is_some()
-        || args.epub_image_max.is_some()
-        || args.pdf_image_max_dpi.is_some()
-        || args.pdf_min_dpi.is_some()
-        || args.profile.is_some();
-    let defaults = ResourceOptions::default();
-    let resources = ResourceOptions {
-        allow_outside_root: args.allow_outside_root,
-        missing: match args.missing_images {
-            Some(MissingArg::Drop) => MissingPolicy::Drop,
-            Some(MissingArg::Error) => MissingPolicy::Error,
-            Some(MissingArg::Placeholder) | None => MissingPolicy::Placeholder,
+/// The command line's layer of options shared by `build` and `check`.
+pub fn input_layer(args: &InputArgs) -> Result<Layer, String> {
+    let mut l = Layer {
+        dialect: args.dialect,
+        strict: switch(args.strict, args.no_strict),
+        lossy_utf8: switch(args.lossy_utf8, args.no_lossy_utf8),
+        output: OutputLayer {
+            each: switch(args.each, args.no_each),
+            ..OutputLayer::default()
         },
-        epub_max_edge: args.epub_image_max.unwrap_or(defaults.epub_max_edge),
-        pdf_max_dpi: args.pdf_image_max_dpi,
-        pdf_min_dpi: args.pdf_min_dpi.unwrap_or(match args.profile {
-            Some(ProfileArg::Screen) => 150.0,
-            Some(ProfileArg::Print) | None => 300.0,
-        }),
-        ..defaults
+        images: ImagesLayer {
+            missing: args.missing_images,
+            allow_outside_root: switch(args.allow_outside_root, args.no_allow_outside_root),
+        },
+        epub: EpubLayer {
+            image_max: args.epub_image_max,
+            ..EpubLayer::default()
+        },
+        pdf: PdfLayer {
+            paper: args.paper,
+            profile: args.profile,
+            min_dpi: args.pdf_min_dpi,
+            max_dpi: args.pdf_image_max_dpi,
+            toc: switch(args.toc, args.no_toc),
+            recto_chapters: switch(args.recto_chapters, args.no_recto_chapters),
+            ragged: switch(args.ragged, args.no_ragged),
+            bleed: args.bleed,
+            crop_marks: switch(args.crop_marks, args.no_crop_marks),
+            fonts: (!args.fonts.is_empty()).then(|| List(args.fonts.clone())),
+            margins: args.margins,
+        },
+        ..Layer::default()
     };
-    BuildOptions {
-        dialect: args.dialect.map(Dialect::from),
-        meta: args.meta.clone(),
-        resources: Some(resources),
-        pdf: PdfOptions {
-            paper: args.paper.unwrap_or_default(),
-            recto_chapters: args.recto_chapters,
-            toc: args.toc,
-            ragged: args.ragged,
-            bleed: args.bleed.unwrap_or_default(),
-            crop_marks: args.crop_marks,
-            fonts: args.fonts.clone(),
-            margins: args.margins.map(|m| m.0),
-        },
-        paper_given: args.paper.is_some(),
-        images_given,
-        lossy_utf8: args.lossy_utf8,
-        ..BuildOptions::default()
+    for (key, value) in &args.meta {
+        l.set_metadata(key, value)
+            .map_err(|e| format!("invalid --meta {key}={value} ({e})"))?;
     }
+    Ok(l)
 }
 
-/// Adds the EPUB options of `build` to the shared options.
-pub fn epub_options(args: &BuildArgs, base: &mut BuildOptions) {
-    use bindery::epub::Cover;
-    if let Some(level) = args.split_level {
-        base.epub.split_level = Some(level);
+/// `--set` pairs, applied last.
+fn apply_set(args: &InputArgs, l: &mut Layer) -> Result<(), String> {
+    for (key, value) in &args.set {
+        l.set(key, value)
+            .map_err(|e| format!("invalid --set {key}={value} ({e})"))?;
     }
-    if let Some(depth) = args.toc_depth {
-        base.epub.toc_depth = depth;
-    }
-    base.epub.toc_page |= args.toc_page;
-    match args.cover.as_deref() {
-        Some("auto") => base.epub.cover = Cover::Generated,
-        Some(path) => base.epub.cover = Cover::Image(PathBuf::from(path)),
-        None => {}
-    }
+    Ok(())
 }
 
-/// The request `build` makes of the project planner.
-pub fn request(args: &BuildArgs) -> Request {
-    Request {
+/// The request `build` makes of the project planner: its paths, outputs
+/// and layer of options.
+pub fn build_request(args: &BuildArgs) -> Result<Request, String> {
+    let mut l = input_layer(&args.input)?;
+    l.output.dir = args.out_dir.clone();
+    l.output.formats = (!args.formats.is_empty()).then(|| List(args.formats.clone()));
+    l.output.name = args.name.clone();
+    l.epub.split_level = args.split_level;
+    l.epub.toc_depth = args.toc_depth;
+    l.epub.toc_page = switch(args.toc_page, args.no_toc_page);
+    l.epub.cover = args.cover.clone();
+    l.epub.css = args.css.clone();
+    apply_set(&args.input, &mut l)?;
+    Ok(Request {
         paths: args.input.paths.clone(),
         outputs: args.outputs.clone(),
-        out_dir: args.out_dir.clone(),
-        formats: args
-            .formats
-            .iter()
-            .map(|f| match f {
-                FormatArg::Epub => Format::Epub,
-                FormatArg::Pdf => Format::Pdf,
-            })
-            .collect(),
-        name: args.name.clone(),
-        each: args.each,
-    }
+        options: l,
+    })
 }
+
+/// The request `check` makes: every input checked for both formats.
+pub fn check_request(args: &CheckArgs) -> Result<Request, String> {
+    let mut l = input_layer(&args.input)?;
+    apply_set(&args.input, &mut l)?;
+    l.output.formats = Some(List(vec![Format::Epub, Format::Pdf]));
+    Ok(Request {
+        paths: args.input.paths.clone(),
+        outputs: Vec::new(),
+        options: l,
+    })
+}
+
+#[cfg(test)]
+mod tests;

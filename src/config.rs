@@ -1,152 +1,24 @@
-//! `bindery.toml`: a project file next to the sources.
+//! `bindery.toml`: the project file next to the sources, and the starter
+//! project `bindery init` writes.
 //!
-//! Input: the file's text. Output: a [`Config`] (metadata, chapter list or
-//! globs, outputs, theme, image options) or a diagnostic with the file, line
-//! and a hint. Unknown keys and wrong types are errors.
+//! Input: the file's text. Output: its [`Layer`] of options (chapters,
+//! metadata, outputs, EPUB, PDF and image options; see [`crate::options`])
+//! or a diagnostic with the file, line and a hint. Unknown keys and wrong
+//! values are errors, worded as the command line words them.
 
 use crate::diag::{Diagnostic, FileId, Span};
-use serde::Deserialize;
+use crate::options::Layer;
 
 /// The name of the project file.
 pub const FILE_NAME: &str = "bindery.toml";
 
-/// The whole project file.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Config {
-    /// Book metadata (overridden by front matter and `--meta`).
-    #[serde(default)]
-    pub metadata: MetadataConfig,
-    /// Chapter files or glob patterns, relative to the project folder, in order.
-    #[serde(default)]
-    pub chapters: Vec<String>,
-    /// Force a dialect: `article` or `commonmark`.
-    pub dialect: Option<String>,
-    /// What to write and where.
-    #[serde(default)]
-    pub output: OutputConfig,
-    /// EPUB theme.
-    #[serde(default)]
-    pub epub: EpubConfig,
-    /// PDF theme.
-    #[serde(default)]
-    pub pdf: PdfConfig,
-    /// Image handling.
-    #[serde(default)]
-    pub images: ImagesConfig,
-}
-
-/// `[metadata]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct MetadataConfig {
-    /// Title.
-    pub title: Option<String>,
-    /// Subtitle.
-    pub subtitle: Option<String>,
-    /// Authors.
-    #[serde(default)]
-    pub authors: Vec<String>,
-    /// BCP 47 language tag.
-    pub language: Option<String>,
-    /// Publication date.
-    pub date: Option<String>,
-    /// ISBN, DOI or UUID.
-    pub identifier: Option<String>,
-    /// Publisher.
-    pub publisher: Option<String>,
-    /// Description.
-    pub description: Option<String>,
-    /// Subjects or keywords.
-    #[serde(default)]
-    pub subjects: Vec<String>,
-    /// Rights statement.
-    pub rights: Option<String>,
-    /// Series name.
-    pub series: Option<String>,
-    /// Number in the series.
-    pub series_index: Option<String>,
-}
-
-/// `[output]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct OutputConfig {
-    /// Formats to write: `epub`, `pdf`.
-    #[serde(default)]
-    pub formats: Vec<String>,
-    /// Folder for outputs, relative to the project folder.
-    pub dir: Option<String>,
-    /// File name template without extension: `{stem}`, `{title-slug}`, `{date}`.
-    pub name: Option<String>,
-}
-
-/// `[epub]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct EpubConfig {
-    /// A stylesheet replacing the default one.
-    pub css: Option<String>,
-    /// Longest image edge in pixels.
-    pub image_max: Option<u32>,
-    /// Cover image file, or `auto` for a typographic cover.
-    pub cover: Option<String>,
-    /// Split chapters at headings of this level or higher.
-    pub split_level: Option<u8>,
-    /// Levels in the table of contents.
-    pub toc_depth: Option<u8>,
-    /// Add a printed table of contents page.
-    #[serde(default)]
-    pub toc_page: bool,
-}
-
-/// `[pdf]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct PdfConfig {
-    /// Paper size: `a4` or `letter`.
-    pub paper: Option<String>,
-    /// Warn about images under this resolution.
-    pub min_dpi: Option<f64>,
-    /// Downsample images above this resolution.
-    pub max_dpi: Option<f64>,
-    /// Add a table of contents with page numbers.
-    #[serde(default)]
-    pub toc: bool,
-    /// Start chapters on right-hand pages.
-    #[serde(default)]
-    pub recto_chapters: bool,
-    /// Ragged-right text instead of justified.
-    #[serde(default)]
-    pub ragged: bool,
-    /// Bleed around the trimmed page, with a unit (`3mm`).
-    pub bleed: Option<String>,
-    /// Draw crop marks.
-    #[serde(default)]
-    pub crop_marks: bool,
-    /// Fallback font files for characters the bundled fonts lack.
-    #[serde(default)]
-    pub fonts: Vec<String>,
-    /// Margins: `TOP,INNER,BOTTOM,OUTER` with units.
-    pub margins: Option<String>,
-}
-
-/// `[images]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ImagesConfig {
-    /// `placeholder`, `drop` or `error`.
-    pub missing: Option<String>,
-    /// Allow images outside the project folder.
-    #[serde(default)]
-    pub allow_outside_root: bool,
-}
-
-/// Parses a project file; `file` is its id in the sources (for the error's place).
-pub fn parse(text: &str, file: FileId) -> Result<Config, Diagnostic> {
-    toml::from_str::<Config>(text).map_err(|e| {
+/// Parses a project file into its layer of options; `file` is its id in the
+/// sources (for the error's place). Relative paths in it are still relative
+/// to its folder: see [`crate::options::Field::rebase`].
+pub fn parse(text: &str, file: FileId) -> Result<Layer, Diagnostic> {
+    toml::from_str::<Layer>(text).map_err(|e| {
         let range = e.span().unwrap_or(0..0);
-        let message = e.message().trim().replace('\n', " ");
+        let message = crate::options::value::user_words(e.message());
         Diagnostic::error(
             Span::new(file, range),
             format!("invalid project file ({message})"),
@@ -157,18 +29,24 @@ pub fn parse(text: &str, file: FileId) -> Result<Config, Diagnostic> {
 
 /// The commented starter file `bindery init` writes.
 pub const STARTER: &str = r#"# bindery project file. Every key is optional; delete what you do not need.
+# The first chapter's front matter may set [metadata] keys (as `title:`...) and
+# `epub:`, `pdf:` and `images:` sections over this file; the command line
+# overrides both (every on/off key has a --no-... flag, and --set KEY=VALUE
+# sets any key: --set pdf.paper=a5).
 
 # Chapters in reading order: files or glob patterns, relative to this folder.
 # Without this list, every .md file of the folder is a chapter, in natural order.
 chapters = ["chapters/*.md"]
 
-# Read every chapter as this dialect instead of detecting it: "article" or "commonmark".
-# dialect = "commonmark"
+# dialect = "commonmark"  # read every chapter as "article" or "commonmark" ("auto": detect)
+# strict = false          # warnings fail the build; nothing is written
+# lossy_utf8 = false      # read invalid UTF-8 with replacement characters (and a warning)
 
 [metadata]
 title = "My Book"
 # subtitle = "A Subtitle"
 authors = ["Ada Lovelace"]
+# contributors = ["Charles Babbage (editor)"]   # a name and a role in brackets
 language = "en"
 # date = "2024-05-01"
 # identifier = "978-3-16-148410-0"   # ISBN, DOI or UUID; a UUID is derived when absent
@@ -185,11 +63,12 @@ dir = "out"
 # File name without extension: {stem} (first chapter's file name),
 # {title-slug} (the title as a-file-name) and {date} (publication date).
 name = "{title-slug}"
+# each = false          # every chapter becomes a book of its own
 
 [epub]
 # css = "book.css"      # replaces the default stylesheet
 # image_max = 2048      # longest image edge in pixels
-# cover = "cover.jpg"   # or "auto" for a typographic cover from title and authors
+# cover = "cover.jpg"   # or "auto" for a typographic cover from title and authors, or "none"
 # split_level = 2       # one file per chapter and per level-2 section
 # toc_depth = 2         # levels in the table of contents
 # toc_page = false      # add a printed table of contents page
@@ -203,6 +82,7 @@ paper = "a4"            # a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in, or 130x20
 # crop_marks = true     # crop marks outside the trimmed page
 # margins = "20mm,18mm,25mm,22mm"   # top, inner, bottom, outer
 # fonts = ["fonts/NotoSansCJK.otf"] # for characters the bundled fonts lack
+# profile = "print"     # or "screen": images are checked against 150 dpi, not 300
 # min_dpi = 300         # warn about images printed under this resolution
 # max_dpi = 600         # downsample images above this resolution
 
@@ -220,17 +100,64 @@ mod tests {
 
     #[test]
     fn starter_parses() {
+        use crate::options::{List, Text};
         let config = parse(STARTER, FileId(0)).unwrap();
-        assert_eq!(config.metadata.title.as_deref(), Some("My Book"));
-        assert_eq!(config.output.formats, ["epub", "pdf"]);
+        assert_eq!(config.metadata.title, Some(Text("My Book".into())));
+        assert_eq!(
+            config.output.formats,
+            Some(List(vec![crate::Format::Epub, crate::Format::Pdf]))
+        );
+    }
+
+    /// The starter shows every key, each in its section, and every example
+    /// in it (commented out or not) is valid.
+    #[test]
+    fn starter_shows_every_key() {
+        let mut section = String::new();
+        let mut shown = Vec::new();
+        let mut uncommented = String::new();
+        for line in STARTER.lines() {
+            let bare = line.trim_start_matches("# ");
+            if let Some(name) = bare.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                section = name.to_string();
+            } else if let Some((key, _)) = bare.split_once(" = ")
+                && !key.contains(' ')
+            {
+                shown.push(if section.is_empty() {
+                    key.trim().to_string()
+                } else {
+                    format!("{section}.{}", key.trim())
+                });
+                uncommented.push_str(bare);
+                uncommented.push('\n');
+                continue;
+            }
+            uncommented.push_str(line);
+            uncommented.push('\n');
+        }
+        for key in crate::options::Layer::keys() {
+            assert!(shown.contains(&key), "the starter does not show `{key}`");
+        }
+        parse(&uncommented, FileId(0)).unwrap();
     }
 
     #[test]
     fn unknown_keys_and_wrong_types_are_errors() {
         let e = parse("[metadata]\ntitel = \"x\"\n", FileId(0)).unwrap_err();
-        assert!(e.message.contains("unknown field `titel`"), "{}", e.message);
+        assert!(e.message.contains("unknown key `titel`"), "{}", e.message);
         assert_eq!(e.span.unwrap().start, 11);
-        let e = parse("chapters = 3\n", FileId(0)).unwrap_err();
-        assert!(e.message.contains("invalid type"), "{}", e.message);
+        let e = parse("[pdf]\ntoc = 3\n", FileId(0)).unwrap_err();
+        assert_eq!(e.message, "invalid project file (`3` is not true or false)");
+        let e = parse("pdf = 3\n", FileId(0)).unwrap_err();
+        assert_eq!(
+            e.message,
+            "invalid project file (expected a section of PDF options, not integer `3`)"
+        );
+        let e = parse("[epub]\ntoc_depth = \"two\"\n", FileId(0)).unwrap_err();
+        assert_eq!(
+            e.message,
+            "invalid project file (`two` is not a heading level from 1 to 6)"
+        );
+        assert_eq!(e.span.unwrap().start, 19);
     }
 }

@@ -48,14 +48,6 @@ impl DateTime {
         )
     }
 
-    /// `D:YYYYMMDDhhmmssZ` (PDF date string).
-    pub fn pdf(&self) -> String {
-        format!(
-            "D:{:04}{:02}{:02}{:02}{:02}{:02}Z",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )
-    }
-
     /// Seconds since the Unix epoch.
     pub fn unix(&self) -> i64 {
         days_from_civil(self.year, self.month, self.day) * 86_400

@@ -6,7 +6,7 @@
 //! rendered, so stages never need to count lines themselves.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Index of a source file in the [`Sources`] table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -125,7 +125,7 @@ impl Sources {
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
-    /// The build goes on; `--strict` turns it into a failure.
+    /// The build goes on; `strict` (`--strict`) turns it into a failure.
     Warning,
     /// The build of this book fails.
     Error,
@@ -138,8 +138,6 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// Where the problem is, when it has a place in a source file.
     pub span: Option<Span>,
-    /// A path to name when there is no span (a missing file, say).
-    pub path: Option<PathBuf>,
     /// Lowercase, one line, no final period.
     pub message: String,
     /// Suggestions, printed as `hint:` lines.
@@ -152,7 +150,6 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             span: Some(span),
-            path: None,
             message: message.into(),
             hints: Vec::new(),
         }
@@ -163,17 +160,6 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             ..Diagnostic::warning(span, message)
-        }
-    }
-
-    /// A diagnostic about a whole file rather than a place in it.
-    pub fn for_path(severity: Severity, path: &Path, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity,
-            span: None,
-            path: Some(path.to_path_buf()),
-            message: message.into(),
-            hints: Vec::new(),
         }
     }
 
@@ -189,13 +175,8 @@ impl Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        let place = match (self.span, &self.path) {
-            (Some(span), _) => Some(sources.locate(span)),
-            (None, Some(path)) => Some(path.display().to_string()),
-            (None, None) => None,
-        };
-        let mut out = match place {
-            Some(place) => format!("{place}: {kind}: {}", self.message),
+        let mut out = match self.span {
+            Some(span) => format!("{}: {kind}: {}", sources.locate(span), self.message),
             None => format!("{kind}: {}", self.message),
         };
         for hint in &self.hints {
@@ -226,11 +207,6 @@ impl Diagnostics {
     /// Whether any error was recorded.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
-    }
-
-    /// Whether any warning was recorded.
-    pub fn has_warnings(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Warning)
     }
 
     /// All diagnostics, in the order they were recorded.
@@ -264,7 +240,7 @@ impl Diagnostics {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file could not be read.
-    #[error("cannot read {path} ({source})")]
+    #[error("cannot read {} ({})", .path.display(), io_words(.source))]
     Read {
         /// The file.
         path: PathBuf,
@@ -280,7 +256,7 @@ pub enum Error {
         offset: usize,
     },
     /// An output could not be written.
-    #[error("cannot write {path} ({source})")]
+    #[error("cannot write {} ({})", .path.display(), io_words(.source))]
     Write {
         /// The output file.
         path: PathBuf,
@@ -293,8 +269,8 @@ pub enum Error {
         /// How many errors.
         count: usize,
     },
-    /// `--strict` and there were warnings.
-    #[error("{count} warning(s) with --strict")]
+    /// `strict` was on (`--strict`, `strict = true`) and there were warnings.
+    #[error("{count} warning(s), and strict is on")]
     Strict {
         /// How many warnings.
         count: usize,
@@ -305,6 +281,25 @@ pub enum Error {
     /// A backend failed on a tree it should have handled.
     #[error("{0}")]
     Backend(String),
+}
+
+/// An I/O error in the user's words: `no space left on device`, not
+/// `No space left on device (os error 28)`.
+pub fn io_words(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.rfind(" (os error ") {
+        Some(i) if text.ends_with(')') => &text[..i],
+        _ => &text,
+    };
+    // Lowercase a capitalised first word, not an acronym (`EPUB`).
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => first
+            .to_lowercase()
+            .chain(text[first.len_utf8()..].chars())
+            .collect(),
+        _ => text.to_string(),
+    }
 }
 
 /// The library's result type.
@@ -330,6 +325,24 @@ mod tests {
         assert_eq!(file.line_col(3), (2, 1));
         // ’ is three bytes; x sits at byte 6 and is the second character.
         assert_eq!(file.line_col(6), (2, 2));
+    }
+
+    #[test]
+    fn io_errors_speak_plainly() {
+        let full = std::io::Error::from_raw_os_error(28);
+        assert_eq!(io_words(&full), "no space left on device");
+        let e = Error::Write {
+            path: "out.pdf".into(),
+            source: full,
+        };
+        assert_eq!(
+            e.to_string(),
+            "cannot write out.pdf (no space left on device)"
+        );
+        assert_eq!(
+            io_words(&std::io::Error::other("EPUB broken")),
+            "EPUB broken"
+        );
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! bindery packages Markdown documents into EPUB 3 ebooks and print-ready PDFs.
 //!
-//! The pipeline runs one way: sources are loaded ([`project`]), parsed into one
-//! intermediate tree ([`parse`] → [`doc`]; files are read and parsed in
-//! parallel, each into a tree of its own, and appended in order with
-//! [`doc::Document::append`]), internal links are resolved
-//! ([`resolve`]), images are loaded and probed ([`resource`]), and each backend
-//! ([`epub`], [`pdf`]) turns the tree into bytes. Every stage reports problems
-//! in the input as [`diag::Diagnostic`]s; the library never prints and never
-//! exits.
+//! The pipeline runs one way: sources are found and read ([`project`]), the
+//! book's options are resolved once the first input's front matter is known
+//! ([`options`]: defaults < `bindery.toml` < front matter < the caller's),
+//! the sources are parsed into one intermediate tree ([`parse`] → [`doc`];
+//! files are parsed in parallel, each into a tree of its own, and appended in
+//! order with [`doc::Document::append`]), internal links are resolved
+//! ([`resolve`]), images are loaded and probed ([`resource`]), and each
+//! backend ([`epub`], [`pdf`]) turns the tree into bytes, streamed into a
+//! staged file ([`output`]). Every stage reports problems in the input as
+//! [`diag::Diagnostic`]s; the library never prints and never exits.
 //!
 //! ```no_run
 //! use bindery::{BuildOptions, Format, OutputSpec};
@@ -35,6 +37,7 @@ pub mod diag;
 pub mod doc;
 pub mod epub;
 pub mod lang;
+pub mod options;
 pub mod output;
 pub mod parse;
 pub mod pdf;
@@ -45,6 +48,7 @@ pub mod text;
 
 use diag::{Diagnostics, Error, Result, Severity, SourceFile, Sources};
 use doc::{Block, Dialect, Document, Metadata, plain_text};
+use options::{Layer, Options};
 use std::path::PathBuf;
 
 /// An output format.
@@ -77,32 +81,31 @@ pub struct OutputSpec {
     pub format: Format,
 }
 
-/// Everything a build needs to know.
+/// One book to build: its inputs, its outputs, and the layers of options
+/// its front matter goes between (see [`options`]).
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     /// Markdown files or folders, in reading order.
     pub inputs: Vec<PathBuf>,
     /// Files to produce.
     pub outputs: Vec<OutputSpec>,
-    /// Force a dialect instead of detecting it per file.
-    pub dialect: Option<Dialect>,
-    /// Metadata given on the command line (`key=value`), overriding everything else.
-    pub meta: Vec<(String, String)>,
-    /// Image loading policy; its `root` defaults to the first input's folder.
-    pub resources: Option<resource::ResourceOptions>,
-    /// EPUB backend options.
-    pub epub: epub::EpubOptions,
-    /// PDF backend options.
-    pub pdf: pdf::PdfOptions,
-    /// Metadata from the project file: under front matter and `--meta`.
-    pub config_meta: Metadata,
-    /// The paper size was given on the command line (the project file's yields).
-    pub paper_given: bool,
-    /// Image options were given on the command line (the project file's yield).
-    pub images_given: bool,
-    /// Decode invalid UTF-8 with replacement characters (and a warning)
-    /// instead of failing.
-    pub lossy_utf8: bool,
+    /// The project folder: images, and files named in the project file or
+    /// front matter, must be inside it. Default: the first input's folder.
+    pub root: Option<PathBuf>,
+    /// The project file's options (under the front matter), relative paths
+    /// already joined to its folder.
+    pub project: Layer,
+    /// The caller's options (the command line): over every other layer.
+    pub overrides: Layer,
+}
+
+/// A loaded book: its tree and the options resolved for it.
+#[derive(Debug, Clone)]
+pub struct Book {
+    /// The document tree, links resolved and images probed.
+    pub doc: Document,
+    /// The options every later stage reads.
+    pub options: Options,
 }
 
 /// What was read, for reports: one entry per source file.
@@ -127,6 +130,9 @@ pub struct Report {
     pub files: Vec<FileReport>,
     /// One entry per image: what was done with it.
     pub images: Vec<doc::ImageReport>,
+    /// The outputs of the book, named (templates filled in) once its
+    /// metadata is known: for messages about a book that failed.
+    pub outputs: Vec<OutputSpec>,
 }
 
 /// One produced file, staged on disk beside its destination until
@@ -148,32 +154,47 @@ impl Output {
     }
 }
 
-/// Loads, parses, resolves and probes the inputs into a document.
-pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Document> {
+/// Loads, parses, resolves and probes the inputs into a document, and
+/// resolves the book's options once the first input's front matter is known
+/// (before anything reads them: parsing itself reads the dialect).
+pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Book> {
     let inputs = project::expand_sections(&options.inputs)?;
     if inputs.is_empty() {
         return Err(Error::Usage("no input files".into()));
     }
-    let mut doc = Document::default();
-    let parse_options = parse::ParseOptions {
-        dialect: options.dialect,
-    };
-    // Files are read and parsed in parallel, each into a document of its
-    // own, then appended in order (so ids, anchors and diagnostics are what
-    // reading them one after another gives).
+    // Files are read in parallel, then taken in order (so the first
+    // unreadable one is reported). Invalid UTF-8 is replaced here and
+    // refused below unless the options allow it: which they do is only
+    // known once the first file's front matter has been read.
     let read: Vec<_> = {
         use rayon::prelude::*;
         inputs
             .par_iter()
             .map(|input| {
-                project::read_source_lossy(&input.path, options.lossy_utf8)
+                project::read_text(&input.path)
                     .map(|(text, bad_byte)| (SourceFile::new(input.path.clone(), text), bad_byte))
             })
             .collect()
     };
-    let mut files = Vec::with_capacity(inputs.len());
+    let mut sources = Vec::with_capacity(inputs.len());
     for result in read {
-        let (source, bad_byte) = result?;
+        sources.push(result?);
+    }
+    let root = options
+        .root
+        .clone()
+        .unwrap_or_else(|| project::default_root(&options.inputs));
+    let book_options = resolve_options(options, &inputs[0].path, &sources[0].0.text, &root)?;
+    let mut files = Vec::with_capacity(inputs.len());
+    for (source, bad_byte) in sources {
+        if let Some(offset) = bad_byte
+            && !book_options.lossy_utf8
+        {
+            return Err(Error::Utf8 {
+                path: source.path,
+                offset,
+            });
+        }
         let file = report.sources.add(source);
         if let Some(offset) = bad_byte {
             report.diagnostics.push(diag::Diagnostic::warning(
@@ -183,6 +204,12 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Document> {
         }
         files.push(file);
     }
+    let parse_options = parse::ParseOptions {
+        dialect: book_options.dialect,
+    };
+    // Files are parsed in parallel, each into a document of its own, then
+    // appended in order (so ids, anchors and diagnostics are what reading
+    // them one after another gives).
     let parsed: Vec<_> = {
         use rayon::prelude::*;
         let sources = &report.sources;
@@ -202,12 +229,20 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Document> {
             })
             .collect()
     };
-    let mut first_front = None;
-    for (input, (part, diags, parsed)) in inputs.iter().zip(parsed) {
+    let mut doc = Document::default();
+    for (i, (input, (part, diags, parsed))) in inputs.iter().zip(parsed).enumerate() {
         doc.append(part);
         report.diagnostics.extend(diags);
-        if first_front.is_none() {
-            first_front = Some(parsed.front.meta);
+        if i > 0 && parsed.front.options != Layer::default() {
+            report.diagnostics.push(
+                diag::Diagnostic::warning(
+                    diag::Span::new(files[i], 0..0),
+                    "book options in the front matter of a file other than the first are ignored",
+                )
+                .with_hint(
+                    "move its `epub:`, `pdf:` and `images:` sections to the first file or to bindery.toml",
+                ),
+            );
         }
         if let Some(chapter) = doc.chapters.last_mut()
             && chapter.section.is_none()
@@ -220,25 +255,38 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Document> {
             reason: parsed.reason,
         });
     }
-    let front = overlay(options.config_meta.clone(), first_front.unwrap_or_default());
-    doc.meta = merge_metadata(front, &doc, &options.meta, report)?;
+    doc.meta = fill_metadata(book_options.metadata.clone(), &doc);
     check_language(&mut doc.meta, report);
     resolve::resolve(&mut doc, &mut report.diagnostics);
-    let resource_options = resource_options(options);
-    resource::load(&mut doc, &resource_options, &mut report.diagnostics);
+    resource::load(&mut doc, &book_options.images, &mut report.diagnostics);
     report.diagnostics.sort();
-    Ok(doc)
+    Ok(Book {
+        doc,
+        options: book_options,
+    })
 }
 
-/// The image options, with the root defaulting to the first input's folder.
-fn resource_options(options: &BuildOptions) -> resource::ResourceOptions {
-    match &options.resources {
-        Some(r) => r.clone(),
-        None => resource::ResourceOptions {
-            root: project::default_root(&options.inputs),
-            ..Default::default()
-        },
-    }
+/// Resolves a book's options: defaults < project file < the front matter of
+/// its first input (`first`, whose text is `text`) < the caller's.
+///
+/// The front matter is read here only for its options; its diagnostics are
+/// reported when the file is parsed.
+fn resolve_options(
+    options: &BuildOptions,
+    first: &std::path::Path,
+    text: &str,
+    root: &std::path::Path,
+) -> Result<Options> {
+    let mut ignored = Diagnostics::default();
+    let (front, _) = parse::frontmatter::read(text, diag::FileId(0), &mut ignored);
+    Options::resolve(
+        [
+            options.project.clone(),
+            Layer::from_front_matter(front, first),
+            options.overrides.clone(),
+        ],
+        root,
+    )
 }
 
 /// Checks the language tag: a missing one is a warning and becomes `en`
@@ -275,47 +323,10 @@ fn check_language(meta: &mut Metadata, report: &mut Report) {
     }
 }
 
-/// `over`'s fields where set, `under`'s elsewhere.
-fn overlay(under: Metadata, over: Metadata) -> Metadata {
-    Metadata {
-        title: over.title.or(under.title),
-        subtitle: over.subtitle.or(under.subtitle),
-        authors: if over.authors.is_empty() {
-            under.authors
-        } else {
-            over.authors
-        },
-        language: over.language.or(under.language),
-        date: over.date.or(under.date),
-        identifier: over.identifier.or(under.identifier),
-        publisher: over.publisher.or(under.publisher),
-        description: over.description.or(under.description),
-        subjects: if over.subjects.is_empty() {
-            under.subjects
-        } else {
-            over.subjects
-        },
-        rights: over.rights.or(under.rights),
-        series: over.series.or(under.series),
-        series_index: over.series_index.or(under.series_index),
-        contributors: if over.contributors.is_empty() {
-            under.contributors
-        } else {
-            over.contributors
-        },
-    }
-}
-
-/// Metadata, later sources overriding earlier: the project file, the first input's front matter,
-/// then (only where still empty) the article roles of the first chapter, then
-/// `--meta` pairs.
-fn merge_metadata(
-    front: Metadata,
-    doc: &Document,
-    overrides: &[(String, String)],
-    report: &mut Report,
-) -> Result<Metadata> {
-    let mut meta = front;
+/// Fills what no layer of options gave from the first chapter: the title
+/// from its heading (or its file name), the date from its dateline, the
+/// description from its standfirst.
+fn fill_metadata(mut meta: Metadata, doc: &Document) -> Metadata {
     if let Some(chapter) = doc.chapters.first() {
         if meta.title.is_none() {
             meta.title = chapter.title.clone();
@@ -339,42 +350,7 @@ fn merge_metadata(
             .and_then(|c| c.source.file_stem())
             .map(|s| s.to_string_lossy().into_owned());
     }
-    for (key, value) in overrides {
-        let value = value.trim().to_string();
-        match key.as_str() {
-            "title" => meta.title = Some(value),
-            "subtitle" => meta.subtitle = Some(value),
-            "author" | "authors" => {
-                meta.authors = value
-                    .split(';')
-                    .map(|a| a.trim().to_string())
-                    .filter(|a| !a.is_empty())
-                    .collect();
-            }
-            "language" | "lang" => meta.language = Some(value),
-            "date" => meta.date = Some(value),
-            "identifier" | "isbn" => meta.identifier = Some(value),
-            "publisher" => meta.publisher = Some(value),
-            "description" => meta.description = Some(value),
-            "subject" | "subjects" | "keywords" => {
-                meta.subjects = value
-                    .split(';')
-                    .map(|a| a.trim().to_string())
-                    .filter(|a| !a.is_empty())
-                    .collect();
-            }
-            "rights" => meta.rights = Some(value),
-            "series" => meta.series = Some(value),
-            "series-index" | "series_index" => meta.series_index = Some(value),
-            other => {
-                return Err(Error::Usage(format!(
-                    "unknown metadata key `{other}` in --meta (known: title, subtitle, author, language, date, identifier, publisher, description, subjects, rights, series, series-index)"
-                )));
-            }
-        }
-    }
-    let _ = report;
-    Ok(meta)
+    meta
 }
 
 /// Renders a loaded document in one format into memory; problems found while
@@ -383,7 +359,7 @@ fn merge_metadata(
 pub fn render(
     doc: &Document,
     format: Format,
-    options: &BuildOptions,
+    options: &Options,
     fonts: &text::FontSet,
     diags: &mut Diagnostics,
 ) -> Result<(Vec<u8>, Option<usize>)> {
@@ -397,7 +373,7 @@ pub fn render(
 pub fn render_to<W: std::io::Write + std::io::Seek>(
     doc: &Document,
     format: Format,
-    options: &BuildOptions,
+    options: &Options,
     fonts: &text::FontSet,
     diags: &mut Diagnostics,
     sink: W,
@@ -408,22 +384,29 @@ pub fn render_to<W: std::io::Write + std::io::Seek>(
     }
 }
 
-/// Loads the inputs and prepares their images for the requested outputs;
-/// fails when an error was reported.
+/// Loads the inputs, names the outputs (templates need the metadata) and
+/// prepares the images for `targets`; fails when an error was reported.
 fn prepared(
     options: &BuildOptions,
     report: &mut Report,
-    targets: resource::Targets,
-) -> Result<Document> {
-    let mut doc = load(options, report)?;
-    let resource_options = resource_options(options);
+    targets: impl Fn(&Options) -> resource::Targets,
+) -> Result<Book> {
+    let mut book = load(options, report)?;
+    report.outputs = options
+        .outputs
+        .iter()
+        .map(|spec| OutputSpec {
+            path: output_path(options, spec, &book.doc.meta),
+            format: spec.format,
+        })
+        .collect();
     resource::prepare(
-        &mut doc,
-        targets,
-        &resource_options,
+        &mut book.doc,
+        targets(&book.options),
+        &book.options.images,
         &mut report.diagnostics,
     );
-    report.images = resource::reports(&doc)
+    report.images = resource::reports(&book.doc)
         .into_iter()
         .map(|(_, r)| r)
         .collect();
@@ -435,90 +418,117 @@ fn prepared(
     if errors > 0 {
         return Err(Error::Input { count: errors });
     }
-    Ok(doc)
+    refuse_warnings(&book.options, report)?;
+    Ok(book)
+}
+
+/// With `strict`, any warning fails the book.
+fn refuse_warnings(options: &Options, report: &Report) -> Result<()> {
+    let warnings = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    if options.strict && warnings > 0 {
+        return Err(Error::Strict { count: warnings });
+    }
+    Ok(())
+}
+
+/// The widest an image can be placed in the PDF, in points.
+fn pdf_measure(options: &Options) -> f64 {
+    pdf::layout::Geometry::new(&options.pdf).measure().to_pt()
 }
 
 /// Everything `build` checks (front matter, images, links, notes), without
 /// rendering or writing anything.
 pub fn check(options: &BuildOptions) -> (Report, Result<()>) {
     let mut report = Report::default();
-    let targets = resource::Targets {
+    let result = prepared(options, &mut report, |o| resource::Targets {
         epub: true,
-        pdf_measure: Some(pdf::layout::Geometry::new(&options.pdf).measure().to_pt()),
-    };
-    let result = prepared(options, &mut report, targets).map(|_| ());
+        pdf_measure: Some(pdf_measure(o)),
+    })
+    .map(|_| ());
     (report, result)
 }
 
 /// Runs the whole pipeline: load, then render every requested output.
 ///
 /// The [`Report`] is returned in every case, so callers can print the
-/// diagnostics; the outputs only when no error was reported.
+/// diagnostics; the outputs only when no error was reported (and, with
+/// `strict`, no warning).
 pub fn build(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
     let mut report = Report::default();
-    let targets = resource::Targets {
-        epub: options.outputs.iter().any(|o| o.format == Format::Epub),
-        pdf_measure: options
-            .outputs
-            .iter()
-            .any(|o| o.format == Format::Pdf)
-            .then(|| pdf::layout::Geometry::new(&options.pdf).measure().to_pt()),
-    };
-    let doc = match prepared(options, &mut report, targets) {
-        Ok(doc) => doc,
-        Err(e) => return (report, Err(e)),
-    };
+    let result = build_into(options, &mut report);
+    (report, result)
+}
+
+fn build_into(options: &BuildOptions, report: &mut Report) -> Result<Vec<Output>> {
+    let wants = |format| options.outputs.iter().any(|o| o.format == format);
+    let book = prepared(options, report, |o| resource::Targets {
+        epub: wants(Format::Epub),
+        pdf_measure: wants(Format::Pdf).then(|| pdf_measure(o)),
+    })?;
     // The fonts are read once per build (so `--watch` sees a changed file)
     // and lent to every backend.
-    let fonts = match text::FontSet::new(&options.pdf.fonts) {
-        Ok(fonts) => fonts,
-        Err(e) => return (report, Err(Error::Usage(e.to_string()))),
-    };
+    let fonts =
+        text::FontSet::new(&book.options.pdf.fonts).map_err(|e| Error::Usage(e.to_string()))?;
+    let mut outputs = Vec::new();
+    for spec in report.outputs.clone() {
+        outputs.push(write_output(&book, &fonts, spec, &mut report.diagnostics)?);
+    }
+    // Rendering can warn too (characters no font has).
+    refuse_warnings(&book.options, report)?;
+    Ok(outputs)
+}
+
+/// Renders one output into a staged file beside its destination. An error
+/// the file system gave (a full disk) is reported as a failure to write
+/// that output, whichever stage was writing when it came.
+fn write_output(
+    book: &Book,
+    fonts: &text::FontSet,
+    spec: OutputSpec,
+    diags: &mut Diagnostics,
+) -> Result<Output> {
+    use std::io::Write;
+    let mut file = output::Staged::beside(&spec.path)?;
+    let pages = {
+        let mut sink =
+            std::io::BufWriter::with_capacity(1 << 16, output::EarlySync::new(file.file()));
+        let write_error = |source| Error::Write {
+            path: spec.path.clone(),
+            source,
+        };
+        let rendered = render_to(
+            &book.doc,
+            spec.format,
+            &book.options,
+            fonts,
+            diags,
+            &mut sink,
+        )
+        .and_then(|pages| sink.flush().map(|()| pages).map_err(write_error));
+        // Once the file failed, writes were dropped: the output is lost
+        // even if the backend went on.
+        match (rendered, sink.get_mut().take_error()) {
+            (_, Some(source)) => Err(write_error(source)),
+            (result, None) => result,
+        }
+    }?;
+    Ok(Output { spec, file, pages })
+}
+
+/// The path of an output, its template filled in: `{stem}` is the first
+/// input's file name, `{title-slug}` and `{date}` come from the metadata.
+fn output_path(options: &BuildOptions, spec: &OutputSpec, meta: &Metadata) -> PathBuf {
     let stem = options
         .inputs
         .first()
         .and_then(|p| p.file_stem())
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "book".into());
-    let mut outputs = Vec::new();
-    for spec in &options.outputs {
-        let path = project::expand_template(&spec.path, &stem, &doc.meta);
-        let mut file = match output::Staged::beside(&path) {
-            Ok(file) => file,
-            Err(e) => return (report, Err(e)),
-        };
-        let written = {
-            let mut sink =
-                std::io::BufWriter::with_capacity(1 << 16, output::EarlySync::new(file.file()));
-            render_to(
-                &doc,
-                spec.format,
-                options,
-                &fonts,
-                &mut report.diagnostics,
-                &mut sink,
-            )
-            .and_then(|pages| {
-                use std::io::Write;
-                sink.flush().map(|()| pages).map_err(|source| Error::Write {
-                    path: path.clone(),
-                    source,
-                })
-            })
-        };
-        match written {
-            Ok(pages) => outputs.push(Output {
-                spec: OutputSpec {
-                    path,
-                    format: spec.format,
-                },
-                file,
-                pages,
-            }),
-            Err(e) => return (report, Err(e)),
-        }
-    }
-    (report, Ok(outputs))
+    project::expand_template(&spec.path, &stem, meta)
 }
 
 /// The result of one book in a batch.

@@ -7,7 +7,7 @@
 mod cli;
 mod report;
 
-use bindery::diag::{Error, Severity};
+use bindery::diag::Error;
 use bindery::project::{Plan, PlanError};
 use clap::{CommandFactory, Parser};
 use std::io::IsTerminal;
@@ -87,8 +87,8 @@ fn run(cli: cli::Cli) -> u8 {
 }
 
 /// Makes the plan, printing a planning error the usual way.
-fn plan(request: &bindery::project::Request, base: &bindery::BuildOptions) -> Result<Plan, u8> {
-    match bindery::project::plan(request, base) {
+fn plan(request: &bindery::project::Request) -> Result<Plan, u8> {
+    match bindery::project::plan(request) {
         Ok(plan) => Ok(plan),
         Err(PlanError::Config(d, sources)) => {
             eprintln!("{}", d.render(&sources));
@@ -102,10 +102,14 @@ fn plan(request: &bindery::project::Request, base: &bindery::BuildOptions) -> Re
 }
 
 fn build(args: &cli::BuildArgs) -> u8 {
-    let mut base = cli::base_options(&args.input);
-    cli::epub_options(args, &mut base);
-    let request = cli::request(args);
-    let plan = match plan(&request, &base) {
+    let request = match cli::build_request(args) {
+        Ok(request) => request,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let plan = match plan(&request) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -116,7 +120,7 @@ fn build(args: &cli::BuildArgs) -> u8 {
     if !args.watch {
         return code;
     }
-    watch(args, &request, &base, plan)
+    watch(args, &request, plan)
 }
 
 /// Builds every book of the plan, writes the outputs, prints the report.
@@ -134,39 +138,51 @@ fn build_plan(args: &cli::BuildArgs, plan: &Plan) -> u8 {
         bar.finish_and_clear();
     }
     let mut printer = report::Printer::new(input.json, input.quiet, input.verbose);
-    let mut failed = 0;
-    let mut warned = 0;
+    let mut tally = Tally::default();
     for (book, result) in plan.books.iter().zip(results) {
-        let warnings = result
-            .report
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count();
-        let outcome = match result.result {
-            Err(e) => Err(e),
-            Ok(_) if input.strict && warnings > 0 => Err(Error::Strict { count: warnings }),
-            Ok(mut outputs) => write_outputs(&mut outputs).map(|()| outputs),
-        };
-        match &outcome {
-            Err(Error::Strict { .. }) => warned += 1,
-            Err(_) => failed += 1,
-            Ok(_) => {}
-        }
-        printer.book(book, &result.report, &outcome, result.duration);
+        let outcome = result
+            .result
+            .and_then(|mut outputs| write_outputs(&mut outputs).map(|()| outputs));
+        tally.count(&outcome);
+        let name = report::output_names(book, &result.report);
+        printer.book(&name, book, &result.report, &outcome, result.duration);
     }
-    printer.summary(plan.books.len(), failed, warned, started.elapsed());
-    final_code(failed, warned)
+    printer.summary(
+        plan.books.len(),
+        tally.failed,
+        tally.refused,
+        started.elapsed(),
+    );
+    tally.code()
 }
 
-/// The exit code of a run: any failed book wins over books refused for warnings.
-fn final_code(failed: usize, refused: usize) -> u8 {
-    if failed > 0 {
-        EXIT_FAILED
-    } else if refused > 0 {
-        EXIT_STRICT
-    } else {
-        EXIT_OK
+/// How the books of a run ended.
+#[derive(Default)]
+struct Tally {
+    /// Books that failed.
+    failed: usize,
+    /// Books refused for warnings under `strict`.
+    refused: usize,
+}
+
+impl Tally {
+    fn count<T>(&mut self, outcome: &Result<T, Error>) {
+        match outcome {
+            Ok(_) => {}
+            Err(Error::Strict { .. }) => self.refused += 1,
+            Err(_) => self.failed += 1,
+        }
+    }
+
+    /// The exit code: any failed book wins over books refused for warnings.
+    fn code(&self) -> u8 {
+        if self.failed > 0 {
+            EXIT_FAILED
+        } else if self.refused > 0 {
+            EXIT_STRICT
+        } else {
+            EXIT_OK
+        }
     }
 }
 
@@ -217,13 +233,9 @@ fn refuse_bad_outputs(plan: &Plan) -> Option<u8> {
 }
 
 /// Rebuilds whenever an input (or the project file) changes; never returns
-/// unless the plan cannot be made any more.
-fn watch(
-    args: &cli::BuildArgs,
-    request: &bindery::project::Request,
-    base: &bindery::BuildOptions,
-    mut plan: Plan,
-) -> u8 {
+/// unless the plan cannot be made any more. Each rebuild plans again (the
+/// project file is read again) and resolves every book's options afresh.
+fn watch(args: &cli::BuildArgs, request: &bindery::project::Request, mut plan: Plan) -> u8 {
     use std::time::{Duration, SystemTime};
     let stamp = |plan: &Plan| -> Vec<Option<SystemTime>> {
         let mut files: Vec<std::path::PathBuf> = plan
@@ -231,9 +243,7 @@ fn watch(
             .iter()
             .flat_map(|b| bindery::project::expand_inputs(&b.inputs).unwrap_or_default())
             .collect();
-        if let Some((path, _)) = &plan.config {
-            files.push(path.clone());
-        }
+        files.extend(plan.project_file.clone());
         files
             .iter()
             .map(|f| std::fs::metadata(f).and_then(|m| m.modified()).ok())
@@ -259,7 +269,7 @@ fn watch(
             }
             settled = again;
         }
-        match bindery::project::plan(request, base) {
+        match bindery::project::plan(request) {
             Ok(p) => plan = p,
             Err(PlanError::Config(d, sources)) => eprintln!("{}", d.render(&sources)),
             Err(PlanError::Other(e)) => eprintln!("error: {e}"),
@@ -270,42 +280,35 @@ fn watch(
 }
 
 fn check(args: &cli::CheckArgs) -> u8 {
-    let base = cli::base_options(&args.input);
-    let request = bindery::project::Request {
-        paths: args.input.paths.clone(),
-        formats: vec![bindery::Format::Epub, bindery::Format::Pdf],
-        each: args.each,
-        ..Default::default()
+    let request = match cli::check_request(args) {
+        Ok(request) => request,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
     };
-    let plan = match plan(&request, &base) {
+    let plan = match plan(&request) {
         Ok(p) => p,
         Err(code) => return code,
     };
     let started = std::time::Instant::now();
     let mut printer = report::Printer::new(args.input.json, args.input.quiet, args.input.verbose);
-    let (mut failed, mut warned) = (0, 0);
+    let mut tally = Tally::default();
     for book in &plan.books {
         let t = std::time::Instant::now();
         let (r, result) = bindery::check(book);
-        let warnings = r
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count();
-        let outcome = match result {
-            Err(e) => Err(e),
-            Ok(()) if args.input.strict && warnings > 0 => Err(Error::Strict { count: warnings }),
-            Ok(()) => Ok(Vec::new()),
-        };
-        match &outcome {
-            Err(Error::Strict { .. }) => warned += 1,
-            Err(_) => failed += 1,
-            Ok(_) => {}
-        }
-        printer.book(book, &r, &outcome, t.elapsed());
+        let outcome = result.map(|()| Vec::new());
+        tally.count(&outcome);
+        let name = report::input_names(book);
+        printer.book(&name, book, &r, &outcome, t.elapsed());
     }
-    printer.summary(plan.books.len(), failed, warned, started.elapsed());
-    final_code(failed, warned)
+    printer.summary(
+        plan.books.len(),
+        tally.failed,
+        tally.refused,
+        started.elapsed(),
+    );
+    tally.code()
 }
 
 fn init(args: &cli::InitArgs) -> u8 {
@@ -351,16 +354,19 @@ fn init(args: &cli::InitArgs) -> u8 {
 fn dump(args: &cli::DumpArgs) -> u8 {
     let options = bindery::BuildOptions {
         inputs: args.inputs.clone(),
-        dialect: args.dialect.map(Into::into),
+        overrides: bindery::options::Layer {
+            dialect: args.dialect,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let mut report = bindery::Report::default();
     match bindery::load(&options, &mut report) {
-        Ok(doc) => {
+        Ok(book) => {
             for d in report.diagnostics.iter() {
                 eprintln!("{}", d.render(&report.sources));
             }
-            print!("{}", bindery::doc::dump(&doc));
+            print!("{}", bindery::doc::dump(&book.doc));
             EXIT_OK
         }
         Err(e) => {

@@ -164,11 +164,21 @@ impl Staged {
 /// start writing the file's dirty pages to disk (`posix_fadvise`
 /// `DONTNEED`, which does not wait), so the flush in [`Staged::commit`]
 /// waits only for the tail.
+///
+/// It also keeps the first error the file gave ([`EarlySync::take_error`]):
+/// a backend passes a failed write on in its own words, but a full disk is
+/// the output's problem and is reported as such. After that error, writes
+/// are dropped and report success: the output is lost already (its owner
+/// must fail it on the kept error), and a writer's clean-up, such as a ZIP
+/// writer finishing its archive as it is dropped, then ends quietly instead
+/// of printing the error again.
 pub struct EarlySync<'a> {
     file: &'a mut std::fs::File,
     unsynced: u64,
     /// Where the last advice ended (each covers only what is new).
     advised: u64,
+    /// The first error a write, flush or seek returned.
+    error: Option<std::io::Error>,
 }
 
 /// See [`EarlySync`].
@@ -181,13 +191,36 @@ impl<'a> EarlySync<'a> {
             file,
             unsynced: 0,
             advised: 0,
+            error: None,
         }
+    }
+
+    /// The first error the file returned, if any.
+    pub fn take_error(&mut self) -> Option<std::io::Error> {
+        self.error.take()
+    }
+
+    /// Keeps a copy of the first error and passes it on.
+    fn keep<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &result
+            && self.error.is_none()
+        {
+            self.error = Some(match e.raw_os_error() {
+                Some(code) => std::io::Error::from_raw_os_error(code),
+                None => std::io::Error::new(e.kind(), e.to_string()),
+            });
+        }
+        result
     }
 }
 
 impl Write for EarlySync<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.file.write(buf)?;
+        if self.error.is_some() {
+            return Ok(buf.len());
+        }
+        let written = self.file.write(buf);
+        let n = self.keep(written)?;
         self.unsynced += n as u64;
         if self.unsynced >= EARLY_SYNC_BYTES {
             self.unsynced = 0;
@@ -207,13 +240,18 @@ impl Write for EarlySync<'_> {
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.file.flush()
+        if self.error.is_some() {
+            return Ok(());
+        }
+        let flushed = self.file.flush();
+        self.keep(flushed)
     }
 }
 
 impl std::io::Seek for EarlySync<'_> {
     fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
-        self.file.seek(pos)
+        let sought = self.file.seek(pos);
+        self.keep(sought)
     }
 }
 
@@ -221,6 +259,24 @@ impl std::io::Seek for EarlySync<'_> {
 mod tests {
     use super::*;
     use std::io::{Seek, SeekFrom};
+
+    /// `/dev/full` fails every write with ENOSPC, as a full disk does.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn early_sync_keeps_the_first_error_then_drops_writes() {
+        let mut full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let mut sink = EarlySync::new(&mut full);
+        let e = sink.write_all(b"a book").unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::StorageFull);
+        // Dropped quietly from now on; the error is kept for the owner.
+        sink.write_all(b"the central directory").unwrap();
+        sink.flush().unwrap();
+        let kept = sink.take_error().unwrap();
+        assert_eq!(crate::diag::io_words(&kept), "no space left on device");
+    }
 
     #[test]
     fn early_sync_writes_everything_and_seeks() {

@@ -1,9 +1,12 @@
-//! Finding and reading inputs: files, folders (natural order), the project root.
+//! Finding and reading inputs, and planning a run.
 //!
-//! Input: paths from the command line. Output: the Markdown files in reading
-//! order, and their text (BOM removed, UTF-8 checked).
+//! Input: paths and options from the command line. Output: the Markdown
+//! files in reading order and their text (BOM removed, UTF-8 checked); the
+//! [`Plan`]: the project file read ([`crate::config`]) and the books to
+//! build, each with its inputs, its named outputs and its layers of options.
 
 use crate::diag::{Error, Result};
+use crate::options::{Field, Layer, RunOptions};
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
@@ -148,48 +151,52 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// Reads a source file as UTF-8 text, dropping a byte-order mark; with
-/// `lossy`, invalid bytes become U+FFFD and the offset of the first is returned.
-pub fn read_source_lossy(path: &Path, lossy: bool) -> Result<(String, Option<usize>)> {
-    match read_source(path) {
-        Err(Error::Utf8 { offset, .. }) if lossy => {
-            let bytes = std::fs::read(path).map_err(|source| Error::Read {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            let bytes = bytes
-                .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-                .unwrap_or(&bytes);
-            Ok((String::from_utf8_lossy(bytes).into_owned(), Some(offset)))
+/// Reads a source file as text, dropping a byte-order mark. Invalid UTF-8
+/// is replaced with U+FFFD and the offset of the first bad byte returned, so
+/// the caller decides whether that is an error.
+pub fn read_text(path: &Path) -> Result<(String, Option<usize>)> {
+    let bytes = read_bytes(path)?;
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()) {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, None)),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            Ok((
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                Some(offset),
+            ))
         }
-        other => other.map(|t| (t, None)),
     }
 }
 
 /// Reads a source file as UTF-8 text, dropping a byte-order mark.
 pub fn read_source(path: &Path) -> Result<String> {
-    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+    match read_text(path)? {
+        (text, None) => Ok(text),
+        (_, Some(offset)) => Err(Error::Utf8 {
+            path: path.to_path_buf(),
+            offset,
+        }),
+    }
+}
+
+/// The bytes of a regular file.
+fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    let read_error = |source| Error::Read {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let meta = std::fs::metadata(path).map_err(read_error)?;
     if !meta.is_file() {
         return Err(Error::Usage(format!(
             "{} is not a regular file",
             path.display()
         )));
     }
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let bytes = bytes
-        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .map(<[u8]>::to_vec)
-        .unwrap_or(bytes);
-    String::from_utf8(bytes).map_err(|e| Error::Utf8 {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
-    })
+    std::fs::read(path).map_err(read_error)
 }
 
 /// The project root when none is given: the folder of the first input.
@@ -201,18 +208,6 @@ pub fn default_root(inputs: &[PathBuf]) -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn natural_order() {
-        let mut v = vec!["10.md", "2.md", "1.md", "a10.md", "a9.md"];
-        v.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(v, ["1.md", "2.md", "10.md", "a9.md", "a10.md"]);
-    }
-}
-
 /// What the command line asked for, before the project file is read.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
@@ -220,14 +215,8 @@ pub struct Request {
     pub paths: Vec<PathBuf>,
     /// Explicit output files (`-o`).
     pub outputs: Vec<PathBuf>,
-    /// `--out-dir`.
-    pub out_dir: Option<PathBuf>,
-    /// `-f epub,pdf`.
-    pub formats: Vec<crate::Format>,
-    /// `--name` template.
-    pub name: Option<String>,
-    /// `--each`: one book per input.
-    pub each: bool,
+    /// The command line's options: over the project file and front matter.
+    pub options: Layer,
 }
 
 /// A planned run: the books to build, and the project file if one was read.
@@ -236,7 +225,7 @@ pub struct Plan {
     /// One entry per book.
     pub books: Vec<crate::BuildOptions>,
     /// The project file, when there is one.
-    pub config: Option<(PathBuf, crate::config::Config)>,
+    pub project_file: Option<PathBuf>,
 }
 
 /// Why a plan could not be made.
@@ -254,49 +243,56 @@ impl From<Error> for PlanError {
     }
 }
 
+/// Reads the project file of `dir`, if it has one, into its layer of
+/// options (relative paths joined to `dir`).
+fn read_project_file(dir: &Path) -> Result<Option<(PathBuf, Layer)>, PlanError> {
+    let path = join_clean(dir, Path::new(crate::config::FILE_NAME));
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = read_source(&path)?;
+    let mut sources = crate::diag::Sources::default();
+    let file = sources.add(crate::diag::SourceFile::new(path.clone(), text.clone()));
+    let mut layer = crate::config::parse(&text, file).map_err(|d| PlanError::Config(d, sources))?;
+    layer.rebase(dir);
+    Ok(Some((path, layer)))
+}
+
 /// Works out the books to build: reads `bindery.toml` when the request names a
 /// folder (or nothing), expands chapters and globs, and names the outputs.
-/// `base` carries the options every book shares (dialect, images, theme…).
-pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanError> {
-    use crate::config;
+///
+/// Only what decides the books and their outputs is read here (chapters,
+/// `[output]`: the project file under the command line); every other option
+/// is resolved per book, once its first input's front matter is known.
+pub fn plan(request: &Request) -> Result<Plan, PlanError> {
     let paths = if request.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         request.paths.clone()
     };
     // The project folder: the folder given, or the folder of the first file.
-    let project_dir = if paths.len() == 1 && paths[0].is_dir() {
+    let given_folder = paths.len() == 1 && paths[0].is_dir();
+    let project_dir = if given_folder {
         paths[0].clone()
     } else {
         default_root(&paths)
     };
-    let config_path = join_clean(&project_dir, Path::new(config::FILE_NAME));
-    let mut cfg = None;
-    if config_path.is_file() {
-        let text = read_source(&config_path)?;
-        let mut sources = crate::diag::Sources::default();
-        let file = sources.add(crate::diag::SourceFile::new(
-            config_path.clone(),
-            text.clone(),
-        ));
-        match config::parse(&text, file) {
-            Ok(c) => cfg = Some(c),
-            Err(d) => return Err(PlanError::Config(d, sources)),
-        }
-    }
-    let config = cfg.clone().unwrap_or_default();
+    let (project_file, project) = match read_project_file(&project_dir)? {
+        Some((path, layer)) => (Some(path), layer),
+        None => (None, Layer::default()),
+    };
+    let run = RunOptions::resolve([project.clone(), request.options.clone()]);
     let config_error = |message: String| {
-        PlanError::Other(Error::Usage(format!(
-            "{}: {message}",
-            config_path.display()
-        )))
+        let file = project_file
+            .as_ref()
+            .map_or_else(String::new, |p| format!("{}: ", p.display()));
+        PlanError::Other(Error::Usage(format!("{file}{message}")))
     };
 
     // Inputs.
-    let given_folder = paths.len() == 1 && paths[0].is_dir();
-    let inputs = if given_folder && !config.chapters.is_empty() {
+    let inputs = if given_folder && !run.chapters.is_empty() {
         let mut inputs = Vec::new();
-        for pattern in &config.chapters {
+        for pattern in &run.chapters {
             let full = join_clean(&project_dir, Path::new(pattern));
             let text = full.to_string_lossy().into_owned();
             let mut matched: Vec<PathBuf> = glob::glob(&text)
@@ -311,7 +307,7 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
             inputs.extend(matched);
         }
         inputs
-    } else if request.each {
+    } else if run.each {
         expand_inputs(&paths)?
     } else {
         // Folders are expanded by the build itself, which names sections.
@@ -329,167 +325,16 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
         ))));
     }
 
-    // Options shared by every book, the project file under the command line.
-    let mut shared = base.clone();
-    shared.config_meta = crate::doc::Metadata {
-        title: config.metadata.title.clone(),
-        subtitle: config.metadata.subtitle.clone(),
-        authors: config.metadata.authors.clone(),
-        language: config.metadata.language.clone(),
-        date: config.metadata.date.clone(),
-        identifier: config.metadata.identifier.clone(),
-        publisher: config.metadata.publisher.clone(),
-        description: config.metadata.description.clone(),
-        subjects: config.metadata.subjects.clone(),
-        rights: config.metadata.rights.clone(),
-        series: config.metadata.series.clone(),
-        series_index: config.metadata.series_index.clone(),
-        contributors: Vec::new(),
-    };
-    if shared.dialect.is_none()
-        && let Some(d) = &config.dialect
-    {
-        shared.dialect = Some(match d.as_str() {
-            "article" => crate::doc::Dialect::Article,
-            "commonmark" => crate::doc::Dialect::CommonMark,
-            other => return Err(config_error(format!("unknown dialect `{other}`"))),
-        });
-    }
-    if let Some(css) = &config.epub.css
-        && shared.epub.stylesheet.is_none()
-    {
-        let path = project_dir.join(css);
-        shared.epub.stylesheet = Some(read_source(&path)?);
-    }
-    if let Some(cover) = &config.epub.cover
-        && shared.epub.cover == crate::epub::Cover::None
-    {
-        shared.epub.cover = if cover == "auto" {
-            crate::epub::Cover::Generated
-        } else {
-            // A project file may not embed files from outside its folder.
-            let path = join_clean(&project_dir, Path::new(cover));
-            let inside = crate::parse::normalize(&path)
-                .starts_with(crate::parse::normalize(&project_dir))
-                || project_dir == Path::new(".")
-                    && !path.is_absolute()
-                    && !crate::parse::normalize(&path).starts_with("..");
-            if !inside
-                && !base
-                    .resources
-                    .as_ref()
-                    .is_some_and(|r| r.allow_outside_root)
-            {
-                return Err(config_error(format!(
-                    "cover `{cover}` is outside the project folder"
-                )));
-            }
-            crate::epub::Cover::Image(path)
-        };
-    }
-    if shared.epub.split_level.is_none() {
-        shared.epub.split_level = config.epub.split_level;
-    }
-    if let Some(depth) = config.epub.toc_depth {
-        shared.epub.toc_depth = depth;
-    }
-    shared.epub.toc_page |= config.epub.toc_page;
-    if let Some(paper) = &config.pdf.paper
-        && !base.paper_given
-    {
-        shared.pdf.paper = crate::pdf::PaperSize::parse(paper)
-            .ok_or_else(|| config_error(format!("unknown paper size `{paper}`")))?;
-    }
-    shared.pdf.toc |= config.pdf.toc;
-    shared.pdf.recto_chapters |= config.pdf.recto_chapters;
-    shared.pdf.ragged |= config.pdf.ragged;
-    shared.pdf.crop_marks |= config.pdf.crop_marks;
-    if let Some(bleed) = &config.pdf.bleed
-        && shared.pdf.bleed == crate::text::units::Abs::ZERO
-    {
-        shared.pdf.bleed = crate::text::units::Abs::parse(bleed)
-            .ok_or_else(|| config_error(format!("`{bleed}` is not a length (use 3mm, 0.125in)")))?;
-    }
-    for font in &config.pdf.fonts {
-        shared
-            .pdf
-            .fonts
-            .push(join_clean(&project_dir, Path::new(font)));
-    }
-    if let Some(margins) = &config.pdf.margins
-        && shared.pdf.margins.is_none()
-    {
-        shared.pdf.margins = Some(crate::pdf::parse_margins(margins).ok_or_else(|| {
-            config_error(format!(
-                "`{margins}` is not four lengths TOP,INNER,BOTTOM,OUTER"
-            ))
-        })?);
-    }
-    let mut images = shared.resources.clone().unwrap_or_default();
-    images.root = project_dir.clone();
-    if !base.images_given {
-        if let Some(max) = config.epub.image_max {
-            images.epub_max_edge = max;
-        }
-        if let Some(dpi) = config.pdf.min_dpi {
-            images.pdf_min_dpi = dpi;
-        }
-        if config.pdf.max_dpi.is_some() {
-            images.pdf_max_dpi = config.pdf.max_dpi;
-        }
-        if config.images.allow_outside_root {
-            images.allow_outside_root = true;
-        }
-        if let Some(m) = &config.images.missing {
-            images.missing = match m.as_str() {
-                "placeholder" => crate::resource::MissingPolicy::Placeholder,
-                "drop" => crate::resource::MissingPolicy::Drop,
-                "error" => crate::resource::MissingPolicy::Error,
-                other => {
-                    return Err(config_error(format!(
-                        "unknown missing-image policy `{other}`"
-                    )));
-                }
-            };
-        }
-    }
-    shared.resources = Some(images);
-
     // Outputs.
-    let formats: Vec<crate::Format> = if !request.formats.is_empty() {
-        request.formats.clone()
-    } else {
-        let mut f = Vec::new();
-        for name in &config.output.formats {
-            f.push(match name.to_ascii_lowercase().as_str() {
-                "epub" => crate::Format::Epub,
-                "pdf" => crate::Format::Pdf,
-                other => return Err(config_error(format!("unknown output format `{other}`"))),
-            });
-        }
-        f
-    };
-    let out_dir = request.out_dir.clone().or_else(|| {
-        config
-            .output
-            .dir
-            .as_ref()
-            .map(|d| join_clean(&project_dir, Path::new(d)))
-    });
-    let name = request
-        .name
-        .clone()
-        .or_else(|| config.output.name.clone())
-        .unwrap_or_else(|| "{stem}".into());
     let templated = |stem_inputs: &[PathBuf]| -> Vec<crate::OutputSpec> {
-        let dir = out_dir.clone().unwrap_or_else(|| PathBuf::from("."));
+        let dir = run.dir.clone().unwrap_or_else(|| PathBuf::from("."));
         let stem = stem_inputs
             .first()
             .and_then(|p| p.file_stem())
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "book".into());
-        let base_name = name.replace("{stem}", &stem);
-        formats
+        let base_name = run.name.replace("{stem}", &stem);
+        run.formats
             .iter()
             .map(|f| crate::OutputSpec {
                 path: dir.join(format!(
@@ -503,29 +348,32 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
             })
             .collect()
     };
+    let book = |inputs: Vec<PathBuf>, outputs| crate::BuildOptions {
+        inputs,
+        outputs,
+        root: Some(project_dir.clone()),
+        project: project.clone(),
+        overrides: request.options.clone(),
+    };
     let mut books = Vec::new();
-    if request.each {
+    if run.each {
         if !request.outputs.is_empty() {
             return Err(PlanError::Other(Error::Usage(
                 "--each names its outputs itself: use --out-dir, --name and -f instead of -o"
                     .into(),
             )));
         }
-        if formats.is_empty() {
+        if run.formats.is_empty() {
             return Err(PlanError::Other(Error::Usage(
                 "no output format: give -f epub,pdf (or [output] formats in bindery.toml)".into(),
             )));
         }
-        for input in &inputs {
-            let mut book = shared.clone();
-            book.inputs = vec![input.clone()];
-            book.outputs = templated(std::slice::from_ref(input));
-            books.push(book);
+        for input in inputs {
+            let outputs = templated(std::slice::from_ref(&input));
+            books.push(book(vec![input], outputs));
         }
     } else {
-        let mut book = shared;
-        book.inputs = inputs.clone();
-        book.outputs = if request.outputs.is_empty() {
+        let outputs = if request.outputs.is_empty() {
             templated(&inputs)
         } else {
             let mut outs = Vec::new();
@@ -536,24 +384,24 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
                         path.display()
                     )))
                 })?;
-                let path = match &request.out_dir {
-                    Some(dir) if path.is_relative() => dir.join(path),
+                let path = match &request.options.output.dir {
+                    Some(dir) if path.is_relative() => dir.path.join(path),
                     _ => path.clone(),
                 };
                 outs.push(crate::OutputSpec { path, format });
             }
             outs
         };
-        if book.outputs.is_empty() {
+        if outputs.is_empty() {
             return Err(PlanError::Other(Error::Usage(
                 "no output given: use -o FILE.epub, -f epub,pdf or [output] in bindery.toml".into(),
             )));
         }
-        books.push(book);
+        books.push(book(inputs, outputs));
     }
     Ok(Plan {
         books,
-        config: cfg.map(|c| (config_path, c)),
+        project_file,
     })
 }
 
@@ -590,4 +438,16 @@ pub fn expand_template(path: &Path, stem: &str, meta: &crate::doc::Metadata) -> 
             .replace("{title-slug}", &slug)
             .replace("{date}", &date),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order() {
+        let mut v = vec!["10.md", "2.md", "1.md", "a10.md", "a9.md"];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(v, ["1.md", "2.md", "10.md", "a9.md", "a10.md"]);
+    }
 }

@@ -24,9 +24,11 @@ impl Printer {
         }
     }
 
-    /// Reports one book.
+    /// Reports one book; `subject` names it in a failure (`cannot build
+    /// out.pdf`).
     pub fn book(
         &mut self,
+        subject: &str,
         book: &BuildOptions,
         report: &Report,
         outcome: &Result<Vec<Output>, Error>,
@@ -38,7 +40,7 @@ impl Printer {
             .filter(|d| d.severity == Severity::Warning)
             .count();
         if self.json {
-            println!("{}", book_json(book, report, outcome, duration));
+            println!("{}", book_json(subject, book, report, outcome, duration));
             return;
         }
         if self.verbose {
@@ -80,18 +82,7 @@ impl Printer {
                 eprintln!("error: {e}");
                 eprintln!("hint: no output was written");
             }
-            // These name their file already.
-            Err(e @ (Error::Read { .. } | Error::Utf8 { .. } | Error::Write { .. })) => {
-                eprintln!("error: {e}");
-            }
-            Err(e) => {
-                let inputs: Vec<String> = book
-                    .inputs
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect();
-                eprintln!("error: {} failed ({e})", inputs.join(", "));
-            }
+            Err(e) => eprintln!("error: {}", failure(subject, e)),
         }
     }
 
@@ -132,7 +123,62 @@ impl Printer {
     }
 }
 
+/// The line that says why a book failed: errors that name their file say
+/// it themselves (`cannot write out.pdf (no space left on device)`), the
+/// others follow the book's name.
+fn failure(subject: &str, e: &Error) -> String {
+    match e {
+        Error::Read { .. } | Error::Utf8 { .. } | Error::Write { .. } | Error::Strict { .. } => {
+            e.to_string()
+        }
+        _ => format!("{subject} ({e})"),
+    }
+}
+
+/// A book named by its outputs (`cannot build out.epub and out.pdf`), with
+/// their templates filled in once the library could.
+pub fn output_names(book: &BuildOptions, report: &Report) -> String {
+    let paths: Vec<String> = if report.outputs.is_empty() {
+        book.outputs
+            .iter()
+            .map(|o| o.path.display().to_string())
+            .collect()
+    } else {
+        report
+            .outputs
+            .iter()
+            .map(|o| o.path.display().to_string())
+            .collect()
+    };
+    format!("cannot build {}", and_list(&paths))
+}
+
+/// A checked book named by its first input (`cannot check a.md and 19 more
+/// files`): an archive's book may have thousands.
+pub fn input_names(book: &BuildOptions) -> String {
+    let first = book
+        .inputs
+        .first()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    match book.inputs.len() {
+        0 | 1 => format!("cannot check {first}"),
+        2 => format!("cannot check {first} and 1 more file"),
+        n => format!("cannot check {first} and {} more files", n - 1),
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 fn book_json(
+    subject: &str,
     book: &BuildOptions,
     report: &Report,
     outcome: &Result<Vec<Output>, Error>,
@@ -148,7 +194,7 @@ fn book_json(
                     let (l, c) = f.line_col(span.start);
                     (Some(f.path.display().to_string()), Some(l), Some(c))
                 }
-                None => (d.path.as_ref().map(|p| p.display().to_string()), None, None),
+                None => (None, None, None),
             };
             json!({
                 "severity": d.severity.to_string(),
@@ -163,7 +209,7 @@ fn book_json(
     let (status, error, outputs) = match outcome {
         Ok(outputs) => ("ok", Value::Null, outputs.iter().map(output_json).collect()),
         Err(e @ Error::Strict { .. }) => ("refused", json!(e.to_string()), Vec::new()),
-        Err(e) => ("failed", json!(e.to_string()), Vec::new()),
+        Err(e) => ("failed", json!(failure(subject, e)), Vec::new()),
     };
     let images: Vec<Value> = report
         .images

@@ -251,7 +251,10 @@ fn fifty_articles_each_with_one_broken() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("articles/51.md:2:"), "{stderr}");
-    assert!(stderr.contains("error: articles/51.md failed"), "{stderr}");
+    assert!(
+        stderr.contains("error: cannot build out/51.epub (1 error(s) in the input)"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("51 books, 1 failed, 0 warnings"),
         "{stderr}"

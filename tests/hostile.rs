@@ -155,12 +155,12 @@ fn cases() -> Vec<Case> {
         case("no output", vec![("in.md", body("# A\n"))], &["build", "in.md"], 2, "no output given", None),
         case("missing input", vec![], &["build", "nope.md", "-o", "out.epub"], 1, "cannot read nope.md", no_epub),
         case("folder without markdown", vec![("empty/keep.txt", Vec::new())], &["build", "empty", "-o", "out.epub"], 2, "no Markdown files in empty", no_epub),
-        case("strict with warnings", vec![("in.md", image_doc("none.png"))], &["build", "in.md", "-o", "out.epub", "--strict"], 3, "1 warning(s) with --strict", no_epub),
-        case("unknown meta key", vec![("in.md", body("# A\n"))], &["build", "in.md", "-o", "out.epub", "--meta", "colour=red"], 1, "unknown metadata key `colour`", no_epub),
+        case("strict with warnings", vec![("in.md", image_doc("none.png"))], &["build", "in.md", "-o", "out.epub", "--strict"], 3, "1 warning(s), and strict is on", no_epub),
+        case("unknown meta key", vec![("in.md", body("# A\n"))], &["build", "in.md", "-o", "out.epub", "--meta", "colour=red"], 2, "unknown metadata key `colour`", no_epub),
         case("bad paper size", vec![("in.md", body("# A\n"))], &["build", "in.md", "-o", "out.pdf", "--paper", "a3000"], 2, "unknown page size `a3000`", None),
         case("bad bleed", vec![("in.md", body("# A\n"))], &["build", "in.md", "-o", "out.pdf", "--bleed", "lots"], 2, "is not a length", None),
-        case("bad project file", vec![("in.md", body("# A\n")), ("bindery.toml", b"[metadata]\ntitel = 1\n".to_vec())], &["build", "."], 2, "bindery.toml:2:1: error: invalid project file (unknown field `titel`", None),
-        case("project file wrong type", vec![("in.md", body("# A\n")), ("bindery.toml", b"chapters = 3\n".to_vec())], &["build", "."], 2, "invalid type", None),
+        case("bad project file", vec![("in.md", body("# A\n")), ("bindery.toml", b"[metadata]\ntitel = 1\n".to_vec())], &["build", "."], 2, "bindery.toml:2:1: error: invalid project file (unknown key `titel`", None),
+        case("project file wrong type", vec![("in.md", body("# A\n")), ("bindery.toml", b"[epub]\ntoc_depth = \"two\"\n".to_vec())], &["build", "."], 2, "bindery.toml:2:13: error: invalid project file (`two` is not a heading level from 1 to 6)", None),
         case("cover that is not an image", vec![("in.md", body("# A\n")), ("cover.jpg", b"nope".to_vec())], &["build", "in.md", "-o", "out.epub", "--cover", "cover.jpg"], 1, "must be a JPEG or PNG image", no_epub),
     ]
 }

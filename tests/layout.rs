@@ -14,11 +14,11 @@ fn seed_first_page_frames() {
         ..Default::default()
     };
     let mut report = bindery::Report::default();
-    let doc = bindery::load(&options, &mut report).unwrap();
+    let book = bindery::load(&options, &mut report).unwrap();
     let layout = bindery::pdf::layout::layout(
-        &doc,
+        &book.doc,
         &bindery::text::FontSet::bundled(),
-        &options.pdf,
+        &book.options.pdf,
         &mut report.diagnostics,
     );
     let mut out = String::new();

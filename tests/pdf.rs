@@ -14,7 +14,7 @@ fn document_words(input: &Path) -> Vec<String> {
         ..Default::default()
     };
     let mut report = bindery::Report::default();
-    let doc = bindery::load(&options, &mut report).unwrap();
+    let doc = bindery::load(&options, &mut report).unwrap().doc;
     let mut text = String::new();
     for block in &doc.chapters[0].blocks {
         match block {

@@ -67,7 +67,7 @@ fn load(
     dir: &std::path::Path,
     text: &str,
 ) -> (
-    bindery::BuildOptions,
+    bindery::options::Options,
     bindery::Report,
     bindery::doc::Document,
 ) {
@@ -78,8 +78,8 @@ fn load(
         ..Default::default()
     };
     let mut report = bindery::Report::default();
-    let doc = bindery::load(&options, &mut report).unwrap();
-    (options, report, doc)
+    let book = bindery::load(&options, &mut report).unwrap();
+    (book.options, report, book.doc)
 }
 
 proptest! {

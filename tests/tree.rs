@@ -1,17 +1,18 @@
 //! Snapshot tests of the intermediate tree (`bindery dump`) for the seed and
 //! for a CommonMark document that uses every construct.
 
+use bindery::options::DialectChoice;
 use bindery::{BuildOptions, Report};
 
-fn dump(inputs: &[&str], dialect: Option<bindery::doc::Dialect>) -> (String, Report) {
-    let options = BuildOptions {
+fn dump(inputs: &[&str], dialect: Option<DialectChoice>) -> (String, Report) {
+    let mut options = BuildOptions {
         inputs: inputs.iter().map(Into::into).collect(),
-        dialect,
         ..BuildOptions::default()
     };
+    options.overrides.dialect = dialect;
     let mut report = Report::default();
-    let doc = bindery::load(&options, &mut report).expect("load");
-    (bindery::doc::dump(&doc), report)
+    let book = bindery::load(&options, &mut report).expect("load");
+    (bindery::doc::dump(&book.doc), report)
 }
 
 #[test]
@@ -32,10 +33,7 @@ fn seed_article_tree() {
 fn seed_read_as_commonmark_merges_lines() {
     // The reason the article dialect exists: CommonMark makes one paragraph
     // of the lines and the dateline quote swallows the body.
-    let (text, _) = dump(
-        &["seeds/xi-putin.md"],
-        Some(bindery::doc::Dialect::CommonMark),
-    );
+    let (text, _) = dump(&["seeds/xi-putin.md"], Some(DialectChoice::CommonMark));
     assert!(!text.contains("kicker"));
     assert!(text.contains("  quote"));
     assert!(

@@ -204,7 +204,8 @@ pub fn relator(role: &str) -> String {
 pub enum Dialect {
     /// CommonMark with GFM extensions.
     CommonMark,
-    /// The scraped magazine-article format (see DESIGN.md).
+    /// The scraped magazine-article format: fly title, title, standfirst,
+    /// dateline, one paragraph a line, crossheads (see `parse::article`).
     Article,
 }
 

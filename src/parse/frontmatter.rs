@@ -1,19 +1,24 @@
 //! Front matter: a YAML (`---`) or TOML (`+++`) block at the top of a source.
 //!
-//! Input: the source text. Output: the metadata it sets and the byte offset where
-//! the Markdown body starts. Malformed front matter is an error with a location.
+//! Input: the source text. Output: the metadata it sets, the book options it
+//! sets (its `epub:`, `pdf:` and `images:` sections, read with the project
+//! file's types: see [`crate::options`]) and the byte offset where the
+//! Markdown body starts. Malformed front matter is an error with a location.
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::doc::Metadata;
+use crate::options::{List, Text};
 use serde::Deserialize;
 
 /// What the front matter of one file says.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {
     /// Metadata fields it sets.
     pub meta: Metadata,
     /// The magazine section the file belongs to.
     pub section: Option<String>,
+    /// The book options it sets (its metadata is in `meta`).
+    pub options: crate::options::Layer,
 }
 
 /// A person: a name, or a name with a role.
@@ -45,73 +50,36 @@ impl People {
     }
 }
 
-/// One string or a list of them.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Strings {
-    One(Scalar),
-    Many(Vec<Scalar>),
-}
-
-impl Strings {
-    fn into_vec(self) -> Vec<String> {
-        match self {
-            Strings::One(s) => vec![s.into_string()],
-            Strings::Many(v) => v.into_iter().map(Scalar::into_string).collect(),
-        }
-    }
-}
-
-/// A scalar that may be written as a string, a number or a date.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Scalar {
-    Text(String),
-    Date(toml::value::Datetime),
-    Int(i64),
-    Float(f64),
-    Bool(bool),
-}
-
-impl Scalar {
-    fn into_string(self) -> String {
-        match self {
-            Scalar::Text(s) => s,
-            Scalar::Date(d) => d.to_string(),
-            Scalar::Int(n) => n.to_string(),
-            Scalar::Float(n) => n.to_string(),
-            Scalar::Bool(b) => b.to_string(),
-        }
-    }
-}
-
 /// The keys bindery reads; other keys are kept for later stages and ignored here.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct Raw {
-    title: Option<Scalar>,
-    subtitle: Option<Scalar>,
+    title: Option<Text>,
+    subtitle: Option<Text>,
     author: Option<People>,
     authors: Option<People>,
     editor: Option<People>,
     translator: Option<People>,
     illustrator: Option<People>,
     #[serde(alias = "subject", alias = "keywords", alias = "tags")]
-    subjects: Option<Strings>,
+    subjects: Option<List<Text>>,
     #[serde(alias = "copyright", alias = "license")]
-    rights: Option<Scalar>,
-    series: Option<Scalar>,
+    rights: Option<Text>,
+    series: Option<Text>,
     #[serde(alias = "series-index")]
-    series_index: Option<Scalar>,
-    section: Option<Scalar>,
+    series_index: Option<Text>,
+    section: Option<Text>,
     #[serde(alias = "lang")]
-    language: Option<String>,
-    date: Option<Scalar>,
+    language: Option<Text>,
+    date: Option<Text>,
     #[serde(alias = "isbn", alias = "id")]
-    identifier: Option<Scalar>,
-    publisher: Option<Scalar>,
+    identifier: Option<Text>,
+    publisher: Option<Text>,
     #[serde(alias = "abstract", alias = "summary")]
-    description: Option<Scalar>,
+    description: Option<Text>,
+    epub: Option<crate::options::EpubLayer>,
+    pdf: Option<crate::options::PdfLayer>,
+    images: Option<crate::options::ImagesLayer>,
 }
 
 /// Where the front matter is and what syntax it uses.
@@ -170,18 +138,33 @@ pub fn read(text: &str, file: FileId, diags: &mut Diagnostics) -> (FrontMatter, 
     let raw: Result<Raw, (String, Option<usize>)> = if block.toml {
         toml::from_str::<Raw>(block.body).map_err(|e| {
             let offset = e.span().map(|s| s.start);
-            (e.message().to_string(), offset)
+            (crate::options::value::user_words(e.message()), offset)
         })
     } else {
         if block.body.trim().is_empty() {
             return (FrontMatter::default(), block.end);
         }
         serde_saphyr::from_str::<Raw>(block.body).map_err(|e| {
-            let line = e.location().map(|l| l.line() as usize);
-            let offset = line.map(|line| line_offset(block.body, line));
+            let place = e
+                .location()
+                .map(|l| (l.line() as usize, l.column() as usize));
+            let offset = place.map(|(line, column)| {
+                let start = line_offset(block.body, line);
+                let line_text = block.body[start..].lines().next().unwrap_or("");
+                start
+                    + line_text
+                        .char_indices()
+                        .nth(column.saturating_sub(1))
+                        .map_or(line_text.len(), |(i, _)| i)
+            });
             let message = e.to_string();
-            let first = message.lines().next().unwrap_or("invalid YAML").to_string();
-            (first, offset)
+            let first = message.lines().next().unwrap_or("invalid YAML");
+            // "error: line 3 column 10: unknown paper size `a9`"
+            let bare = first
+                .strip_prefix("error: ")
+                .and_then(|m| m.split_once(": ").filter(|(at, _)| at.starts_with("line ")))
+                .map_or(first, |(_, m)| m);
+            (crate::options::value::user_words(bare), offset)
         })
     };
     match raw {
@@ -234,11 +217,7 @@ fn line_offset(text: &str, line: usize) -> usize {
 }
 
 fn convert(raw: Raw) -> FrontMatter {
-    let clean = |s: Option<Scalar>| {
-        s.map(Scalar::into_string)
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-    };
+    let clean = |s: Option<Text>| s.map(|t| t.0).filter(|s| !s.is_empty());
     let mut authors = Vec::new();
     let mut contributors = Vec::new();
     for list in [raw.author, raw.authors].into_iter().flatten() {
@@ -283,19 +262,30 @@ fn convert(raw: Raw) -> FrontMatter {
     }
     FrontMatter {
         section: clean(raw.section),
+        options: crate::options::Layer {
+            epub: raw.epub.unwrap_or_default(),
+            pdf: raw.pdf.unwrap_or_default(),
+            images: raw.images.unwrap_or_default(),
+            ..Default::default()
+        },
         meta: Metadata {
             title: clean(raw.title),
             subtitle: clean(raw.subtitle),
             authors,
-            language: raw
-                .language
-                .map(|l| l.trim().to_string())
-                .filter(|l| !l.is_empty()),
+            language: clean(raw.language),
             date: clean(raw.date),
             identifier: clean(raw.identifier),
             publisher: clean(raw.publisher),
             description: clean(raw.description),
-            subjects: raw.subjects.map(Strings::into_vec).unwrap_or_default(),
+            subjects: raw
+                .subjects
+                .map(|l| {
+                    l.0.into_iter()
+                        .map(|t| t.0)
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
             rights: clean(raw.rights),
             series: clean(raw.series),
             series_index: clean(raw.series_index),

@@ -1,0 +1,605 @@
+//! Options: every setting of a build, from four layers merged once.
+//!
+//! Input: [`Layer`]s, lowest first. Output: the resolved [`Options`] every
+//! stage of one book reads, and the [`RunOptions`] that decide which books
+//! there are and where they are written.
+//!
+//! The layers, lowest first:
+//! 1. built-in defaults: the `Default` of the resolved structs
+//!    ([`EpubOptions`], [`PdfOptions`], [`ResourceOptions`]);
+//! 2. the project file, `bindery.toml` ([`crate::config`]);
+//! 3. the front matter of the book's first input: its metadata and its
+//!    `epub:`, `pdf:` and `images:` sections (what chooses the inputs, the
+//!    outputs or how files are read cannot be set there: by the time a front
+//!    matter is read, those choices are made);
+//! 4. the command line, or the caller of the library
+//!    ([`crate::BuildOptions::overrides`]).
+//!
+//! A [`Layer`] has the shape of the project file and every field is an
+//! `Option`: unset until the merge. Layers are merged field by field (a field
+//! a later layer sets replaces the earlier value; a field it leaves unset
+//! keeps it); lists are values like any other, so a later list replaces an
+//! earlier one. The merged layer is then resolved once: defaults filled in,
+//! files named by options read, cross-checks made.
+//!
+//! **Adding an option** is one field in its section below (the project file,
+//! the front matter when the section is one it carries, and `--set` then
+//! read it, with the same parser and messages), one line where the section is
+//! resolved in [`Options::resolve`] (which names its default), and, when it
+//! deserves one, a flag in `cli.rs` (whose `input_layer` names every `[pdf]`
+//! and `[images]` field, so the compiler points there). A new kind of value is
+//! one [`Value`] impl in [`value`]. The table-driven test in
+//! `src/cli/tests.rs` fails until the new key has a row.
+
+pub mod value;
+
+use crate::Format;
+use crate::diag::{Error, Result};
+use crate::doc::{Contributor, Dialect, Metadata};
+use crate::epub::EpubOptions;
+use crate::pdf::PaperSize;
+use crate::pdf::PdfOptions;
+use crate::resource::{MissingPolicy, ResourceOptions};
+use crate::text::Abs;
+use std::path::{Path, PathBuf};
+pub use value::{
+    CoverChoice, DialectChoice, Dpi, FilePath, Level, List, Margins, Pixels, Profile, Switch, Text,
+    Value,
+};
+
+/// A part of a layer: a single option (`Option<T>`) or a section of them.
+pub trait Field: Default {
+    /// Takes every field `over` sets.
+    fn merge(&mut self, over: Self);
+    /// Makes relative paths relative to `dir`, the folder of the file that
+    /// set them.
+    fn rebase(&mut self, dir: &Path);
+    /// Sets the option at `key` (`pdf.paper`; `at` is the part of the key
+    /// already consumed) from text, as the command line's `--set` does.
+    fn set(&mut self, key: &str, value: &str, at: &str) -> Result<(), String>;
+    /// Appends the full key of every option under `prefix`.
+    fn keys(prefix: &str, out: &mut Vec<String>);
+}
+
+impl<T: Value> Field for Option<T> {
+    fn merge(&mut self, over: Self) {
+        if over.is_some() {
+            *self = over;
+        }
+    }
+
+    fn rebase(&mut self, dir: &Path) {
+        if let Some(value) = self {
+            value.rebase(dir);
+        }
+    }
+
+    fn set(&mut self, key: &str, value: &str, at: &str) -> Result<(), String> {
+        if !key.is_empty() {
+            return Err(format!(
+                "`{at}` is an option, not a section: use `{at}=VALUE`"
+            ));
+        }
+        *self = Some(T::parse(value)?);
+        Ok(())
+    }
+
+    fn keys(prefix: &str, out: &mut Vec<String>) {
+        out.push(prefix.to_string());
+    }
+}
+
+/// `prefix.name`, or `name` at the top.
+fn join_key(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+/// Declares a section of a layer: the struct (deserialized from the project
+/// file and front matter, unknown keys refused) and its [`Field`] impl, so a
+/// field is declared once and merged, rebased, set and listed everywhere.
+macro_rules! section {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty, )*
+        }
+    ) => {
+        #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+        #[serde(deny_unknown_fields, default)]
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: $ty, )*
+        }
+
+        impl Field for $name {
+            fn merge(&mut self, over: Self) {
+                $( Field::merge(&mut self.$field, over.$field); )*
+            }
+
+            fn rebase(&mut self, dir: &Path) {
+                $( Field::rebase(&mut self.$field, dir); )*
+            }
+
+            fn set(&mut self, key: &str, value: &str, at: &str) -> Result<(), String> {
+                const NAMES: &[&str] = &[$(stringify!($field)),*];
+                let (head, rest) = key.split_once('.').unwrap_or((key, ""));
+                let known = || {
+                    NAMES.iter().map(|n| format!("`{}`", join_key(at, n))).collect::<Vec<_>>().join(", ")
+                };
+                if head.is_empty() {
+                    return Err(format!("`{at}` is a section: name one of its options ({})", known()));
+                }
+                let here = join_key(at, head);
+                match head {
+                    $( stringify!($field) => Field::set(&mut self.$field, rest, value, &here), )*
+                    _ => Err(format!("unknown option `{here}` (known: {})", known())),
+                }
+            }
+
+            fn keys(prefix: &str, out: &mut Vec<String>) {
+                $( <$ty as Field>::keys(&join_key(prefix, stringify!($field)), out); )*
+            }
+        }
+    };
+}
+
+section! {
+    /// Every option one layer sets: the shape of `bindery.toml`.
+    #[serde(expecting = "a project file of `key = value` lines and `[section]`s")]
+    pub struct Layer {
+        /// Chapter files or glob patterns, relative to the project folder, in
+        /// reading order (project file only; `--set` too).
+        pub chapters: Option<List<Text>>,
+        /// Read inputs as this dialect instead of detecting it.
+        pub dialect: Option<DialectChoice>,
+        /// Warnings fail the build; nothing is written.
+        pub strict: Option<Switch>,
+        /// Read invalid UTF-8 with replacement characters instead of failing.
+        pub lossy_utf8: Option<Switch>,
+        /// `[metadata]`.
+        pub metadata: MetadataLayer,
+        /// `[output]`.
+        pub output: OutputLayer,
+        /// `[epub]`.
+        pub epub: EpubLayer,
+        /// `[pdf]`.
+        pub pdf: PdfLayer,
+        /// `[images]`.
+        pub images: ImagesLayer,
+    }
+}
+
+section! {
+    /// `[metadata]`: about the book. Front matter sets these as top-level
+    /// keys (`title:`), the command line with `--meta KEY=VALUE`.
+    #[serde(expecting = "a section of metadata (`title`, `authors`…)")]
+    pub struct MetadataLayer {
+        /// Title.
+        pub title: Option<Text>,
+        /// Subtitle.
+        pub subtitle: Option<Text>,
+        /// Authors, in order.
+        pub authors: Option<List<Text>>,
+        /// Other contributors with their roles (`Charles Babbage (editor)`).
+        pub contributors: Option<List<Contributor>>,
+        /// BCP 47 language tag.
+        pub language: Option<Text>,
+        /// Publication date.
+        pub date: Option<Text>,
+        /// ISBN, DOI or UUID.
+        pub identifier: Option<Text>,
+        /// Publisher.
+        pub publisher: Option<Text>,
+        /// Description.
+        pub description: Option<Text>,
+        /// Subjects or keywords.
+        pub subjects: Option<List<Text>>,
+        /// Rights statement.
+        pub rights: Option<Text>,
+        /// Series name.
+        pub series: Option<Text>,
+        /// Number in the series.
+        pub series_index: Option<Text>,
+    }
+}
+
+section! {
+    /// `[output]`: what to write and where (project file and command line;
+    /// never front matter, which is read after the outputs are chosen).
+    #[serde(expecting = "a section of output options (`formats`, `dir`, `name`, `each`)")]
+    pub struct OutputLayer {
+        /// Formats to write.
+        pub formats: Option<List<Format>>,
+        /// Folder for outputs.
+        pub dir: Option<FilePath>,
+        /// File name template without extension: `{stem}`, `{title-slug}`, `{date}`.
+        pub name: Option<Text>,
+        /// Every input becomes its own book.
+        pub each: Option<Switch>,
+    }
+}
+
+section! {
+    /// `[epub]`.
+    #[serde(expecting = "a section of EPUB options")]
+    pub struct EpubLayer {
+        /// A stylesheet replacing the default one.
+        pub css: Option<FilePath>,
+        /// Longest image edge in pixels.
+        pub image_max: Option<Pixels>,
+        /// The cover: an image file, `auto` or `none`.
+        pub cover: Option<CoverChoice>,
+        /// One file per heading of this level or higher.
+        pub split_level: Option<Level>,
+        /// Levels in the table of contents.
+        pub toc_depth: Option<Level>,
+        /// A printed table of contents page.
+        pub toc_page: Option<Switch>,
+    }
+}
+
+section! {
+    /// `[pdf]`.
+    #[serde(expecting = "a section of PDF options")]
+    pub struct PdfLayer {
+        /// Paper size.
+        pub paper: Option<PaperSize>,
+        /// What the PDF is for (sets `min_dpi`'s default).
+        pub profile: Option<Profile>,
+        /// Warn about images under this resolution.
+        pub min_dpi: Option<Dpi>,
+        /// Downsample images above this resolution.
+        pub max_dpi: Option<Dpi>,
+        /// A contents page with page numbers.
+        pub toc: Option<Switch>,
+        /// Chapters open on right-hand pages.
+        pub recto_chapters: Option<Switch>,
+        /// Ragged-right text instead of justified.
+        pub ragged: Option<Switch>,
+        /// Bleed around the trimmed page.
+        pub bleed: Option<Abs>,
+        /// Crop marks.
+        pub crop_marks: Option<Switch>,
+        /// Fallback font files.
+        pub fonts: Option<List<FilePath>>,
+        /// Margins: top, inner, bottom, outer.
+        pub margins: Option<Margins>,
+    }
+}
+
+section! {
+    /// `[images]`.
+    #[serde(expecting = "a section of image options")]
+    pub struct ImagesLayer {
+        /// What to do with a missing or unusable image.
+        pub missing: Option<MissingPolicy>,
+        /// Allow images (and files named in project files) outside the project folder.
+        pub allow_outside_root: Option<Switch>,
+    }
+}
+
+impl Layer {
+    /// Every option's key (`pdf.paper`), in declaration order.
+    pub fn keys() -> Vec<String> {
+        let mut out = Vec::new();
+        <Layer as Field>::keys("", &mut out);
+        out
+    }
+
+    /// The layer a front matter gives: its metadata and its option sections,
+    /// relative paths joined to the folder of `file`, the Markdown file it
+    /// heads (as its images are).
+    pub fn from_front_matter(front: crate::parse::frontmatter::FrontMatter, file: &Path) -> Layer {
+        let mut layer = front.options;
+        layer.metadata = front.meta.into();
+        layer.rebase(&crate::project::default_root(&[file.to_path_buf()]));
+        layer
+    }
+
+    /// Sets the option at `key` (`pdf.paper`, `epub.toc-depth`) from text.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let key = key.trim().to_ascii_lowercase().replace('-', "_");
+        Field::set(self, &key, value, "")
+    }
+
+    /// Sets a metadata field (`title`, `author`, `series-index`…) from text,
+    /// as `--meta` does; `;` separates several authors or subjects.
+    pub fn set_metadata(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let key = key.trim().to_ascii_lowercase().replace('-', "_");
+        let key = match key.as_str() {
+            "author" => "authors",
+            "subject" | "keywords" => "subjects",
+            "contributor" => "contributors",
+            "lang" => "language",
+            "isbn" => "identifier",
+            other => other,
+        };
+        let mut known = Vec::new();
+        <MetadataLayer as Field>::keys("", &mut known);
+        if !known.iter().any(|k| k == key) {
+            return Err(format!(
+                "unknown metadata key `{key}` (known: {})",
+                known.join(", ")
+            ));
+        }
+        Field::set(&mut self.metadata, key, value, "")
+    }
+}
+
+impl From<Metadata> for MetadataLayer {
+    fn from(m: Metadata) -> Self {
+        let text = |s: Option<String>| s.map(Text);
+        let list =
+            |v: Vec<String>| (!v.is_empty()).then(|| List(v.into_iter().map(Text).collect()));
+        MetadataLayer {
+            title: text(m.title),
+            subtitle: text(m.subtitle),
+            authors: list(m.authors),
+            contributors: (!m.contributors.is_empty()).then_some(List(m.contributors)),
+            language: text(m.language),
+            date: text(m.date),
+            identifier: text(m.identifier),
+            publisher: text(m.publisher),
+            description: text(m.description),
+            subjects: list(m.subjects),
+            rights: text(m.rights),
+            series: text(m.series),
+            series_index: text(m.series_index),
+        }
+    }
+}
+
+impl MetadataLayer {
+    /// The metadata these fields give; an empty value (`--meta subtitle=`)
+    /// counts as none.
+    fn resolve(self) -> Metadata {
+        let text = |t: Option<Text>| t.map(|t| t.0).filter(|s| !s.is_empty());
+        let list = |l: Option<List<Text>>| {
+            l.map_or_else(Vec::new, |l| {
+                l.0.into_iter()
+                    .map(|t| t.0)
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+        };
+        Metadata {
+            title: text(self.title),
+            subtitle: text(self.subtitle),
+            authors: list(self.authors),
+            language: text(self.language),
+            date: text(self.date),
+            identifier: text(self.identifier),
+            publisher: text(self.publisher),
+            description: text(self.description),
+            subjects: list(self.subjects),
+            rights: text(self.rights),
+            series: text(self.series),
+            series_index: text(self.series_index),
+            contributors: self.contributors.map_or_else(Vec::new, |l| l.0),
+        }
+    }
+}
+
+/// The options of one book, resolved: what every stage reads.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Metadata the layers give (what the first chapter says fills the gaps
+    /// once it is read).
+    pub metadata: Metadata,
+    /// A dialect forced on every input, or `None` to detect it.
+    pub dialect: Option<Dialect>,
+    /// Warnings fail the book.
+    pub strict: bool,
+    /// Invalid UTF-8 is replaced (with a warning) instead of failing.
+    pub lossy_utf8: bool,
+    /// The EPUB backend's options.
+    pub epub: EpubOptions,
+    /// The PDF backend's options.
+    pub pdf: PdfOptions,
+    /// Image handling (both backends).
+    pub images: ResourceOptions,
+}
+
+impl Options {
+    /// Merges `layers` (lowest first) and resolves the result: defaults for
+    /// what no layer sets, files named by options read (the stylesheet), and
+    /// files named in a project file or front matter checked to be inside
+    /// `root`, the project folder.
+    pub fn resolve(layers: impl IntoIterator<Item = Layer>, root: &Path) -> Result<Options> {
+        let mut l = Layer::default();
+        for layer in layers {
+            l.merge(layer);
+        }
+        let on = |s: Option<Switch>, default: bool| s.map_or(default, |s| s.0);
+
+        let d = ResourceOptions::default();
+        let images = ResourceOptions {
+            root: root.to_path_buf(),
+            allow_outside_root: on(l.images.allow_outside_root, d.allow_outside_root),
+            missing: l.images.missing.unwrap_or(d.missing),
+            epub_max_edge: l.epub.image_max.map_or(d.epub_max_edge, |p| p.0),
+            pdf_max_dpi: l.pdf.max_dpi.map(|x| x.0).or(d.pdf_max_dpi),
+            // An explicit resolution wins over the profile's, whichever
+            // layer set either.
+            pdf_min_dpi: match (l.pdf.min_dpi, l.pdf.profile) {
+                (Some(dpi), _) => dpi.0,
+                (None, Some(profile)) => profile.min_dpi(),
+                (None, None) => d.pdf_min_dpi,
+            },
+            ..d
+        };
+        // A project file or front matter may not embed files from outside
+        // the project folder (a downloaded project could name ~/.ssh/id_rsa
+        // as its stylesheet); the command line may.
+        let confined = |f: &FilePath| -> Result<PathBuf> {
+            if f.from_file && !images.allow_outside_root && !inside(&f.path, root) {
+                return Err(Error::Usage(format!(
+                    "{} is outside the project folder; a project file or front matter may only name files inside it (or pass --allow-outside-root)",
+                    f.path.display(),
+                )));
+            }
+            Ok(f.path.clone())
+        };
+
+        let d = EpubOptions::default();
+        let epub = EpubOptions {
+            stylesheet: match &l.epub.css {
+                Some(css) => Some(crate::project::read_source(&confined(css)?)?),
+                None => d.stylesheet,
+            },
+            split_level: l.epub.split_level.map(|x| x.0).or(d.split_level),
+            toc_depth: l.epub.toc_depth.map_or(d.toc_depth, |x| x.0),
+            toc_page: on(l.epub.toc_page, d.toc_page),
+            cover: match &l.epub.cover {
+                None => d.cover,
+                Some(CoverChoice::None) => crate::epub::Cover::None,
+                Some(CoverChoice::Auto) => crate::epub::Cover::Generated,
+                Some(CoverChoice::File(f)) => crate::epub::Cover::Image(confined(f)?),
+            },
+        };
+
+        let d = PdfOptions::default();
+        let pdf = PdfOptions {
+            paper: l.pdf.paper.unwrap_or(d.paper),
+            recto_chapters: on(l.pdf.recto_chapters, d.recto_chapters),
+            toc: on(l.pdf.toc, d.toc),
+            ragged: on(l.pdf.ragged, d.ragged),
+            bleed: l.pdf.bleed.unwrap_or(d.bleed),
+            crop_marks: on(l.pdf.crop_marks, d.crop_marks),
+            fonts: l
+                .pdf
+                .fonts
+                .map_or(d.fonts, |f| f.0.into_iter().map(|f| f.path).collect()),
+            margins: l.pdf.margins.map(|m| m.0).or(d.margins),
+        };
+
+        Ok(Options {
+            metadata: l.metadata.resolve(),
+            dialect: match l.dialect {
+                None | Some(DialectChoice::Detect) => None,
+                Some(DialectChoice::Article) => Some(Dialect::Article),
+                Some(DialectChoice::CommonMark) => Some(Dialect::CommonMark),
+            },
+            strict: on(l.strict, false),
+            lossy_utf8: on(l.lossy_utf8, false),
+            epub,
+            pdf,
+            images,
+        })
+    }
+}
+
+/// What decides which books there are and where they go: read by the plan
+/// before any input is opened (so from the project file and the command line
+/// only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOptions {
+    /// Chapter files or glob patterns from the project file.
+    pub chapters: Vec<String>,
+    /// Formats to write (empty: only what `-o` names).
+    pub formats: Vec<Format>,
+    /// Folder for outputs.
+    pub dir: Option<PathBuf>,
+    /// File name template without extension.
+    pub name: String,
+    /// One book per input.
+    pub each: bool,
+}
+
+impl RunOptions {
+    /// Merges `layers` (lowest first) and reads the run's options from them.
+    pub fn resolve(layers: impl IntoIterator<Item = Layer>) -> RunOptions {
+        let mut l = Layer::default();
+        for layer in layers {
+            l.merge(layer);
+        }
+        RunOptions {
+            chapters: l
+                .chapters
+                .map_or_else(Vec::new, |c| c.0.into_iter().map(|t| t.0).collect()),
+            formats: l.output.formats.map_or_else(Vec::new, |f| f.0),
+            dir: l.output.dir.map(|d| d.path),
+            name: l.output.name.map_or_else(|| "{stem}".into(), |t| t.0),
+            each: l.output.each.is_some_and(|s| s.0),
+        }
+    }
+}
+
+/// Whether `path` is inside `root` (symlinks resolved where the files exist).
+fn inside(path: &Path, root: &Path) -> bool {
+    let absolute = |p: &Path| {
+        p.canonicalize().unwrap_or_else(|_| {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            crate::parse::normalize(&cwd.join(p))
+        })
+    };
+    absolute(path).starts_with(absolute(root))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn later_layers_win_field_by_field() {
+        let mut project = Layer::default();
+        project.set("pdf.paper", "a5").unwrap();
+        project.set("pdf.toc", "true").unwrap();
+        project.set("epub.image_max", "640").unwrap();
+        project.set("images.missing", "error").unwrap();
+        let mut cli = Layer::default();
+        cli.set("pdf.toc", "false").unwrap();
+        cli.set("pdf.min_dpi", "72").unwrap();
+        let o = Options::resolve([project, cli], Path::new(".")).unwrap();
+        assert_eq!(o.pdf.paper, PaperSize::A5);
+        assert!(!o.pdf.toc);
+        assert_eq!(o.images.epub_max_edge, 640);
+        assert_eq!(o.images.missing, MissingPolicy::Error);
+        assert!((o.images.pdf_min_dpi - 72.0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn set_names_the_key_in_its_errors() {
+        let mut l = Layer::default();
+        assert_eq!(
+            l.set("pdf.papr", "a4").unwrap_err(),
+            "unknown option `pdf.papr` (known: `pdf.paper`, `pdf.profile`, `pdf.min_dpi`, `pdf.max_dpi`, `pdf.toc`, `pdf.recto_chapters`, `pdf.ragged`, `pdf.bleed`, `pdf.crop_marks`, `pdf.fonts`, `pdf.margins`)"
+        );
+        assert!(
+            l.set("pdf", "a4")
+                .unwrap_err()
+                .starts_with("`pdf` is a section")
+        );
+        assert!(
+            l.set("pdf.paper.x", "a4")
+                .unwrap_err()
+                .contains("not a section")
+        );
+        assert!(
+            l.set_metadata("titel", "x")
+                .unwrap_err()
+                .starts_with("unknown metadata key `titel`")
+        );
+        l.set_metadata("series-index", "2").unwrap();
+        assert_eq!(l.metadata.series_index, Some(Text("2".into())));
+    }
+
+    #[test]
+    fn files_named_in_files_stay_in_the_project() {
+        let mut project = Layer::default();
+        project.set("epub.cover", "/etc/hostname").unwrap();
+        project.rebase(Path::new("book"));
+        let e = Options::resolve([project.clone()], Path::new("book")).unwrap_err();
+        assert!(e.to_string().contains("outside the project folder"), "{e}");
+        project.set("images.allow_outside_root", "true").unwrap();
+        assert!(Options::resolve([project], Path::new("book")).is_ok());
+        // The command line may name any file.
+        let mut cli = Layer::default();
+        cli.set("epub.cover", "/etc/hostname").unwrap();
+        assert!(Options::resolve([cli], Path::new("book")).is_ok());
+    }
+}
