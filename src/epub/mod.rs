@@ -11,6 +11,7 @@
 mod container;
 pub mod cover;
 pub mod nav;
+pub mod notes;
 pub mod package;
 pub mod xhtml;
 
@@ -48,6 +49,8 @@ pub struct EpubOptions {
     pub toc_page: bool,
     /// The cover.
     pub cover: Cover,
+    /// Number footnotes from 1 in each chapter instead of through the book.
+    pub notes_per_chapter: bool,
 }
 
 impl Default for EpubOptions {
@@ -58,6 +61,7 @@ impl Default for EpubOptions {
             toc_depth: 2,
             toc_page: false,
             cover: Cover::None,
+            notes_per_chapter: false,
         }
     }
 }
@@ -93,10 +97,12 @@ pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W
     let part_files: Vec<String> = parts.iter().map(|p| p.file.clone()).collect();
     let anchor_parts = nav::anchor_parts(doc, &parts);
     let image_hrefs = image_hrefs(doc);
+    let note_plan = notes::plan(doc, &parts, &anchor_parts, options.notes_per_chapter);
     let links = xhtml::Links {
         part_files: &part_files,
         anchor_parts: &anchor_parts,
         image_hrefs: &image_hrefs,
+        notes: &note_plan,
     };
     let title = doc.meta.title.clone().unwrap_or_else(|| "Untitled".into());
 

@@ -115,6 +115,21 @@ fn walk(doc: &Document, blocks: &[Block], part: usize, map: &mut BTreeMap<Anchor
                     notes(doc, cell, part, map);
                 }
             }
+            Block::DefinitionList { items, .. } => {
+                for item in items {
+                    notes(doc, &item.term, part, map);
+                    for d in &item.details {
+                        walk(doc, d, part, map);
+                    }
+                }
+            }
+            Block::Details {
+                summary, blocks, ..
+            } => {
+                notes(doc, summary, part, map);
+                walk(doc, blocks, part, map);
+            }
+            Block::Division { blocks, .. } => walk(doc, blocks, part, map),
             Block::Code { .. } | Block::Figure { .. } | Block::Rule { .. } => {}
         }
     }
@@ -132,7 +147,10 @@ fn notes(doc: &Document, inlines: &[Inline], part: usize, map: &mut BTreeMap<Anc
                     walk(doc, &note.blocks, part, map);
                 }
             }
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => notes(doc, c, part, map),
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Tagged { content: c, .. } => notes(doc, c, part, map),
             Inline::Link { content, .. } => notes(doc, content, part, map),
             Inline::Text(_) | Inline::Code(_) | Inline::SoftBreak | Inline::HardBreak => {}
         }

@@ -7,7 +7,10 @@
 use super::Context;
 use super::html::{self, Converter};
 use crate::diag::Span;
-use crate::doc::{Align, Block, Inline, LinkTarget, ListItem, NoteId, plain_text, slugify};
+use crate::doc::{
+    Align, Attrs, Block, Definition, Inline, InlineTag, LinkTarget, ListItem, NoteId, plain_text,
+    slugify,
+};
 use pulldown_cmark::{
     Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
@@ -30,8 +33,20 @@ pub fn options() -> Options {
 enum BlockKind {
     Root,
     Quote,
-    Item { task: Option<bool> },
-    Note { id: NoteId },
+    Item {
+        task: Option<bool>,
+    },
+    Note {
+        id: NoteId,
+    },
+    /// One definition of a definition list's term.
+    Definition,
+    /// A `<details>` opened by one HTML block and closed by a later one,
+    /// with Markdown between them (as GitHub writes it).
+    Details {
+        summary: Vec<Inline>,
+        open: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -48,6 +63,8 @@ enum InlineKind {
     Emph,
     Strong,
     Strike,
+    /// Superscript or subscript (`Tag::Superscript`, `Tag::Subscript`).
+    Tagged(InlineTag),
     Link {
         dest: String,
     },
@@ -73,6 +90,10 @@ enum Frame {
     List {
         first: Option<u64>,
         items: Vec<ListItem>,
+        start: usize,
+    },
+    Definitions {
+        items: Vec<Definition>,
         start: usize,
     },
     Table {
@@ -321,7 +342,8 @@ impl Builder<'_, '_> {
             Tag::Emphasis => inlines(InlineKind::Emph),
             Tag::Strong => inlines(InlineKind::Strong),
             Tag::Strikethrough => inlines(InlineKind::Strike),
-            Tag::Superscript | Tag::Subscript => return,
+            Tag::Superscript => inlines(InlineKind::Tagged(InlineTag::Sup)),
+            Tag::Subscript => inlines(InlineKind::Tagged(InlineTag::Sub)),
             Tag::Link { dest_url, .. } => inlines(InlineKind::Link {
                 dest: dest_url.into_string(),
             }),
@@ -331,11 +353,16 @@ impl Builder<'_, '_> {
                 dest: dest_url.into_string(),
                 title: title.into_string(),
             }),
-            Tag::DefinitionList => return,
-            // A term: a bold paragraph; its definition: an indented block.
+            Tag::DefinitionList => {
+                self.close_implicit();
+                Frame::Definitions {
+                    items: Vec::new(),
+                    start,
+                }
+            }
             Tag::DefinitionListTitle => inlines(InlineKind::Term),
             Tag::DefinitionListDefinition => Frame::Blocks {
-                kind: BlockKind::Quote,
+                kind: BlockKind::Definition,
                 blocks: Vec::new(),
                 start,
             },
@@ -363,8 +390,7 @@ impl Builder<'_, '_> {
                 }
                 return;
             }
-            TagEnd::Superscript | TagEnd::Subscript | TagEnd::DefinitionList => return,
-            TagEnd::DefinitionListDefinition => self.close_implicit(),
+            TagEnd::DefinitionListDefinition | TagEnd::DefinitionList => self.close_implicit(),
             TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition => {
                 self.close_implicit()
             }
@@ -385,6 +411,12 @@ impl Builder<'_, '_> {
                 let span = self.span(start..end);
                 match kind {
                     BlockKind::Root => {}
+                    BlockKind::Details { summary, open } => self.push_block(Block::Details {
+                        summary,
+                        blocks,
+                        open,
+                        span,
+                    }),
                     BlockKind::Quote => self.push_block(Block::Quote { blocks, span }),
                     BlockKind::Item { task } => {
                         if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
@@ -397,6 +429,28 @@ impl Builder<'_, '_> {
                         }
                     }
                     BlockKind::Note { id } => self.ctx.set_note_blocks(id, blocks),
+                    BlockKind::Definition => {
+                        if let Some(Frame::Definitions { items, .. }) = self.stack.last_mut() {
+                            match items.last_mut() {
+                                Some(item) => item.details.push(blocks),
+                                None => items.push(Definition {
+                                    term: Vec::new(),
+                                    details: vec![blocks],
+                                }),
+                            }
+                        } else {
+                            // A flattened definition list: keep the content.
+                            for b in blocks {
+                                self.push_block(b);
+                            }
+                        }
+                    }
+                }
+            }
+            Frame::Definitions { items, start } => {
+                let span = self.span(start..end);
+                if !items.is_empty() {
+                    self.push_block(Block::DefinitionList { items, span });
                 }
             }
             Frame::List {
@@ -446,7 +500,7 @@ impl Builder<'_, '_> {
                     return;
                 }
                 let span = self.span(start..end);
-                self.html_block(&text, span);
+                self.html_block(&text, span, start);
             }
             Frame::Inlines {
                 kind,
@@ -466,7 +520,13 @@ impl Builder<'_, '_> {
         match kind {
             InlineKind::Term => {
                 let content = trim_inlines(inlines);
-                if !content.is_empty() {
+                if let Some(Frame::Definitions { items, .. }) = self.stack.last_mut() {
+                    items.push(Definition {
+                        term: content,
+                        details: Vec::new(),
+                    });
+                } else if !content.is_empty() {
+                    // A flattened definition list: the term as a bold line.
                     self.push_block(Block::Paragraph {
                         content: vec![Inline::Strong(content)],
                         span,
@@ -503,6 +563,14 @@ impl Builder<'_, '_> {
             InlineKind::Emph => self.push_inline(Inline::Emph(inlines), range.start),
             InlineKind::Strong => self.push_inline(Inline::Strong(inlines), range.start),
             InlineKind::Strike => self.push_inline(Inline::Strike(inlines), range.start),
+            InlineKind::Tagged(tag) => self.push_inline(
+                Inline::Tagged {
+                    tag,
+                    attrs: Attrs::default(),
+                    content: inlines,
+                },
+                range.start,
+            ),
             InlineKind::Link { dest } => {
                 match self.ctx.link_target(&dest, span) {
                     Some(target) => self.push_inline(
@@ -526,6 +594,7 @@ impl Builder<'_, '_> {
                     image,
                     alt,
                     title: Some(title).filter(|t| !t.trim().is_empty()),
+                    width: None,
                     span,
                 });
             }
@@ -544,7 +613,10 @@ impl Builder<'_, '_> {
         fn has_bracket(inlines: &[Inline]) -> bool {
             inlines.iter().any(|i| match i {
                 Inline::Text(t) | Inline::Code(t) => t.contains('['),
-                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => has_bracket(c),
+                Inline::Emph(c)
+                | Inline::Strong(c)
+                | Inline::Strike(c)
+                | Inline::Tagged { content: c, .. } => has_bracket(c),
                 Inline::Link { content, .. } => has_bracket(content),
                 Inline::NoteRef(_) | Inline::SoftBreak | Inline::HardBreak => false,
             })
@@ -684,6 +756,7 @@ impl Builder<'_, '_> {
                         InlineKind::Emph
                         | InlineKind::Strong
                         | InlineKind::Strike
+                        | InlineKind::Tagged(_)
                         | InlineKind::Link { .. },
                     ..
                 } => p -= 1,
@@ -715,6 +788,7 @@ impl Builder<'_, '_> {
                     InlineKind::Emph => mode.buf.push_str("<em>"),
                     InlineKind::Strong => mode.buf.push_str("<strong>"),
                     InlineKind::Strike => mode.buf.push_str("<del>"),
+                    InlineKind::Tagged(tag) => mode.buf.push_str(&format!("<{}>", tag.name())),
                     InlineKind::Link { dest } => {
                         let span = self.span(start..start);
                         let target = self.ctx.link_target(&dest, span);
@@ -784,8 +858,10 @@ impl Builder<'_, '_> {
             Event::InlineHtml(raw) | Event::Html(raw) => buf.push_str(raw),
             Event::SoftBreak => buf.push('\n'),
             Event::HardBreak => buf.push_str("<br>"),
-            Event::Start(Tag::Superscript | Tag::Subscript)
-            | Event::End(TagEnd::Superscript | TagEnd::Subscript) => {}
+            Event::Start(Tag::Superscript) => buf.push_str("<sup>"),
+            Event::End(TagEnd::Superscript) => buf.push_str("</sup>"),
+            Event::Start(Tag::Subscript) => buf.push_str("<sub>"),
+            Event::End(TagEnd::Subscript) => buf.push_str("</sub>"),
             _ => {
                 let end = self.last_end;
                 self.finish_html(end);
@@ -814,14 +890,64 @@ impl Builder<'_, '_> {
     }
 
     /// A raw HTML block, converted to tree blocks.
-    fn html_block(&mut self, raw: &str, span: Span) {
+    fn html_block(&mut self, raw: &str, span: Span, start: usize) {
         let trimmed = raw.trim();
         if trimmed.is_empty() || (trimmed.starts_with("<!--") && trimmed.ends_with("-->")) {
             return;
         }
-        for block in Converter::new(self.ctx, span, &[]).blocks(raw) {
+        let lower = trimmed.to_ascii_lowercase();
+        // `</details>` closing a `<details>` opened by an earlier block.
+        if let Some(rest) = lower.strip_prefix("</details>")
+            && self.details_open()
+        {
+            self.close_implicit();
+            if let Some(Frame::Blocks { .. }) = self.stack.last() {
+                let end = (span.end as usize).saturating_sub(self.base);
+                self.end(TagEnd::HtmlBlock, end..end);
+            }
+            let rest = &trimmed[trimmed.len() - rest.len()..];
+            if !rest.trim().is_empty() {
+                for block in Converter::new(self.ctx, span, &[]).blocks(rest) {
+                    self.push_block(block);
+                }
+            }
+            return;
+        }
+        let opens_details = lower.starts_with("<details") && !lower.contains("</details");
+        let mut blocks = Converter::new(self.ctx, span, &[]).blocks(raw);
+        if opens_details
+            && let Some(Block::Details {
+                summary,
+                blocks: inner,
+                open,
+                ..
+            }) = blocks.pop()
+        {
+            for block in blocks {
+                self.push_block(block);
+            }
+            self.close_implicit();
+            self.open(
+                Frame::Blocks {
+                    kind: BlockKind::Details { summary, open },
+                    blocks: inner,
+                    start,
+                },
+                &(start..start),
+            );
+            return;
+        }
+        for block in blocks {
             self.push_block(block);
         }
+    }
+
+    /// Whether the innermost block container is a `<details>` left open.
+    fn details_open(&self) -> bool {
+        self.stack.iter().rev().find_map(|f| match f {
+            Frame::Blocks { kind, .. } => Some(matches!(kind, BlockKind::Details { .. })),
+            _ => None,
+        }) == Some(true)
     }
 
     fn finish(mut self, len: usize) -> Vec<Block> {
@@ -854,6 +980,31 @@ fn render_inline(inline: &Inline, mode: &mut HtmlMode) {
         Inline::Emph(c) => wrap("em", c, mode),
         Inline::Strong(c) => wrap("strong", c, mode),
         Inline::Strike(c) => wrap("del", c, mode),
+        Inline::Tagged {
+            tag,
+            attrs,
+            content,
+        } => {
+            mode.buf.push('<');
+            mode.buf.push_str(tag.name());
+            for (key, value) in [
+                ("lang", attrs.lang.as_deref()),
+                ("dir", attrs.dir.map(crate::doc::Direction::name)),
+                ("class", attrs.class.as_deref()),
+                ("title", attrs.title.as_deref()),
+                ("datetime", attrs.datetime.as_deref()),
+            ] {
+                if let Some(value) = value {
+                    mode.buf
+                        .push_str(&format!(" {key}=\"{}\"", html::escape(value)));
+                }
+            }
+            mode.buf.push('>');
+            for i in content {
+                render_inline(i, mode);
+            }
+            mode.buf.push_str(&format!("</{}>", tag.name()));
+        }
         Inline::Code(t) => mode
             .buf
             .push_str(&format!("<code>{}</code>", html::escape(t))),
