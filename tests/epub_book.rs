@@ -160,9 +160,12 @@ fn magazine_issue_with_sections_and_covers() {
     );
     common::epubcheck(&dir.path().join("given.epub"));
     let opf = entry(&dir.path().join("given.epub"), "OEBPS/content.opf");
-    assert!(opf.contains(
-        "href=\"images/cover.jpg\" media-type=\"image/jpeg\" properties=\"cover-image\""
-    ));
+    assert!(
+        opf.contains(
+            "media-type=\"image/jpeg\" properties=\"cover-image\" id=\"cover-image\" href=\"images/cover.jpg\""
+        ),
+        "{opf}"
+    );
 }
 
 #[test]
