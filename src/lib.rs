@@ -202,9 +202,15 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Document> {
             .collect()
     };
     let mut first_front = None;
+    let mut article_authors: Vec<String> = Vec::new();
     for (input, (part, diags, parsed)) in inputs.iter().zip(parsed) {
         doc.append(part);
         report.diagnostics.extend(diags);
+        for author in &parsed.front.meta.authors {
+            if !article_authors.contains(author) {
+                article_authors.push(author.clone());
+            }
+        }
         if first_front.is_none() {
             first_front = Some(parsed.front.meta);
         }
@@ -219,8 +225,14 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Document> {
             reason: parsed.reason,
         });
     }
-    let front = overlay(options.config_meta.clone(), first_front.unwrap_or_default());
-    doc.meta = merge_metadata(front, &doc, &options.meta, report)?;
+    let first_front = first_front.unwrap_or_default();
+    let issue = issue_folder(options, &doc, report);
+    let front = match &issue {
+        // A magazine issue: the book is the issue, not its first article.
+        Some(folder) => issue_metadata(options, folder, &first_front, article_authors),
+        None => overlay(options.config_meta.clone(), first_front),
+    };
+    doc.meta = merge_metadata(front, &doc, &options.meta, issue.is_none(), report)?;
     check_language(&mut doc.meta, report);
     resolve::resolve(&mut doc, &mut report.diagnostics);
     let resource_options = resource_options(options);
@@ -305,17 +317,181 @@ fn overlay(under: Metadata, over: Metadata) -> Metadata {
     }
 }
 
+/// A magazine issue: the folder given as the only input, when it has an
+/// [`project::ISSUE_FILE`] or holds several articles (the first read in the
+/// article dialect). Its metadata file's front matter, read here, is
+/// returned with it.
+struct Issue {
+    /// The folder.
+    folder: PathBuf,
+    /// The front matter of its metadata file.
+    meta: Metadata,
+}
+
+fn issue_folder(options: &BuildOptions, doc: &Document, report: &mut Report) -> Option<Issue> {
+    let [folder] = options.inputs.as_slice() else {
+        return None;
+    };
+    if !folder.is_dir() {
+        return None;
+    }
+    let index = folder.join(project::ISSUE_FILE);
+    let articles = doc.chapters.len() >= 2
+        && doc
+            .chapters
+            .first()
+            .is_some_and(|c| c.dialect == Dialect::Article);
+    if !index.is_file() {
+        return articles.then(|| Issue {
+            folder: folder.clone(),
+            meta: Metadata::default(),
+        });
+    }
+    let meta = match project::read_source(&index) {
+        Ok(text) => {
+            let file = report
+                .sources
+                .add(SourceFile::new(index.clone(), text.clone()));
+            parse::frontmatter::read(&text, file, &mut report.diagnostics)
+                .0
+                .meta
+        }
+        Err(e) => {
+            report.diagnostics.push(diag::Diagnostic::warning(
+                diag::Span::new(diag::FileId(0), 0..0),
+                format!("the issue's metadata file is unreadable ({e}); it is ignored"),
+            ));
+            Metadata::default()
+        }
+    };
+    Some(Issue {
+        folder: folder.clone(),
+        meta,
+    })
+}
+
+/// A magazine issue's metadata: `bindery.toml`, under the folder's
+/// `_index.md` front matter; the title (and a date written in it) from the
+/// folder's name when neither gives one; the language of the first article
+/// when none is given. The creator is the issue's author, else its
+/// publisher, else the issue itself (never nobody: reading systems show
+/// "Unknown"); the articles' authors are contributors.
+fn issue_metadata(
+    options: &BuildOptions,
+    issue: &Issue,
+    first_article: &Metadata,
+    article_authors: Vec<String>,
+) -> Metadata {
+    let mut meta = overlay(options.config_meta.clone(), issue.meta.clone());
+    let name = issue
+        .folder
+        .canonicalize()
+        .unwrap_or_else(|_| issue.folder.clone())
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dated = folder_date(&name);
+    if meta.title.is_none() && !name.is_empty() {
+        // The name without its date, then the date: `2024-03-01-the-weekly`
+        // → `The weekly 2024-03-01`.
+        let rest = match &dated {
+            Some((_, range)) => format!("{} {}", &name[..range.start], &name[range.end..]),
+            None => name.clone(),
+        };
+        let title = folder_title(&rest);
+        meta.title = Some(match &dated {
+            Some((date, _)) if title.is_empty() => date.clone(),
+            Some((date, _)) => format!("{title} {date}"),
+            None => title,
+        });
+    }
+    if meta.date.is_none() {
+        meta.date = dated.map(|(date, _)| date);
+    }
+    if meta.language.is_none() {
+        meta.language.clone_from(&first_article.language);
+    }
+    if meta.authors.is_empty() {
+        meta.authors = match (&meta.publisher, &meta.title) {
+            (Some(publisher), _) => vec![publisher.clone()],
+            (None, Some(title)) => vec![title.clone()],
+            (None, None) => Vec::new(),
+        };
+    }
+    for author in article_authors {
+        let known =
+            meta.authors.contains(&author) || meta.contributors.iter().any(|c| c.name == author);
+        if !known {
+            meta.contributors.push(doc::Contributor {
+                name: author,
+                role: "aut".into(),
+            });
+        }
+    }
+    meta
+}
+
+/// A title from a folder name: `the-weekly_2024-03-01` → `The weekly 2024-03-01`.
+fn folder_title(name: &str) -> String {
+    let spaced: String = name
+        .chars()
+        .map(|c| if matches!(c, '-' | '_') { ' ' } else { c })
+        .collect();
+    let spaced = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_names() {
+        assert_eq!(folder_title("the-weekly_2"), "The weekly 2");
+        let (date, range) = folder_date("2024-03-01-the-weekly").unwrap();
+        assert_eq!((date.as_str(), range), ("2024-03-01", 0..10));
+        assert_eq!(folder_date("issue-20240301").unwrap().0, "2024-03-01");
+        assert!(folder_date("issue-123456789").is_none());
+    }
+}
+
+/// The first `YYYY-MM-DD` (or `YYYYMMDD`) date in a folder name, and where it is.
+fn folder_date(name: &str) -> Option<(String, std::ops::Range<usize>)> {
+    let bytes = name.as_bytes();
+    for start in 0..bytes.len() {
+        for (len, fmt) in [(10, "%Y-%m-%d"), (10, "%Y_%m_%d"), (8, "%Y%m%d")] {
+            let Some(candidate) = name.get(start..start + len) else {
+                continue;
+            };
+            let digit_before = start > 0 && bytes[start - 1].is_ascii_digit();
+            let digit_after = bytes.get(start + len).is_some_and(u8::is_ascii_digit);
+            if digit_before || digit_after {
+                continue;
+            }
+            if let Ok(date) = chrono::NaiveDate::parse_from_str(candidate, fmt) {
+                return Some((date.format("%Y-%m-%d").to_string(), start..start + len));
+            }
+        }
+    }
+    None
+}
+
 /// Metadata, later sources overriding earlier: the project file, the first input's front matter,
-/// then (only where still empty) the article roles of the first chapter, then
-/// `--meta` pairs.
+/// then (only where still empty, and not for a magazine issue: `from_first`
+/// false) the article roles of the first chapter, then `--meta` pairs.
 fn merge_metadata(
     front: Metadata,
     doc: &Document,
     overrides: &[(String, String)],
+    from_first: bool,
     report: &mut Report,
 ) -> Result<Metadata> {
     let mut meta = front;
-    if let Some(chapter) = doc.chapters.first() {
+    if let Some(chapter) = doc.chapters.first().filter(|_| from_first) {
         if meta.title.is_none() {
             meta.title = chapter.title.clone();
         }

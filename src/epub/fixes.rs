@@ -3,7 +3,8 @@
 //!
 //! Input: the text epub-builder wrote. Output: the same text with what it
 //! cannot express put right, each change small and local:
-//! - package: `dc:language` gets an id of its own (epub-builder gives it
+//! - package: the book's language on `package` (`xml:lang`: Ace requires
+//!   it, epub-builder writes none); `dc:language` gets an id of its own (epub-builder gives it
 //!   the id of the first `dc:creator`: a duplicate id epubcheck rejects,
 //!   RSC-005); the book's identifier when it is not a UUID (an ISBN, a DOI
 //!   or the author's own); the Dublin Core elements epub-builder has no way
@@ -46,10 +47,19 @@ pub struct Fixes {
 impl Fixes {
     /// The package document.
     pub fn package(&self, opf: &str) -> String {
-        let mut out = opf.replace(
-            "<dc:language id=\"epub-creator-",
-            "<dc:language id=\"language-",
-        );
+        let mut out = opf
+            .replace(
+                "<dc:language id=\"epub-creator-",
+                "<dc:language id=\"language-",
+            )
+            .replacen(
+                " unique-identifier=\"epub-id-1\">",
+                &format!(
+                    " unique-identifier=\"epub-id-1\" xml:lang=\"{}\">",
+                    attr(&self.language)
+                ),
+                1,
+            );
         if !self.elements.is_empty() {
             let mut added = String::new();
             for element in &self.elements {

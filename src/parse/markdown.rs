@@ -519,7 +519,7 @@ impl Builder<'_, '_> {
         let span = self.span(range.clone());
         match kind {
             InlineKind::Term => {
-                let content = trim_inlines(inlines);
+                let content = self.autolinks(trim_inlines(inlines), span);
                 if let Some(Frame::Definitions { items, .. }) = self.stack.last_mut() {
                     items.push(Definition {
                         term: content,
@@ -535,7 +535,7 @@ impl Builder<'_, '_> {
                 self.flush_figures();
             }
             InlineKind::Para | InlineKind::ImplicitPara => {
-                let content = trim_inlines(inlines);
+                let content = self.autolinks(trim_inlines(inlines), span);
                 self.undefined_notes(&content, span);
                 if !content.is_empty() {
                     self.push_block(Block::Paragraph { content, span });
@@ -543,7 +543,7 @@ impl Builder<'_, '_> {
                 self.flush_figures();
             }
             InlineKind::Heading { level, id } => {
-                let content = trim_inlines(inlines);
+                let content = self.autolinks(trim_inlines(inlines), span);
                 let text = plain_text(&content);
                 let wanted = id.clone().unwrap_or_else(|| slugify(&text));
                 let anchor = self.ctx.anchor(&wanted);
@@ -599,11 +599,18 @@ impl Builder<'_, '_> {
                 });
             }
             InlineKind::Cell => {
+                let content = self.autolinks(trim_inlines(inlines), span);
                 if let Some(Frame::Table { row, .. }) = self.stack.last_mut() {
-                    row.push(trim_inlines(inlines));
+                    row.push(content);
                 }
             }
         }
+    }
+
+    /// Bare URLs and `www.` addresses in the text become links (GFM).
+    fn autolinks(&mut self, content: Vec<Inline>, span: Span) -> Vec<Inline> {
+        let ctx = &mut *self.ctx;
+        super::autolink::autolink(content, &mut |dest| ctx.link_target(dest, span))
     }
 
     /// A `[^label]` left as text is a reference to a note nobody defined
@@ -880,6 +887,7 @@ impl Builder<'_, '_> {
         let mut converter = Converter::new(self.ctx, span, &mode.targets);
         let content = trim_inlines(converter.inlines(&mode.buf));
         let figures = std::mem::take(&mut converter.figures);
+        let content = self.autolinks(content, span);
         if !content.is_empty() {
             self.push_block(Block::Paragraph { content, span });
         }
