@@ -149,6 +149,9 @@ pub struct BuildArgs {
     /// EPUB: add a printed table of contents page.
     #[arg(long)]
     pub toc_page: bool,
+    /// EPUB: number footnotes from 1 in each chapter (default: through the book).
+    #[arg(long)]
+    pub notes_per_chapter: bool,
     /// EPUB: cover image (JPEG or PNG), or `auto` for a typographic cover.
     #[arg(long, value_name = "FILE|auto")]
     pub cover: Option<String>,
@@ -320,6 +323,7 @@ pub fn epub_options(args: &BuildArgs, base: &mut BuildOptions) {
         base.epub.toc_depth = depth;
     }
     base.epub.toc_page |= args.toc_page;
+    base.epub.notes_per_chapter |= args.notes_per_chapter;
     match args.cover.as_deref() {
         Some("auto") => base.epub.cover = Cover::Generated,
         Some(path) => base.epub.cover = Cover::Image(PathBuf::from(path)),

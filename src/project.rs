@@ -401,6 +401,7 @@ pub fn plan(request: &Request, base: &crate::BuildOptions) -> Result<Plan, PlanE
         shared.epub.toc_depth = depth;
     }
     shared.epub.toc_page |= config.epub.toc_page;
+    shared.epub.notes_per_chapter |= config.epub.notes_per_chapter;
     if let Some(paper) = &config.pdf.paper
         && !base.paper_given
     {

@@ -302,6 +302,19 @@ fn footnotes_are_numbered_through_the_book() {
     let b = entry(&epub, "OEBPS/chapter-002.xhtml");
     assert!(b.contains("<sup>3</sup>"), "{b}");
     assert!(b.contains("role=\"doc-backlink\">3.</a> Z."), "{b}");
+    build(
+        dir.path(),
+        &[
+            "build",
+            "a.md",
+            "b.md",
+            "-o",
+            "per.epub",
+            "--notes-per-chapter",
+        ],
+    );
+    let b = entry(&dir.path().join("per.epub"), "OEBPS/chapter-002.xhtml");
+    assert!(b.contains("<sup>1</sup>"), "{b}");
 }
 
 /// A magazine issue: the issue's own title, date and publisher (from the
@@ -360,4 +373,29 @@ fn magazine_issue_metadata() {
     assert!(opf.contains("<dc:date>2024-03-02T00:00:00Z</dc:date>"));
     let nav = entry(&epub, "OEBPS/nav.xhtml");
     assert!(!nav.contains("_index"), "{nav}");
+}
+
+/// Inline HTML in headings and table cells keeps the elements the book
+/// keeps (`<sup>`, `<sub>`, `<kbd>`…), closed at the end of their container
+/// when the source leaves them open.
+#[test]
+fn inline_html_in_headings_and_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("a.md"),
+        "---\nlanguage: en\n---\n# E = mc<sup>2</sup>, H<sub>2</sub>O\n\n| a | b |\n|---|---|\n| 2<sup>10</sup> | <kbd>Ctrl\n\n## Open <sup>never closed\n\nText.\n",
+    );
+    build(dir.path(), &["build", "a.md", "-o", "out.epub"]);
+    let epub = dir.path().join("out.epub");
+    common::epubcheck(&epub);
+    let one = entry(&epub, "OEBPS/chapter-001.xhtml");
+    assert!(
+        one.contains(">E = mc<sup>2</sup>, H<sub>2</sub>O</h1>"),
+        "{one}"
+    );
+    assert!(
+        one.contains("<td>2<sup>10</sup></td><td><kbd>Ctrl</kbd></td>"),
+        "{one}"
+    );
+    assert!(one.contains(">Open <sup>never closed</sup></h2>"), "{one}");
 }

@@ -65,6 +65,9 @@ enum InlineKind {
     Strike,
     /// Superscript or subscript (`Tag::Superscript`, `Tag::Subscript`).
     Tagged(InlineTag),
+    /// An inline HTML element opened by a bare tag (`<sup>`) in a heading,
+    /// table cell or term, closed by its end tag or by the end of its container.
+    HtmlTag(InlineTag),
     Link {
         dest: String,
     },
@@ -375,6 +378,18 @@ impl Builder<'_, '_> {
     }
 
     fn end(&mut self, tag: TagEnd, range: std::ops::Range<usize>) {
+        // Elements opened by bare HTML tags and never closed end with the
+        // container they are in (a `TagEnd::Superscript` here is the end
+        // tag of such an element).
+        if !matches!(tag, TagEnd::Superscript | TagEnd::Subscript) {
+            while let Some(Frame::Inlines {
+                kind: InlineKind::HtmlTag(_),
+                ..
+            }) = self.stack.last()
+            {
+                self.end(TagEnd::Superscript, range.clone());
+            }
+        }
         match tag {
             TagEnd::TableHead | TagEnd::TableRow => {
                 if let Some(Frame::Table {
@@ -563,7 +578,7 @@ impl Builder<'_, '_> {
             InlineKind::Emph => self.push_inline(Inline::Emph(inlines), range.start),
             InlineKind::Strong => self.push_inline(Inline::Strong(inlines), range.start),
             InlineKind::Strike => self.push_inline(Inline::Strike(inlines), range.start),
-            InlineKind::Tagged(tag) => self.push_inline(
+            InlineKind::Tagged(tag) | InlineKind::HtmlTag(tag) => self.push_inline(
                 Inline::Tagged {
                     tag,
                     attrs: Attrs::default(),
@@ -741,7 +756,29 @@ impl Builder<'_, '_> {
         if self.enter_html_mode(raw) {
             return;
         }
-        // Inline HTML in a heading or table cell: markup dropped, text kept.
+        // In a heading, table cell or term: bare tags of the elements the
+        // book keeps (`<sup>`, `</sup>`) open and close them.
+        let bare = |t: &str| t.strip_suffix('>').and_then(InlineTag::from_name);
+        if let Some(kept) = tag.strip_prefix("</").and_then(bare) {
+            if matches!(self.stack.last(), Some(Frame::Inlines { kind: InlineKind::HtmlTag(open), .. }) if *open == kept)
+            {
+                self.end(TagEnd::Superscript, range);
+                return;
+            }
+        } else if let Some(kept) = tag.strip_prefix('<').and_then(bare)
+            && matches!(self.stack.last(), Some(Frame::Inlines { .. }))
+        {
+            self.open(
+                Frame::Inlines {
+                    kind: InlineKind::HtmlTag(kept),
+                    inlines: Vec::new(),
+                    start: range.start,
+                },
+                &range,
+            );
+            return;
+        }
+        // Other inline HTML in a heading or table cell: markup dropped, text kept.
         let span = self.span(range);
         self.ctx.diags.warn(
             span,
@@ -764,6 +801,7 @@ impl Builder<'_, '_> {
                         | InlineKind::Strong
                         | InlineKind::Strike
                         | InlineKind::Tagged(_)
+                        | InlineKind::HtmlTag(_)
                         | InlineKind::Link { .. },
                     ..
                 } => p -= 1,
@@ -795,7 +833,9 @@ impl Builder<'_, '_> {
                     InlineKind::Emph => mode.buf.push_str("<em>"),
                     InlineKind::Strong => mode.buf.push_str("<strong>"),
                     InlineKind::Strike => mode.buf.push_str("<del>"),
-                    InlineKind::Tagged(tag) => mode.buf.push_str(&format!("<{}>", tag.name())),
+                    InlineKind::Tagged(tag) | InlineKind::HtmlTag(tag) => {
+                        mode.buf.push_str(&format!("<{}>", tag.name()))
+                    }
                     InlineKind::Link { dest } => {
                         let span = self.span(start..start);
                         let target = self.ctx.link_target(&dest, span);
