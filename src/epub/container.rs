@@ -1,22 +1,24 @@
 //! The EPUB container, written with the `zip` crate in a fixed order with
-//! fixed timestamps, from the EPUB epub-builder assembled.
+//! fixed timestamps: `mimetype` (first, stored), the images, then the EPUB
+//! epub-builder assembled.
 //!
 //! epub-builder 0.8.3 keeps the `Zip` trait its builder writes through
 //! private, and its one library implementation holds the whole archive in
 //! memory and deflates every entry, images included. So epub-builder is
 //! given the text of the book (stylesheet, content documents) and only the
-//! names of the images; its archive, small, is then copied entry by entry
-//! into the output: its `mimetype` (first, stored), `container.xml`, the
-//! stylesheet and content documents as compressed (never decompressed and
-//! compressed again); its package document, NCX and navigation document
-//! corrected on the way (see [`super::fixes`]); and, in the place of each
-//! image's empty entry, the image itself, streamed from its file and stored
-//! (already compressed: not deflated again). Two runs on the same tree give
-//! the same bytes.
+//! names of the images (it lists them in the manifest and writes an empty
+//! entry for each). The images are streamed from their files into the
+//! output and stored (already compressed: not deflated again), while
+//! epub-builder works on the other cores; then its archive is copied entry
+//! by entry after them: `container.xml`, the stylesheet and content
+//! documents as compressed (never decompressed and compressed again), its
+//! package document, NCX and navigation document corrected on the way (see
+//! [`super::fixes`]); its `mimetype` and its empty image entries, already
+//! written, are skipped. Two runs on the same tree give the same bytes.
 
 use super::fixes::Fixes;
 use crate::doc::Blob;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::io::{Read, Seek, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
@@ -38,16 +40,18 @@ fn is_compressed(name: &str) -> bool {
     .any(|ext| lower.ends_with(ext))
 }
 
-/// Writes the output from epub-builder's archive.
+/// Writes the output: `mimetype`, the images, then epub-builder's archive.
 pub struct Container<W: Write + Seek> {
     zip: ZipWriter<W>,
     stored: SimpleFileOptions,
     deflated: SimpleFileOptions,
+    /// Entries written so far (epub-builder's of the same name are skipped).
+    written: BTreeSet<String>,
 }
 
 impl<W: Write + Seek> Container<W> {
-    /// A container writing into `sink`.
-    pub fn new(sink: W) -> Container<W> {
+    /// A container writing into `sink`, starting with `mimetype` (stored).
+    pub fn new(sink: W) -> std::io::Result<Container<W>> {
         let stamp = DateTime::default();
         let stored = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Stored)
@@ -59,23 +63,43 @@ impl<W: Write + Seek> Container<W> {
             .compression_level(Some(6))
             .last_modified_time(stamp)
             .unix_permissions(0o644);
-        Container {
+        let mut c = Container {
             zip: ZipWriter::new(sink),
             stored,
             deflated,
-        }
+            written: BTreeSet::new(),
+        };
+        c.zip
+            .start_file("mimetype", stored)
+            .map_err(std::io::Error::other)?;
+        c.zip.write_all(b"application/epub+zip")?;
+        c.written.insert("mimetype".into());
+        Ok(c)
     }
 
-    /// Copies every entry of `assembled` (epub-builder's EPUB) in its
-    /// order: the package document, NCX and navigation document corrected
-    /// by `fixes`, the entry of each file in `media` replaced by that file,
-    /// everything else with its compressed data as it is.
-    pub fn copy(
-        &mut self,
-        assembled: &[u8],
-        fixes: &Fixes,
-        media: &BTreeMap<String, Blob>,
-    ) -> std::io::Result<()> {
+    /// A media file, streamed from its blob; stored when already compressed.
+    pub fn media(&mut self, name: &str, blob: &Blob) -> std::io::Result<()> {
+        let options = if is_compressed(name) {
+            self.stored
+        } else {
+            self.deflated
+        };
+        // Large files need ZIP64 headers; the zip crate decides from the size.
+        let options = options.large_file(blob.len() >= u64::from(u32::MAX));
+        self.zip
+            .start_file(name, options)
+            .map_err(std::io::Error::other)?;
+        blob.copy_to(&mut self.zip)?;
+        self.written.insert(name.to_string());
+        Ok(())
+    }
+
+    /// Copies the entries of `assembled` (epub-builder's EPUB) in its order,
+    /// except those already written (`mimetype`, and the empty entries it
+    /// made for the images): the package document, NCX and navigation
+    /// document corrected by `fixes`, everything else with its compressed
+    /// data as it is.
+    pub fn copy(&mut self, assembled: &[u8], fixes: &Fixes) -> std::io::Result<()> {
         let zip_error = std::io::Error::other;
         let mut archive = ZipArchive::new(std::io::Cursor::new(assembled)).map_err(zip_error)?;
         for i in 0..archive.len() {
@@ -85,17 +109,10 @@ impl<W: Write + Seek> Container<W> {
                 .name()
                 .map_err(zip_error)?
                 .replace('\\', "/");
-            if let Some(blob) = media.get(&name) {
-                let options = if is_compressed(&name) {
-                    self.stored
-                } else {
-                    self.deflated
-                };
-                // Large files need ZIP64 headers; the zip crate decides from the size.
-                let options = options.large_file(blob.len() >= u64::from(u32::MAX));
-                self.zip.start_file(name, options).map_err(zip_error)?;
-                blob.copy_to(&mut self.zip)?;
-            } else if matches!(name.as_str(), PACKAGE | NCX | NAV) {
+            if self.written.contains(&name) {
+                continue;
+            }
+            if matches!(name.as_str(), PACKAGE | NCX | NAV) {
                 let mut text = String::new();
                 archive
                     .by_index(i)
@@ -107,7 +124,7 @@ impl<W: Write + Seek> Container<W> {
                     _ => fixes.nav(&text),
                 };
                 self.zip
-                    .start_file(name, self.deflated)
+                    .start_file(name.as_str(), self.deflated)
                     .map_err(zip_error)?;
                 self.zip.write_all(fixed.as_bytes())?;
             } else {
@@ -119,6 +136,7 @@ impl<W: Write + Seek> Container<W> {
                     .raw_copy_file_touch(entry, DateTime::default(), Some(0o644))
                     .map_err(zip_error)?;
             }
+            self.written.insert(name);
         }
         Ok(())
     }

@@ -8,10 +8,10 @@
 //! content documents in reading order with their TOC entries ([`nav`]) and
 //! landmark types; it writes the package document, the NCX and the
 //! navigation document (with landmarks and the EPUB 2 guide) and compresses
-//! the text. [`container`] copies its archive into the output in a fixed
-//! order with fixed timestamps, correcting on the way what epub-builder
-//! 0.8.3 cannot write ([`fixes`]) and streaming each image from its file
-//! into the place epub-builder left for it. bindery writes the content
+//! the text, on the other cores, while [`container`] streams the images
+//! from their files into the output; then it copies epub-builder's archive
+//! after them in a fixed order with fixed timestamps, correcting on the way
+//! what epub-builder 0.8.3 cannot write ([`fixes`]). bindery writes the content
 //! documents themselves ([`xhtml`], [`notes`]), the cover page and the
 //! printed contents page.
 
@@ -83,9 +83,9 @@ pub fn export(doc: &Document, options: &EpubOptions) -> Result<Vec<u8>> {
 }
 
 /// Renders the book as an EPUB 3 file into `sink`. epub-builder assembles
-/// it and writes each entry straight into `sink` through [`container`];
-/// images are streamed into it from their files, one at a time, never all
-/// held in memory.
+/// it (see [`container`] for how its archive becomes the output); images
+/// are streamed into `sink` from their files, one at a time, never all held
+/// in memory.
 pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W) -> Result<()> {
     let language = doc.meta.language.clone().unwrap_or_else(|| "en".into());
     let parts = nav::parts(doc, options.split_level);
@@ -105,84 +105,56 @@ pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W
     let toc = nav::toc(doc, &parts, options.toc_depth.max(1));
     let elements_toc = nav::toc_elements(&toc, &parts);
 
-    let fail = |e: epub_builder::Error| Error::Backend(format!("epub assembly failed ({e})"));
-    let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
-    builder.epub_version(EpubVersion::V30);
-    let elements = package::fill(&mut builder, doc, &language).map_err(fail)?;
-    builder.stylesheet(css.as_bytes()).map_err(fail)?;
-
-    // Images: epub-builder lists them (manifest, cover) with empty content;
-    // their bytes are streamed into the output by `container`, stored.
-    let mut media: BTreeMap<String, Blob> = BTreeMap::new();
+    // The images, each stored once, by their name in the container.
+    let mut media: BTreeMap<String, (Blob, &'static str)> = BTreeMap::new();
     if let Some((bytes, format, _, _)) = &cover {
-        let href = format!("images/cover.{}", format.extension());
-        builder
-            .add_cover_image(&href, std::io::empty(), format.mime())
-            .map_err(fail)?;
-        media.insert(format!("OEBPS/{href}"), Blob::memory(bytes.clone()));
+        media.insert(
+            format!("OEBPS/images/cover.{}", format.extension()),
+            (Blob::memory(bytes.clone()), format.mime()),
+        );
     }
     for (i, href) in image_hrefs.iter().enumerate() {
-        let (Some(href), Some(image)) = (href, &doc.resources.images[i].epub) else {
-            continue;
-        };
-        // Identical images share one file.
-        let name = format!("OEBPS/{href}");
-        if media.contains_key(&name) {
-            continue;
+        if let (Some(href), Some(image)) = (href, &doc.resources.images[i].epub) {
+            // Identical images share one file.
+            media
+                .entry(format!("OEBPS/{href}"))
+                .or_insert_with(|| (image.bytes.clone(), image.format.mime()));
         }
-        builder
-            .add_resource(href, std::io::empty(), image.format.mime())
-            .map_err(fail)?;
-        media.insert(name, image.bytes.clone());
     }
 
-    // The reading order: cover page, printed contents, chapters. Each
-    // content document carries its TOC entries and landmark type.
-    if let Some((_, format, width, height)) = &cover {
-        let href = format!("images/cover.{}", format.extension());
-        let page = cover_xhtml(&href, *width, *height, &title, &language);
-        builder
-            .add_content(
-                EpubContent::new("cover.xhtml", page.as_bytes())
-                    .title("Cover")
-                    .reftype(ReferenceType::Cover),
-            )
-            .map_err(fail)?;
-    }
-    if options.toc_page {
-        let page = nav::toc_page(&toc, &language);
-        builder
-            .add_content(
-                EpubContent::new("toc.xhtml", page.as_bytes())
-                    .title("Contents")
-                    .reftype(ReferenceType::Toc),
-            )
-            .map_err(fail)?;
-    }
-    let chapters: Vec<String> = {
-        use rayon::prelude::*;
-        parts
-            .par_iter()
-            .enumerate()
-            .map(|(i, part)| xhtml::chapter(doc, i, part, &links, &language))
-            .collect()
+    // epub-builder assembles the book on the other cores while the images,
+    // the longest single job, are streamed into the output here, right
+    // after `mimetype`; its archive follows them (see `container`).
+    let book = Book {
+        doc,
+        options,
+        language: &language,
+        title: &title,
+        css,
+        cover: cover.as_ref().map(|(_, format, w, h)| (*format, *w, *h)),
+        media: &media,
+        parts: &parts,
+        links: &links,
+        toc: &toc,
+        elements: &elements_toc,
     };
-    for (i, (part, text)) in parts.iter().zip(&chapters).enumerate() {
-        let mut content = EpubContent::new(part.file.as_str(), text.as_bytes());
-        if let Some(element) = &elements_toc[i] {
-            content = content.title(element.title.clone()).level(element.level);
-            for child in &element.children {
-                content = content.child(child.clone());
+    let container_error = |e| Error::Backend(format!("cannot write the EPUB container ({e})"));
+    let mut assembled: Result<(Vec<u8>, Vec<String>)> = Ok(Default::default());
+    let mut container: std::io::Result<container::Container<W>> =
+        Err(std::io::Error::other("not started"));
+    rayon::in_place_scope(|scope| {
+        let (assembled, book) = (&mut assembled, &book);
+        scope.spawn(move |_| *assembled = book.assemble());
+        container = (|| {
+            let mut c = container::Container::new(sink)?;
+            for (name, (blob, _)) in &media {
+                c.media(name, blob)?;
             }
-        }
-        if i == 0 {
-            content = content.reftype(ReferenceType::Text);
-        }
-        builder.add_content(content).map_err(fail)?;
-    }
-    let mut assembled = Vec::new();
-    builder.generate(&mut assembled).map_err(fail)?;
-
+            Ok(c)
+        })();
+    });
+    let mut c = container.map_err(container_error)?;
+    let (assembled, elements) = assembled?;
     let fixes = fixes::Fixes {
         written_identifier: uuid::fmt::Urn::from_uuid(package::package_uuid(doc)).to_string(),
         identifier: package::identifier(doc),
@@ -196,12 +168,98 @@ pub fn export_to<W: Write + Seek>(doc: &Document, options: &EpubOptions, sink: W
         },
         elements,
     };
-    let container_error = |e| Error::Backend(format!("cannot write the EPUB container ({e})"));
-    let mut c = container::Container::new(sink);
-    c.copy(&assembled, &fixes, &media)
-        .map_err(container_error)?;
+    c.copy(&assembled, &fixes).map_err(container_error)?;
     c.finish().map_err(container_error)?;
     Ok(())
+}
+
+/// What epub-builder is given.
+struct Book<'a> {
+    doc: &'a Document,
+    options: &'a EpubOptions,
+    language: &'a str,
+    title: &'a str,
+    css: &'a str,
+    /// The cover image's format and size, when there is one.
+    cover: Option<(ImageFormat, u32, u32)>,
+    media: &'a BTreeMap<String, (Blob, &'static str)>,
+    parts: &'a [nav::Part<'a>],
+    links: &'a xhtml::Links<'a>,
+    toc: &'a [nav::Entry],
+    elements: &'a [Option<epub_builder::TocElement>],
+}
+
+impl Book<'_> {
+    /// Has epub-builder assemble the book: metadata, stylesheet, the
+    /// images' names (their bytes go into the output directly), and the
+    /// content documents in reading order with their TOC entries and
+    /// landmark types. Returns its archive and the Dublin Core elements it
+    /// cannot write (for [`fixes`]).
+    fn assemble(&self) -> Result<(Vec<u8>, Vec<String>)> {
+        let fail = |e: epub_builder::Error| Error::Backend(format!("epub assembly failed ({e})"));
+        let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
+        builder.epub_version(EpubVersion::V30);
+        let elements = package::fill(&mut builder, self.doc, self.language).map_err(fail)?;
+        builder.stylesheet(self.css.as_bytes()).map_err(fail)?;
+        for (name, (_, mime)) in self.media {
+            let href = name.strip_prefix("OEBPS/").unwrap_or(name);
+            if href.starts_with("images/cover.") {
+                builder
+                    .add_cover_image(href, std::io::empty(), *mime)
+                    .map_err(fail)?;
+            } else {
+                builder
+                    .add_resource(href, std::io::empty(), *mime)
+                    .map_err(fail)?;
+            }
+        }
+        // The reading order: cover page, printed contents, chapters.
+        if let Some((format, width, height)) = self.cover {
+            let href = format!("images/cover.{}", format.extension());
+            let page = cover_xhtml(&href, width, height, self.title, self.language);
+            builder
+                .add_content(
+                    EpubContent::new("cover.xhtml", page.as_bytes())
+                        .title("Cover")
+                        .reftype(ReferenceType::Cover),
+                )
+                .map_err(fail)?;
+        }
+        if self.options.toc_page {
+            let page = nav::toc_page(self.toc, self.language);
+            builder
+                .add_content(
+                    EpubContent::new("toc.xhtml", page.as_bytes())
+                        .title("Contents")
+                        .reftype(ReferenceType::Toc),
+                )
+                .map_err(fail)?;
+        }
+        let chapters: Vec<String> = {
+            use rayon::prelude::*;
+            self.parts
+                .par_iter()
+                .enumerate()
+                .map(|(i, part)| xhtml::chapter(self.doc, i, part, self.links, self.language))
+                .collect()
+        };
+        for (i, (part, text)) in self.parts.iter().zip(&chapters).enumerate() {
+            let mut content = EpubContent::new(part.file.as_str(), text.as_bytes());
+            if let Some(element) = &self.elements[i] {
+                content = content.title(element.title.clone()).level(element.level);
+                for child in &element.children {
+                    content = content.child(child.clone());
+                }
+            }
+            if i == 0 {
+                content = content.reftype(ReferenceType::Text);
+            }
+            builder.add_content(content).map_err(fail)?;
+        }
+        let mut assembled = Vec::new();
+        builder.generate(&mut assembled).map_err(fail)?;
+        Ok((assembled, elements))
+    }
 }
 
 type CoverImage = (Vec<u8>, ImageFormat, u32, u32);
