@@ -399,3 +399,32 @@ fn inline_html_in_headings_and_cells() {
     );
     assert!(one.contains(">Open <sup>never closed</sup></h2>"), "{one}");
 }
+
+/// A note cited in two content documents (a chapter split at `##`) is
+/// written once; each reference links to it, and it links back to each.
+#[test]
+fn footnote_cited_across_split_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("a.md"),
+        "---\nlanguage: en\n---\n# Book\n\n## Part one\n\nFirst ref[^a].\n\n## Part two\n\nSecond ref[^a].\n\n[^a]: Note A.\n",
+    );
+    build(
+        dir.path(),
+        &["build", "a.md", "-o", "out.epub", "--split-level", "2"],
+    );
+    let epub = dir.path().join("out.epub");
+    common::epubcheck(&epub);
+    let one = entry(&epub, "OEBPS/chapter-001.xhtml");
+    let two = entry(&epub, "OEBPS/chapter-002.xhtml");
+    assert!(one.contains("id=\"fn-a\""), "{one}");
+    assert!(!two.contains("id=\"fn-a\""), "written once: {two}");
+    assert!(
+        two.contains("href=\"chapter-001.xhtml#fn-a\" id=\"fnref-a-2\""),
+        "{two}"
+    );
+    assert!(
+        one.contains("href=\"chapter-002.xhtml#fnref-a-2\" role=\"doc-backlink\""),
+        "{one}"
+    );
+}
