@@ -191,6 +191,11 @@ pub struct BuildArgs {
     pub toc_page: bool,
     #[arg(long, hide = true, overrides_with = "toc_page")]
     pub no_toc_page: bool,
+    /// EPUB: number footnotes from 1 in each chapter (default: through the book).
+    #[arg(long, overrides_with = "no_notes_per_chapter")]
+    pub notes_per_chapter: bool,
+    #[arg(long, hide = true, overrides_with = "notes_per_chapter")]
+    pub no_notes_per_chapter: bool,
     /// EPUB: cover image (JPEG or PNG), `auto` for a typographic cover, or `none`.
     #[arg(long, value_name = "FILE|auto|none", value_parser = value::<CoverChoice>)]
     pub cover: Option<CoverChoice>,
@@ -314,6 +319,7 @@ pub fn build_request(args: &BuildArgs) -> Result<Request, String> {
     l.epub.split_level = args.split_level;
     l.epub.toc_depth = args.toc_depth;
     l.epub.toc_page = switch(args.toc_page, args.no_toc_page);
+    l.epub.notes_per_chapter = switch(args.notes_per_chapter, args.no_notes_per_chapter);
     l.epub.cover = args.cover.clone();
     l.epub.css = args.css.clone();
     apply_set(&args.input, &mut l)?;

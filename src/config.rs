@@ -72,6 +72,7 @@ name = "{title-slug}"
 # split_level = 2       # one file per chapter and per level-2 section
 # toc_depth = 2         # levels in the table of contents
 # toc_page = false      # add a printed table of contents page
+# notes_per_chapter = false  # footnote numbers restart in each chapter
 
 [pdf]
 paper = "a4"            # a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in, or 130x200mm

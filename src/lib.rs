@@ -36,6 +36,7 @@ pub mod date;
 pub mod diag;
 pub mod doc;
 pub mod epub;
+pub mod issue;
 pub mod lang;
 pub mod options;
 pub mod output;
@@ -230,9 +231,16 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Book> {
             .collect()
     };
     let mut doc = Document::default();
+    let mut first_article = None;
+    let mut article_authors: Vec<String> = Vec::new();
     for (i, (input, (part, diags, parsed))) in inputs.iter().zip(parsed).enumerate() {
         doc.append(part);
         report.diagnostics.extend(diags);
+        for author in &parsed.front.meta.authors {
+            if !article_authors.contains(author) {
+                article_authors.push(author.clone());
+            }
+        }
         if i > 0 && parsed.front.options != Layer::default() {
             report.diagnostics.push(
                 diag::Diagnostic::warning(
@@ -254,8 +262,20 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Book> {
             dialect: parsed.dialect,
             reason: parsed.reason,
         });
+        if first_article.is_none() {
+            first_article = Some(parsed.front.meta);
+        }
     }
-    doc.meta = fill_metadata(book_options.metadata.clone(), &doc);
+    doc.meta = match issue::detect(&options.inputs, &doc, report) {
+        // A magazine issue: the book is the issue, not its first article.
+        Some(found) => issue::metadata(
+            options,
+            &found,
+            &first_article.unwrap_or_default(),
+            article_authors,
+        ),
+        None => fill_metadata(book_options.metadata.clone(), &doc),
+    };
     check_language(&mut doc.meta, report);
     resolve::resolve(&mut doc, &mut report.diagnostics);
     resource::load(&mut doc, &book_options.images, &mut report.diagnostics);

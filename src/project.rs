@@ -111,12 +111,19 @@ fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "md" | "markdown"));
-        if is_md && path.is_file() {
+        // `_index.md` holds the folder's own metadata (a magazine issue's
+        // title, date, publisher), not a chapter.
+        let is_index = path.file_name().is_some_and(|n| n == ISSUE_FILE);
+        if is_md && !is_index && path.is_file() {
             files.push(path);
         }
     }
     Ok(files)
 }
+
+/// The file whose front matter describes its folder as a whole (a magazine
+/// issue): never a chapter.
+pub const ISSUE_FILE: &str = "_index.md";
 
 /// Compares strings so that runs of digits compare by value (`2` < `10`).
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {

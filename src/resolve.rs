@@ -125,6 +125,27 @@ fn walk_block(block: &mut Block, index: &Index, chapter: usize, diags: &mut Diag
                 walk_inlines(cell, index, chapter, diags);
             }
         }
+        Block::DefinitionList { items, .. } => {
+            for item in items {
+                walk_inlines(&mut item.term, index, chapter, diags);
+                for b in item.details.iter_mut().flatten() {
+                    walk_block(b, index, chapter, diags);
+                }
+            }
+        }
+        Block::Details {
+            summary, blocks, ..
+        } => {
+            walk_inlines(summary, index, chapter, diags);
+            for b in blocks {
+                walk_block(b, index, chapter, diags);
+            }
+        }
+        Block::Division { blocks, .. } => {
+            for b in blocks {
+                walk_block(b, index, chapter, diags);
+            }
+        }
         Block::Code { .. } | Block::Figure { .. } | Block::Rule { .. } => {}
     }
 }
@@ -144,9 +165,10 @@ fn walk_inlines(inlines: &mut [Inline], index: &Index, chapter: usize, diags: &m
                 }
                 walk_inlines(content, index, chapter, diags);
             }
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => {
-                walk_inlines(c, index, chapter, diags)
-            }
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Tagged { content: c, .. } => walk_inlines(c, index, chapter, diags),
             Inline::Text(_)
             | Inline::Code(_)
             | Inline::NoteRef(_)

@@ -160,9 +160,12 @@ fn magazine_issue_with_sections_and_covers() {
     );
     common::epubcheck(&dir.path().join("given.epub"));
     let opf = entry(&dir.path().join("given.epub"), "OEBPS/content.opf");
-    assert!(opf.contains(
-        "href=\"images/cover.jpg\" media-type=\"image/jpeg\" properties=\"cover-image\""
-    ));
+    assert!(
+        opf.contains(
+            "media-type=\"image/jpeg\" properties=\"cover-image\" id=\"cover-image\" href=\"images/cover.jpg\""
+        ),
+        "{opf}"
+    );
 }
 
 #[test]
@@ -200,5 +203,228 @@ fn modified_date_from_source_date_epoch() {
     assert!(
         opf.contains("<meta property=\"dcterms:modified\">2023-11-14T22:13:20Z</meta>"),
         "{opf}"
+    );
+}
+
+/// Issue 16: what epubcheck alone does not see, each checked on the output.
+#[test]
+fn narrow_screen_markup_notes_urls_and_front_matter() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("a.md"),
+        "---\nlanguage: en\ntitle: Cases\n---\n# One\n\n\
+Bracket: <https://example.com/\\[\\>\n\n\
+IPv6: <http://[2001:db8::1]:1896/a[b]?x=[y]>\n\n\
+Bare: https://example.org/path?q=1. and www.example.com/x.\n\n\
+2<sup>10</sup> = 1024, H<sub>2</sub>O, <kbd>Ctrl</kbd>, <u>under</u>.\n\n\
+A claim[^n] and again[^n].\n\n\
+Term\n: Definition.\n\n\
+| a | b | c | d |\n|---|---|---|---|\n| 1 | 2 | 3 | 4 |\n\n\
+```\nfn f() {\n    let x = 1;\n}\n```\n\n\
+## Two\n\n### Three\n\n[^n]: The note.\n",
+    );
+    // CommonMark example 96: a thematic break and a setext heading, not front matter.
+    write(&dir.path().join("b.md"), "---\nFoo\n---\nBar\n---\nBaz\n");
+    let stderr = build(
+        dir.path(),
+        &[
+            "build",
+            "a.md",
+            "b.md",
+            "-o",
+            "out.epub",
+            "--toc-depth",
+            "3",
+        ],
+    );
+    assert!(
+        stderr.contains("raw HTML <u> has no equivalent in the book; only its text is kept"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("front matter"), "{stderr}");
+    let epub = dir.path().join("out.epub");
+    common::epubcheck(&epub);
+    let one = entry(&epub, "OEBPS/chapter-001.xhtml");
+    for expected in [
+        "href=\"https://example.com/%5C%5B%5C\"",
+        "href=\"http://[2001:db8::1]:1896/a%5Bb%5D?x=%5By%5D\"",
+        "<a href=\"https://example.org/path?q=1\">https://example.org/path?q=1</a>.",
+        "<a href=\"http://www.example.com/x\">www.example.com/x</a>.",
+        "2<sup>10</sup> = 1024, H<sub>2</sub>O, <kbd>Ctrl</kbd>",
+        "<dl>\n<dt>Term</dt>\n<dd>Definition.</dd>\n</dl>",
+        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table 1\">",
+        "<span class=\"line\">fn f() {\n</span><span class=\"line\" style=\"padding-left:6ch;text-indent:-6ch\">    let x = 1;\n</span>",
+    ] {
+        assert!(one.contains(expected), "{expected}\n---\n{one}");
+    }
+    // Both references have their own id; the note links back to each.
+    assert!(
+        one.contains("href=\"#fn-n\" id=\"fnref-n\"><sup>1</sup>"),
+        "{one}"
+    );
+    assert!(
+        one.contains("href=\"#fn-n\" id=\"fnref-n-2\"><sup>1</sup>"),
+        "{one}"
+    );
+    assert!(one.contains("<a href=\"#fnref-n\" role=\"doc-backlink\">1.</a>"));
+    assert!(one.contains("<a href=\"#fnref-n-2\" role=\"doc-backlink\""));
+    let two = entry(&epub, "OEBPS/chapter-002.xhtml");
+    assert!(two.contains("<hr/>") && two.contains(">Foo</h2>"), "{two}");
+    // The NCX says how deep its tree is (chapter, ##, ###: 3) and whose it is.
+    let ncx = entry(&epub, "OEBPS/toc.ncx");
+    assert!(
+        ncx.contains("<meta name=\"dtb:depth\" content=\"3\" />"),
+        "{ncx}"
+    );
+    assert!(
+        ncx.contains("<meta name=\"dtb:uid\" content=\"urn:uuid:"),
+        "{ncx}"
+    );
+    let opf = entry(&epub, "OEBPS/content.opf");
+    assert!(
+        !opf.contains(">table</meta>"),
+        "not a schema.org value: {opf}"
+    );
+}
+
+/// Footnote numbers run through the book, or restart per chapter on request.
+#[test]
+fn footnotes_are_numbered_through_the_book() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("a.md"),
+        "---\nlanguage: en\n---\n# A\n\nOne[^x] two[^y].\n\n[^x]: X.\n[^y]: Y.\n",
+    );
+    write(&dir.path().join("b.md"), "# B\n\nThree[^z].\n\n[^z]: Z.\n");
+    build(dir.path(), &["build", "a.md", "b.md", "-o", "out.epub"]);
+    let epub = dir.path().join("out.epub");
+    common::epubcheck(&epub);
+    let b = entry(&epub, "OEBPS/chapter-002.xhtml");
+    assert!(b.contains("<sup>3</sup>"), "{b}");
+    assert!(b.contains("role=\"doc-backlink\">3.</a> Z."), "{b}");
+    build(
+        dir.path(),
+        &[
+            "build",
+            "a.md",
+            "b.md",
+            "-o",
+            "per.epub",
+            "--notes-per-chapter",
+        ],
+    );
+    let b = entry(&dir.path().join("per.epub"), "OEBPS/chapter-002.xhtml");
+    assert!(b.contains("<sup>1</sup>"), "{b}");
+}
+
+/// A magazine issue: the issue's own title, date and publisher (from the
+/// folder's `_index.md`), a creator, article authors as contributors.
+#[test]
+fn magazine_issue_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = std::fs::read_to_string(common::seed("xi-putin.md")).unwrap();
+    let body: String = seed.lines().skip(2).collect::<Vec<_>>().join("\n");
+    write(
+        &dir.path().join("2024-03-01-weekly/01-a.md"),
+        &format!("---\ntitle: First article\nauthor: Jane Doe\nlanguage: en\n---\n{body}\n"),
+    );
+    write(
+        &dir.path().join("2024-03-01-weekly/02-b.md"),
+        &format!("---\ntitle: Second article\nauthor: John Roe\n---\n{body}\n"),
+    );
+    build(
+        dir.path(),
+        &["build", "2024-03-01-weekly", "-o", "default.epub"],
+    );
+    let epub = dir.path().join("default.epub");
+    common::epubcheck(&epub);
+    let opf = entry(&epub, "OEBPS/content.opf");
+    assert!(
+        opf.contains("<dc:title>Weekly 2024-03-01</dc:title>"),
+        "{opf}"
+    );
+    assert!(
+        opf.contains("<dc:date>2024-03-01T00:00:00Z</dc:date>"),
+        "{opf}"
+    );
+    assert!(opf.contains("<dc:creator id=\"epub-creator-0\">Weekly 2024-03-01</dc:creator>"));
+    assert!(
+        opf.contains(">Jane Doe</dc:contributor>") && opf.contains(">John Roe</dc:contributor>")
+    );
+    // A crosshead in an article titled by its front matter is a heading.
+    let chapter = entry(&epub, "OEBPS/chapter-001.xhtml");
+    assert!(chapter.contains(">You call that a plan?</h2>"), "{chapter}");
+    assert!(chapter.contains("<p class=\"standfirst\">"), "{chapter}");
+
+    write(
+        &dir.path().join("2024-03-01-weekly/_index.md"),
+        "---\ntitle: The Weekly\npublisher: Weekly Press\ndate: 2024-03-02\n---\n",
+    );
+    build(
+        dir.path(),
+        &["build", "2024-03-01-weekly", "-o", "index.epub"],
+    );
+    let epub = dir.path().join("index.epub");
+    common::epubcheck(&epub);
+    let opf = entry(&epub, "OEBPS/content.opf");
+    assert!(opf.contains("<dc:title>The Weekly</dc:title>"), "{opf}");
+    assert!(opf.contains("<dc:creator id=\"epub-creator-0\">Weekly Press</dc:creator>"));
+    assert!(opf.contains("<dc:publisher>Weekly Press</dc:publisher>"));
+    assert!(opf.contains("<dc:date>2024-03-02T00:00:00Z</dc:date>"));
+    let nav = entry(&epub, "OEBPS/nav.xhtml");
+    assert!(!nav.contains("_index"), "{nav}");
+}
+
+/// Inline HTML in headings and table cells keeps the elements the book
+/// keeps (`<sup>`, `<sub>`, `<kbd>`…), closed at the end of their container
+/// when the source leaves them open.
+#[test]
+fn inline_html_in_headings_and_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("a.md"),
+        "---\nlanguage: en\n---\n# E = mc<sup>2</sup>, H<sub>2</sub>O\n\n| a | b |\n|---|---|\n| 2<sup>10</sup> | <kbd>Ctrl\n\n## Open <sup>never closed\n\nText.\n",
+    );
+    build(dir.path(), &["build", "a.md", "-o", "out.epub"]);
+    let epub = dir.path().join("out.epub");
+    common::epubcheck(&epub);
+    let one = entry(&epub, "OEBPS/chapter-001.xhtml");
+    assert!(
+        one.contains(">E = mc<sup>2</sup>, H<sub>2</sub>O</h1>"),
+        "{one}"
+    );
+    assert!(
+        one.contains("<td>2<sup>10</sup></td><td><kbd>Ctrl</kbd></td>"),
+        "{one}"
+    );
+    assert!(one.contains(">Open <sup>never closed</sup></h2>"), "{one}");
+}
+
+/// A note cited in two content documents (a chapter split at `##`) is
+/// written once; each reference links to it, and it links back to each.
+#[test]
+fn footnote_cited_across_split_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("a.md"),
+        "---\nlanguage: en\n---\n# Book\n\n## Part one\n\nFirst ref[^a].\n\n## Part two\n\nSecond ref[^a].\n\n[^a]: Note A.\n",
+    );
+    build(
+        dir.path(),
+        &["build", "a.md", "-o", "out.epub", "--split-level", "2"],
+    );
+    let epub = dir.path().join("out.epub");
+    common::epubcheck(&epub);
+    let one = entry(&epub, "OEBPS/chapter-001.xhtml");
+    let two = entry(&epub, "OEBPS/chapter-002.xhtml");
+    assert!(one.contains("id=\"fn-a\""), "{one}");
+    assert!(!two.contains("id=\"fn-a\""), "written once: {two}");
+    assert!(
+        two.contains("href=\"chapter-001.xhtml#fn-a\" id=\"fnref-a-2\""),
+        "{two}"
+    );
+    assert!(
+        one.contains("href=\"chapter-002.xhtml#fnref-a-2\" role=\"doc-backlink\""),
+        "{one}"
     );
 }

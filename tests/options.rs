@@ -226,9 +226,7 @@ fn front_matter_options_are_checked_like_the_project_files() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let message = "unknown page size `a9` (a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in, or WxH with mm/cm/in/pt)";
     assert!(
-        stderr.contains(&format!(
-            "a.md:4:10: error: malformed YAML front matter ({message})"
-        )),
+        stderr.contains(&format!("a.md:4:10: error: {message}")),
         "{stderr}"
     );
     // The same words from the project file and the command line.
@@ -253,7 +251,7 @@ fn front_matter_options_are_checked_like_the_project_files() {
     let out = run_in(d, &["build", "c.md", "-o", "c.epub"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("c.md:3:14: error: malformed YAML front matter (expected a heading level from 1 to 6, not a list)"),
+        stderr.contains("c.md:3:14: error: expected a heading level from 1 to 6, not a list"),
         "{stderr}"
     );
     // Metadata too.
@@ -264,7 +262,7 @@ fn front_matter_options_are_checked_like_the_project_files() {
     let out = run_in(d, &["build", "e.md", "-o", "e.epub"]);
     let stderr = format!("{stderr}{}", String::from_utf8_lossy(&out.stderr));
     assert!(
-        stderr.contains("e.md:2:8: error: malformed YAML front matter (expected text, not a list)"),
+        stderr.contains("e.md:2:1: error: title: expected text (found a list)"),
         "{stderr}"
     );
     for word in [

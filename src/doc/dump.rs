@@ -163,14 +163,49 @@ fn dump_block(doc: &Document, block: &Block, depth: usize, out: &mut String) {
             }
         }
         Block::Figure {
-            image, alt, title, ..
+            image,
+            alt,
+            title,
+            width,
+            ..
         } => {
+            let width = width.map(|w| format!(" width={w}")).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "{pad}figure image={} alt={alt:?} title={:?} {at}",
+                "{pad}figure image={} alt={alt:?} title={:?}{width} {at}",
                 image.0,
                 title.as_deref().unwrap_or("")
             );
+        }
+        Block::DefinitionList { items, .. } => {
+            let _ = writeln!(out, "{pad}definitions {at}");
+            for item in items {
+                let _ = writeln!(out, "{pad}  term: {}", inlines(doc, &item.term));
+                for d in &item.details {
+                    let _ = writeln!(out, "{pad}  definition");
+                    for b in d {
+                        dump_block(doc, b, depth + 2, out);
+                    }
+                }
+            }
+        }
+        Block::Details {
+            summary,
+            blocks,
+            open,
+            ..
+        } => {
+            let open = if *open { " open" } else { "" };
+            let _ = writeln!(out, "{pad}details{open} {at}: {}", inlines(doc, summary));
+            for b in blocks {
+                dump_block(doc, b, depth + 1, out);
+            }
+        }
+        Block::Division { attrs, blocks, .. } => {
+            let _ = writeln!(out, "{pad}division {} {at}", attrs_text(attrs));
+            for b in blocks {
+                dump_block(doc, b, depth + 1, out);
+            }
         }
         Block::Rule { .. } => {
             let _ = writeln!(out, "{pad}rule {at}");
@@ -207,9 +242,47 @@ fn inlines(doc: &Document, content: &[Inline]) -> String {
             Inline::NoteRef(n) => {
                 let _ = write!(out, "[^{}]", n.0);
             }
+            Inline::Tagged {
+                tag,
+                attrs,
+                content,
+            } => {
+                let attrs = if attrs.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", attrs_text(attrs))
+                };
+                let _ = write!(
+                    out,
+                    "<{}{attrs}>{}</{0}>",
+                    tag.name(),
+                    inlines(doc, content)
+                );
+            }
             Inline::SoftBreak => out.push('⏎'),
             Inline::HardBreak => out.push('↵'),
         }
     }
     out
+}
+
+/// Attributes as `key=value` pairs.
+fn attrs_text(attrs: &crate::doc::Attrs) -> String {
+    let mut parts = Vec::new();
+    if let Some(l) = &attrs.lang {
+        parts.push(format!("lang={l}"));
+    }
+    if let Some(d) = attrs.dir {
+        parts.push(format!("dir={}", d.name()));
+    }
+    if let Some(c) = &attrs.class {
+        parts.push(format!("class={c:?}"));
+    }
+    if let Some(t) = &attrs.title {
+        parts.push(format!("title={t:?}"));
+    }
+    if let Some(t) = &attrs.datetime {
+        parts.push(format!("datetime={t}"));
+    }
+    parts.join(" ")
 }

@@ -118,6 +118,21 @@ impl Remap<'_> {
                     }
                 }
                 Block::Figure { image, .. } => *image = self.images[image.0 as usize],
+                Block::DefinitionList { items, .. } => {
+                    for item in items {
+                        self.inlines(&mut item.term);
+                        for d in &mut item.details {
+                            self.blocks(d);
+                        }
+                    }
+                }
+                Block::Details {
+                    summary, blocks, ..
+                } => {
+                    self.inlines(summary);
+                    self.blocks(blocks);
+                }
+                Block::Division { blocks, .. } => self.blocks(blocks),
                 Block::Code { .. } | Block::Rule { .. } => {}
             }
         }
@@ -126,7 +141,10 @@ impl Remap<'_> {
     fn inlines(&self, inlines: &mut [Inline]) {
         for inline in inlines {
             match inline {
-                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => self.inlines(c),
+                Inline::Emph(c)
+                | Inline::Strong(c)
+                | Inline::Strike(c)
+                | Inline::Tagged { content: c, .. } => self.inlines(c),
                 Inline::Link { target, content } => {
                     if let LinkTarget::Internal(id) = target {
                         *id = self.anchor(*id);
@@ -325,6 +343,35 @@ pub enum Block {
         alt: String,
         /// The title attribute, used as caption when present.
         title: Option<String>,
+        /// The width asked for in CSS pixels (raw HTML `width`), if any.
+        width: Option<u32>,
+        /// Where it is in the source.
+        span: Span,
+    },
+    /// A definition list: terms, each with one or more definitions.
+    DefinitionList {
+        /// The terms and their definitions, in order.
+        items: Vec<Definition>,
+        /// Where it is in the source.
+        span: Span,
+    },
+    /// A disclosure widget (`<details>`): a summary and content shown on request.
+    Details {
+        /// The summary line.
+        summary: Vec<Inline>,
+        /// The content.
+        blocks: Vec<Block>,
+        /// Whether it starts open.
+        open: bool,
+        /// Where it is in the source.
+        span: Span,
+    },
+    /// A group of blocks in another language, direction or class (`<div>`).
+    Division {
+        /// The language, direction and class.
+        attrs: Attrs,
+        /// The content.
+        blocks: Vec<Block>,
         /// Where it is in the source.
         span: Span,
     },
@@ -349,6 +396,9 @@ impl Block {
             | Block::Code { span, .. }
             | Block::Table { span, .. }
             | Block::Figure { span, .. }
+            | Block::DefinitionList { span, .. }
+            | Block::Details { span, .. }
+            | Block::Division { span, .. }
             | Block::Rule { span } => *span,
         }
     }
@@ -361,6 +411,124 @@ pub struct ListItem {
     pub task: Option<bool>,
     /// The item's content.
     pub blocks: Vec<Block>,
+}
+
+/// One term of a definition list with its definitions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Definition {
+    /// The term.
+    pub term: Vec<Inline>,
+    /// Its definitions, each a list of blocks.
+    pub details: Vec<Vec<Block>>,
+}
+
+/// Attributes kept from raw HTML: language, direction, class, title and
+/// machine-readable date. Each is checked before it is stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attrs {
+    /// BCP 47 language tag.
+    pub lang: Option<String>,
+    /// Text direction.
+    pub dir: Option<Direction>,
+    /// Class names (letters, digits, `-`, `_`, separated by spaces).
+    pub class: Option<String>,
+    /// Advisory text (the expansion of an abbreviation).
+    pub title: Option<String>,
+    /// Machine-readable date or time of a `<time>`.
+    pub datetime: Option<String>,
+}
+
+impl Attrs {
+    /// Whether no attribute is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Attrs::default()
+    }
+}
+
+/// Text direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Left to right.
+    Ltr,
+    /// Right to left.
+    Rtl,
+    /// Decided from the text.
+    Auto,
+}
+
+impl Direction {
+    /// The HTML `dir` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+            Direction::Auto => "auto",
+        }
+    }
+}
+
+/// Inline elements kept from raw HTML for their meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InlineTag {
+    /// Superscript (`2<sup>10</sup>`).
+    Sup,
+    /// Subscript (`H<sub>2</sub>O`).
+    Sub,
+    /// Keyboard input.
+    Kbd,
+    /// An abbreviation (its expansion in `title`).
+    Abbr,
+    /// Highlighted text.
+    Mark,
+    /// Side comments, small print.
+    Small,
+    /// An inline quotation.
+    Quote,
+    /// The title of a work.
+    Cite,
+    /// The defining instance of a term.
+    Dfn,
+    /// A date or time (machine-readable in `datetime`).
+    Time,
+    /// Text in another language, direction or class.
+    Span,
+}
+
+impl InlineTag {
+    /// The XHTML element name.
+    pub fn name(self) -> &'static str {
+        match self {
+            InlineTag::Sup => "sup",
+            InlineTag::Sub => "sub",
+            InlineTag::Kbd => "kbd",
+            InlineTag::Abbr => "abbr",
+            InlineTag::Mark => "mark",
+            InlineTag::Small => "small",
+            InlineTag::Quote => "q",
+            InlineTag::Cite => "cite",
+            InlineTag::Dfn => "dfn",
+            InlineTag::Time => "time",
+            InlineTag::Span => "span",
+        }
+    }
+
+    /// The tag for an HTML element name, if it is one bindery keeps.
+    pub fn from_name(name: &str) -> Option<InlineTag> {
+        Some(match name {
+            "sup" => InlineTag::Sup,
+            "sub" => InlineTag::Sub,
+            "kbd" => InlineTag::Kbd,
+            "abbr" | "acronym" => InlineTag::Abbr,
+            "mark" => InlineTag::Mark,
+            "small" => InlineTag::Small,
+            "q" => InlineTag::Quote,
+            "cite" => InlineTag::Cite,
+            "dfn" => InlineTag::Dfn,
+            "time" => InlineTag::Time,
+            "span" => InlineTag::Span,
+            _ => return None,
+        })
+    }
 }
 
 /// Horizontal alignment of a table column.
@@ -398,6 +566,15 @@ pub enum Inline {
     },
     /// A footnote reference.
     NoteRef(NoteId),
+    /// Inline markup kept from raw HTML (`sup`, `sub`, `kbd`, `abbr`…).
+    Tagged {
+        /// Which element.
+        tag: InlineTag,
+        /// Its language, direction, class, title or date.
+        attrs: Attrs,
+        /// Its content.
+        content: Vec<Inline>,
+    },
     /// A soft line break (a space when reflowed).
     SoftBreak,
     /// A hard line break.
@@ -835,6 +1012,16 @@ fn collect_text(inlines: &[Inline], out: &mut String) {
         match inline {
             Inline::Text(t) | Inline::Code(t) => out.push_str(t),
             Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => collect_text(c, out),
+            Inline::Tagged {
+                tag: InlineTag::Quote,
+                content,
+                ..
+            } => {
+                out.push('“');
+                collect_text(content, out);
+                out.push('”');
+            }
+            Inline::Tagged { content, .. } => collect_text(content, out),
             Inline::Link { content, .. } => collect_text(content, out),
             Inline::NoteRef(_) => {}
             Inline::SoftBreak | Inline::HardBreak => out.push(' '),

@@ -1,25 +1,34 @@
 //! The EPUB container, written with the `zip` crate in a fixed order with
-//! fixed timestamps: `mimetype` (first, stored), `META-INF/container.xml`,
-//! the package document, navigation, then the images, streamed from their
-//! files and stored (already compressed: not deflated again), then
-//! epub-builder's content documents, copied from its ZIP without being
-//! decompressed and compressed again. Two runs on the same tree give the
-//! same bytes.
+//! fixed timestamps: `mimetype` (first, stored), the images, then the EPUB
+//! epub-builder assembled.
+//!
+//! epub-builder 0.8.3 keeps the `Zip` trait its builder writes through
+//! private, and its one library implementation holds the whole archive in
+//! memory and deflates every entry, images included. So epub-builder is
+//! given the text of the book (stylesheet, content documents) and only the
+//! names of the images (it lists them in the manifest and writes an empty
+//! entry for each). The images are streamed from their files into the
+//! output and stored (already compressed: not deflated again), while
+//! epub-builder works on the other cores; then its archive is copied entry
+//! by entry after them: `container.xml`, the stylesheet and content
+//! documents as compressed (never decompressed and compressed again), its
+//! package document, NCX and navigation document corrected on the way (see
+//! [`super::fixes`]); its `mimetype` and its empty image entries, already
+//! written, are skipped. Two runs on the same tree give the same bytes.
 
+use super::fixes::Fixes;
 use crate::doc::Blob;
-use std::io::{Seek, Write};
+use std::collections::BTreeSet;
+use std::io::{Read, Seek, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
-/// Where the package document is (the container points at it).
+/// Where the package document is (epub-builder's `container.xml` points at it).
 pub const PACKAGE: &str = "OEBPS/content.opf";
-
-/// The container's own `META-INF/container.xml`.
-fn container_xml() -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n  <rootfiles>\n    <rootfile full-path=\"{PACKAGE}\" media-type=\"application/oebps-package+xml\"/>\n  </rootfiles>\n</container>\n"
-    )
-}
+/// The NCX.
+pub const NCX: &str = "OEBPS/toc.ncx";
+/// The navigation document.
+pub const NAV: &str = "OEBPS/nav.xhtml";
 
 /// Whether a file is already compressed and should be stored, not deflated.
 fn is_compressed(name: &str) -> bool {
@@ -31,18 +40,18 @@ fn is_compressed(name: &str) -> bool {
     .any(|ext| lower.ends_with(ext))
 }
 
-/// Writes the container entry by entry.
+/// Writes the output: `mimetype`, the images, then epub-builder's archive.
 pub struct Container<W: Write + Seek> {
     zip: ZipWriter<W>,
     stored: SimpleFileOptions,
     deflated: SimpleFileOptions,
-    /// Entries written so far (later copies of the same name are skipped).
-    written: std::collections::BTreeSet<String>,
+    /// Entries written so far (epub-builder's of the same name are skipped).
+    written: BTreeSet<String>,
 }
 
 impl<W: Write + Seek> Container<W> {
-    /// Starts the container with `mimetype` and `META-INF/container.xml`.
-    pub fn new(sink: W) -> zip::result::ZipResult<Container<W>> {
+    /// A container writing into `sink`, starting with `mimetype` (stored).
+    pub fn new(sink: W) -> std::io::Result<Container<W>> {
         let stamp = DateTime::default();
         let stored = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Stored)
@@ -54,29 +63,22 @@ impl<W: Write + Seek> Container<W> {
             .compression_level(Some(6))
             .last_modified_time(stamp)
             .unix_permissions(0o644);
-        let mut container = Container {
+        let mut c = Container {
             zip: ZipWriter::new(sink),
             stored,
             deflated,
-            written: Default::default(),
+            written: BTreeSet::new(),
         };
-        container.zip.start_file("mimetype", stored)?;
-        container.zip.write_all(b"application/epub+zip")?;
-        container.written.insert("mimetype".into());
-        container.text("META-INF/container.xml", container_xml().as_bytes())?;
-        Ok(container)
-    }
-
-    /// A text file, deflated.
-    pub fn text(&mut self, name: &str, bytes: &[u8]) -> zip::result::ZipResult<()> {
-        self.zip.start_file(name, self.deflated)?;
-        self.zip.write_all(bytes)?;
-        self.written.insert(name.into());
-        Ok(())
+        c.zip
+            .start_file("mimetype", stored)
+            .map_err(std::io::Error::other)?;
+        c.zip.write_all(b"application/epub+zip")?;
+        c.written.insert("mimetype".into());
+        Ok(c)
     }
 
     /// A media file, streamed from its blob; stored when already compressed.
-    pub fn media(&mut self, name: &str, blob: &Blob) -> zip::result::ZipResult<()> {
+    pub fn media(&mut self, name: &str, blob: &Blob) -> std::io::Result<()> {
         let options = if is_compressed(name) {
             self.stored
         } else {
@@ -84,31 +86,63 @@ impl<W: Write + Seek> Container<W> {
         };
         // Large files need ZIP64 headers; the zip crate decides from the size.
         let options = options.large_file(blob.len() >= u64::from(u32::MAX));
-        self.zip.start_file(name, options)?;
+        self.zip
+            .start_file(name, options)
+            .map_err(std::io::Error::other)?;
         blob.copy_to(&mut self.zip)?;
-        self.written.insert(name.into());
+        self.written.insert(name.to_string());
         Ok(())
     }
 
-    /// Copies the entries of `assembled` (epub-builder's ZIP) that were not
-    /// written yet, compressed data as is, with this container's timestamp.
-    pub fn copy(&mut self, assembled: &[u8]) -> zip::result::ZipResult<()> {
-        let mut archive = ZipArchive::new(std::io::Cursor::new(assembled))?;
+    /// Copies the entries of `assembled` (epub-builder's EPUB) in its order,
+    /// except those already written (`mimetype`, and the empty entries it
+    /// made for the images): the package document, NCX and navigation
+    /// document corrected by `fixes`, everything else with its compressed
+    /// data as it is.
+    pub fn copy(&mut self, assembled: &[u8], fixes: &Fixes) -> std::io::Result<()> {
+        let zip_error = std::io::Error::other;
+        let mut archive = ZipArchive::new(std::io::Cursor::new(assembled)).map_err(zip_error)?;
         for i in 0..archive.len() {
-            let entry = archive.by_index_raw(i)?;
-            let name = entry.name()?.replace('\\', "/");
-            if entry.is_dir() || self.written.contains(&name) {
+            let name = archive
+                .by_index_raw(i)
+                .map_err(zip_error)?
+                .name()
+                .map_err(zip_error)?
+                .replace('\\', "/");
+            if self.written.contains(&name) {
                 continue;
             }
-            self.zip
-                .raw_copy_file_touch(entry, DateTime::default(), Some(0o644))?;
+            if matches!(name.as_str(), PACKAGE | NCX | NAV) {
+                let mut text = String::new();
+                archive
+                    .by_index(i)
+                    .map_err(zip_error)?
+                    .read_to_string(&mut text)?;
+                let fixed = match name.as_str() {
+                    PACKAGE => fixes.package(&text),
+                    NCX => fixes.ncx(&text),
+                    _ => fixes.nav(&text),
+                };
+                self.zip
+                    .start_file(name.as_str(), self.deflated)
+                    .map_err(zip_error)?;
+                self.zip.write_all(fixed.as_bytes())?;
+            } else {
+                let entry = archive.by_index_raw(i).map_err(zip_error)?;
+                if entry.is_dir() {
+                    continue;
+                }
+                self.zip
+                    .raw_copy_file_touch(entry, DateTime::default(), Some(0o644))
+                    .map_err(zip_error)?;
+            }
             self.written.insert(name);
         }
         Ok(())
     }
 
     /// Writes the central directory; returns the sink.
-    pub fn finish(self) -> zip::result::ZipResult<W> {
-        self.zip.finish()
+    pub fn finish(self) -> std::io::Result<W> {
+        self.zip.finish().map_err(std::io::Error::other)
     }
 }

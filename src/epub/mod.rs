@@ -1,23 +1,33 @@
 //! The EPUB backend: tree → EPUB 3 bytes. The only module that imports epub-builder.
 //!
-//! Input: a resolved [`Document`] with its images prepared. Output: the bytes
-//! of an EPUB 3 file (with an NCX for EPUB 2 reading systems). epub-builder
-//! assembles the container and the content documents; the package document
-//! ([`package`]), the navigation document and NCX ([`nav`]) are written here
-//! because epub-builder's have duplicate ids, no landmarks and lack metadata;
-//! the ZIP is rewritten with fixed order and timestamps ([`container`]) so
-//! rebuilds are byte-identical.
+//! Input: a resolved [`Document`] with its images prepared. Output: an EPUB 3
+//! file (with an NCX for EPUB 2 reading systems) written into a sink.
+//!
+//! epub-builder assembles the book: it is given the metadata ([`package`]),
+//! the stylesheet, the names of the cover image and the images, and the
+//! content documents in reading order with their TOC entries ([`nav`]) and
+//! landmark types; it writes the package document, the NCX and the
+//! navigation document (with landmarks and the EPUB 2 guide) and compresses
+//! the text, on the other cores, while [`container`] streams the images
+//! from their files into the output; then it copies epub-builder's archive
+//! after them in a fixed order with fixed timestamps, correcting on the way
+//! what epub-builder 0.8.3 cannot write ([`fixes`]). bindery writes the content
+//! documents themselves ([`xhtml`], [`notes`]), the cover page and the
+//! printed contents page.
 
 mod container;
 pub mod cover;
+mod fixes;
 pub mod nav;
+pub mod notes;
 pub mod package;
 pub mod xhtml;
 
 use crate::diag::{Error, Result};
 use crate::doc::{Blob, Document, ImageFormat, ImageStatus};
 use crate::text::FontSet;
-use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ZipLibrary};
+use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, ZipLibrary};
+use std::collections::BTreeMap;
 use std::io::{Seek, Write};
 use std::path::PathBuf;
 
@@ -49,6 +59,8 @@ pub struct EpubOptions {
     pub toc_page: bool,
     /// The cover.
     pub cover: Cover,
+    /// Number footnotes from 1 in each chapter instead of through the book.
+    pub notes_per_chapter: bool,
 }
 
 impl Default for EpubOptions {
@@ -59,23 +71,9 @@ impl Default for EpubOptions {
             toc_depth: 2,
             toc_page: false,
             cover: Cover::None,
+            notes_per_chapter: false,
         }
     }
-}
-
-/// One file of the book as the package document lists it.
-#[derive(Debug, Clone)]
-pub struct Item {
-    /// Manifest id.
-    pub id: String,
-    /// Path relative to the package document.
-    pub href: String,
-    /// Media type.
-    pub media_type: String,
-    /// Manifest `properties`, if any.
-    pub properties: Option<String>,
-    /// Whether it is in the spine (reading order).
-    pub spine: bool,
 }
 
 /// Renders the book as an EPUB 3 file in memory.
@@ -85,8 +83,10 @@ pub fn export(doc: &Document, options: &EpubOptions, fonts: &FontSet) -> Result<
     Ok(sink.into_inner())
 }
 
-/// Renders the book as an EPUB 3 file into `sink`. Images are streamed into
-/// it from their files, one at a time, never all held in memory.
+/// Renders the book as an EPUB 3 file into `sink`. epub-builder assembles
+/// it (see [`container`] for how its archive becomes the output); images
+/// are streamed into `sink` from their files, one at a time, never all held
+/// in memory.
 /// The font set draws a generated cover.
 pub fn export_to<W: Write + Seek>(
     doc: &Document,
@@ -94,171 +94,179 @@ pub fn export_to<W: Write + Seek>(
     fonts: &FontSet,
     sink: W,
 ) -> Result<()> {
-    let fail = |e: epub_builder::Error| Error::Backend(format!("epub assembly failed ({e})"));
     let language = doc.meta.language.clone().unwrap_or_else(|| "en".into());
     let parts = nav::parts(doc, options.split_level);
     let part_files: Vec<String> = parts.iter().map(|p| p.file.clone()).collect();
     let anchor_parts = nav::anchor_parts(doc, &parts);
     let image_hrefs = image_hrefs(doc);
+    let note_plan = notes::plan(doc, &parts, &anchor_parts, options.notes_per_chapter);
     let links = xhtml::Links {
         part_files: &part_files,
         anchor_parts: &anchor_parts,
         image_hrefs: &image_hrefs,
+        notes: &note_plan,
     };
     let title = doc.meta.title.clone().unwrap_or_else(|| "Untitled".into());
-
     let css = options.stylesheet.as_deref().unwrap_or(DEFAULT_CSS);
-
-    let mut items = vec![Item {
-        id: "css".into(),
-        href: "stylesheet.css".into(),
-        media_type: "text/css".into(),
-        properties: None,
-        spine: false,
-    }];
-    // Content documents for epub-builder, in reading order.
-    let mut contents: Vec<(String, String)> = Vec::new();
-    // Images go straight into the container, streamed from their files.
-    let mut media: Vec<(String, Blob)> = Vec::new();
-
-    // The cover image and its page come first in the reading order.
     let cover = cover_image(doc, options, fonts)?;
-    let mut cover_page = None;
-    if let Some((bytes, format, width, height)) = cover {
-        let href = format!("images/cover.{}", format.extension());
-        media.push((format!("OEBPS/{href}"), Blob::memory(bytes)));
-        items.push(Item {
-            id: "cover-image".into(),
-            href: href.clone(),
-            media_type: format.mime().into(),
-            properties: Some("cover-image".into()),
-            spine: false,
-        });
-        let page = cover_xhtml(&href, width, height, &title, &language);
-        contents.push(("cover.xhtml".into(), page));
-        items.push(Item {
-            id: "cover".into(),
-            href: "cover.xhtml".into(),
-            media_type: "application/xhtml+xml".into(),
-            properties: Some("svg".into()),
-            spine: true,
-        });
-        cover_page = Some("cover.xhtml".to_string());
-    }
-
     let toc = nav::toc(doc, &parts, options.toc_depth.max(1));
-    if options.toc_page {
-        contents.push(("toc.xhtml".into(), nav::toc_page(&toc, &language)));
-        items.push(Item {
-            id: "toc-page".into(),
-            href: "toc.xhtml".into(),
-            media_type: "application/xhtml+xml".into(),
-            properties: None,
-            spine: true,
-        });
-    }
+    let elements_toc = nav::toc_elements(&toc, &parts);
 
-    let mut stored = std::collections::BTreeSet::new();
+    // The images, each stored once, by their name in the container.
+    let mut media: BTreeMap<String, (Blob, &'static str)> = BTreeMap::new();
+    if let Some((bytes, format, _, _)) = &cover {
+        media.insert(
+            format!("OEBPS/images/cover.{}", format.extension()),
+            (Blob::memory(bytes.clone()), format.mime()),
+        );
+    }
     for (i, href) in image_hrefs.iter().enumerate() {
-        let (Some(href), Some(image)) = (href, &doc.resources.images[i].epub) else {
-            continue;
-        };
-        // Identical images share one file.
-        if !stored.insert(href.clone()) {
-            continue;
+        if let (Some(href), Some(image)) = (href, &doc.resources.images[i].epub) {
+            // Identical images share one file.
+            media
+                .entry(format!("OEBPS/{href}"))
+                .or_insert_with(|| (image.bytes.clone(), image.format.mime()));
         }
-        media.push((format!("OEBPS/{href}"), image.bytes.clone()));
-        items.push(Item {
-            id: format!("img-{:03}", i + 1),
-            href: href.clone(),
-            media_type: image.format.mime().into(),
-            properties: None,
-            spine: false,
-        });
-    }
-    for (i, part) in parts.iter().enumerate() {
-        items.push(Item {
-            id: format!("chapter-{:03}", i + 1),
-            href: part.file.clone(),
-            media_type: "application/xhtml+xml".into(),
-            properties: None,
-            spine: true,
-        });
     }
 
-    let uid = package::identifier(doc);
-    let landmarks = nav::Landmarks {
-        cover: cover_page,
-        toc: if options.toc_page {
-            "toc.xhtml".into()
-        } else {
-            "nav.xhtml#toc".into()
-        },
-        body: part_files
-            .first()
-            .cloned()
-            .unwrap_or_else(|| "nav.xhtml".into()),
+    // epub-builder assembles the book on the other cores while the images,
+    // the longest single job, are streamed into the output here, right
+    // after `mimetype`; its archive follows them (see `container`).
+    let book = Book {
+        doc,
+        options,
+        language: &language,
+        title: &title,
+        css,
+        cover: cover.as_ref().map(|(_, format, w, h)| (*format, *w, *h)),
+        media: &media,
+        parts: &parts,
+        links: &links,
+        toc: &toc,
+        elements: &elements_toc,
     };
-    let opf = package::opf(doc, &language, &items, !options.toc_page);
-    let nav_doc = nav::nav_document(&toc, &landmarks, &language, &title);
-    let ncx = nav::ncx(&toc, &uid, &title);
-
-    // The container (package, navigation, images: reading and copying them
-    // is the longest single job) is written here while, on another core, the
-    // chapters' XHTML is made and epub-builder assembles (and compresses)
-    // the content documents.
-    let mut assembled: Result<Vec<u8>> = Ok(Vec::new());
-    let mut written: zip::result::ZipResult<container::Container<W>> =
-        Err(zip::result::ZipError::FileNotFound);
+    let container_error = |e| Error::Backend(format!("cannot write the EPUB container ({e})"));
+    let mut assembled: Result<(Vec<u8>, Vec<String>)> = Ok(Default::default());
+    let mut container: std::io::Result<container::Container<W>> =
+        Err(std::io::Error::other("not started"));
     rayon::in_place_scope(|scope| {
-        let (assembled, contents, links, language) =
-            (&mut assembled, &mut contents, &links, &language);
-        let (parts, title) = (&parts, &title);
-        scope.spawn(move |_| {
-            let chapters: Vec<String> = {
-                use rayon::prelude::*;
-                parts
-                    .par_iter()
-                    .enumerate()
-                    .map(|(i, part)| xhtml::chapter(doc, i, part, links, language))
-                    .collect()
-            };
-            for (part, text) in parts.iter().zip(chapters) {
-                contents.push((part.file.clone(), text));
-            }
-            *assembled = (|| {
-                let mut builder =
-                    EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
-                builder.epub_version(EpubVersion::V30);
-                builder.set_toc_name("Contents");
-                builder.set_title(title.clone());
-                builder.stylesheet(css.as_bytes()).map_err(fail)?;
-                for (file, text) in contents.iter() {
-                    builder
-                        .add_content(EpubContent::new(file.as_str(), text.as_bytes()))
-                        .map_err(fail)?;
-                }
-                let mut bytes = Vec::new();
-                builder.generate(&mut bytes).map_err(fail)?;
-                Ok(bytes)
-            })();
-        });
-        written = (|| {
+        let (assembled, book) = (&mut assembled, &book);
+        scope.spawn(move |_| *assembled = book.assemble());
+        container = (|| {
             let mut c = container::Container::new(sink)?;
-            c.text(container::PACKAGE, opf.as_bytes())?;
-            c.text("OEBPS/nav.xhtml", nav_doc.as_bytes())?;
-            c.text("OEBPS/toc.ncx", ncx.as_bytes())?;
-            for (name, blob) in &media {
+            for (name, (blob, _)) in &media {
                 c.media(name, blob)?;
             }
             Ok(c)
         })();
     });
-    let container_error = |e| Error::Backend(format!("cannot write the EPUB container ({e})"));
-    let mut c = written.map_err(container_error)?;
-    c.copy(&assembled?).map_err(container_error)?;
+    let mut c = container.map_err(container_error)?;
+    let (assembled, elements) = assembled?;
+    let fixes = fixes::Fixes {
+        written_identifier: uuid::fmt::Urn::from_uuid(package::package_uuid(doc)).to_string(),
+        identifier: package::identifier(doc),
+        title: package::clean(&title),
+        language: language.clone(),
+        depth: nav::depth(&toc),
+        svg: if cover.is_some() {
+            vec!["cover.xhtml".into()]
+        } else {
+            Vec::new()
+        },
+        elements,
+    };
+    c.copy(&assembled, &fixes).map_err(container_error)?;
     c.finish().map_err(container_error)?;
     Ok(())
+}
+
+/// What epub-builder is given.
+struct Book<'a> {
+    doc: &'a Document,
+    options: &'a EpubOptions,
+    language: &'a str,
+    title: &'a str,
+    css: &'a str,
+    /// The cover image's format and size, when there is one.
+    cover: Option<(ImageFormat, u32, u32)>,
+    media: &'a BTreeMap<String, (Blob, &'static str)>,
+    parts: &'a [nav::Part<'a>],
+    links: &'a xhtml::Links<'a>,
+    toc: &'a [nav::Entry],
+    elements: &'a [Option<epub_builder::TocElement>],
+}
+
+impl Book<'_> {
+    /// Has epub-builder assemble the book: metadata, stylesheet, the
+    /// images' names (their bytes go into the output directly), and the
+    /// content documents in reading order with their TOC entries and
+    /// landmark types. Returns its archive and the Dublin Core elements it
+    /// cannot write (for [`fixes`]).
+    fn assemble(&self) -> Result<(Vec<u8>, Vec<String>)> {
+        let fail = |e: epub_builder::Error| Error::Backend(format!("epub assembly failed ({e})"));
+        let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
+        builder.epub_version(EpubVersion::V30);
+        let elements = package::fill(&mut builder, self.doc, self.language).map_err(fail)?;
+        builder.stylesheet(self.css.as_bytes()).map_err(fail)?;
+        for (name, (_, mime)) in self.media {
+            let href = name.strip_prefix("OEBPS/").unwrap_or(name);
+            if href.starts_with("images/cover.") {
+                builder
+                    .add_cover_image(href, std::io::empty(), *mime)
+                    .map_err(fail)?;
+            } else {
+                builder
+                    .add_resource(href, std::io::empty(), *mime)
+                    .map_err(fail)?;
+            }
+        }
+        // The reading order: cover page, printed contents, chapters.
+        if let Some((format, width, height)) = self.cover {
+            let href = format!("images/cover.{}", format.extension());
+            let page = cover_xhtml(&href, width, height, self.title, self.language);
+            builder
+                .add_content(
+                    EpubContent::new("cover.xhtml", page.as_bytes())
+                        .title("Cover")
+                        .reftype(ReferenceType::Cover),
+                )
+                .map_err(fail)?;
+        }
+        if self.options.toc_page {
+            let page = nav::toc_page(self.toc, self.language);
+            builder
+                .add_content(
+                    EpubContent::new("toc.xhtml", page.as_bytes())
+                        .title("Contents")
+                        .reftype(ReferenceType::Toc),
+                )
+                .map_err(fail)?;
+        }
+        let chapters: Vec<String> = {
+            use rayon::prelude::*;
+            self.parts
+                .par_iter()
+                .enumerate()
+                .map(|(i, part)| xhtml::chapter(self.doc, i, part, self.links, self.language))
+                .collect()
+        };
+        for (i, (part, text)) in self.parts.iter().zip(&chapters).enumerate() {
+            let mut content = EpubContent::new(part.file.as_str(), text.as_bytes());
+            if let Some(element) = &self.elements[i] {
+                content = content.title(element.title.clone()).level(element.level);
+                for child in &element.children {
+                    content = content.child(child.clone());
+                }
+            }
+            if i == 0 {
+                content = content.reftype(ReferenceType::Text);
+            }
+            builder.add_content(content).map_err(fail)?;
+        }
+        let mut assembled = Vec::new();
+        builder.generate(&mut assembled).map_err(fail)?;
+        Ok((assembled, elements))
+    }
 }
 
 type CoverImage = (Vec<u8>, ImageFormat, u32, u32);

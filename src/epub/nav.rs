@@ -1,9 +1,11 @@
 //! Navigation: the book split into content documents ([`Part`]s), the TOC tree
-//! built from them, and its two renderings (EPUB 3 nav with landmarks, NCX for
-//! EPUB 2 reading systems), plus the optional printed TOC page.
+//! built from them, handed to epub-builder as the `TocElement`s of each
+//! content document (it writes the EPUB 3 navigation document and the NCX),
+//! and the optional printed TOC page.
 
 use super::xhtml::{attr, escape};
 use crate::doc::{AnchorId, Block, Document, Inline, plain_text};
+use epub_builder::TocElement;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -115,6 +117,21 @@ fn walk(doc: &Document, blocks: &[Block], part: usize, map: &mut BTreeMap<Anchor
                     notes(doc, cell, part, map);
                 }
             }
+            Block::DefinitionList { items, .. } => {
+                for item in items {
+                    notes(doc, &item.term, part, map);
+                    for d in &item.details {
+                        walk(doc, d, part, map);
+                    }
+                }
+            }
+            Block::Details {
+                summary, blocks, ..
+            } => {
+                notes(doc, summary, part, map);
+                walk(doc, blocks, part, map);
+            }
+            Block::Division { blocks, .. } => walk(doc, blocks, part, map),
             Block::Code { .. } | Block::Figure { .. } | Block::Rule { .. } => {}
         }
     }
@@ -132,7 +149,10 @@ fn notes(doc: &Document, inlines: &[Inline], part: usize, map: &mut BTreeMap<Anc
                     walk(doc, &note.blocks, part, map);
                 }
             }
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => notes(doc, c, part, map),
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Tagged { content: c, .. } => notes(doc, c, part, map),
             Inline::Link { content, .. } => notes(doc, content, part, map),
             Inline::Text(_) | Inline::Code(_) | Inline::SoftBreak | Inline::HardBreak => {}
         }
@@ -263,111 +283,59 @@ fn ol(entries: &[Entry], depth: usize, out: &mut String) {
     let _ = writeln!(out, "{pad}</ol>");
 }
 
-/// Landmarks: where the cover, the TOC and the body start.
-pub struct Landmarks {
-    /// The cover page, when there is one.
-    pub cover: Option<String>,
-    /// The table of contents in the reading order.
-    pub toc: String,
-    /// The first content document.
-    pub body: String,
+/// How many levels the TOC tree has (the NCX's `dtb:depth`).
+pub fn depth(entries: &[Entry]) -> usize {
+    entries
+        .iter()
+        .map(|e| 1 + depth(&e.children))
+        .max()
+        .unwrap_or(0)
 }
 
-/// The EPUB 3 navigation document.
-pub fn nav_document(
-    entries: &[Entry],
-    landmarks: &Landmarks,
-    language: &str,
-    title: &str,
-) -> String {
-    let lang = attr(language);
-    let mut out = String::new();
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n");
-    let _ = writeln!(
-        out,
-        "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">"
-    );
-    let _ = writeln!(
-        out,
-        "<head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n<body>",
-        escape(title)
-    );
-    out.push_str("  <nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\">\n    <h1>Contents</h1>\n");
-    ol(entries, 0, &mut out);
-    out.push_str("  </nav>\n");
-    out.push_str("  <nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n    <h2>Landmarks</h2>\n    <ol>\n");
-    if let Some(cover) = &landmarks.cover {
-        let _ = writeln!(
-            out,
-            "      <li><a epub:type=\"cover\" href=\"{}\">Cover</a></li>",
-            attr(cover)
-        );
-    }
-    let _ = writeln!(
-        out,
-        "      <li><a epub:type=\"toc\" href=\"{}\">Contents</a></li>",
-        attr(&landmarks.toc)
-    );
-    let _ = writeln!(
-        out,
-        "      <li><a epub:type=\"bodymatter\" href=\"{}\">Start</a></li>",
-        attr(&landmarks.body)
-    );
-    out.push_str("    </ol>\n  </nav>\n</body>\n</html>\n");
-    out
-}
-
-/// The NCX, for EPUB 2 reading systems.
-pub fn ncx(entries: &[Entry], uid: &str, title: &str) -> String {
-    /// Entries pointing at the same place share a play order (NCX rule).
-    fn points(
-        entries: &[Entry],
-        count: &mut usize,
-        order: &mut usize,
-        seen: &mut BTreeMap<String, usize>,
-        depth: usize,
-        max: &mut usize,
-        out: &mut String,
-    ) {
-        *max = (*max).max(depth);
+/// The TOC as epub-builder takes it: for each part, the element its
+/// `EpubContent` carries (with the entries below it), or `None` when the
+/// part has no entry of its own. epub-builder nests each part's element
+/// under the previous ones by level, which rebuilds `entries`.
+pub fn toc_elements(entries: &[Entry], parts: &[Part<'_>]) -> Vec<Option<TocElement>> {
+    fn flatten(entries: &[Entry], level: i32, out: &mut Vec<(i32, String, String)>) {
         for e in entries {
-            let play = match seen.get(&e.href) {
-                Some(&p) => p,
-                None => {
-                    *order += 1;
-                    seen.insert(e.href.clone(), *order);
-                    *order
-                }
+            let title = if e.title.trim().is_empty() {
+                "Untitled".to_string()
+            } else {
+                super::package::clean(&e.title)
             };
-            let pad = "  ".repeat(depth + 1);
-            *count += 1;
-            let n = *count;
-            let _ = writeln!(
-                out,
-                "{pad}<navPoint id=\"nav-{n}\" playOrder=\"{play}\">\n{pad}  <navLabel><text>{}</text></navLabel>\n{pad}  <content src=\"{}\"/>",
-                escape(if e.title.trim().is_empty() {
-                    "Untitled"
-                } else {
-                    &e.title
-                }),
-                attr(&e.href),
-            );
-            points(&e.children, count, order, seen, depth + 1, max, out);
-            let _ = writeln!(out, "{pad}</navPoint>");
+            out.push((level, title, e.href.clone()));
+            flatten(&e.children, level + 1, out);
         }
     }
-    let mut body = String::new();
-    let mut order = 0;
-    let mut max = 1;
-    let mut seen = BTreeMap::new();
-    points(
-        entries, &mut 0, &mut order, &mut seen, 1, &mut max, &mut body,
-    );
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\">\n  <head>\n    <meta name=\"dtb:uid\" content=\"{}\"/>\n    <meta name=\"dtb:depth\" content=\"{max}\"/>\n    <meta name=\"dtb:totalPageCount\" content=\"0\"/>\n    <meta name=\"dtb:maxPageNumber\" content=\"0\"/>\n  </head>\n  <docTitle><text>{}</text></docTitle>\n  <navMap>\n{body}  </navMap>\n</ncx>\n",
-        attr(uid),
-        escape(title)
-    )
+    let mut flat = Vec::new();
+    flatten(entries, 1, &mut flat);
+    let mut out: Vec<Option<TocElement>> = vec![None; parts.len()];
+    let index: BTreeMap<&str, usize> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.file.as_str(), i))
+        .collect();
+    let mut current: Option<(usize, TocElement)> = None;
+    for (level, title, href) in flat {
+        let file = href.split('#').next().unwrap_or("");
+        let part = index.get(file).copied();
+        let element = TocElement::new(href.as_str(), title).level(level);
+        match (&mut current, part) {
+            (Some((p, root)), Some(q)) if *p == q => root.add(element),
+            (_, Some(q)) => {
+                if let Some((p, root)) = current.take() {
+                    out[p] = Some(root);
+                }
+                current = Some((q, element));
+            }
+            (_, None) => {}
+        }
+    }
+    if let Some((p, root)) = current {
+        out[p] = Some(root);
+    }
+    out
 }
 
 /// The printed table of contents, a page in the reading order.

@@ -1,12 +1,19 @@
-//! The package document (OPF), and the fixes applied to epub-builder's NCX and nav.
+//! The package metadata, given to epub-builder.
 //!
-//! Input: the document's metadata and the list of files. Output: XML text.
+//! Input: the document's metadata and content. Output: calls on the
+//! [`EpubBuilder`]: its own fields where it has them, and
+//! `add_metadata_opf` with its `MetadataOpf`/`MetadataOpfV3` for the rest
+//! (roles, title types, series, accessibility); the three Dublin Core
+//! elements it cannot write at all (publisher, contributors, subtitle) go
+//! to the package fix ([`super::fixes`]); its `MetadataRenderer` trait,
+//! which would let bindery write them, is private in 0.8.3. Dates come from the document or
+//! `SOURCE_DATE_EPOCH`, never the clock; the identifier is an ISBN or DOI
+//! URN when given, or a UUIDv5 of title and authors.
 
-use super::Item;
 use super::xhtml::{attr, escape};
 use crate::date::{self, DateTime};
 use crate::doc::Document;
-use std::fmt::Write;
+use epub_builder::{EpubBuilder, MetadataOpf, MetadataOpfV3, ZipLibrary};
 
 /// The book's identifier as written in the package: an ISBN or DOI URN when
 /// one is given, the given text otherwise, or a UUIDv5 of title and authors.
@@ -22,8 +29,8 @@ pub fn identifier(doc: &Document) -> String {
                 format!("urn:isbn:{digits}")
             } else if id.starts_with("10.") && id.contains('/') {
                 format!("urn:doi:{id}")
-            } else if uuid::Uuid::parse_str(id).is_ok() {
-                format!("urn:uuid:{}", id.to_ascii_lowercase())
+            } else if let Ok(uuid) = uuid::Uuid::parse_str(id) {
+                uuid::fmt::Urn::from_uuid(uuid).to_string()
             } else {
                 id.to_string()
             }
@@ -56,148 +63,133 @@ pub fn modified(doc: &Document) -> DateTime {
         .unwrap_or(DateTime::date(2000, 1, 1))
 }
 
-/// Writes the package document.
-/// `nav_in_spine` puts the navigation document in the reading order (not
-/// linear), so that the `toc` landmark points at a spine item.
-pub fn opf(doc: &Document, language: &str, items: &[Item], nav_in_spine: bool) -> String {
-    let meta = &doc.meta;
-    let mut m = String::new();
-    let _ = writeln!(
-        m,
-        "    <dc:identifier id=\"pub-id\">{}</dc:identifier>",
-        escape(&identifier(doc))
-    );
-    let title = meta.title.as_deref().unwrap_or("Untitled");
-    let _ = writeln!(m, "    <dc:title id=\"title\">{}</dc:title>", escape(title));
-    let _ = writeln!(
-        m,
-        "    <meta refines=\"#title\" property=\"title-type\">main</meta>"
-    );
-    if let Some(subtitle) = &meta.subtitle {
-        let _ = writeln!(
-            m,
-            "    <dc:title id=\"subtitle\">{}</dc:title>\n    <meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>",
-            escape(subtitle)
-        );
+/// A Dublin Core element epub-builder has no way to write (`dc:publisher`,
+/// `dc:contributor`, a subtitle's `dc:title`), as XML for the package fix.
+fn dc_element(name: &str, id: Option<&str>, value: &str) -> String {
+    let id = id
+        .map(|id| format!(" id=\"{}\"", attr(id)))
+        .unwrap_or_default();
+    format!("<dc:{name}{id}>{}</dc:{name}>", escape(value))
+}
+
+/// An EPUB 3 `meta` element. epub-builder's own `MetadataOpfV3` writes its
+/// content unescaped, so the value is escaped here.
+fn meta(property: &str, value: &str) -> MetadataOpfV3 {
+    MetadataOpfV3::new(property.to_string(), escape(value))
+}
+
+/// A `meta` that refines the element with id `id`.
+fn refine(id: &str, property: &str, value: &str, scheme: Option<&str>) -> MetadataOpfV3 {
+    let mut m = meta(property, value);
+    // `add_refines` of 0.8.3 sets the id instead; the field is public.
+    m.refines = Some(format!("#{id}"));
+    m.scheme = scheme.map(str::to_string);
+    m
+}
+
+/// Text as XML allows it (controls other than tab and newlines dropped):
+/// epub-builder escapes markup characters but passes controls through.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|&c| super::xhtml::is_xml_char(c))
+        .collect()
+}
+
+/// Gives epub-builder the book's metadata: its own fields (title, authors,
+/// language, description, subjects, rights, dates, identifier, generator,
+/// direction) and, through `add_metadata_opf`, the refinements and
+/// properties it has no field for (roles, title type, series,
+/// accessibility). Returns the Dublin Core elements it cannot write at all,
+/// for the package fix.
+pub fn fill(
+    builder: &mut EpubBuilder<ZipLibrary>,
+    doc: &Document,
+    language: &str,
+) -> Result<Vec<String>, epub_builder::Error> {
+    let meta_ = &doc.meta;
+    let mut elements = Vec::new();
+    builder.set_title(clean(meta_.title.as_deref().unwrap_or("Untitled")));
+    builder.set_authors(meta_.authors.iter().map(|a| clean(a)).collect());
+    builder.set_languages(vec![clean(language)]);
+    if let Some(description) = &meta_.description {
+        builder.add_description(clean(description));
     }
-    let _ = writeln!(m, "    <dc:language>{}</dc:language>", escape(language));
-    for (i, author) in meta.authors.iter().enumerate() {
-        let _ = writeln!(
-            m,
-            "    <dc:creator id=\"creator-{n}\">{}</dc:creator>\n    <meta refines=\"#creator-{n}\" property=\"role\" scheme=\"marc:relators\">aut</meta>",
-            escape(author),
-            n = i + 1
-        );
+    for subject in &meta_.subjects {
+        builder.add_subject(clean(subject));
     }
-    for (i, c) in meta.contributors.iter().enumerate() {
-        // Contributors use the relator scheme like creators.
-        let _ = writeln!(
-            m,
-            "    <dc:contributor id=\"contributor-{n}\">{}</dc:contributor>\n    <meta refines=\"#contributor-{n}\" property=\"role\" scheme=\"marc:relators\">{}</meta>",
-            escape(&c.name),
-            escape(&c.role),
-            n = i + 1
-        );
+    if let Some(rights) = &meta_.rights {
+        builder.set_license(clean(rights));
     }
     if let Some(date) = publication_date(doc) {
-        let _ = writeln!(m, "    <dc:date>{}</dc:date>", date.ymd());
+        builder.set_publication_date(utc(&date));
     }
-    if let Some(publisher) = &meta.publisher {
-        let _ = writeln!(m, "    <dc:publisher>{}</dc:publisher>", escape(publisher));
+    builder.set_modified_date(utc(&modified(doc)));
+    builder.set_uuid(package_uuid(doc));
+    builder.set_generator(format!("bindery {}", env!("CARGO_PKG_VERSION")));
+    builder.set_toc_name("Contents");
+    if is_rtl(language) {
+        builder.metadata("direction", "rtl")?;
     }
-    if let Some(description) = &meta.description {
-        let _ = writeln!(
-            m,
-            "    <dc:description>{}</dc:description>",
-            escape(description)
-        );
+    if let Some(subtitle) = &meta_.subtitle {
+        elements.push(dc_element("title", Some("subtitle"), &clean(subtitle)));
+        builder.add_metadata_opf(Box::new(refine("subtitle", "title-type", "subtitle", None)));
     }
-    for subject in &meta.subjects {
-        let _ = writeln!(m, "    <dc:subject>{}</dc:subject>", escape(subject));
+    for (i, c) in meta_.contributors.iter().enumerate() {
+        let id = format!("contributor-{}", i + 1);
+        elements.push(dc_element("contributor", Some(&id), &clean(&c.name)));
+        builder.add_metadata_opf(Box::new(refine(
+            &id,
+            "role",
+            &c.role,
+            Some("marc:relators"),
+        )));
     }
-    if let Some(rights) = &meta.rights {
-        let _ = writeln!(m, "    <dc:rights>{}</dc:rights>", escape(rights));
+    if let Some(publisher) = &meta_.publisher {
+        elements.push(dc_element("publisher", None, &clean(publisher)));
     }
-    if let Some(series) = &meta.series {
-        let _ = writeln!(
-            m,
-            "    <meta property=\"belongs-to-collection\" id=\"series\">{}</meta>\n    <meta refines=\"#series\" property=\"collection-type\">series</meta>",
-            escape(series)
-        );
-        if let Some(index) = &meta.series_index {
-            let _ = writeln!(
-                m,
-                "    <meta refines=\"#series\" property=\"group-position\">{}</meta>",
-                escape(index)
-            );
+    if let Some(series) = &meta_.series {
+        let mut collection = meta("belongs-to-collection", &clean(series));
+        collection.id = Some("series".into());
+        builder.add_metadata_opf(Box::new(collection));
+        builder.add_metadata_opf(Box::new(refine(
+            "series",
+            "collection-type",
+            "series",
+            None,
+        )));
+        if let Some(index) = &meta_.series_index {
+            builder.add_metadata_opf(Box::new(refine(
+                "series",
+                "group-position",
+                &clean(index),
+                None,
+            )));
         }
     }
-    m.push_str(&accessibility(doc));
-    // Kindle finds the cover through this EPUB 2 meta.
-    if let Some(cover) = items
-        .iter()
-        .find(|i| i.properties.as_deref() == Some("cover-image"))
-    {
-        let _ = writeln!(
-            m,
-            "    <meta name=\"cover\" content=\"{}\"/>",
-            attr(&cover.id)
-        );
+    for (property, value) in accessibility(doc) {
+        builder.add_metadata_opf(Box::new(meta(property, value)));
     }
-    let _ = writeln!(
-        m,
-        "    <meta property=\"dcterms:modified\">{}</meta>",
-        modified(doc).w3c()
-    );
-    let _ = writeln!(
-        m,
-        "    <meta name=\"generator\" content=\"bindery {}\"/>",
-        env!("CARGO_PKG_VERSION")
-    );
+    builder.add_metadata_opf(Box::new(MetadataOpf {
+        name: "generator".into(),
+        content: format!("bindery {}", env!("CARGO_PKG_VERSION")),
+    }));
+    Ok(elements)
+}
 
-    let mut manifest = String::new();
-    manifest.push_str(
-        "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n",
-    );
-    manifest.push_str(
-        "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n",
-    );
-    let mut spine = String::new();
-    let mut nav_done = !nav_in_spine;
-    for item in items {
-        if !nav_done && item.spine && item.id != "cover" {
-            spine.push_str("    <itemref idref=\"nav\" linear=\"no\"/>\n");
-            nav_done = true;
-        }
-        let props = item
-            .properties
-            .as_deref()
-            .map(|p| format!(" properties=\"{}\"", attr(p)))
-            .unwrap_or_default();
-        let _ = writeln!(
-            manifest,
-            "    <item id=\"{}\" href=\"{}\" media-type=\"{}\"{props}/>",
-            attr(&item.id),
-            attr(&item.href),
-            attr(&item.media_type)
-        );
-        if item.spine {
-            let _ = writeln!(spine, "    <itemref idref=\"{}\"/>", attr(&item.id));
-        }
-    }
-    if !nav_done {
-        spine.push_str("    <itemref idref=\"nav\" linear=\"no\"/>\n");
-    }
-    let direction = if is_rtl(language) { "rtl" } else { "ltr" };
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"pub-id\" xml:lang=\"{lang}\">\n\
-  <metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n{m}  </metadata>\n\
-  <manifest>\n{manifest}  </manifest>\n\
-  <spine toc=\"ncx\" page-progression-direction=\"{direction}\">\n{spine}  </spine>\n\
-</package>\n",
-        lang = attr(language)
-    )
+/// The UUID epub-builder writes as the package identifier: the given one
+/// when the identifier is a UUID, else the derived one (the package fix then
+/// puts the real identifier in its place).
+pub fn package_uuid(doc: &Document) -> uuid::Uuid {
+    doc.meta
+        .identifier
+        .as_deref()
+        .and_then(|id| uuid::Uuid::parse_str(id.trim_start_matches("urn:uuid:")).ok())
+        .unwrap_or_else(|| derived_uuid(doc))
+}
+
+/// A date as chrono's UTC date and time (what epub-builder takes).
+fn utc(date: &DateTime) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(date.unix(), 0).unwrap_or_default()
 }
 
 /// Alt text that says nothing about the image.
@@ -212,22 +204,38 @@ fn is_placeholder_alt(alt: &str) -> bool {
         || a.ends_with(".png")
 }
 
-/// EPUB Accessibility metadata derived from the content: images with real
-/// alt text make `alternativeText` and the textual-only sufficiency claim;
-/// without it the book claims neither (and no WCAG conformance).
-fn accessibility(doc: &Document) -> String {
+/// EPUB Accessibility metadata derived from the content, from the
+/// schema.org vocabulary only: images with real alt text make
+/// `alternativeText` and the textual-only sufficiency claim; without it
+/// the book claims neither (and no WCAG conformance). Tables, lists and
+/// the like are structure, not `accessibilityFeature` values.
+pub fn accessibility(doc: &Document) -> Vec<(&'static str, &'static str)> {
     use crate::doc::{Block, ImageStatus};
     fn figures<'a>(blocks: &'a [Block], out: &mut Vec<(&'a str, crate::doc::ResourceId)>) {
         for b in blocks {
             match b {
                 Block::Figure { alt, image, .. } => out.push((alt.as_str(), *image)),
-                Block::Quote { blocks, .. } => figures(blocks, out),
+                Block::Quote { blocks, .. }
+                | Block::Details { blocks, .. }
+                | Block::Division { blocks, .. } => figures(blocks, out),
                 Block::List { items, .. } => {
                     for item in items {
                         figures(&item.blocks, out);
                     }
                 }
-                _ => {}
+                Block::DefinitionList { items, .. } => {
+                    for d in items.iter().flat_map(|i| i.details.iter()) {
+                        figures(d, out);
+                    }
+                }
+                Block::Heading { .. }
+                | Block::Kicker { .. }
+                | Block::Standfirst { .. }
+                | Block::Dateline { .. }
+                | Block::Paragraph { .. }
+                | Block::Code { .. }
+                | Block::Table { .. }
+                | Block::Rule { .. } => {}
             }
         }
     }
@@ -249,40 +257,26 @@ fn accessibility(doc: &Document) -> String {
         .chapters
         .iter()
         .any(|c| c.blocks.iter().any(|b| matches!(b, Block::Heading { .. })));
-    let has_tables = doc
-        .chapters
-        .iter()
-        .any(|c| c.blocks.iter().any(|b| matches!(b, Block::Table { .. })));
-    let mut out = String::new();
-    let mut meta = |property: &str, value: &str| {
-        let _ = writeln!(
-            out,
-            "    <meta property=\"schema:{property}\">{value}</meta>"
-        );
-    };
-    meta("accessMode", "textual");
+    let mut out = vec![("schema:accessMode", "textual")];
     if has_images {
-        meta("accessMode", "visual");
+        out.push(("schema:accessMode", "visual"));
     }
     if !has_images || alt_complete {
-        meta("accessModeSufficient", "textual");
+        out.push(("schema:accessModeSufficient", "textual"));
     }
     if has_images {
-        meta("accessModeSufficient", "textual,visual");
+        out.push(("schema:accessModeSufficient", "textual,visual"));
     }
-    meta("accessibilityFeature", "readingOrder");
-    meta("accessibilityFeature", "tableOfContents");
-    meta("accessibilityFeature", "displayTransformability");
+    out.push(("schema:accessibilityFeature", "readingOrder"));
+    out.push(("schema:accessibilityFeature", "tableOfContents"));
+    out.push(("schema:accessibilityFeature", "displayTransformability"));
     if has_headings {
-        meta("accessibilityFeature", "structuralNavigation");
-    }
-    if has_tables {
-        meta("accessibilityFeature", "table");
+        out.push(("schema:accessibilityFeature", "structuralNavigation"));
     }
     if has_images && alt_complete {
-        meta("accessibilityFeature", "alternativeText");
+        out.push(("schema:accessibilityFeature", "alternativeText"));
     }
-    meta("accessibilityHazard", "none");
+    out.push(("schema:accessibilityHazard", "none"));
     let summary = if !has_images {
         "Text only: reflowable text with a navigable table of contents and structural headings."
     } else if alt_complete {
@@ -290,12 +284,12 @@ fn accessibility(doc: &Document) -> String {
     } else {
         "Reflowable text with a navigable table of contents. Some images lack a meaningful text alternative."
     };
-    meta("accessibilitySummary", summary);
+    out.push(("schema:accessibilitySummary", summary));
     if !has_images || alt_complete {
-        let _ = writeln!(
-            out,
-            "    <meta property=\"dcterms:conformsTo\">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>"
-        );
+        out.push((
+            "dcterms:conformsTo",
+            "EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
+        ));
     }
     out
 }

@@ -1,13 +1,17 @@
-//! Chapter XHTML: tree → well-formed XHTML 1.1 content documents (EPUB 3).
+//! Chapter XHTML: tree → well-formed XHTML content documents (EPUB 3).
 //!
 //! All escaping happens here, in [`escape`] and [`attr`]: no other code writes
-//! markup with user text in it.
+//! markup with user text in it. The markup is made for narrow screens: wide
+//! tables sit in a box of their own that scrolls, code lines hang their
+//! continuations under their own indentation, footnote marks do not open up
+//! the line spacing (with `resources/epub.css`).
 
+use super::notes::NotePlan;
 use crate::doc::{
-    AnchorId, Block, Document, ImageStatus, Inline, LinkTarget, ListItem, NoteId, ResourceId,
+    AnchorId, Attrs, Block, Definition, Document, Inline, LinkTarget, ListItem, NoteId, ResourceId,
     plain_text,
 };
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// What the writer needs to know about the book's files.
@@ -18,6 +22,8 @@ pub struct Links<'a> {
     pub anchor_parts: &'a std::collections::BTreeMap<AnchorId, usize>,
     /// Path in the EPUB of each image (`None` when it is missing).
     pub image_hrefs: &'a [Option<String>],
+    /// Where notes are written, their numbers and their references' ids.
+    pub notes: &'a NotePlan,
 }
 
 impl Links<'_> {
@@ -84,8 +90,8 @@ pub fn chapter(
         index,
         links,
         out: String::new(),
-        notes: Vec::new(),
-        seen_notes: BTreeSet::new(),
+        refs_seen: BTreeMap::new(),
+        tables: 0,
     };
     for block in part.blocks {
         w.block(block);
@@ -125,9 +131,10 @@ struct Writer<'a> {
     index: usize,
     links: &'a Links<'a>,
     out: String,
-    /// Notes referenced in this chapter, in order of first reference.
-    notes: Vec<NoteId>,
-    seen_notes: BTreeSet<NoteId>,
+    /// References to each note written so far in this part.
+    refs_seen: BTreeMap<NoteId, usize>,
+    /// Tables written so far in this part (for their labels).
+    tables: usize,
 }
 
 impl Writer<'_> {
@@ -171,13 +178,21 @@ impl Writer<'_> {
                     }
                     None => self.out.push_str("<pre><code>"),
                 }
-                self.out.push_str(&escape(text));
+                code_lines(text, &mut self.out);
                 self.out.push_str("</code></pre>\n");
             }
             Block::Table {
                 aligns, head, rows, ..
             } => {
-                self.out.push_str("<table>\n");
+                // The table scrolls inside its own box when it is wider
+                // than the screen; the box can take the keyboard focus so
+                // that it can be scrolled without a pointer.
+                self.tables += 1;
+                let _ = writeln!(
+                    self.out,
+                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table {}\">\n<table>",
+                    self.tables
+                );
                 if !head.is_empty() {
                     self.out.push_str("<thead>\n<tr>");
                     for (i, cell) in head.iter().enumerate() {
@@ -193,12 +208,39 @@ impl Writer<'_> {
                     }
                     self.out.push_str("</tr>\n");
                 }
-                self.out.push_str("</tbody>\n</table>\n");
+                self.out.push_str("</tbody>\n</table>\n</div>\n");
             }
             Block::Figure {
-                image, alt, title, ..
-            } => self.figure(*image, alt, title.as_deref()),
+                image,
+                alt,
+                title,
+                width,
+                ..
+            } => self.figure(*image, alt, title.as_deref(), *width),
             Block::Rule { .. } => self.out.push_str("<hr/>\n"),
+            Block::DefinitionList { items, .. } => self.definitions(items),
+            Block::Details {
+                summary,
+                blocks,
+                open,
+                ..
+            } => {
+                let open = if *open { " open=\"open\"" } else { "" };
+                let _ = write!(self.out, "<details{open}>\n<summary>");
+                self.inlines(summary);
+                self.out.push_str("</summary>\n");
+                for b in blocks {
+                    self.block(b);
+                }
+                self.out.push_str("</details>\n");
+            }
+            Block::Division { attrs, blocks, .. } => {
+                let _ = writeln!(self.out, "<div{}>", attributes(attrs));
+                for b in blocks {
+                    self.block(b);
+                }
+                self.out.push_str("</div>\n");
+            }
         }
     }
 
@@ -260,13 +302,38 @@ impl Writer<'_> {
         });
     }
 
-    fn figure(&mut self, image: ResourceId, alt: &str, title: Option<&str>) {
+    fn definitions(&mut self, items: &[Definition]) {
+        self.out.push_str("<dl>\n");
+        for item in items {
+            self.out.push_str("<dt>");
+            self.inlines(&item.term);
+            self.out.push_str("</dt>\n");
+            for d in &item.details {
+                self.out.push_str("<dd>");
+                // A single paragraph stays inline, as in lists.
+                match d.as_slice() {
+                    [Block::Paragraph { content, .. }] => self.inlines(content),
+                    blocks => {
+                        self.out.push('\n');
+                        for b in blocks {
+                            self.block(b);
+                        }
+                    }
+                }
+                self.out.push_str("</dd>\n");
+            }
+        }
+        self.out.push_str("</dl>\n");
+    }
+
+    fn figure(&mut self, image: ResourceId, alt: &str, title: Option<&str>, width: Option<u32>) {
         let caption = title.filter(|t| !t.is_empty());
         match self.links.image(image) {
             Some(href) => {
+                let width = width.map(|w| format!(" width=\"{w}\"")).unwrap_or_default();
                 let _ = write!(
                     self.out,
-                    "<figure>\n<img src=\"{}\" alt=\"{}\"/>\n",
+                    "<figure>\n<img src=\"{}\" alt=\"{}\"{width}/>\n",
                     attr(href),
                     attr(alt)
                 );
@@ -325,6 +392,15 @@ impl Writer<'_> {
                 }
             }
             Inline::NoteRef(id) => self.note_ref(*id),
+            Inline::Tagged {
+                tag,
+                attrs,
+                content,
+            } => {
+                let _ = write!(self.out, "<{}{}>", tag.name(), attributes(attrs));
+                self.inlines(content);
+                let _ = write!(self.out, "</{}>", tag.name());
+            }
             Inline::SoftBreak => self.out.push('\n'),
             Inline::HardBreak => self.out.push_str("<br/>\n"),
         }
@@ -338,83 +414,150 @@ impl Writer<'_> {
 
     fn note_ref(&mut self, id: NoteId) {
         let note = &self.doc.notes[id.0 as usize];
-        let first = self.seen_notes.insert(id);
-        if first {
-            self.notes.push(id);
-        }
-        let number = self.notes.iter().position(|n| *n == id).unwrap_or(0) + 1;
-        let target = attr(&self.doc.anchors.get(note.anchor).id);
-        let id_attr = if first {
-            format!(" id=\"{}\"", attr(&self.doc.anchors.get(note.back).id))
-        } else {
-            String::new()
-        };
+        let plan = self.links.notes;
+        let number = plan.numbers.get(id.0 as usize).copied().unwrap_or(0);
+        let seen = self.refs_seen.entry(id).or_insert(0);
+        let ref_id = plan
+            .refs
+            .get(&(self.index, id))
+            .and_then(|ids| ids.get(*seen))
+            .map(|r| format!(" id=\"{}\"", attr(r)))
+            .unwrap_or_default();
+        *seen += 1;
+        let target = self.links.anchor_href(self.doc, note.anchor, self.index);
         let _ = write!(
             self.out,
-            "<sup><a epub:type=\"noteref\" role=\"doc-noteref\" href=\"#{target}\"{id_attr}>{number}</a></sup>"
+            "<a epub:type=\"noteref\" role=\"doc-noteref\" class=\"noteref\" href=\"{}\"{ref_id}><sup>{number}</sup></a>",
+            attr(&target)
         );
     }
 
-    /// The footnotes referenced in this chapter, as EPUB 3 pop-up notes.
+    /// The footnotes written in this part, as EPUB 3 pop-up notes: each
+    /// links back to every reference to it.
     fn footnotes(&mut self) -> String {
-        if self.notes.is_empty() {
+        let plan = self.links.notes;
+        let homed = plan.homed.get(self.index).map_or(&[][..], Vec::as_slice);
+        if homed.is_empty() {
             return String::new();
         }
         let mut out = String::new();
         out.push_str(
             "<section class=\"footnotes\" epub:type=\"footnotes\" role=\"doc-endnotes\">\n<hr/>\n",
         );
-        let notes = self.notes.clone();
-        // Notes may reference further notes; those are appended as found.
-        let mut i = 0;
-        let mut numbered = notes;
-        while i < numbered.len() {
-            let id = numbered[i];
+        for &id in homed {
             let note = &self.doc.notes[id.0 as usize];
+            let number = plan.numbers.get(id.0 as usize).copied().unwrap_or(0);
             let _ = writeln!(
                 out,
                 "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"{}\">",
                 attr(&self.doc.anchors.get(note.anchor).id)
             );
             self.out.clear();
-            let back = attr(&self.doc.anchors.get(note.back).id);
-            let number = i + 1;
+            let backs = plan.backs.get(id.0 as usize).map_or(&[][..], Vec::as_slice);
+            let (index, files) = (self.index, self.links.part_files);
+            let href = move |(part, ref_id): &(usize, String)| {
+                if *part == index {
+                    format!("#{ref_id}")
+                } else {
+                    format!("{}#{ref_id}", files[*part])
+                }
+            };
+            let first = backs.first().map(href).unwrap_or_default();
+            let mark = if first.is_empty() {
+                format!("{number}.")
+            } else {
+                format!(
+                    "<a href=\"{}\" role=\"doc-backlink\">{number}.</a>",
+                    attr(&first)
+                )
+            };
             let mut blocks = note.blocks.iter();
             match blocks.next() {
                 Some(Block::Paragraph { content, .. }) => {
-                    let _ = write!(
-                        self.out,
-                        "<p><a href=\"#{back}\" role=\"doc-backlink\">{number}.</a> "
-                    );
+                    let _ = write!(self.out, "<p>{mark} ");
                     self.inlines(content);
                     self.out.push_str("</p>\n");
                 }
                 Some(other) => {
-                    let _ = writeln!(
-                        self.out,
-                        "<p><a href=\"#{back}\" role=\"doc-backlink\">{number}.</a></p>"
-                    );
+                    let _ = writeln!(self.out, "<p>{mark}</p>");
                     self.block(other);
                 }
                 None => {
-                    let _ = writeln!(
-                        self.out,
-                        "<p><a href=\"#{back}\" role=\"doc-backlink\">{number}.</a></p>"
-                    );
+                    let _ = writeln!(self.out, "<p>{mark}</p>");
                 }
             }
             for b in blocks {
                 self.block(b);
             }
+            if backs.len() > 1 {
+                self.out.push_str("<p class=\"backrefs\">");
+                for (k, back) in backs.iter().enumerate() {
+                    if k > 0 {
+                        self.out.push(' ');
+                    }
+                    let _ = write!(
+                        self.out,
+                        "<a href=\"{}\" role=\"doc-backlink\" aria-label=\"Back to reference {n}\">↩{n}</a>",
+                        attr(&href(back)),
+                        n = k + 1
+                    );
+                }
+                self.out.push_str("</p>\n");
+            }
             out.push_str(&self.out);
             out.push_str("</aside>\n");
-            numbered = self.notes.clone();
-            i += 1;
         }
         self.out.clear();
         out.push_str("</section>\n");
         out
     }
+}
+
+/// Writes code lines, each in a block of its own whose continuation lines
+/// (when the screen wraps it) hang under the line's own indentation, so the
+/// shape of the code stays readable. The newline stays in the text, so the
+/// code copies and reads as code without the stylesheet.
+fn code_lines(text: &str, out: &mut String) {
+    for line in text.split('\n') {
+        // Columns of leading white space (a tab counts four, as in the CSS).
+        let indent: usize = line
+            .chars()
+            .take_while(|c| matches!(c, ' ' | '\t'))
+            .map(|c| if c == '\t' { 4 } else { 1 })
+            .sum();
+        if indent == 0 {
+            out.push_str("<span class=\"line\">");
+        } else {
+            let hang = indent.min(40) + 2;
+            let _ = write!(
+                out,
+                "<span class=\"line\" style=\"padding-left:{hang}ch;text-indent:-{hang}ch\">"
+            );
+        }
+        out.push_str(&escape(line));
+        out.push_str("\n</span>");
+    }
+}
+
+/// `lang`/`xml:lang`, `dir`, `class`, `title` and `datetime`, as attributes.
+fn attributes(attrs: &Attrs) -> String {
+    let mut out = String::new();
+    if let Some(lang) = &attrs.lang {
+        let _ = write!(out, " lang=\"{0}\" xml:lang=\"{0}\"", attr(lang));
+    }
+    if let Some(dir) = attrs.dir {
+        let _ = write!(out, " dir=\"{}\"", dir.name());
+    }
+    if let Some(class) = &attrs.class {
+        let _ = write!(out, " class=\"{}\"", attr(class));
+    }
+    if let Some(title) = &attrs.title {
+        let _ = write!(out, " title=\"{}\"", attr(title));
+    }
+    if let Some(datetime) = &attrs.datetime {
+        let _ = write!(out, " datetime=\"{}\"", attr(datetime));
+    }
+    out
 }
 
 /// A CSS class name from a code language (letters, digits, `-`, `_`).
@@ -439,11 +582,6 @@ pub fn toc_title(doc: &Document, index: usize) -> String {
             .map(|t| t.chars().take(40).collect())
             .unwrap_or_else(|| format!("Chapter {}", index + 1))
     })
-}
-
-/// Whether an image was loaded (and so has a file in the EPUB).
-pub fn is_loaded(doc: &Document, id: ResourceId) -> bool {
-    matches!(doc.resources.get(id).status, ImageStatus::Loaded(_))
 }
 
 #[cfg(test)]

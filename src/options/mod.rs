@@ -239,6 +239,8 @@ section! {
         pub toc_depth: Option<Level>,
         /// A printed table of contents page.
         pub toc_page: Option<Switch>,
+        /// Footnotes numbered from 1 in each chapter.
+        pub notes_per_chapter: Option<Switch>,
     }
 }
 
@@ -354,6 +356,15 @@ impl From<Metadata> for MetadataLayer {
 }
 
 impl MetadataLayer {
+    /// The metadata of `layers` merged field by field, later over earlier.
+    pub fn merged(layers: impl IntoIterator<Item = MetadataLayer>) -> Metadata {
+        let mut out = MetadataLayer::default();
+        for layer in layers {
+            out.merge(layer);
+        }
+        out.resolve()
+    }
+
     /// The metadata these fields give; an empty value (`--meta subtitle=`)
     /// counts as none.
     fn resolve(self) -> Metadata {
@@ -454,6 +465,7 @@ impl Options {
             split_level: l.epub.split_level.map(|x| x.0).or(d.split_level),
             toc_depth: l.epub.toc_depth.map_or(d.toc_depth, |x| x.0),
             toc_page: on(l.epub.toc_page, d.toc_page),
+            notes_per_chapter: on(l.epub.notes_per_chapter, d.notes_per_chapter),
             cover: match &l.epub.cover {
                 None => d.cover,
                 Some(CoverChoice::None) => crate::epub::Cover::None,

@@ -179,8 +179,9 @@ pub fn parse(ctx: &mut Context<'_>, body: &str, base: usize) -> Vec<Block> {
     let long = |l: Option<&str>| l.is_some_and(|t| is_prose(t) && t.trim().len() > 60);
 
     let mut blocks = Vec::new();
-    let mut seen_title = false;
-    let mut after_title = false;
+    // A title in the front matter stands for the `#` title line.
+    let mut seen_title = ctx.titled;
+    let mut after_title = ctx.titled;
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];

@@ -3,12 +3,13 @@
 //! Input: the source text. Output: the metadata it sets, the book options it
 //! sets (its `epub:`, `pdf:` and `images:` sections, read with the project
 //! file's types: see [`crate::options`]) and the byte offset where the
-//! Markdown body starts. Malformed front matter is an error with a location.
+//! Markdown body starts. A block is front matter only when it is a mapping;
+//! malformed front matter and a field of the wrong type are errors with a
+//! location, in the user's words (`author: expected a name or a list of names
+//! (found a list containing a list)`).
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::doc::Metadata;
-use crate::options::{List, Text};
-use serde::Deserialize;
 
 /// What the front matter of one file says.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -17,69 +18,153 @@ pub struct FrontMatter {
     pub meta: Metadata,
     /// The magazine section the file belongs to.
     pub section: Option<String>,
-    /// The book options it sets (its metadata is in `meta`).
+    /// Book options it sets (`epub:`, `pdf:`, `images:`).
     pub options: crate::options::Layer,
 }
 
-/// A person: a name, or a name with a role.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Person {
-    Name(String),
-    Full {
-        name: String,
-        #[serde(default)]
-        role: Option<String>,
-    },
+/// A front matter value, from YAML or TOML, before it is checked.
+#[derive(Debug, Clone, PartialEq)]
+enum Value {
+    Null,
+    Scalar(String),
+    List(Vec<Value>),
+    Map(Vec<(String, Value)>),
 }
 
-/// One person or a list of them.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum People {
-    One(Person),
-    Many(Vec<Person>),
-}
+impl Value {
+    fn from_yaml(v: serde_json::Value) -> Value {
+        match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Scalar(b.to_string()),
+            serde_json::Value::Number(n) => Value::Scalar(n.to_string()),
+            serde_json::Value::String(s) => Value::Scalar(s),
+            serde_json::Value::Array(a) => {
+                Value::List(a.into_iter().map(Value::from_yaml).collect())
+            }
+            serde_json::Value::Object(o) => Value::Map(
+                o.into_iter()
+                    .map(|(k, v)| (k, Value::from_yaml(v)))
+                    .collect(),
+            ),
+        }
+    }
 
-impl People {
-    fn into_vec(self) -> Vec<Person> {
+    fn from_toml(v: toml::Value) -> Value {
+        match v {
+            toml::Value::String(s) => Value::Scalar(s),
+            toml::Value::Integer(n) => Value::Scalar(n.to_string()),
+            toml::Value::Float(n) => Value::Scalar(n.to_string()),
+            toml::Value::Boolean(b) => Value::Scalar(b.to_string()),
+            toml::Value::Datetime(d) => Value::Scalar(d.to_string()),
+            toml::Value::Array(a) => Value::List(a.into_iter().map(Value::from_toml).collect()),
+            toml::Value::Table(t) => Value::Map(
+                t.into_iter()
+                    .map(|(k, v)| (k, Value::from_toml(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// What it is, in words, for messages.
+    fn kind(&self) -> &'static str {
         match self {
-            People::One(p) => vec![p],
-            People::Many(v) => v,
+            Value::Null => "nothing",
+            Value::Scalar(_) => "text",
+            Value::List(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
         }
     }
 }
 
-/// The keys bindery reads; other keys are kept for later stages and ignored here.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Raw {
-    title: Option<Text>,
-    subtitle: Option<Text>,
-    author: Option<People>,
-    authors: Option<People>,
-    editor: Option<People>,
-    translator: Option<People>,
-    illustrator: Option<People>,
-    #[serde(alias = "subject", alias = "keywords", alias = "tags")]
-    subjects: Option<List<Text>>,
-    #[serde(alias = "copyright", alias = "license")]
-    rights: Option<Text>,
-    series: Option<Text>,
-    #[serde(alias = "series-index")]
-    series_index: Option<Text>,
-    section: Option<Text>,
-    #[serde(alias = "lang")]
-    language: Option<Text>,
-    date: Option<Text>,
-    #[serde(alias = "isbn", alias = "id")]
-    identifier: Option<Text>,
-    publisher: Option<Text>,
-    #[serde(alias = "abstract", alias = "summary")]
-    description: Option<Text>,
-    epub: Option<crate::options::EpubLayer>,
-    pdf: Option<crate::options::PdfLayer>,
-    images: Option<crate::options::ImagesLayer>,
+/// A problem with one key: the key and what is wrong, in the user's words.
+type KeyError = (String, String);
+
+/// A text field.
+fn text(key: &str, value: &Value) -> Result<Option<String>, KeyError> {
+    match value {
+        Value::Null => Ok(None),
+        Value::Scalar(s) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
+        other => Err((
+            key.to_string(),
+            format!("{key}: expected text (found {})", other.kind()),
+        )),
+    }
+}
+
+/// A list of texts (one text is a list of one).
+fn texts(key: &str, value: &Value) -> Result<Vec<String>, KeyError> {
+    let expected = |found: &str| {
+        (
+            key.to_string(),
+            format!("{key}: expected a word or a list of words (found {found})"),
+        )
+    };
+    match value {
+        Value::Null => Ok(Vec::new()),
+        Value::Scalar(s) => Ok(vec![s.trim().to_string()]),
+        Value::List(items) => items
+            .iter()
+            .map(|v| match v {
+                Value::Scalar(s) => Ok(s.trim().to_string()),
+                other => Err(expected(&format!("a list containing {}", other.kind()))),
+            })
+            .collect(),
+        Value::Map(_) => Err(expected("a mapping")),
+    }
+}
+
+/// A person: a name, or a mapping with a `name` and an optional `role`.
+fn person(key: &str, v: &Value, inside: bool) -> Result<(String, Option<String>), KeyError> {
+    let found = |what: &str| {
+        let what = if inside {
+            format!("a list containing {what}")
+        } else {
+            what.to_string()
+        };
+        (
+            key.to_string(),
+            format!("{key}: expected a name or a list of names (found {what})"),
+        )
+    };
+    match v {
+        Value::Scalar(name) => Ok((name.trim().to_string(), None)),
+        Value::Map(_) => match (v.get("name"), v.get("role")) {
+            (Some(Value::Scalar(name)), role) => {
+                let role = match role {
+                    None | Some(Value::Null) => None,
+                    Some(Value::Scalar(r)) => Some(r.clone()),
+                    Some(other) => {
+                        return Err((
+                            key.to_string(),
+                            format!(
+                                "{key}: a role is a word such as editor (found {})",
+                                other.kind()
+                            ),
+                        ));
+                    }
+                };
+                Ok((name.trim().to_string(), role))
+            }
+            _ => Err(found("a mapping without a `name`")),
+        },
+        other => Err(found(other.kind())),
+    }
+}
+
+/// People: a name, a list of names, or entries with a `name` and a `role`.
+fn people(key: &str, value: &Value) -> Result<Vec<(String, Option<String>)>, KeyError> {
+    match value {
+        Value::Null => Ok(Vec::new()),
+        Value::List(items) => items.iter().map(|v| person(key, v, true)).collect(),
+        other => person(key, other, false).map(|p| vec![p]),
+    }
 }
 
 /// Where the front matter is and what syntax it uses.
@@ -129,46 +214,42 @@ fn find(text: &str) -> Option<Block<'_>> {
 
 /// Reads the front matter of `text`, returning it and where the body starts.
 ///
-/// A YAML block that is not a mapping (a `---` thematic break at the top of a
-/// document, say) is not front matter and is left to the Markdown parser.
+/// A block is front matter only when it parses as a YAML (or TOML) mapping,
+/// or looks like one (`key: value`) but is malformed (an error). Anything
+/// else (a `---` thematic break and a setext heading at the top of a
+/// document, CommonMark example 96) is Markdown, read from the start.
 pub fn read(text: &str, file: FileId, diags: &mut Diagnostics) -> (FrontMatter, usize) {
     let Some(block) = find(text) else {
         return (FrontMatter::default(), 0);
     };
-    let raw: Result<Raw, (String, Option<usize>)> = if block.toml {
-        toml::from_str::<Raw>(block.body).map_err(|e| {
-            let offset = e.span().map(|s| s.start);
-            (crate::options::value::user_words(e.message()), offset)
-        })
+    let parsed: Result<Value, (String, Option<usize>)> = if block.toml {
+        toml::from_str::<toml::Table>(block.body)
+            .map(|t| Value::from_toml(toml::Value::Table(t)))
+            .map_err(|e| {
+                let offset = e.span().map(|s| s.start);
+                (e.message().to_string(), offset)
+            })
     } else {
         if block.body.trim().is_empty() {
             return (FrontMatter::default(), block.end);
         }
-        serde_saphyr::from_str::<Raw>(block.body).map_err(|e| {
-            let place = e
-                .location()
-                .map(|l| (l.line() as usize, l.column() as usize));
-            let offset = place.map(|(line, column)| {
-                let start = line_offset(block.body, line);
-                let line_text = block.body[start..].lines().next().unwrap_or("");
-                start
-                    + line_text
-                        .char_indices()
-                        .nth(column.saturating_sub(1))
-                        .map_or(line_text.len(), |(i, _)| i)
-            });
-            let message = e.to_string();
-            let first = message.lines().next().unwrap_or("invalid YAML");
-            // "error: line 3 column 10: unknown paper size `a9`"
-            let bare = first
-                .strip_prefix("error: ")
-                .and_then(|m| m.split_once(": ").filter(|(at, _)| at.starts_with("line ")))
-                .map_or(first, |(_, m)| m);
-            (crate::options::value::user_words(bare), offset)
-        })
+        serde_saphyr::from_str::<serde_json::Value>(block.body)
+            .map(Value::from_yaml)
+            .map_err(|e| {
+                let line = e.location().map(|l| l.line() as usize);
+                let offset = line.map(|line| line_offset(block.body, line));
+                let message = e.to_string();
+                let first = message.lines().next().unwrap_or("invalid YAML").to_string();
+                (first, offset)
+            })
     };
-    match raw {
-        Ok(raw) => (convert(raw), block.end),
+    let value = match parsed {
+        Ok(value @ Value::Map(_)) => value,
+        // Parsed, but not a mapping: Markdown.
+        Ok(_) => return (FrontMatter::default(), 0),
+        Err(_) if !looks_like_mapping(block.body, block.toml) => {
+            return (FrontMatter::default(), 0);
+        }
         Err((message, offset)) => {
             let start = block.body_start + offset.unwrap_or(0);
             let span = Span::new(file, start..start);
@@ -201,9 +282,120 @@ pub fn read(text: &str, file: FileId, diags: &mut Diagnostics) -> (FrontMatter, 
                 d = d.with_hint(format!("the line reads: {}", snippet.trim_end()));
             }
             diags.push(d.with_hint(hint));
-            (FrontMatter::default(), block.end)
+            return (FrontMatter::default(), block.end);
+        }
+    };
+    let (mut front, errors) = convert(&value);
+    for (key, message) in errors {
+        let start = block.body_start + key_offset(block.body, &key, block.toml);
+        diags.push(Diagnostic::error(Span::new(file, start..start), message));
+    }
+    if ["epub", "pdf", "images"]
+        .iter()
+        .any(|k| value.get(k).is_some())
+    {
+        match sections(&block) {
+            Ok(options) => front.options = options,
+            Err((message, offset)) => {
+                let start = block.body_start + offset.unwrap_or(0);
+                diags.push(Diagnostic::error(Span::new(file, start..start), message));
+            }
         }
     }
+    (front, block.end)
+}
+
+/// The option sections of front matter, read with the project file's types
+/// (so their values are checked, and worded, as there).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Sections {
+    epub: Option<crate::options::EpubLayer>,
+    pdf: Option<crate::options::PdfLayer>,
+    images: Option<crate::options::ImagesLayer>,
+}
+
+/// Reads the `epub:`, `pdf:` and `images:` sections of a front matter block
+/// into a layer of options; an error comes with its offset in the block.
+fn sections(block: &Block<'_>) -> Result<crate::options::Layer, (String, Option<usize>)> {
+    use crate::options::value::user_words;
+    let sections: Sections = if block.toml {
+        toml::from_str(block.body)
+            .map_err(|e| (user_words(e.message()), e.span().map(|s| s.start)))?
+    } else {
+        serde_saphyr::from_str(block.body).map_err(|e| {
+            let place = e
+                .location()
+                .map(|l| (l.line() as usize, l.column() as usize));
+            let offset = place.map(|(line, column)| {
+                let start = line_offset(block.body, line);
+                let line_text = block.body[start..].lines().next().unwrap_or("");
+                start
+                    + line_text
+                        .char_indices()
+                        .nth(column.saturating_sub(1))
+                        .map_or(line_text.len(), |(i, _)| i)
+            });
+            let message = e.to_string();
+            let first = message.lines().next().unwrap_or("invalid YAML");
+            // "error: line 3 column 10: unknown paper size `a9`"
+            let bare = first
+                .strip_prefix("error: ")
+                .and_then(|m| m.split_once(": ").filter(|(at, _)| at.starts_with("line ")))
+                .map_or(first, |(_, m)| m);
+            (user_words(bare), offset)
+        })?
+    };
+    Ok(crate::options::Layer {
+        epub: sections.epub.unwrap_or_default(),
+        pdf: sections.pdf.unwrap_or_default(),
+        images: sections.images.unwrap_or_default(),
+        ..Default::default()
+    })
+}
+
+/// Whether a block that does not parse was meant as a mapping: its first
+/// line that is not blank or a comment reads `key: …` (YAML) or
+/// `key = …` / `[table]` (TOML).
+fn looks_like_mapping(body: &str, toml: bool) -> bool {
+    let Some(line) = body
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+    else {
+        return false;
+    };
+    if toml && line.starts_with('[') {
+        return true;
+    }
+    let key_end = line
+        .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"' | '\'' | ' ')))
+        .unwrap_or(line.len());
+    let key = line[..key_end].trim();
+    if key.is_empty() {
+        return false;
+    }
+    let after = &line[key_end..];
+    if toml {
+        after.starts_with('=')
+    } else {
+        after.starts_with(':') && after[1..].chars().next().is_none_or(char::is_whitespace)
+    }
+}
+
+/// Byte offset in `body` of the line that sets `key` (0 when not found).
+fn key_offset(body: &str, key: &str, toml: bool) -> usize {
+    let sep = if toml { '=' } else { ':' };
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(key)
+            && rest.trim_start().starts_with(sep)
+        {
+            return offset;
+        }
+        offset += line.len();
+    }
+    0
 }
 
 /// Byte offset of 1-based `line` in `text`.
@@ -216,82 +408,121 @@ fn line_offset(text: &str, line: usize) -> usize {
         .map_or(text.len(), |(i, _)| i + 1)
 }
 
-fn convert(raw: Raw) -> FrontMatter {
-    let clean = |s: Option<Text>| s.map(|t| t.0).filter(|s| !s.is_empty());
+/// The keys bindery reads with their other names; other keys are ignored.
+const ALIASES: [(&str, &[&str]); 5] = [
+    ("subjects", &["subject", "keywords", "tags"]),
+    ("rights", &["copyright", "license"]),
+    ("series_index", &["series-index"]),
+    ("language", &["lang"]),
+    ("identifier", &["isbn", "id"]),
+];
+
+/// The value of a key under its name or one of its other names.
+fn lookup<'v>(value: &'v Value, name: &'static str) -> Option<(&'static str, &'v Value)> {
+    let aliases = ALIASES
+        .iter()
+        .find(|(k, _)| *k == name)
+        .map_or(&[][..], |(_, a)| *a);
+    let aliases: &[&'static str] = if name == "description" {
+        &["abstract", "summary"]
+    } else {
+        aliases
+    };
+    std::iter::once(name)
+        .chain(aliases.iter().copied())
+        .find_map(|k| value.get(k).map(|v| (k, v)))
+}
+
+/// Checks and converts the mapping; problems are returned per key.
+fn convert(value: &Value) -> (FrontMatter, Vec<KeyError>) {
+    let mut errors = Vec::new();
+    let mut text_of = |name: &'static str| -> Option<String> {
+        let (key, v) = lookup(value, name)?;
+        text(key, v).unwrap_or_else(|e| {
+            errors.push(e);
+            None
+        })
+    };
+    let title = text_of("title");
+    let subtitle = text_of("subtitle");
+    let rights = text_of("rights");
+    let series = text_of("series");
+    let series_index = text_of("series_index");
+    let section = text_of("section");
+    let language = text_of("language");
+    let date = text_of("date");
+    let identifier = text_of("identifier");
+    let publisher = text_of("publisher");
+    let description = text_of("description");
+    let subjects = match lookup(value, "subjects") {
+        Some((key, v)) => texts(key, v).unwrap_or_else(|e| {
+            errors.push(e);
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
     let mut authors = Vec::new();
     let mut contributors = Vec::new();
-    for list in [raw.author, raw.authors].into_iter().flatten() {
-        for person in list.into_vec() {
-            match person {
-                Person::Name(name) | Person::Full { name, role: None } => {
-                    if !name.trim().is_empty() {
-                        authors.push(name.trim().to_string());
+    for name in ["author", "authors"] {
+        let Some((key, v)) = lookup(value, name) else {
+            continue;
+        };
+        match people(key, v) {
+            Ok(list) => {
+                for (name, role) in list {
+                    if name.is_empty() {
+                        continue;
                     }
-                }
-                Person::Full {
-                    name,
-                    role: Some(role),
-                } => {
-                    let role = crate::doc::relator(&role);
-                    if role == "aut" {
-                        authors.push(name.trim().to_string());
-                    } else {
-                        contributors.push(crate::doc::Contributor {
-                            name: name.trim().to_string(),
-                            role,
-                        });
+                    match role.map(|r| crate::doc::relator(&r)).as_deref() {
+                        None | Some("aut") => authors.push(name),
+                        Some(role) => contributors.push(crate::doc::Contributor {
+                            name,
+                            role: role.to_string(),
+                        }),
                     }
                 }
             }
+            Err(e) => errors.push(e),
         }
     }
-    for (list, role) in [
-        (raw.editor, "edt"),
-        (raw.translator, "trl"),
-        (raw.illustrator, "ill"),
+    for (name, role) in [
+        ("editor", "edt"),
+        ("translator", "trl"),
+        ("illustrator", "ill"),
     ] {
-        for person in list.map(People::into_vec).unwrap_or_default() {
-            let name = match person {
-                Person::Name(n) | Person::Full { name: n, .. } => n,
-            };
-            contributors.push(crate::doc::Contributor {
-                name: name.trim().to_string(),
-                role: role.to_string(),
-            });
+        let Some((key, v)) = lookup(value, name) else {
+            continue;
+        };
+        match people(key, v) {
+            Ok(list) => {
+                contributors.extend(list.into_iter().map(|(name, _)| crate::doc::Contributor {
+                    name,
+                    role: role.to_string(),
+                }))
+            }
+            Err(e) => errors.push(e),
         }
     }
-    FrontMatter {
-        section: clean(raw.section),
-        options: crate::options::Layer {
-            epub: raw.epub.unwrap_or_default(),
-            pdf: raw.pdf.unwrap_or_default(),
-            images: raw.images.unwrap_or_default(),
-            ..Default::default()
-        },
+    let front = FrontMatter {
+        section,
+        options: crate::options::Layer::default(),
         meta: Metadata {
-            title: clean(raw.title),
-            subtitle: clean(raw.subtitle),
+            title,
+            subtitle,
             authors,
-            language: clean(raw.language),
-            date: clean(raw.date),
-            identifier: clean(raw.identifier),
-            publisher: clean(raw.publisher),
-            description: clean(raw.description),
-            subjects: raw
-                .subjects
-                .map(|l| {
-                    l.0.into_iter()
-                        .map(|t| t.0)
-                        .filter(|s| !s.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default(),
-            rights: clean(raw.rights),
-            series: clean(raw.series),
-            series_index: clean(raw.series_index),
+            language,
+            date,
+            identifier,
+            publisher,
+            description,
+            subjects,
+            rights,
+            series,
+            series_index,
             contributors,
         },
-    }
+    };
+    (front, errors)
 }
 
 #[cfg(test)]
@@ -334,6 +565,42 @@ mod tests {
             "{}",
             d.message
         );
+    }
+
+    #[test]
+    fn a_block_that_is_not_a_mapping_is_markdown() {
+        // CommonMark example 96: a thematic break, then a setext heading.
+        let text = "---\nFoo\n---\nBar\n---\nBaz\n";
+        let mut diags = Diagnostics::default();
+        let (fm, start) = read(text, FileId(0), &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(start, 0);
+        assert_eq!(fm, FrontMatter::default());
+    }
+
+    #[test]
+    fn wrong_types_are_named_in_the_users_words() {
+        let text = "---\ntitle: T\nauthor:\n  first: Ann\nsubjects: {a: 1}\n---\nbody";
+        let mut diags = Diagnostics::default();
+        let (fm, _) = read(text, FileId(0), &mut diags);
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages.contains(
+                &"author: expected a name or a list of names (found a mapping without a `name`)"
+            ),
+            "{messages:?}"
+        );
+        assert!(
+            messages.contains(&"subjects: expected a word or a list of words (found a mapping)"),
+            "{messages:?}"
+        );
+        assert!(messages.iter().all(|m| !m.contains("untagged")));
+        assert_eq!(fm.meta.title.as_deref(), Some("T"));
+        let author = diags
+            .iter()
+            .find(|d| d.message.starts_with("author"))
+            .unwrap();
+        assert_eq!(author.span.map(|s| s.start as usize), text.find("author"));
     }
 
     #[test]

@@ -7,7 +7,10 @@
 use super::Context;
 use super::html::{self, Converter};
 use crate::diag::Span;
-use crate::doc::{Align, Block, Inline, LinkTarget, ListItem, NoteId, plain_text, slugify};
+use crate::doc::{
+    Align, Attrs, Block, Definition, Inline, InlineTag, LinkTarget, ListItem, NoteId, plain_text,
+    slugify,
+};
 use pulldown_cmark::{
     Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
@@ -30,8 +33,20 @@ pub fn options() -> Options {
 enum BlockKind {
     Root,
     Quote,
-    Item { task: Option<bool> },
-    Note { id: NoteId },
+    Item {
+        task: Option<bool>,
+    },
+    Note {
+        id: NoteId,
+    },
+    /// One definition of a definition list's term.
+    Definition,
+    /// A `<details>` opened by one HTML block and closed by a later one,
+    /// with Markdown between them (as GitHub writes it).
+    Details {
+        summary: Vec<Inline>,
+        open: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -48,6 +63,11 @@ enum InlineKind {
     Emph,
     Strong,
     Strike,
+    /// Superscript or subscript (`Tag::Superscript`, `Tag::Subscript`).
+    Tagged(InlineTag),
+    /// An inline HTML element opened by a bare tag (`<sup>`) in a heading,
+    /// table cell or term, closed by its end tag or by the end of its container.
+    HtmlTag(InlineTag),
     Link {
         dest: String,
     },
@@ -73,6 +93,10 @@ enum Frame {
     List {
         first: Option<u64>,
         items: Vec<ListItem>,
+        start: usize,
+    },
+    Definitions {
+        items: Vec<Definition>,
         start: usize,
     },
     Table {
@@ -321,7 +345,8 @@ impl Builder<'_, '_> {
             Tag::Emphasis => inlines(InlineKind::Emph),
             Tag::Strong => inlines(InlineKind::Strong),
             Tag::Strikethrough => inlines(InlineKind::Strike),
-            Tag::Superscript | Tag::Subscript => return,
+            Tag::Superscript => inlines(InlineKind::Tagged(InlineTag::Sup)),
+            Tag::Subscript => inlines(InlineKind::Tagged(InlineTag::Sub)),
             Tag::Link { dest_url, .. } => inlines(InlineKind::Link {
                 dest: dest_url.into_string(),
             }),
@@ -331,11 +356,16 @@ impl Builder<'_, '_> {
                 dest: dest_url.into_string(),
                 title: title.into_string(),
             }),
-            Tag::DefinitionList => return,
-            // A term: a bold paragraph; its definition: an indented block.
+            Tag::DefinitionList => {
+                self.close_implicit();
+                Frame::Definitions {
+                    items: Vec::new(),
+                    start,
+                }
+            }
             Tag::DefinitionListTitle => inlines(InlineKind::Term),
             Tag::DefinitionListDefinition => Frame::Blocks {
-                kind: BlockKind::Quote,
+                kind: BlockKind::Definition,
                 blocks: Vec::new(),
                 start,
             },
@@ -348,6 +378,18 @@ impl Builder<'_, '_> {
     }
 
     fn end(&mut self, tag: TagEnd, range: std::ops::Range<usize>) {
+        // Elements opened by bare HTML tags and never closed end with the
+        // container they are in (a `TagEnd::Superscript` here is the end
+        // tag of such an element).
+        if !matches!(tag, TagEnd::Superscript | TagEnd::Subscript) {
+            while let Some(Frame::Inlines {
+                kind: InlineKind::HtmlTag(_),
+                ..
+            }) = self.stack.last()
+            {
+                self.end(TagEnd::Superscript, range.clone());
+            }
+        }
         match tag {
             TagEnd::TableHead | TagEnd::TableRow => {
                 if let Some(Frame::Table {
@@ -363,8 +405,7 @@ impl Builder<'_, '_> {
                 }
                 return;
             }
-            TagEnd::Superscript | TagEnd::Subscript | TagEnd::DefinitionList => return,
-            TagEnd::DefinitionListDefinition => self.close_implicit(),
+            TagEnd::DefinitionListDefinition | TagEnd::DefinitionList => self.close_implicit(),
             TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition => {
                 self.close_implicit()
             }
@@ -385,6 +426,12 @@ impl Builder<'_, '_> {
                 let span = self.span(start..end);
                 match kind {
                     BlockKind::Root => {}
+                    BlockKind::Details { summary, open } => self.push_block(Block::Details {
+                        summary,
+                        blocks,
+                        open,
+                        span,
+                    }),
                     BlockKind::Quote => self.push_block(Block::Quote { blocks, span }),
                     BlockKind::Item { task } => {
                         if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
@@ -397,6 +444,28 @@ impl Builder<'_, '_> {
                         }
                     }
                     BlockKind::Note { id } => self.ctx.set_note_blocks(id, blocks),
+                    BlockKind::Definition => {
+                        if let Some(Frame::Definitions { items, .. }) = self.stack.last_mut() {
+                            match items.last_mut() {
+                                Some(item) => item.details.push(blocks),
+                                None => items.push(Definition {
+                                    term: Vec::new(),
+                                    details: vec![blocks],
+                                }),
+                            }
+                        } else {
+                            // A flattened definition list: keep the content.
+                            for b in blocks {
+                                self.push_block(b);
+                            }
+                        }
+                    }
+                }
+            }
+            Frame::Definitions { items, start } => {
+                let span = self.span(start..end);
+                if !items.is_empty() {
+                    self.push_block(Block::DefinitionList { items, span });
                 }
             }
             Frame::List {
@@ -446,7 +515,7 @@ impl Builder<'_, '_> {
                     return;
                 }
                 let span = self.span(start..end);
-                self.html_block(&text, span);
+                self.html_block(&text, span, start);
             }
             Frame::Inlines {
                 kind,
@@ -465,8 +534,14 @@ impl Builder<'_, '_> {
         let span = self.span(range.clone());
         match kind {
             InlineKind::Term => {
-                let content = trim_inlines(inlines);
-                if !content.is_empty() {
+                let content = self.autolinks(trim_inlines(inlines), span);
+                if let Some(Frame::Definitions { items, .. }) = self.stack.last_mut() {
+                    items.push(Definition {
+                        term: content,
+                        details: Vec::new(),
+                    });
+                } else if !content.is_empty() {
+                    // A flattened definition list: the term as a bold line.
                     self.push_block(Block::Paragraph {
                         content: vec![Inline::Strong(content)],
                         span,
@@ -475,7 +550,7 @@ impl Builder<'_, '_> {
                 self.flush_figures();
             }
             InlineKind::Para | InlineKind::ImplicitPara => {
-                let content = trim_inlines(inlines);
+                let content = self.autolinks(trim_inlines(inlines), span);
                 self.undefined_notes(&content, span);
                 if !content.is_empty() {
                     self.push_block(Block::Paragraph { content, span });
@@ -483,7 +558,7 @@ impl Builder<'_, '_> {
                 self.flush_figures();
             }
             InlineKind::Heading { level, id } => {
-                let content = trim_inlines(inlines);
+                let content = self.autolinks(trim_inlines(inlines), span);
                 let text = plain_text(&content);
                 let wanted = id.clone().unwrap_or_else(|| slugify(&text));
                 let anchor = self.ctx.anchor(&wanted);
@@ -503,6 +578,14 @@ impl Builder<'_, '_> {
             InlineKind::Emph => self.push_inline(Inline::Emph(inlines), range.start),
             InlineKind::Strong => self.push_inline(Inline::Strong(inlines), range.start),
             InlineKind::Strike => self.push_inline(Inline::Strike(inlines), range.start),
+            InlineKind::Tagged(tag) | InlineKind::HtmlTag(tag) => self.push_inline(
+                Inline::Tagged {
+                    tag,
+                    attrs: Attrs::default(),
+                    content: inlines,
+                },
+                range.start,
+            ),
             InlineKind::Link { dest } => {
                 match self.ctx.link_target(&dest, span) {
                     Some(target) => self.push_inline(
@@ -526,15 +609,23 @@ impl Builder<'_, '_> {
                     image,
                     alt,
                     title: Some(title).filter(|t| !t.trim().is_empty()),
+                    width: None,
                     span,
                 });
             }
             InlineKind::Cell => {
+                let content = self.autolinks(trim_inlines(inlines), span);
                 if let Some(Frame::Table { row, .. }) = self.stack.last_mut() {
-                    row.push(trim_inlines(inlines));
+                    row.push(content);
                 }
             }
         }
+    }
+
+    /// Bare URLs and `www.` addresses in the text become links (GFM).
+    fn autolinks(&mut self, content: Vec<Inline>, span: Span) -> Vec<Inline> {
+        let ctx = &mut *self.ctx;
+        super::autolink::autolink(content, &mut |dest| ctx.link_target(dest, span))
     }
 
     /// A `[^label]` left as text is a reference to a note nobody defined
@@ -544,7 +635,10 @@ impl Builder<'_, '_> {
         fn has_bracket(inlines: &[Inline]) -> bool {
             inlines.iter().any(|i| match i {
                 Inline::Text(t) | Inline::Code(t) => t.contains('['),
-                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => has_bracket(c),
+                Inline::Emph(c)
+                | Inline::Strong(c)
+                | Inline::Strike(c)
+                | Inline::Tagged { content: c, .. } => has_bracket(c),
                 Inline::Link { content, .. } => has_bracket(content),
                 Inline::NoteRef(_) | Inline::SoftBreak | Inline::HardBreak => false,
             })
@@ -662,7 +756,29 @@ impl Builder<'_, '_> {
         if self.enter_html_mode(raw) {
             return;
         }
-        // Inline HTML in a heading or table cell: markup dropped, text kept.
+        // In a heading, table cell or term: bare tags of the elements the
+        // book keeps (`<sup>`, `</sup>`) open and close them.
+        let bare = |t: &str| t.strip_suffix('>').and_then(InlineTag::from_name);
+        if let Some(kept) = tag.strip_prefix("</").and_then(bare) {
+            if matches!(self.stack.last(), Some(Frame::Inlines { kind: InlineKind::HtmlTag(open), .. }) if *open == kept)
+            {
+                self.end(TagEnd::Superscript, range);
+                return;
+            }
+        } else if let Some(kept) = tag.strip_prefix('<').and_then(bare)
+            && matches!(self.stack.last(), Some(Frame::Inlines { .. }))
+        {
+            self.open(
+                Frame::Inlines {
+                    kind: InlineKind::HtmlTag(kept),
+                    inlines: Vec::new(),
+                    start: range.start,
+                },
+                &range,
+            );
+            return;
+        }
+        // Other inline HTML in a heading or table cell: markup dropped, text kept.
         let span = self.span(range);
         self.ctx.diags.warn(
             span,
@@ -684,6 +800,8 @@ impl Builder<'_, '_> {
                         InlineKind::Emph
                         | InlineKind::Strong
                         | InlineKind::Strike
+                        | InlineKind::Tagged(_)
+                        | InlineKind::HtmlTag(_)
                         | InlineKind::Link { .. },
                     ..
                 } => p -= 1,
@@ -715,6 +833,9 @@ impl Builder<'_, '_> {
                     InlineKind::Emph => mode.buf.push_str("<em>"),
                     InlineKind::Strong => mode.buf.push_str("<strong>"),
                     InlineKind::Strike => mode.buf.push_str("<del>"),
+                    InlineKind::Tagged(tag) | InlineKind::HtmlTag(tag) => {
+                        mode.buf.push_str(&format!("<{}>", tag.name()))
+                    }
                     InlineKind::Link { dest } => {
                         let span = self.span(start..start);
                         let target = self.ctx.link_target(&dest, span);
@@ -784,8 +905,10 @@ impl Builder<'_, '_> {
             Event::InlineHtml(raw) | Event::Html(raw) => buf.push_str(raw),
             Event::SoftBreak => buf.push('\n'),
             Event::HardBreak => buf.push_str("<br>"),
-            Event::Start(Tag::Superscript | Tag::Subscript)
-            | Event::End(TagEnd::Superscript | TagEnd::Subscript) => {}
+            Event::Start(Tag::Superscript) => buf.push_str("<sup>"),
+            Event::End(TagEnd::Superscript) => buf.push_str("</sup>"),
+            Event::Start(Tag::Subscript) => buf.push_str("<sub>"),
+            Event::End(TagEnd::Subscript) => buf.push_str("</sub>"),
             _ => {
                 let end = self.last_end;
                 self.finish_html(end);
@@ -804,6 +927,7 @@ impl Builder<'_, '_> {
         let mut converter = Converter::new(self.ctx, span, &mode.targets);
         let content = trim_inlines(converter.inlines(&mode.buf));
         let figures = std::mem::take(&mut converter.figures);
+        let content = self.autolinks(content, span);
         if !content.is_empty() {
             self.push_block(Block::Paragraph { content, span });
         }
@@ -814,14 +938,64 @@ impl Builder<'_, '_> {
     }
 
     /// A raw HTML block, converted to tree blocks.
-    fn html_block(&mut self, raw: &str, span: Span) {
+    fn html_block(&mut self, raw: &str, span: Span, start: usize) {
         let trimmed = raw.trim();
         if trimmed.is_empty() || (trimmed.starts_with("<!--") && trimmed.ends_with("-->")) {
             return;
         }
-        for block in Converter::new(self.ctx, span, &[]).blocks(raw) {
+        let lower = trimmed.to_ascii_lowercase();
+        // `</details>` closing a `<details>` opened by an earlier block.
+        if let Some(rest) = lower.strip_prefix("</details>")
+            && self.details_open()
+        {
+            self.close_implicit();
+            if let Some(Frame::Blocks { .. }) = self.stack.last() {
+                let end = (span.end as usize).saturating_sub(self.base);
+                self.end(TagEnd::HtmlBlock, end..end);
+            }
+            let rest = &trimmed[trimmed.len() - rest.len()..];
+            if !rest.trim().is_empty() {
+                for block in Converter::new(self.ctx, span, &[]).blocks(rest) {
+                    self.push_block(block);
+                }
+            }
+            return;
+        }
+        let opens_details = lower.starts_with("<details") && !lower.contains("</details");
+        let mut blocks = Converter::new(self.ctx, span, &[]).blocks(raw);
+        if opens_details
+            && let Some(Block::Details {
+                summary,
+                blocks: inner,
+                open,
+                ..
+            }) = blocks.pop()
+        {
+            for block in blocks {
+                self.push_block(block);
+            }
+            self.close_implicit();
+            self.open(
+                Frame::Blocks {
+                    kind: BlockKind::Details { summary, open },
+                    blocks: inner,
+                    start,
+                },
+                &(start..start),
+            );
+            return;
+        }
+        for block in blocks {
             self.push_block(block);
         }
+    }
+
+    /// Whether the innermost block container is a `<details>` left open.
+    fn details_open(&self) -> bool {
+        self.stack.iter().rev().find_map(|f| match f {
+            Frame::Blocks { kind, .. } => Some(matches!(kind, BlockKind::Details { .. })),
+            _ => None,
+        }) == Some(true)
     }
 
     fn finish(mut self, len: usize) -> Vec<Block> {
@@ -854,6 +1028,31 @@ fn render_inline(inline: &Inline, mode: &mut HtmlMode) {
         Inline::Emph(c) => wrap("em", c, mode),
         Inline::Strong(c) => wrap("strong", c, mode),
         Inline::Strike(c) => wrap("del", c, mode),
+        Inline::Tagged {
+            tag,
+            attrs,
+            content,
+        } => {
+            mode.buf.push('<');
+            mode.buf.push_str(tag.name());
+            for (key, value) in [
+                ("lang", attrs.lang.as_deref()),
+                ("dir", attrs.dir.map(crate::doc::Direction::name)),
+                ("class", attrs.class.as_deref()),
+                ("title", attrs.title.as_deref()),
+                ("datetime", attrs.datetime.as_deref()),
+            ] {
+                if let Some(value) = value {
+                    mode.buf
+                        .push_str(&format!(" {key}=\"{}\"", html::escape(value)));
+                }
+            }
+            mode.buf.push('>');
+            for i in content {
+                render_inline(i, mode);
+            }
+            mode.buf.push_str(&format!("</{}>", tag.name()));
+        }
         Inline::Code(t) => mode
             .buf
             .push_str(&format!("<code>{}</code>", html::escape(t))),

@@ -7,6 +7,7 @@
 //! [`article`]), which is detected automatically unless forced.
 
 pub mod article;
+pub mod autolink;
 pub mod frontmatter;
 pub mod html;
 pub mod markdown;
@@ -59,6 +60,9 @@ pub struct Context<'d> {
     note_index: std::collections::HashMap<String, usize>,
     /// Ids written by the author (or heading slugs) → anchors.
     pub ids: Vec<(String, AnchorId)>,
+    /// The front matter gives the title (an article saved without its `#`
+    /// title line still has its standfirst and crossheads).
+    pub titled: bool,
 }
 
 impl Context<'_> {
@@ -204,14 +208,66 @@ impl Context<'_> {
     }
 }
 
-/// Percent-encodes what may not appear in a URI (spaces, quotes, brackets,
-/// controls, non-ASCII), leaving existing `%XX` escapes alone.
+/// Makes a URL a valid URI (RFC 3986): what may not appear where it is
+/// (spaces, quotes, backslashes, controls, non-ASCII, a second `#`, square
+/// brackets outside an IPv6 host) is percent-encoded; existing `%XX` escapes
+/// are left alone.
 pub fn encode_uri(url: &str) -> String {
-    let bytes = url.as_bytes();
-    let mut out = String::with_capacity(url.len());
+    let mut out = String::with_capacity(url.len() + 8);
+    let (scheme, rest) = match url_scheme(url) {
+        Some(scheme) => (&url[..=scheme.len()], &url[scheme.len() + 1..]),
+        None => ("", url),
+    };
+    out.push_str(scheme);
+    let mut rest = rest;
+    if let Some(after) = rest.strip_prefix("//") {
+        out.push_str("//");
+        let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        let authority = &after[..end];
+        // An IP literal host keeps its brackets: `[2001:db8::1]:8080`.
+        let (userinfo, host) = match authority.rfind('@') {
+            Some(at) => (&authority[..=at], &authority[at + 1..]),
+            None => ("", authority),
+        };
+        encode_part(userinfo, b":@", &mut out);
+        match host
+            .strip_prefix('[')
+            .and_then(|h| h.find(']').map(|e| (h, e)))
+        {
+            Some((inner, close))
+                if inner[..close]
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.')) =>
+            {
+                out.push('[');
+                out.push_str(&inner[..close]);
+                out.push(']');
+                encode_part(&inner[close + 1..], b":", &mut out);
+            }
+            _ => encode_part(host, b":", &mut out),
+        }
+        rest = &after[end..];
+    }
+    let (before, fragment) = match rest.find('#') {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    encode_part(before, b":@/?", &mut out);
+    if let Some(fragment) = fragment {
+        out.push('#');
+        encode_part(fragment, b":@/?", &mut out);
+    }
+    out
+}
+
+/// Percent-encodes `part` except unreserved characters, sub-delimiters,
+/// `%XX` escapes and the bytes in `extra`.
+fn encode_part(part: &str, extra: &[u8], out: &mut String) {
+    let bytes = part.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
         let keep = b.is_ascii_alphanumeric()
-            || b"-._~:/?#[]@!$&'()*+,;=".contains(&b)
+            || b"-._~!$&'()*+,;=".contains(&b)
+            || extra.contains(&b)
             || (b == b'%'
                 && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
                 && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit));
@@ -221,7 +277,6 @@ pub fn encode_uri(url: &str) -> String {
             out.push_str(&format!("%{b:02X}"));
         }
     }
-    out
 }
 
 /// The scheme of an absolute URL (`https` in `https://x`), if `dest` has one.
@@ -318,6 +373,7 @@ pub fn parse_file(
         notes: Vec::new(),
         note_index: std::collections::HashMap::new(),
         ids: Vec::new(),
+        titled: front.meta.title.is_some(),
     };
     let blocks = match dialect {
         Dialect::Article => article::parse(&mut ctx, body, body_start),
@@ -356,7 +412,11 @@ pub fn parse_file(
             "the document has no content; it becomes an empty chapter",
         );
     }
-    let title = chapter_title(&blocks).or_else(|| front.meta.title.clone());
+    // The `#` title, else the front matter's, else the first heading.
+    let (level1, first_heading) = chapter_title(&blocks);
+    let title = level1
+        .or_else(|| front.meta.title.clone())
+        .or(first_heading);
     doc.chapters.push(Chapter {
         source: source.path.clone(),
         dialect,
@@ -373,26 +433,44 @@ pub fn parse_file(
     }
 }
 
-/// The chapter's title: its first level-1 heading, or else its first heading.
-fn chapter_title(blocks: &[Block]) -> Option<String> {
+/// The chapter's first level-1 heading and its first heading of any level.
+fn chapter_title(blocks: &[Block]) -> (Option<String>, Option<String>) {
     let mut first = None;
     for block in blocks {
         if let Block::Heading { level, content, .. } = block {
             let text = plain_text(content);
             if *level == 1 && !text.is_empty() {
-                return Some(text);
+                return (Some(text), first);
             }
             if first.is_none() && !text.is_empty() {
                 first = Some(text);
             }
         }
     }
-    first
+    (None, first)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uris_are_valid() {
+        assert_eq!(
+            encode_uri("https://example.com/\\["),
+            "https://example.com/%5C%5B"
+        );
+        assert_eq!(
+            encode_uri("http://[2001:db8::1]:1896/a[b]?x=[y]"),
+            "http://[2001:db8::1]:1896/a%5Bb%5D?x=%5By%5D"
+        );
+        assert_eq!(
+            encode_uri("https://x.org/a b#frag#ment"),
+            "https://x.org/a%20b#frag%23ment"
+        );
+        assert_eq!(encode_uri("https://x.org/%41é"), "https://x.org/%41%C3%A9");
+        assert_eq!(encode_uri("mailto:a@b.org"), "mailto:a@b.org");
+    }
 
     /// Parsing files one after another into one document, and parsing each
     /// into a document of its own and appending them, give the same tree:

@@ -174,10 +174,17 @@ fn drop_missing(doc: &mut Document) {
         blocks.retain(keep);
         for b in blocks {
             match b {
-                Block::Quote { blocks, .. } => walk(blocks, keep),
+                Block::Quote { blocks, .. }
+                | Block::Details { blocks, .. }
+                | Block::Division { blocks, .. } => walk(blocks, keep),
                 Block::List { items, .. } => {
                     for item in items {
                         walk(&mut item.blocks, keep);
+                    }
+                }
+                Block::DefinitionList { items, .. } => {
+                    for d in items.iter_mut().flat_map(|i| i.details.iter_mut()) {
+                        walk(d, keep);
                     }
                 }
                 _ => {}

@@ -270,11 +270,63 @@ impl Column<'_, '_> {
                 image,
                 alt,
                 title,
+                width: asked,
                 span,
             } => {
+                // A width asked for in CSS pixels (96 per inch) narrows the
+                // figure, centred in the measure.
+                let w = asked.map_or(width, |px| Abs::pt(f64::from(px) * 0.75).min(width));
                 self.space(Abs::pt(8.0));
-                self.figure(*image, alt, title.as_deref(), indent, width, *span);
+                let at = indent + (width - w) / 2.0;
+                self.figure(*image, alt, title.as_deref(), at, w, *span);
                 self.space(Abs::pt(8.0));
+            }
+            Block::DefinitionList { items, .. } => {
+                // Each term bold, its definitions indented under it.
+                self.space(Abs::pt(4.0));
+                let inset = if width > Abs::pt(160.0) {
+                    Abs::pt(18.0)
+                } else {
+                    Abs::ZERO
+                };
+                for item in items {
+                    let term = vec![Inline::Strong(item.term.clone())];
+                    let span = item
+                        .details
+                        .iter()
+                        .flatten()
+                        .next()
+                        .map_or(block.span(), Block::span);
+                    self.lines(
+                        &term,
+                        &ParStyle::left(FaceId::Serif, 10.5, 14.0, Color::BLACK),
+                        indent,
+                        width,
+                        span,
+                        true,
+                        None,
+                    );
+                    for b in item.details.iter().flatten() {
+                        self.block(b, indent + inset, width - inset, depth + 1);
+                    }
+                }
+                self.space(Abs::pt(4.0));
+            }
+            Block::Details {
+                summary, blocks, ..
+            } => {
+                // Print has no disclosure: the summary as a bold line, then the content.
+                let summary = vec![Inline::Strong(summary.clone())];
+                let style = ParStyle::left(FaceId::Serif, 10.5, 14.0, Color::BLACK);
+                self.lines(&summary, &style, indent, width, block.span(), true, None);
+                for b in blocks {
+                    self.block(b, indent, width, depth);
+                }
+            }
+            Block::Division { blocks, .. } => {
+                for b in blocks {
+                    self.block(b, indent, width, depth);
+                }
             }
             Block::Rule { .. } => {
                 self.space(Abs::pt(8.0));

@@ -175,9 +175,61 @@ fn collect(ctx: &mut Ctx<'_>, content: &[Inline], style: &Style, out: &mut Vec<P
                 };
                 out.push(Piece::Text(number.to_string(), s));
             }
+            Inline::Tagged { tag, content, .. } => tagged(ctx, *tag, content, style, out),
             Inline::SoftBreak => out.push(Piece::Text(" ".into(), style.clone())),
             Inline::HardBreak => out.push(Piece::Break),
         }
+    }
+}
+
+/// Inline markup kept from raw HTML: superscripts raised and subscripts
+/// lowered in smaller type, keyboard input in the code face, quotations in
+/// quotation marks, titles and definitions in italics; the rest as text.
+fn tagged(
+    ctx: &mut Ctx<'_>,
+    tag: crate::doc::InlineTag,
+    content: &[Inline],
+    style: &Style,
+    out: &mut Vec<Piece>,
+) {
+    use crate::doc::InlineTag;
+    let s = match tag {
+        InlineTag::Sup => Style {
+            size: style.size * 0.7,
+            rise: style.rise + style.size * 0.33,
+            ..style.clone()
+        },
+        InlineTag::Sub => Style {
+            size: style.size * 0.7,
+            rise: style.rise - style.size * 0.15,
+            ..style.clone()
+        },
+        InlineTag::Kbd => Style {
+            face: FaceId::Mono,
+            size: style.size * 0.88,
+            small_caps: false,
+            ..style.clone()
+        },
+        InlineTag::Small => Style {
+            size: style.size * 0.85,
+            ..style.clone()
+        },
+        InlineTag::Cite | InlineTag::Dfn => Style {
+            face: style.face.italic(),
+            ..style.clone()
+        },
+        InlineTag::Quote
+        | InlineTag::Abbr
+        | InlineTag::Mark
+        | InlineTag::Time
+        | InlineTag::Span => style.clone(),
+    };
+    if tag == InlineTag::Quote {
+        out.push(Piece::Text("“".into(), s.clone()));
+        collect(ctx, content, &s, out);
+        out.push(Piece::Text("”".into(), s));
+    } else {
+        collect(ctx, content, &s, out);
     }
 }
 

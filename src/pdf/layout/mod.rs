@@ -347,7 +347,10 @@ fn keeps_with_next(block: &Block) -> bool {
         | Block::Code { .. }
         | Block::Table { .. }
         | Block::Figure { .. }
-        | Block::Rule { .. } => false,
+        | Block::Rule { .. }
+        | Block::DefinitionList { .. }
+        | Block::Details { .. }
+        | Block::Division { .. } => false,
     }
 }
 
@@ -392,6 +395,22 @@ fn block_notes(block: &Block, out: &mut Vec<NoteId>) {
                 inline_notes(cell, out);
             }
         }
+        Block::DefinitionList { items, .. } => {
+            for item in items {
+                inline_notes(&item.term, out);
+                item.details
+                    .iter()
+                    .flatten()
+                    .for_each(|b| block_notes(b, out));
+            }
+        }
+        Block::Details {
+            summary, blocks, ..
+        } => {
+            inline_notes(summary, out);
+            blocks.iter().for_each(|b| block_notes(b, out));
+        }
+        Block::Division { blocks, .. } => blocks.iter().for_each(|b| block_notes(b, out)),
         Block::Code { .. } | Block::Figure { .. } | Block::Rule { .. } => {}
     }
 }
@@ -404,7 +423,10 @@ fn inline_notes(content: &[Inline], out: &mut Vec<NoteId>) {
                     out.push(*id);
                 }
             }
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => inline_notes(c, out),
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Tagged { content: c, .. } => inline_notes(c, out),
             Inline::Link { content, .. } => inline_notes(content, out),
             Inline::Text(_) | Inline::Code(_) | Inline::SoftBreak | Inline::HardBreak => {}
         }
