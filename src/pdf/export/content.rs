@@ -58,56 +58,8 @@ pub fn encode<'i>(
         }
         match item {
             Item::Text(run) => {
-                let Some(used) = fonts.get(run.face) else {
-                    continue;
-                };
-                let size = run.size.to_pt() as f32;
-                // Runs in the same face, size and colour share one text
-                // object, and runs on one baseline one TJ array: the pen
-                // advances by each glyph's /W width (integer thousandths of
-                // an em, as the font's /W array gives them), and a kern
-                // number moves it to where the layout put the next glyph
-                // (across a word space too).
-                let style = (run.face, size.to_bits(), run.color);
-                if text.style != Some(style) {
-                    text.close(&mut content);
-                    content.begin_text();
-                    content.set_font(Name(used.name.as_bytes()), size);
-                    fill(&mut content, run.color);
-                    text.style = Some(style);
-                }
-                let font = book.font(run.face);
-                let scaled = |gid: u16| -> f32 { width_units(font, gid) * size / 1000.0 };
-                let mut i = 0;
-                while i < run.glyphs.len() {
-                    let rise = run.glyphs[i].rise;
-                    let baseline = round(y + rise.to_pt() as f32, 1000.0);
-                    let first = x + run.glyphs[i].x.to_pt() as f32;
-                    // A new baseline, or going back: a new text matrix.
-                    if text.baseline != Some(baseline) || first < text.pen - 0.01 {
-                        text.flush(&mut content);
-                        let start = round(first, 1000.0);
-                        content.set_text_matrix([1.0, 0.0, 0.0, 1.0, start, baseline]);
-                        text.baseline = Some(baseline);
-                        text.pen = start;
-                    }
-                    while i < run.glyphs.len() && run.glyphs[i].rise == rise {
-                        let g = &run.glyphs[i];
-                        let want = x + g.x.to_pt() as f32;
-                        let d = want - text.pen;
-                        if !text.bytes.is_empty() && d.abs() > 0.0005 {
-                            // Kerns in hundredths of a thousandth of an em;
-                            // the pen follows the rounded value, so rounding
-                            // never accumulates along the line.
-                            let adjust = round(-d * 1000.0 / size, 100.0);
-                            text.cuts.push((text.bytes.len(), adjust));
-                            text.pen -= adjust * size / 1000.0;
-                        }
-                        text.bytes
-                            .extend_from_slice(&used.new_id(g.id).to_be_bytes());
-                        text.pen += scaled(g.id);
-                        i += 1;
-                    }
+                if let Some(used) = fonts.get(run.face) {
+                    text.show(&mut content, book.font(run.face), used, run, x, y);
                 }
             }
             Item::Rect {
@@ -115,38 +67,13 @@ pub fn encode<'i>(
                 height,
                 fill: paint,
                 stroke,
-            } => {
-                content.save_state();
-                if let Some(c) = paint {
-                    fill(&mut content, *c);
-                }
-                if let Some((c, t)) = stroke {
-                    outline(&mut content, *c);
-                    content.set_line_width(t.to_pt() as f32);
-                }
-                let hh = height.to_pt() as f32;
-                content.rect(x, y - hh, width.to_pt() as f32, hh);
-                match (paint, stroke) {
-                    (Some(_), Some(_)) => content.fill_nonzero_and_stroke(),
-                    (Some(_), None) => content.fill_nonzero(),
-                    (None, _) => content.stroke(),
-                };
-                content.restore_state();
-            }
+            } => rect(&mut content, x, y, *width, *height, *paint, *stroke),
             Item::Line {
                 dx,
                 dy,
-                color: c,
+                color,
                 thickness,
-            } => {
-                content.save_state();
-                outline(&mut content, *c);
-                content.set_line_width(thickness.to_pt() as f32);
-                content.move_to(x, y);
-                content.line_to(x + dx.to_pt() as f32, y - dy.to_pt() as f32);
-                content.stroke();
-                content.restore_state();
-            }
+            } => line(&mut content, x, y, (*dx, *dy), *color, *thickness),
             Item::Image {
                 image,
                 width,
@@ -214,6 +141,113 @@ impl Text {
         }
     }
 }
+impl Text {
+    /// Shows a run of glyphs whose origin is at (`x`, `y`) on the sheet.
+    ///
+    /// Runs in the same face, size and colour share one text object, and
+    /// runs on one baseline one TJ array: the pen advances by each glyph's
+    /// /W width (integer thousandths of an em, as the font's /W array gives
+    /// them), and a kern number moves it to where the layout put the next
+    /// glyph (across a word space too).
+    fn show(
+        &mut self,
+        content: &mut Content,
+        font: &crate::text::Font,
+        used: &super::fonts::FontUse,
+        run: &crate::pdf::frame::TextRun,
+        x: f32,
+        y: f32,
+    ) {
+        let size = run.size.to_pt() as f32;
+        let style = (run.face, size.to_bits(), run.color);
+        if self.style != Some(style) {
+            self.close(content);
+            content.begin_text();
+            content.set_font(Name(used.name.as_bytes()), size);
+            fill(content, run.color);
+            self.style = Some(style);
+        }
+        let scaled = |gid: u16| -> f32 { width_units(font, gid) * size / 1000.0 };
+        let mut i = 0;
+        while i < run.glyphs.len() {
+            let rise = run.glyphs[i].rise;
+            let baseline = round(y + rise.to_pt() as f32, 1000.0);
+            let first = x + run.glyphs[i].x.to_pt() as f32;
+            // A new baseline, or going back: a new text matrix.
+            if self.baseline != Some(baseline) || first < self.pen - 0.01 {
+                self.flush(content);
+                let start = round(first, 1000.0);
+                content.set_text_matrix([1.0, 0.0, 0.0, 1.0, start, baseline]);
+                self.baseline = Some(baseline);
+                self.pen = start;
+            }
+            while i < run.glyphs.len() && run.glyphs[i].rise == rise {
+                let g = &run.glyphs[i];
+                let want = x + g.x.to_pt() as f32;
+                let d = want - self.pen;
+                if !self.bytes.is_empty() && d.abs() > 0.0005 {
+                    // Kerns in hundredths of a thousandth of an em; the pen
+                    // follows the rounded value, so rounding never
+                    // accumulates along the line.
+                    let adjust = round(-d * 1000.0 / size, 100.0);
+                    self.cuts.push((self.bytes.len(), adjust));
+                    self.pen -= adjust * size / 1000.0;
+                }
+                self.bytes
+                    .extend_from_slice(&used.new_id(g.id).to_be_bytes());
+                self.pen += scaled(g.id);
+                i += 1;
+            }
+        }
+    }
+}
+
+/// A rectangle whose top-left corner is at (`x`, `y`) on the sheet.
+fn rect(
+    content: &mut Content,
+    x: f32,
+    y: f32,
+    width: crate::text::Abs,
+    height: crate::text::Abs,
+    paint: Option<FrameColor>,
+    stroke: Option<(FrameColor, crate::text::Abs)>,
+) {
+    content.save_state();
+    if let Some(c) = paint {
+        fill(content, c);
+    }
+    if let Some((c, t)) = stroke {
+        outline(content, c);
+        content.set_line_width(t.to_pt() as f32);
+    }
+    let hh = height.to_pt() as f32;
+    content.rect(x, y - hh, width.to_pt() as f32, hh);
+    match (paint, stroke) {
+        (Some(_), Some(_)) => content.fill_nonzero_and_stroke(),
+        (Some(_), None) => content.fill_nonzero(),
+        (None, _) => content.stroke(),
+    };
+    content.restore_state();
+}
+
+/// A straight line from (`x`, `y`) on the sheet by `(dx, dy)` (dy downwards).
+fn line(
+    content: &mut Content,
+    x: f32,
+    y: f32,
+    (dx, dy): (crate::text::Abs, crate::text::Abs),
+    color: FrameColor,
+    thickness: crate::text::Abs,
+) {
+    content.save_state();
+    outline(content, color);
+    content.set_line_width(thickness.to_pt() as f32);
+    content.move_to(x, y);
+    content.line_to(x + dx.to_pt() as f32, y - dy.to_pt() as f32);
+    content.stroke();
+    content.restore_state();
+}
+
 /// `v` rounded to a multiple of `1 / scale` (fewer digits in the stream).
 fn round(v: f32, scale: f32) -> f32 {
     (v * scale).round() / scale

@@ -231,6 +231,19 @@ fn write_font<W: Write>(objects: &mut Objects<W>, font: &Font, used: &FontUse) -
             .system_info(system);
     })?;
 
+    write_file(objects, font, subset, cff, file)?;
+    Ok(type0)
+}
+
+/// Writes the embedded font program: the bare CFF table of a CFF subset
+/// (`CIDFontType0C`), or the whole TrueType subset.
+fn write_file<W: Write>(
+    objects: &mut Objects<W>,
+    font: &Font,
+    subset: Vec<u8>,
+    cff: bool,
+    file: Ref,
+) -> Result<()> {
     let data = if cff {
         // The bare CFF table of the subset (CIDFontType0C).
         let parsed = rustybuzz::ttf_parser::RawFace::parse(&subset, 0).map_err(|e| {
@@ -252,5 +265,5 @@ fn write_font<W: Write>(objects: &mut Objects<W>, font: &Font, used: &FontUse) -
         }
         s.finish();
     })?;
-    Ok(type0)
+    Ok(())
 }

@@ -88,37 +88,7 @@ fn fitness(ratio: f64) -> usize {
 /// ratios up to `tolerance`; `None` when no such set of breaks exists.
 pub fn breaks(items: &[Item], width: Abs, tolerance: f64) -> Option<Vec<usize>> {
     let width = width.to_pt();
-    // Running sums of widths, stretch and shrink before each item.
-    let mut sum_w = vec![0.0; items.len() + 1];
-    let mut sum_y = vec![0.0; items.len() + 1];
-    let mut sum_z = vec![0.0; items.len() + 1];
-    for (i, item) in items.iter().enumerate() {
-        let (w, y, z) = match *item {
-            Item::Box(w) => (w.to_pt(), 0.0, 0.0),
-            Item::Glue {
-                width,
-                stretch,
-                shrink,
-            } => (width.to_pt(), stretch.to_pt(), shrink.to_pt()),
-            Item::Penalty { .. } => (0.0, 0.0, 0.0),
-        };
-        sum_w[i + 1] = sum_w[i] + w;
-        sum_y[i + 1] = sum_y[i] + y;
-        sum_z[i + 1] = sum_z[i] + z;
-    }
-    // Totals after a break at `b`: skip the glue and penalties that vanish
-    // at the start of a line.
-    let after = |b: usize| {
-        let mut i = b;
-        while i < items.len() {
-            match items[i] {
-                Item::Box(_) => break,
-                Item::Penalty { cost, .. } if cost <= -INFINITY && i > b => break,
-                _ => i += 1,
-            }
-        }
-        (sum_w[i], sum_y[i], sum_z[i])
-    };
+    let sums = Sums::new(items);
     let mut nodes = vec![Node {
         position: 0,
         line: 0,
@@ -142,29 +112,12 @@ pub fn breaks(items: &[Item], width: Abs, tolerance: f64) -> Option<Vec<usize>> 
             _ => continue,
         };
         // Best new node per fitness class.
-        let mut best: [Option<(f64, usize, f64)>; 4] = [None; 4];
+        let mut best: [Option<(f64, usize)>; 4] = [None; 4];
         let mut k = 0;
         while k < active.len() {
             let index = active[k];
             let a = nodes[index];
-            let line_width = sum_w[b] - a.width + penalty_width;
-            let ratio = if line_width < width {
-                let stretch = sum_y[b] - a.stretch;
-                if stretch > 0.0 {
-                    (width - line_width) / stretch
-                } else {
-                    INFINITY
-                }
-            } else if line_width > width {
-                let shrink = sum_z[b] - a.shrink;
-                if shrink > 0.0 {
-                    (width - line_width) / shrink
-                } else {
-                    -INFINITY
-                }
-            } else {
-                0.0
-            };
+            let ratio = sums.ratio(&a, b, penalty_width, width);
             // A line that cannot shrink enough, or any line before a forced
             // break, ends this node's usefulness.
             if ratio < -1.0 || cost <= -INFINITY {
@@ -173,30 +126,16 @@ pub fn breaks(items: &[Item], width: Abs, tolerance: f64) -> Option<Vec<usize>> 
                 k += 1;
             }
             if (-1.0..=tolerance).contains(&ratio) {
-                let badness = 100.0 * ratio.abs().powi(3);
-                let mut demerits = if cost >= 0.0 {
-                    (LINE_PENALTY + badness).powi(2) + cost * cost
-                } else if cost > -INFINITY {
-                    (LINE_PENALTY + badness).powi(2) - cost * cost
-                } else {
-                    (LINE_PENALTY + badness).powi(2)
-                };
-                if flagged && a.flagged {
-                    demerits += DOUBLE_HYPHEN_DEMERITS;
-                }
                 let class = fitness(ratio);
-                if class.abs_diff(a.fitness) > 1 {
-                    demerits += FITNESS_DEMERITS;
-                }
-                let total = a.demerits + demerits;
-                if best[class].is_none_or(|(d, _, _)| total < d) {
-                    best[class] = Some((total, index, ratio));
+                let total = a.demerits + demerits(ratio, cost, flagged, class, &a);
+                if best[class].is_none_or(|(d, _)| total < d) {
+                    best[class] = Some((total, index));
                 }
             }
         }
-        let (w, y, z) = after(b);
+        let (w, y, z) = sums.after(items, b);
         for (class, candidate) in best.iter().enumerate() {
-            if let Some((total, from, _)) = candidate {
+            if let Some((total, from)) = candidate {
                 nodes.push(Node {
                     position: b,
                     line: nodes[*from].line + 1,
@@ -232,6 +171,96 @@ pub fn breaks(items: &[Item], width: Abs, tolerance: f64) -> Option<Vec<usize>> 
     }
     out.reverse();
     Some(out)
+}
+
+/// Running sums of widths, stretch and shrink before each item.
+struct Sums {
+    width: Vec<f64>,
+    stretch: Vec<f64>,
+    shrink: Vec<f64>,
+}
+
+impl Sums {
+    fn new(items: &[Item]) -> Sums {
+        let n = items.len() + 1;
+        let mut sums = Sums {
+            width: vec![0.0; n],
+            stretch: vec![0.0; n],
+            shrink: vec![0.0; n],
+        };
+        for (i, item) in items.iter().enumerate() {
+            let (w, y, z) = match *item {
+                Item::Box(w) => (w.to_pt(), 0.0, 0.0),
+                Item::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                } => (width.to_pt(), stretch.to_pt(), shrink.to_pt()),
+                Item::Penalty { .. } => (0.0, 0.0, 0.0),
+            };
+            sums.width[i + 1] = sums.width[i] + w;
+            sums.stretch[i + 1] = sums.stretch[i] + y;
+            sums.shrink[i + 1] = sums.shrink[i] + z;
+        }
+        sums
+    }
+
+    /// Totals after a break at `b`: the glue and penalties that vanish at
+    /// the start of a line are skipped.
+    fn after(&self, items: &[Item], b: usize) -> (f64, f64, f64) {
+        let mut i = b;
+        while i < items.len() {
+            match items[i] {
+                Item::Box(_) => break,
+                Item::Penalty { cost, .. } if cost <= -INFINITY && i > b => break,
+                _ => i += 1,
+            }
+        }
+        (self.width[i], self.stretch[i], self.shrink[i])
+    }
+
+    /// How much a line from node `a` to a break at `b` must stretch
+    /// (positive) or shrink (negative), relative to what it can.
+    fn ratio(&self, a: &Node, b: usize, penalty_width: f64, width: f64) -> f64 {
+        let line_width = self.width[b] - a.width + penalty_width;
+        if line_width < width {
+            let stretch = self.stretch[b] - a.stretch;
+            if stretch > 0.0 {
+                (width - line_width) / stretch
+            } else {
+                INFINITY
+            }
+        } else if line_width > width {
+            let shrink = self.shrink[b] - a.shrink;
+            if shrink > 0.0 {
+                (width - line_width) / shrink
+            } else {
+                -INFINITY
+            }
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The demerits of a line with adjustment `ratio` ending at a break of
+/// `cost`, after the line that ended at node `a` (TeX's formula).
+fn demerits(ratio: f64, cost: f64, flagged: bool, class: usize, a: &Node) -> f64 {
+    let badness = 100.0 * ratio.abs().powi(3);
+    let mut demerits = if cost >= 0.0 {
+        (LINE_PENALTY + badness).powi(2) + cost * cost
+    } else if cost > -INFINITY {
+        (LINE_PENALTY + badness).powi(2) - cost * cost
+    } else {
+        (LINE_PENALTY + badness).powi(2)
+    };
+    if flagged && a.flagged {
+        demerits += DOUBLE_HYPHEN_DEMERITS;
+    }
+    if class.abs_diff(a.fitness) > 1 {
+        demerits += FITNESS_DEMERITS;
+    }
+    demerits
 }
 
 #[cfg(test)]

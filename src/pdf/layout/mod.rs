@@ -18,17 +18,21 @@
 pub mod contents;
 pub mod flow;
 pub mod furniture;
+mod geometry;
 pub mod inline;
 pub mod linebreak;
 pub mod pages;
+mod piece;
+
+pub use geometry::Geometry;
+pub use piece::{PIECE_BLOCKS, Piece, note_numbers, pieces};
 
 use super::PdfOptions;
 use super::frame::{Book, Color, Info, Numbering, Page, PageLabel, Section};
 use crate::diag::{Diagnostics, Span};
-use crate::doc::{Block, Document, Inline, NoteId};
+use crate::doc::{Document, NoteId};
 use crate::text::{Abs, FaceId, FontSet};
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Range;
 
 /// The whole book laid out in memory (for tests and small tools; the PDF
 /// backend streams with [`stream`]).
@@ -178,99 +182,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The page geometry: paper size and margins.
-#[derive(Debug, Clone, Copy)]
-pub struct Geometry {
-    /// Page width.
-    pub width: Abs,
-    /// Page height.
-    pub height: Abs,
-    /// Top margin (to the top of the text block).
-    pub top: Abs,
-    /// Bottom margin (from the bottom of the text block).
-    pub bottom: Abs,
-    /// Inner margin (binding side).
-    pub inner: Abs,
-    /// Outer margin.
-    pub outer: Abs,
-    /// Bleed around the trimmed page.
-    pub bleed: Abs,
-    /// Room beyond the bleed for crop marks (0: no crop marks).
-    pub slug: Abs,
-}
-
-impl Geometry {
-    /// The geometry for the options' paper size.
-    pub fn new(options: &PdfOptions) -> Geometry {
-        let (width, height) = options.paper.size();
-        // Margins in the classical proportions (inner : top : outer : bottom
-        // ≈ 2 : 3 : 4 : 6 would waste A4; this is a moderate book page).
-        let short = width.min(height);
-        let bleed = options.bleed;
-        // Crop marks need room beyond the bleed.
-        let slug = if options.crop_marks {
-            Abs::pt(18.0)
-        } else {
-            Abs::ZERO
-        };
-        if let Some([top, inner, bottom, outer]) = options.margins {
-            // Never less than a tenth of the page for text.
-            let fits = inner + outer < width * 0.9 && top + bottom < height * 0.9;
-            if fits {
-                return Geometry {
-                    width,
-                    height,
-                    top,
-                    bottom,
-                    inner,
-                    outer,
-                    bleed,
-                    slug,
-                };
-            }
-        }
-        Geometry {
-            width,
-            height,
-            top: short * 0.12,
-            bottom: short * 0.15,
-            inner: short * 0.14,
-            outer: short * 0.18,
-            bleed,
-            slug,
-        }
-    }
-
-    /// Width of the text block.
-    pub fn measure(&self) -> Abs {
-        self.width - self.inner - self.outer
-    }
-
-    /// Height of the text block.
-    pub fn body_height(&self) -> Abs {
-        self.height - self.top - self.bottom
-    }
-
-    /// An empty page of this geometry.
-    pub fn page(&self) -> Page {
-        Page {
-            bleed: self.bleed,
-            slug: self.slug,
-            ..Page::new(self.width, self.height)
-        }
-    }
-
-    /// Left edge of the text block on page `index` (0-based; odd indexes are
-    /// left-hand pages, whose binding is on the right).
-    pub fn left(&self, index: usize) -> Abs {
-        if index % 2 == 1 {
-            self.outer
-        } else {
-            self.inner
-        }
-    }
-}
-
 /// Lays out the whole book in memory, pages in document order: the same
 /// pages [`stream`] hands to the exporter.
 pub fn layout(
@@ -291,146 +202,6 @@ pub fn layout(
     .expect("collecting pages cannot fail");
     front.extend(body);
     Layout { pages: front, book }
-}
-
-/// A run of top-level blocks of one chapter: the unit of work of layout.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Piece {
-    /// The chapter.
-    pub chapter: usize,
-    /// Its blocks in this piece.
-    pub blocks: Range<usize>,
-    /// The last piece of the chapter.
-    pub last: bool,
-}
-
-/// Most top-level blocks in one piece. Articles and most chapters are one
-/// piece; a 50 MB manual in one file is thousands, set a window at a time.
-pub const PIECE_BLOCKS: usize = 256;
-
-/// Cuts the chapters into pieces of at most `max` blocks (a little more
-/// when needed so a piece never ends on a heading, which must stay with
-/// what follows it). Every chapter has at least one piece.
-pub fn pieces(doc: &Document, max: usize) -> Vec<Piece> {
-    let mut out = Vec::new();
-    for (chapter, c) in doc.chapters.iter().enumerate() {
-        let n = c.blocks.len();
-        let mut start = 0;
-        loop {
-            let mut end = (start + max.max(1)).min(n);
-            while end < n && keeps_with_next(&c.blocks[end - 1]) {
-                end += 1;
-            }
-            out.push(Piece {
-                chapter,
-                blocks: start..end,
-                last: end == n,
-            });
-            if end == n {
-                break;
-            }
-            start = end;
-        }
-    }
-    out
-}
-
-/// Whether a block must be on the same page as the next one.
-fn keeps_with_next(block: &Block) -> bool {
-    match block {
-        Block::Heading { .. } | Block::Kicker { .. } => true,
-        Block::Standfirst { .. }
-        | Block::Dateline { .. }
-        | Block::Paragraph { .. }
-        | Block::Quote { .. }
-        | Block::List { .. }
-        | Block::Code { .. }
-        | Block::Table { .. }
-        | Block::Figure { .. }
-        | Block::Rule { .. }
-        | Block::DefinitionList { .. }
-        | Block::Details { .. }
-        | Block::Division { .. } => false,
-    }
-}
-
-/// The number of each footnote of a chapter: notes are numbered in the
-/// order of their first reference, the body first, then references made in
-/// notes (the order in which layout sets them).
-pub fn note_numbers(doc: &Document, chapter: usize) -> BTreeMap<NoteId, usize> {
-    let mut order: Vec<NoteId> = Vec::new();
-    for block in &doc.chapters[chapter].blocks {
-        block_notes(block, &mut order);
-    }
-    let mut i = 0;
-    while i < order.len() {
-        if let Some(note) = doc.notes.get(order[i].0 as usize) {
-            for block in &note.blocks {
-                block_notes(block, &mut order);
-            }
-        }
-        i += 1;
-    }
-    order
-        .into_iter()
-        .enumerate()
-        .map(|(i, id)| (id, i + 1))
-        .collect()
-}
-
-fn block_notes(block: &Block, out: &mut Vec<NoteId>) {
-    match block {
-        Block::Heading { content, .. }
-        | Block::Kicker { content, .. }
-        | Block::Standfirst { content, .. }
-        | Block::Dateline { content, .. }
-        | Block::Paragraph { content, .. } => inline_notes(content, out),
-        Block::Quote { blocks, .. } => blocks.iter().for_each(|b| block_notes(b, out)),
-        Block::List { items, .. } => items
-            .iter()
-            .flat_map(|i| &i.blocks)
-            .for_each(|b| block_notes(b, out)),
-        Block::Table { head, rows, .. } => {
-            for cell in head.iter().chain(rows.iter().flatten()) {
-                inline_notes(cell, out);
-            }
-        }
-        Block::DefinitionList { items, .. } => {
-            for item in items {
-                inline_notes(&item.term, out);
-                item.details
-                    .iter()
-                    .flatten()
-                    .for_each(|b| block_notes(b, out));
-            }
-        }
-        Block::Details {
-            summary, blocks, ..
-        } => {
-            inline_notes(summary, out);
-            blocks.iter().for_each(|b| block_notes(b, out));
-        }
-        Block::Division { blocks, .. } => blocks.iter().for_each(|b| block_notes(b, out)),
-        Block::Code { .. } | Block::Figure { .. } | Block::Rule { .. } => {}
-    }
-}
-
-fn inline_notes(content: &[Inline], out: &mut Vec<NoteId>) {
-    for inline in content {
-        match inline {
-            Inline::NoteRef(id) => {
-                if !out.contains(id) {
-                    out.push(*id);
-                }
-            }
-            Inline::Emph(c)
-            | Inline::Strong(c)
-            | Inline::Strike(c)
-            | Inline::Tagged { content: c, .. } => inline_notes(c, out),
-            Inline::Link { content, .. } => inline_notes(content, out),
-            Inline::Text(_) | Inline::Code(_) | Inline::SoftBreak | Inline::HardBreak => {}
-        }
-    }
 }
 
 /// One piece set into a column, before pagination.
@@ -560,9 +331,10 @@ pub fn stream(
         });
         result?;
     }
-    let body = paginator.finish();
-    if !body.pages.is_empty() {
-        sink(Section::Body, body.pages)?;
+    let mut body = paginator.finish();
+    let last = std::mem::take(&mut body.pages);
+    if !last.is_empty() {
+        sink(Section::Body, last)?;
     }
     if overflows > 0 {
         diags.warn(
@@ -572,31 +344,22 @@ pub fn stream(
     }
 
     // The contents, numbered with the body's folios.
-    let mut front = 0;
-    if options.toc {
-        let numbers: BTreeMap<_, _> = body
-            .outline
-            .iter()
-            .filter_map(|e| body.anchors.get(&e.anchor).map(|(p, _)| (e.anchor, p + 1)))
-            .collect();
-        let entries: Vec<_> = body.outline.iter().filter(|e| e.level <= 2).collect();
-        let mut ctx = Ctx::new(doc, fonts);
-        ctx.ragged = options.ragged;
-        let chunks = contents::page(&mut ctx, &entries, &numbers, geometry.measure());
-        diags.extend(ctx.diags);
-        warn_missing(diags, &ctx.missing, &mut missing_reported);
-        let front_furniture =
-            furniture::Furniture::new(doc, fonts, &geometry, Numbering::Roman, "Contents");
-        let mut p =
-            pages::Paginator::new(&geometry, &pages::PageOptions::default(), &front_furniture);
-        p.begin(None);
-        p.add(chunks, &flow::Notes::new());
-        p.end();
-        p.pad_to_even();
-        let done = p.finish();
-        front = done.pages.len();
-        sink(Section::Front, done.pages)?;
-    }
+    let front = if options.toc {
+        let pages = contents_pages(
+            doc,
+            fonts,
+            options,
+            &geometry,
+            &body,
+            diags,
+            &mut missing_reported,
+        );
+        let n = pages.len();
+        sink(Section::Front, pages)?;
+        n
+    } else {
+        0
+    };
     let mut labels = Vec::new();
     if front > 0 {
         labels.push(PageLabel {
@@ -624,6 +387,38 @@ pub fn stream(
     })
 }
 
+/// The contents pages: the outline's entries to level 2 with the body's
+/// folios, padded to an even number of pages and numbered in roman numerals.
+fn contents_pages(
+    doc: &Document,
+    fonts: &FontSet,
+    options: &PdfOptions,
+    geometry: &Geometry,
+    body: &pages::Paginated,
+    diags: &mut Diagnostics,
+    missing_reported: &mut BTreeSet<char>,
+) -> Vec<Page> {
+    let numbers: BTreeMap<_, _> = body
+        .outline
+        .iter()
+        .filter_map(|e| body.anchors.get(&e.anchor).map(|(p, _)| (e.anchor, p + 1)))
+        .collect();
+    let entries: Vec<_> = body.outline.iter().filter(|e| e.level <= 2).collect();
+    let mut ctx = Ctx::new(doc, fonts);
+    ctx.ragged = options.ragged;
+    let chunks = contents::page(&mut ctx, &entries, &numbers, geometry.measure());
+    diags.extend(ctx.diags);
+    warn_missing(diags, &ctx.missing, missing_reported);
+    let front_furniture =
+        furniture::Furniture::new(doc, fonts, geometry, Numbering::Roman, "Contents");
+    let mut p = pages::Paginator::new(geometry, &pages::PageOptions::default(), &front_furniture);
+    p.begin(None);
+    p.add(chunks, &flow::Notes::new());
+    p.end();
+    p.pad_to_even();
+    p.finish().pages
+}
+
 /// The document's metadata as the PDF states it.
 fn info(doc: &Document) -> Info {
     let meta = &doc.meta;
@@ -644,7 +439,7 @@ fn info(doc: &Document) -> Info {
 mod tests {
     use super::*;
     use crate::diag::FileId;
-    use crate::doc::Chapter;
+    use crate::doc::{Block, Chapter, Inline};
 
     fn span() -> Span {
         Span::new(FileId(0), 0..0)

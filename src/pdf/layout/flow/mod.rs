@@ -1,0 +1,402 @@
+//! Flow: the blocks of a chapter → a column of chunks (lines, figures, rules
+//! and vertical space) that the page breaker distributes onto pages.
+
+mod code;
+mod figure;
+mod list;
+mod table;
+
+use super::inline::{LineBox, paragraph};
+use super::{Ctx, ParStyle, TextAlign};
+use crate::diag::Span;
+use crate::doc::{AnchorId, Block, Inline, NoteId, plain_text};
+use crate::pdf::frame::{Color, Item};
+use crate::text::FaceId;
+use crate::text::units::{Abs, Point};
+
+/// One unit of the column.
+#[derive(Debug, Clone)]
+pub enum Chunk {
+    /// Something drawn: a line, a figure, a table row.
+    Content(Content),
+    /// Vertical space; dropped at the top of a page.
+    Space(Abs),
+}
+
+/// A drawn chunk.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    /// Height it takes.
+    pub height: Abs,
+    /// Items, relative to the chunk's top-left corner (the text block's left edge).
+    pub items: Vec<(Point, Item)>,
+    /// Must be on the same page as the next content chunk.
+    pub keep_with_next: bool,
+    /// Anchors that point here.
+    pub anchors: Vec<AnchorId>,
+    /// An outline entry starting here: title and level.
+    pub outline: Option<(String, u8)>,
+    /// Footnotes referenced here, to be set at the bottom of the same page.
+    pub notes: Vec<NoteId>,
+    /// Drawn first when this chunk starts a page (a table's header row).
+    pub repeat: Option<Box<Content>>,
+}
+
+impl Content {
+    pub(super) fn from_line(line: LineBox, indent: Abs) -> Content {
+        let items = line
+            .items
+            .into_iter()
+            .map(|(p, item)| (Point::new(p.x + indent, p.y), item))
+            .collect();
+        Content {
+            height: line.height,
+            items,
+            notes: line.notes,
+            ..Content::default()
+        }
+    }
+}
+
+/// The footnotes of a chapter, laid out: the lines of each note.
+pub type Notes = std::collections::BTreeMap<NoteId, Vec<Content>>;
+
+/// The column of one piece of a chapter.
+pub struct Column<'c, 'a> {
+    ctx: &'c mut Ctx<'a>,
+    chunks: Vec<Chunk>,
+    /// Something was set before (in this piece or an earlier one), so a
+    /// heading takes its space above.
+    started: bool,
+    /// The previous block was a body paragraph (the next one is indented).
+    after_paragraph: bool,
+    /// Anchors waiting for the next content chunk.
+    pending_anchors: Vec<AnchorId>,
+}
+
+/// Lays out one piece of a chapter into chunks, `width` wide, with the
+/// footnotes first referenced in it. Pieces are independent of each other
+/// (note numbers are counted per chapter beforehand), so they can be set in
+/// parallel and a long chapter never has to be in memory whole.
+pub fn piece(ctx: &mut Ctx<'_>, piece: &super::Piece, width: Abs) -> (Vec<Chunk>, Notes) {
+    let doc = ctx.doc;
+    let chapter = &doc.chapters[piece.chapter];
+    let first = piece.blocks.start == 0;
+    let mut column = Column {
+        ctx,
+        chunks: Vec::new(),
+        started: !first,
+        after_paragraph: !first
+            && matches!(
+                chapter.blocks.get(piece.blocks.start - 1),
+                Some(Block::Paragraph { .. })
+            ),
+        pending_anchors: if first {
+            vec![chapter.anchor]
+        } else {
+            Vec::new()
+        },
+    };
+    for block in &chapter.blocks[piece.blocks.clone()] {
+        column.block(block, Abs::ZERO, width, 0);
+    }
+    let notes = column.notes(width);
+    let mut chunks = column.chunks;
+    // The chapter's own outline entry, when no level-1 heading gives one.
+    let has_h1 = || {
+        chapter
+            .blocks
+            .iter()
+            .any(|b| matches!(b, Block::Heading { level: 1, .. }))
+    };
+    if first && !has_h1() {
+        let title = chapter
+            .title
+            .clone()
+            .unwrap_or_else(|| format!("Chapter {}", piece.chapter + 1));
+        if let Some(Chunk::Content(c)) = chunks.iter_mut().find(|c| matches!(c, Chunk::Content(_)))
+        {
+            c.outline = Some((title, 1));
+        }
+    }
+    (chunks, notes)
+}
+
+pub(super) fn style_for_heading(level: u8) -> (ParStyle, Abs, Abs) {
+    let (face, size, leading, before, after) = match level {
+        1 => (FaceId::SansBold, 22.0, 26.0, 4.0, 8.0),
+        2 => (FaceId::SansBold, 13.0, 16.0, 14.0, 4.0),
+        3 => (FaceId::SansBold, 11.5, 14.0, 12.0, 3.0),
+        _ => (FaceId::SerifBold, 10.5, 13.5, 10.0, 2.0),
+    };
+    (
+        ParStyle {
+            face,
+            size: Abs::pt(size),
+            leading: Abs::pt(leading),
+            color: Color::BLACK,
+            align: TextAlign::Left,
+            first_indent: Abs::ZERO,
+            small_caps: false,
+        },
+        Abs::pt(before),
+        Abs::pt(after),
+    )
+}
+
+impl Column<'_, '_> {
+    fn space(&mut self, h: Abs) {
+        self.chunks.push(Chunk::Space(h));
+    }
+
+    fn push(&mut self, mut content: Content) {
+        content.anchors.append(&mut self.pending_anchors);
+        self.chunks.push(Chunk::Content(content));
+    }
+
+    /// Lays out inline content as lines, with widow and orphan control.
+    #[allow(clippy::too_many_arguments)]
+    fn lines(
+        &mut self,
+        content: &[Inline],
+        style: &ParStyle,
+        indent: Abs,
+        width: Abs,
+        span: Span,
+        keep_all: bool,
+        outline: Option<(String, u8)>,
+    ) {
+        let lines = paragraph(self.ctx, content, style, width, span);
+        let n = lines.len();
+        for (i, line) in lines.into_iter().enumerate() {
+            let mut c = Content::from_line(line, indent);
+            // Orphans: the first line stays with the second; widows: the
+            // last line stays with the one before.
+            c.keep_with_next = keep_all || (n >= 2 && (i == 0 || i + 2 == n));
+            if i == 0 {
+                c.outline = outline.clone();
+            }
+            self.push(c);
+        }
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a block's place and its own fields"
+    )]
+    fn heading(
+        &mut self,
+        level: u8,
+        content: &[Inline],
+        anchor: AnchorId,
+        span: Span,
+        indent: Abs,
+        width: Abs,
+        depth: usize,
+    ) {
+        let (style, before, after) = style_for_heading(level);
+        if self.started || self.chunks.iter().any(|c| matches!(c, Chunk::Content(_))) {
+            self.space(before);
+        }
+        self.pending_anchors.push(anchor);
+        let title = plain_text(content);
+        let outline = (depth == 0 && level <= 3).then_some((title, level));
+        self.lines(content, &style, indent, width, span, true, outline);
+        self.space(after);
+    }
+
+    /// A body paragraph: indented after another at the top level, smaller
+    /// inside quotes, lists and notes.
+    fn paragraph(
+        &mut self,
+        content: &[Inline],
+        span: Span,
+        indent: Abs,
+        width: Abs,
+        depth: usize,
+        after_paragraph: bool,
+    ) {
+        let mut style = ParStyle::body();
+        if self.ctx.ragged {
+            style.align = TextAlign::Left;
+        }
+        if depth == 0 && after_paragraph {
+            style.first_indent = style.size;
+        }
+        if depth > 0 {
+            style.size = Abs::pt(10.0);
+            style.leading = Abs::pt(13.0);
+        }
+        self.lines(content, &style, indent, width, span, false, None);
+        if depth == 0 {
+            self.after_paragraph = true;
+        } else {
+            self.space(Abs::pt(3.0));
+        }
+    }
+
+    /// A thematic break: a short centred rule.
+    fn rule(&mut self, indent: Abs, width: Abs) {
+        self.space(Abs::pt(8.0));
+        self.push(Content {
+            height: Abs::pt(1.0),
+            items: vec![(
+                Point::new(indent + width / 3.0, Abs::pt(0.5)),
+                Item::Line {
+                    dx: width / 3.0,
+                    dy: Abs::ZERO,
+                    color: Color::LIGHT,
+                    thickness: Abs::pt(0.6),
+                },
+            )],
+            ..Content::default()
+        });
+        self.space(Abs::pt(8.0));
+    }
+
+    fn block(&mut self, block: &Block, indent: Abs, width: Abs, depth: usize) {
+        let after_paragraph = std::mem::replace(&mut self.after_paragraph, false);
+        match block {
+            Block::Heading {
+                level,
+                content,
+                anchor,
+                span,
+            } => self.heading(*level, content, *anchor, *span, indent, width, depth),
+            Block::Kicker { content, span } => {
+                let style = ParStyle {
+                    small_caps: true,
+                    ..ParStyle::left(FaceId::Serif, 11.0, 14.0, Color::ACCENT)
+                };
+                self.lines(content, &style, indent, width, *span, true, None);
+                self.space(Abs::pt(2.0));
+            }
+            Block::Standfirst { content, span } => {
+                let style = ParStyle::left(FaceId::SerifItalic, 13.0, 17.0, Color::BLACK);
+                self.lines(content, &style, indent, width, *span, false, None);
+                self.space(Abs::pt(8.0));
+            }
+            Block::Dateline { content, span } => {
+                let style = ParStyle::left(FaceId::Sans, 9.0, 12.0, Color::GREY);
+                self.lines(content, &style, indent, width, *span, false, None);
+                self.space(Abs::pt(8.0));
+            }
+            Block::Paragraph { content, span } => {
+                self.paragraph(content, *span, indent, width, depth, after_paragraph);
+            }
+            Block::Quote { blocks, .. } => {
+                self.space(Abs::pt(6.0));
+                // Deep nesting stops indenting before the measure gets narrow.
+                let inset = if width > Abs::pt(160.0) {
+                    Abs::pt(18.0)
+                } else {
+                    Abs::ZERO
+                };
+                for b in blocks {
+                    self.block(b, indent + inset, width - inset * 2.0, depth + 1);
+                }
+                self.space(Abs::pt(6.0));
+            }
+            Block::List { start, items, .. } => {
+                self.space(Abs::pt(4.0));
+                self.list(*start, items, indent, width, depth);
+                self.space(Abs::pt(4.0));
+            }
+            Block::Code { text, span, .. } => {
+                self.space(Abs::pt(6.0));
+                self.code(text, indent, width, *span);
+                self.space(Abs::pt(6.0));
+            }
+            Block::Table {
+                aligns,
+                head,
+                rows,
+                span,
+            } => {
+                self.space(Abs::pt(6.0));
+                self.table(aligns, head, rows, indent, width, *span);
+                self.space(Abs::pt(6.0));
+            }
+            Block::Figure {
+                image,
+                alt,
+                title,
+                width: asked,
+                span,
+            } => {
+                // A width asked for in CSS pixels (96 per inch) narrows the
+                // figure, centred in the measure.
+                let w = asked.map_or(width, |px| Abs::pt(f64::from(px) * 0.75).min(width));
+                self.space(Abs::pt(8.0));
+                let at = indent + (width - w) / 2.0;
+                self.figure(*image, alt, title.as_deref(), at, w, *span);
+                self.space(Abs::pt(8.0));
+            }
+            Block::DefinitionList { items, .. } => {
+                self.definitions(items, block.span(), indent, width, depth);
+            }
+            Block::Details {
+                summary, blocks, ..
+            } => {
+                // Print has no disclosure: the summary as a bold line, then the content.
+                let summary = vec![Inline::Strong(summary.clone())];
+                let style = ParStyle::left(FaceId::Serif, 10.5, 14.0, Color::BLACK);
+                self.lines(&summary, &style, indent, width, block.span(), true, None);
+                for b in blocks {
+                    self.block(b, indent, width, depth);
+                }
+            }
+            Block::Division { blocks, .. } => {
+                for b in blocks {
+                    self.block(b, indent, width, depth);
+                }
+            }
+            Block::Rule { .. } => self.rule(indent, width),
+        }
+    }
+
+    /// Lays out every note referenced in the chapter (notes referenced from
+    /// notes included), each as its own list of lines.
+    fn notes(&mut self, width: Abs) -> Notes {
+        let style = ParStyle {
+            size: Abs::pt(8.5),
+            leading: Abs::pt(10.5),
+            ..ParStyle::body()
+        };
+        let doc = self.ctx.doc;
+        let mut out = Notes::new();
+        let main = std::mem::take(&mut self.chunks);
+        let mut i = 0;
+        while i < self.ctx.chapter_notes.len() {
+            let id = self.ctx.chapter_notes[i];
+            let note = &doc.notes[id.0 as usize];
+            self.pending_anchors.push(note.anchor);
+            let number = self.ctx.note_number(id);
+            let mut content = vec![Inline::Text(format!("{number}. "))];
+            let mut rest: &[Block] = &note.blocks;
+            if let Some(Block::Paragraph { content: first, .. }) = note.blocks.first() {
+                content.extend(first.iter().cloned());
+                rest = &note.blocks[1..];
+            }
+            let span = note
+                .blocks
+                .first()
+                .map_or(Span::new(crate::diag::FileId(0), 0..0), Block::span);
+            self.lines(&content, &style, Abs::ZERO, width, span, false, None);
+            for b in rest {
+                self.block(b, Abs::pt(12.0), width - Abs::pt(12.0), 1);
+            }
+            let lines: Vec<Content> = std::mem::take(&mut self.chunks)
+                .into_iter()
+                .filter_map(|c| match c {
+                    Chunk::Content(c) => Some(c),
+                    Chunk::Space(_) => None,
+                })
+                .collect();
+            out.insert(id, lines);
+            i += 1;
+        }
+        self.chunks = main;
+        out
+    }
+}

@@ -1,0 +1,134 @@
+//! Collect: the inline tree → pieces of text, each with its style (faces,
+//! sizes, links, raised or lowered text), and forced breaks.
+
+use super::super::Ctx;
+use super::*;
+use crate::doc::{Inline, LinkTarget};
+use crate::pdf::frame::{Color, LinkDest};
+use crate::text::FaceId;
+
+/// Text with its style, before words are formed.
+pub(super) enum Piece {
+    Text(String, Style),
+    Break,
+}
+
+pub(super) fn collect(ctx: &mut Ctx<'_>, content: &[Inline], style: &Style, out: &mut Vec<Piece>) {
+    for inline in content {
+        match inline {
+            Inline::Text(t) => out.push(Piece::Text(t.clone(), style.clone())),
+            Inline::Emph(c) => {
+                let s = Style {
+                    face: style.face.italic(),
+                    ..style.clone()
+                };
+                collect(ctx, c, &s, out);
+            }
+            Inline::Strong(c) => {
+                let s = Style {
+                    face: style.face.bold(),
+                    ..style.clone()
+                };
+                collect(ctx, c, &s, out);
+            }
+            Inline::Strike(c) => {
+                let s = Style {
+                    strike: true,
+                    ..style.clone()
+                };
+                collect(ctx, c, &s, out);
+            }
+            Inline::Code(t) => {
+                let s = Style {
+                    face: FaceId::Mono,
+                    size: style.size * 0.88,
+                    small_caps: false,
+                    ..style.clone()
+                };
+                out.push(Piece::Text(t.clone(), s));
+            }
+            Inline::Link { target, content } => {
+                let dest = match target {
+                    LinkTarget::External(url) => Some(LinkDest::Uri(url.clone())),
+                    LinkTarget::Internal(a) => Some(LinkDest::Anchor(*a)),
+                    LinkTarget::Unresolved { .. } => None,
+                };
+                let s = match dest {
+                    Some(dest) => Style {
+                        link: Some(dest),
+                        color: Color::LINK,
+                        ..style.clone()
+                    },
+                    None => style.clone(),
+                };
+                collect(ctx, content, &s, out);
+            }
+            Inline::NoteRef(id) => {
+                let number = ctx.note_number(*id);
+                let s = Style {
+                    size: style.size * 0.65,
+                    rise: style.size * 0.35,
+                    link: Some(LinkDest::Anchor(ctx.doc.notes[id.0 as usize].anchor)),
+                    small_caps: false,
+                    note: Some(*id),
+                    ..style.clone()
+                };
+                out.push(Piece::Text(number.to_string(), s));
+            }
+            Inline::Tagged { tag, content, .. } => tagged(ctx, *tag, content, style, out),
+            Inline::SoftBreak => out.push(Piece::Text(" ".into(), style.clone())),
+            Inline::HardBreak => out.push(Piece::Break),
+        }
+    }
+}
+
+/// Inline markup kept from raw HTML: superscripts raised and subscripts
+/// lowered in smaller type, keyboard input in the code face, quotations in
+/// quotation marks, titles and definitions in italics; the rest as text.
+pub(super) fn tagged(
+    ctx: &mut Ctx<'_>,
+    tag: crate::doc::InlineTag,
+    content: &[Inline],
+    style: &Style,
+    out: &mut Vec<Piece>,
+) {
+    use crate::doc::InlineTag;
+    let s = match tag {
+        InlineTag::Sup => Style {
+            size: style.size * 0.7,
+            rise: style.rise + style.size * 0.33,
+            ..style.clone()
+        },
+        InlineTag::Sub => Style {
+            size: style.size * 0.7,
+            rise: style.rise - style.size * 0.15,
+            ..style.clone()
+        },
+        InlineTag::Kbd => Style {
+            face: FaceId::Mono,
+            size: style.size * 0.88,
+            small_caps: false,
+            ..style.clone()
+        },
+        InlineTag::Small => Style {
+            size: style.size * 0.85,
+            ..style.clone()
+        },
+        InlineTag::Cite | InlineTag::Dfn => Style {
+            face: style.face.italic(),
+            ..style.clone()
+        },
+        InlineTag::Quote
+        | InlineTag::Abbr
+        | InlineTag::Mark
+        | InlineTag::Time
+        | InlineTag::Span => style.clone(),
+    };
+    if tag == InlineTag::Quote {
+        out.push(Piece::Text("“".into(), s.clone()));
+        collect(ctx, content, &s, out);
+        out.push(Piece::Text("”".into(), s));
+    } else {
+        collect(ctx, content, &s, out);
+    }
+}

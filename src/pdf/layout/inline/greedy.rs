@@ -1,0 +1,223 @@
+//! Greedy breaking, the fallback when no optimal set of breaks exists:
+//! fill each line as far as it goes, hyphenate a word that does not fit,
+//! cut a token wider than the measure at the best place in it.
+
+use super::super::Ctx;
+use super::optimal::syllables;
+use super::*;
+use crate::text::units::Abs;
+use crate::text::{FaceId, Shaped};
+use std::sync::Arc;
+
+/// Greedy line breaking: fill each line as far as it goes; a word that does
+/// not fit is hyphenated when a syllable break fits, else moved to the next
+/// line; a word wider than the whole measure is broken at the last character
+/// that fits (URLs, long tokens) — never drawn past the measure.
+pub(super) fn linebreak(
+    ctx: &mut Ctx<'_>,
+    tokens: Vec<Token>,
+    width: Abs,
+    first_indent: Abs,
+) -> Vec<RawLine> {
+    let mut lines = Vec::new();
+    let mut line = RawLine {
+        indent: first_indent,
+        ..RawLine::default()
+    };
+    let mut pending_space = Abs::ZERO;
+    let mut queue: std::collections::VecDeque<Token> = tokens.into();
+    while let Some(token) = queue.pop_front() {
+        match token {
+            Token::Break => {
+                line.last = true;
+                lines.push(std::mem::take(&mut line));
+                pending_space = Abs::ZERO;
+            }
+            Token::Space(w) => pending_space = w,
+            Token::Word(frags) => {
+                let ww = word_width(&frags);
+                let space = if line.is_empty() {
+                    Abs::ZERO
+                } else {
+                    pending_space
+                };
+                let used = line.width();
+                if (used + space + ww).fits_in(width) {
+                    if !line.is_empty() {
+                        line.parts.push(Part::Space(space));
+                    }
+                    line.parts.push(Part::Word(frags));
+                    pending_space = Abs::ZERO;
+                    continue;
+                }
+                // Try a hyphenation point that fits in what is left.
+                let room = width - used - space;
+                if let Some((head, tail)) = hyphenate(ctx, &frags, room) {
+                    if !line.is_empty() {
+                        line.parts.push(Part::Space(space));
+                    }
+                    line.parts.push(Part::Word(head));
+                    lines.push(std::mem::take(&mut line));
+                    queue.push_front(Token::Word(tail));
+                    pending_space = Abs::ZERO;
+                    continue;
+                }
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                    queue.push_front(Token::Word(frags));
+                    pending_space = Abs::ZERO;
+                    continue;
+                }
+                // Alone on a line and still too wide: cut the word into
+                // pieces that fit, all at once (linear in its length).
+                let room = width - line.indent;
+                let mut pieces = cut(ctx, &frags, room, width).into_iter();
+                if let Some(first) = pieces.next() {
+                    line.parts.push(Part::Word(first));
+                    lines.push(std::mem::take(&mut line));
+                }
+                let rest: Vec<Vec<Frag>> = pieces.collect();
+                for piece in rest.into_iter().rev() {
+                    queue.push_front(Token::Word(piece));
+                }
+                pending_space = Abs::ZERO;
+            }
+        }
+    }
+    if !line.parts.is_empty() {
+        line.last = true;
+        lines.push(line);
+    } else if let Some(l) = lines.last_mut() {
+        l.last = true;
+    }
+    lines
+}
+
+/// Splits a single-style word at the last hyphenation point whose head plus a
+/// hyphen fits in `room`.
+pub(super) fn hyphenate(
+    ctx: &mut Ctx<'_>,
+    frags: &[Frag],
+    room: Abs,
+) -> Option<(Vec<Frag>, Vec<Frag>)> {
+    if room <= Abs::ZERO {
+        return None;
+    }
+    let parts = syllables(ctx, frags)?;
+    let frag = &frags[0];
+    let text = frag.text.as_str();
+    let book = ctx.fonts;
+    let shape = |t: &str| book.shape(frag.style.face, frag.style.size, t, frag.style.small_caps);
+    // Syllable boundaries; the longest head (plus a hyphen) that fits wins.
+    let mut cuts: Vec<usize> = Vec::new();
+    let mut pos = 0;
+    for part in &parts[..parts.len() - 1] {
+        pos += part.text.len();
+        cuts.push(pos);
+    }
+    for &cut in cuts.iter().rev() {
+        let head_text = format!("{}-", &text[..cut]);
+        let head = shape(&head_text);
+        if head.width().fits_in(room) {
+            let tail_text = &text[cut..];
+            let make = |text: String, shaped: Arc<Shaped>| Frag {
+                style: frag.style.clone(),
+                text,
+                shaped,
+            };
+            return Some((
+                vec![make(head_text, head)],
+                vec![make(tail_text.to_string(), shape(tail_text))],
+            ));
+        }
+    }
+    None
+}
+
+/// Cuts a word wider than a line into pieces: the first at most `first`
+/// wide, the others at most `width`, at glyph cluster boundaries, preferring
+/// a break after `/`, `-`, `.`, `_`, `?`, `&`, `=` or `,` (URLs, long
+/// tokens). Works on the word's one shaping, so it is linear in its length;
+/// a single glyph wider than the line is reported and overflows alone.
+pub(super) fn cut(ctx: &mut Ctx<'_>, frags: &[Frag], first: Abs, width: Abs) -> Vec<Vec<Frag>> {
+    use crate::text::{Glyph, Run};
+    // The word as a stream of glyphs with their style, face and size.
+    let mut stream: Vec<(usize, FaceId, Abs, &Glyph)> = Vec::new();
+    for (f, frag) in frags.iter().enumerate() {
+        for run in &frag.shaped.runs {
+            for glyph in &run.glyphs {
+                stream.push((f, run.face, run.size, glyph));
+            }
+        }
+    }
+    // Piece boundaries, as indexes into the stream.
+    let mut starts = vec![0usize];
+    let mut used = Abs::ZERO;
+    let mut last_good: Option<usize> = None;
+    let mut room = first;
+    let mut i = 0;
+    while i < stream.len() {
+        let g = stream[i].3;
+        let start = *starts.last().unwrap_or(&0);
+        let cluster_start = !g.text.is_empty();
+        if cluster_start && i > start && !(used + g.advance).fits_in(room) {
+            // Prefer the last permissible break in the piece's latter part.
+            let at = last_good
+                .filter(|&k| k > start + (i - start) / 3)
+                .unwrap_or(i);
+            starts.push(at);
+            used = stream[at..i].iter().map(|s| s.3.advance).sum();
+            last_good = None;
+            room = width;
+        }
+        if !(g.advance).fits_in(room) && i == *starts.last().unwrap_or(&0) {
+            ctx.overflow(&g.text);
+        }
+        used += g.advance;
+        if g.text.ends_with(['/', '-', '.', '_', '?', '&', '=', ',']) {
+            last_good = Some(i + 1);
+        }
+        i += 1;
+    }
+    starts.push(stream.len());
+    let mut pieces = Vec::with_capacity(starts.len());
+    for w in starts.windows(2) {
+        let slice = &stream[w[0]..w[1]];
+        let mut piece: Vec<Frag> = Vec::new();
+        for &(f, face, size, glyph) in slice {
+            let same = piece.last().is_some_and(|p: &Frag| {
+                p.style == frags[f].style
+                    && p.shaped
+                        .runs
+                        .last()
+                        .is_some_and(|r| r.face == face && r.size == size)
+            });
+            if !same {
+                piece.push(Frag {
+                    style: frags[f].style.clone(),
+                    text: String::new(),
+                    shaped: Arc::new(Shaped {
+                        runs: vec![Run {
+                            face,
+                            size,
+                            glyphs: Vec::new(),
+                            width: Abs::ZERO,
+                        }],
+                        missing: Vec::new(),
+                    }),
+                });
+            }
+            if let Some(p) = piece.last_mut()
+                && let Some(run) = Arc::make_mut(&mut p.shaped).runs.last_mut()
+            {
+                p.text.push_str(&glyph.text);
+                run.width += glyph.advance;
+                run.glyphs.push(glyph.clone());
+            }
+        }
+        if !piece.is_empty() {
+            pieces.push(piece);
+        }
+    }
+    pieces
+}

@@ -1,0 +1,159 @@
+//! Paragraph layout: inline content → lines of positioned glyphs.
+//!
+//! Four steps, as in typst, one file each: [`collect`] the inline tree into
+//! styled pieces, [`measure`] them into shaped words and spaces, break them
+//! into lines ([`optimal`]: Knuth–Plass in TeX's two passes, with
+//! hyphenation; [`greedy`]: the fallback, with an emergency cut for tokens
+//! wider than the measure), and [`finalize`] each line into positioned frame
+//! items (justified or ragged). [`paragraph`] drives them.
+
+mod collect;
+mod finalize;
+mod greedy;
+mod measure;
+mod optimal;
+
+use super::{Ctx, ParStyle, TextAlign};
+use crate::diag::Span;
+use crate::doc::Inline;
+use crate::pdf::frame::{Color, Item, LinkDest};
+use crate::text::units::{Abs, Point};
+use crate::text::{FaceId, Shaped};
+use std::sync::Arc;
+
+use collect::{Piece, collect};
+use finalize::finalize;
+use greedy::linebreak;
+use measure::measure;
+use optimal::{Pass, optimal};
+
+/// A laid-out line: items relative to its top-left corner.
+#[derive(Debug, Clone)]
+pub struct LineBox {
+    /// Distance from the line's top to the next line's top.
+    pub height: Abs,
+    /// The items; text baselines sit at `ascent` below the top.
+    pub items: Vec<(Point, Item)>,
+    /// The line's natural content width (for tests: never beyond the measure).
+    pub width: Abs,
+    /// Footnotes referenced on this line.
+    pub notes: Vec<crate::doc::NoteId>,
+}
+
+/// Style of a stretch of text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Style {
+    /// The face.
+    pub face: FaceId,
+    /// The size.
+    pub size: Abs,
+    /// The colour.
+    pub color: Color,
+    /// Small capitals.
+    pub small_caps: bool,
+    /// Where a click goes.
+    pub link: Option<LinkDest>,
+    /// Baseline shift upwards (superscripts).
+    pub rise: Abs,
+    /// Draw a line through the text.
+    pub strike: bool,
+    /// This is the reference mark of a footnote.
+    pub note: Option<crate::doc::NoteId>,
+}
+
+/// A word fragment of one style, shaped.
+#[derive(Debug, Clone)]
+struct Frag {
+    style: Style,
+    text: String,
+    shaped: Arc<Shaped>,
+}
+
+impl Frag {
+    fn width(&self) -> Abs {
+        self.shaped.width()
+    }
+}
+
+/// What the collect step produces.
+#[derive(Debug, Clone)]
+enum Token {
+    /// A word (no breakable space inside), possibly of several styles.
+    Word(Vec<Frag>),
+    /// An inter-word space in a style.
+    Space(Abs),
+    /// A forced line break.
+    Break,
+}
+
+/// Lays out a paragraph of inline content into lines `width` wide.
+pub fn paragraph(
+    ctx: &mut Ctx<'_>,
+    content: &[Inline],
+    style: &ParStyle,
+    width: Abs,
+    span: Span,
+) -> Vec<LineBox> {
+    let base = Style {
+        face: style.face,
+        size: style.size,
+        color: style.color,
+        small_caps: style.small_caps,
+        link: None,
+        rise: Abs::ZERO,
+        strike: false,
+        note: None,
+    };
+    let mut pieces = Vec::new();
+    collect(ctx, content, &base, &mut pieces);
+    let tokens = measure(ctx, pieces, span);
+    let lines = if style.align == TextAlign::Justify {
+        // TeX's two passes: first without hyphenation, accepting only lines
+        // at most as loose as their natural stretch (\pretolerance); then
+        // with hyphenation. Most paragraphs need no second pass, and then
+        // have no hyphens at all.
+        optimal(ctx, &tokens, width, style.first_indent, Pass::First)
+            .or_else(|| optimal(ctx, &tokens, width, style.first_indent, Pass::Second))
+            .unwrap_or_else(|| linebreak(ctx, tokens, width, style.first_indent))
+    } else {
+        linebreak(ctx, tokens, width, style.first_indent)
+    };
+    finalize(ctx.fonts, lines, style, width)
+}
+
+/// A line before finalizing: words and the spaces between them.
+#[derive(Debug, Clone, Default)]
+struct RawLine {
+    parts: Vec<Part>,
+    /// Ends with a forced break or the paragraph end (not justified).
+    last: bool,
+    indent: Abs,
+}
+
+#[derive(Debug, Clone)]
+enum Part {
+    Word(Vec<Frag>),
+    Space(Abs),
+}
+
+impl RawLine {
+    fn width(&self) -> Abs {
+        self.indent
+            + self
+                .parts
+                .iter()
+                .map(|p| match p {
+                    Part::Word(frags) => frags.iter().map(Frag::width).sum(),
+                    Part::Space(w) => *w,
+                })
+                .sum()
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.parts.iter().any(|p| matches!(p, Part::Word(_)))
+    }
+}
+
+fn word_width(frags: &[Frag]) -> Abs {
+    frags.iter().map(Frag::width).sum()
+}

@@ -1,0 +1,291 @@
+//! Optimal breaking: the paragraph as boxes, glue and penalties for
+//! [`crate::pdf::layout::linebreak`], in TeX's two passes (words only, then
+//! with hyphenation points), and the chosen breaks made into lines.
+
+use super::super::Ctx;
+use super::super::linebreak::{HYPHEN_PENALTY, INFINITY, Item};
+use super::greedy::cut;
+use super::*;
+use crate::text::units::Abs;
+use crate::text::{FaceId, FontSet};
+
+/// Longest word (in letters) offered to the hyphenator.
+pub(super) const MAX_HYPHENATED: usize = 64;
+
+/// Where an item of the optimal breaker came from.
+#[derive(Debug, Clone)]
+pub(super) enum Source {
+    /// The first-line indent.
+    Indent,
+    /// A word, or one syllable of word number `word`.
+    Word(Vec<Frag>, usize),
+    /// An inter-word space.
+    Space(Abs),
+    /// A hyphenation point: the hyphen in this style if the line breaks here.
+    Hyphen(Style),
+    /// A break point inside an over-long token (no hyphen drawn).
+    Split,
+    /// A forced break or the paragraph end.
+    End,
+}
+
+/// Knuth–Plass breaking: the paragraph as boxes, glue and penalties, lines
+/// chosen for the least total demerits. `None` when no acceptable set of
+/// breaks exists (the greedy breaker then takes over).
+/// A pass of the optimal line breaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Pass {
+    /// Without hyphenation, lines stretched at most by their natural
+    /// stretch (TeX's `\pretolerance` of 100).
+    First,
+    /// With hyphenation: good spacing if possible, else loose lines.
+    Second,
+}
+
+pub(super) fn optimal(
+    ctx: &mut Ctx<'_>,
+    tokens: &[Token],
+    width: Abs,
+    first_indent: Abs,
+    pass: Pass,
+) -> Option<Vec<RawLine>> {
+    use super::super::linebreak::breaks;
+    let (items, sources) = model(ctx, tokens, width, first_indent, pass);
+    let chosen = match pass {
+        Pass::First => breaks(&items, width, 1.0)?,
+        // First try for good spacing; then accept loose lines rather than none.
+        Pass::Second => breaks(&items, width, 2.0).or_else(|| breaks(&items, width, 10.0))?,
+    };
+    Some(lines(ctx.fonts, &sources, &chosen, first_indent))
+}
+
+/// The paragraph as boxes, glue and penalties, with where each came from.
+fn model(
+    ctx: &mut Ctx<'_>,
+    tokens: &[Token],
+    width: Abs,
+    first_indent: Abs,
+    pass: Pass,
+) -> (Vec<Item>, Vec<Source>) {
+    let book = ctx.fonts;
+    let mut items: Vec<Item> = Vec::new();
+    let mut sources: Vec<Source> = Vec::new();
+    let forced_end = |items: &mut Vec<Item>, sources: &mut Vec<Source>| {
+        items.push(Item::Glue {
+            width: Abs::ZERO,
+            stretch: Abs::pt(INFINITY),
+            shrink: Abs::ZERO,
+        });
+        sources.push(Source::Space(Abs::ZERO));
+        items.push(Item::Penalty {
+            width: Abs::ZERO,
+            cost: -INFINITY,
+            flagged: false,
+        });
+        sources.push(Source::End);
+    };
+    if first_indent > Abs::ZERO {
+        items.push(Item::Box(first_indent));
+        sources.push(Source::Indent);
+    }
+    for (word_index, token) in tokens.iter().enumerate() {
+        match token {
+            Token::Break => forced_end(&mut items, &mut sources),
+            // Inter-word glue: stretch by half a space, shrink by a third
+            // (the proportions TeX's fonts give their spaces).
+            Token::Space(w) => {
+                let w = *w;
+                items.push(Item::Glue {
+                    width: w,
+                    stretch: w / 2.0,
+                    shrink: w / 3.0,
+                });
+                sources.push(Source::Space(w));
+            }
+            Token::Word(frags) => {
+                // A token wider than the measure is cut where it must.
+                let pieces = if word_width(frags) > width {
+                    cut(ctx, frags, width, width)
+                } else {
+                    vec![frags.clone()]
+                };
+                let n = pieces.len();
+                for (k, piece) in pieces.into_iter().enumerate() {
+                    if k > 0 {
+                        // A break inside an over-long token: glue that may
+                        // stretch to a whole line, so the piece's line is
+                        // acceptable though it has no spaces to stretch.
+                        items.push(Item::Glue {
+                            width: Abs::ZERO,
+                            stretch: width,
+                            shrink: Abs::ZERO,
+                        });
+                        sources.push(Source::Split);
+                    }
+                    let syllables = if n == 1 && pass == Pass::Second {
+                        syllables(ctx, &piece)
+                    } else {
+                        None
+                    };
+                    match syllables {
+                        Some(parts) => {
+                            let hyphen_style = piece[0].style.clone();
+                            let hyphen = book
+                                .shape(hyphen_style.face, hyphen_style.size, "-", false)
+                                .width();
+                            for (j, part) in parts.into_iter().enumerate() {
+                                if j > 0 {
+                                    items.push(Item::Penalty {
+                                        width: hyphen,
+                                        cost: HYPHEN_PENALTY,
+                                        flagged: true,
+                                    });
+                                    sources.push(Source::Hyphen(hyphen_style.clone()));
+                                }
+                                items.push(Item::Box(part.width()));
+                                sources.push(Source::Word(vec![part], word_index));
+                            }
+                        }
+                        None => {
+                            items.push(Item::Box(word_width(&piece)));
+                            sources.push(Source::Word(piece, word_index));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    forced_end(&mut items, &mut sources);
+    (items, sources)
+}
+
+/// The lines the chosen breaks make of the paragraph's items.
+fn lines(book: &FontSet, sources: &[Source], chosen: &[usize], first_indent: Abs) -> Vec<RawLine> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for &b in chosen {
+        let mut line = RawLine::default();
+        // Items vanishing at a line start: glue and penalties before a box.
+        while start < b && !matches!(sources[start], Source::Word(..) | Source::Indent) {
+            start += 1;
+        }
+        let mut last_word: Option<usize> = None;
+        for source in &sources[start..b] {
+            match source {
+                Source::Indent => line.indent = first_indent,
+                Source::Space(w) => {
+                    if *w > Abs::ZERO {
+                        line.parts.push(Part::Space(*w));
+                    }
+                    last_word = None;
+                }
+                Source::Word(frags, id) => {
+                    // Syllables of one word on one line are shaped together
+                    // again, for their ligatures and kerning.
+                    if last_word == Some(*id)
+                        && let Some(Part::Word(prev)) = line.parts.last_mut()
+                    {
+                        merge(book, prev, frags);
+                    } else {
+                        line.parts.push(Part::Word(frags.clone()));
+                    }
+                    last_word = Some(*id);
+                }
+                Source::Hyphen(_) | Source::Split | Source::End => {}
+            }
+        }
+        match &sources[b] {
+            Source::Hyphen(style) => {
+                let hyphen = Frag {
+                    style: style.clone(),
+                    text: "-".into(),
+                    shaped: book.shape(style.face, style.size, "-", style.small_caps),
+                };
+                if let Some(Part::Word(frags)) = line.parts.last_mut() {
+                    frags.push(hyphen);
+                }
+            }
+            Source::End => line.last = true,
+            _ => {}
+        }
+        // Trailing spaces are not part of the line.
+        while matches!(line.parts.last(), Some(Part::Space(_))) {
+            line.parts.pop();
+        }
+        lines.push(line);
+        start = b + 1;
+    }
+    lines
+}
+
+/// Appends syllables to a word, reshaping the joined text when that is not
+/// wider than the pieces were (so the chosen breaks stay valid).
+pub(super) fn merge(fonts: &FontSet, prev: &mut Vec<Frag>, next: &[Frag]) {
+    if let ([p], [n]) = (prev.as_slice(), next)
+        && p.style == n.style
+    {
+        let text = format!("{}{}", p.text, n.text);
+        let shaped = fonts.shape(p.style.face, p.style.size, &text, p.style.small_caps);
+        if shaped.width().fits_in(p.width() + n.width()) && shaped.missing.is_empty() {
+            let style = p.style.clone();
+            *prev = vec![Frag {
+                style,
+                text,
+                shaped,
+            }];
+            return;
+        }
+    }
+    prev.extend(next.iter().cloned());
+}
+
+/// The syllables of a single-style word, shaped, when it can be hyphenated.
+pub(super) fn syllables(ctx: &mut Ctx<'_>, frags: &[Frag]) -> Option<Vec<Frag>> {
+    let [frag] = frags else {
+        return None;
+    };
+    if !ctx.hyphenate || frag.style.face == FaceId::Mono || frag.style.link.is_some() {
+        return None;
+    }
+    let text = frag.text.as_str();
+    let start = text.find(char::is_alphabetic)?;
+    let end = text
+        .rfind(char::is_alphabetic)
+        .map(|i| i + text[i..].chars().next().map_or(1, char::len_utf8))?;
+    let core = &text[start..end];
+    // Words longer than any dictionary word are not hyphenated (and would
+    // make the search quadratic); they are cut where they must be.
+    let letters = core.chars().count();
+    if !(5..=MAX_HYPHENATED).contains(&letters) || !core.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    let mut cuts = Vec::new();
+    let mut pos = start;
+    for syllable in hypher::hyphenate(core, ctx.lang) {
+        pos += syllable.len();
+        if pos < end {
+            cuts.push(pos);
+        }
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    let book = ctx.fonts;
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut from = 0;
+    for at in cuts.into_iter().chain(std::iter::once(text.len())) {
+        let piece = &text[from..at];
+        out.push(Frag {
+            style: frag.style.clone(),
+            text: piece.to_string(),
+            shaped: book.shape(
+                frag.style.face,
+                frag.style.size,
+                piece,
+                frag.style.small_caps,
+            ),
+        });
+        from = at;
+    }
+    Some(out)
+}
