@@ -37,6 +37,7 @@ pub mod diag;
 pub mod doc;
 pub mod epub;
 pub mod issue;
+pub mod labels;
 pub mod lang;
 pub mod options;
 pub mod output;
