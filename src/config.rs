@@ -41,6 +41,8 @@ chapters = ["chapters/*.md"]
 # dialect = "commonmark"  # read every chapter as "article" or "commonmark" ("auto": detect)
 # strict = false          # warnings fail the build; nothing is written
 # lossy_utf8 = false      # read invalid UTF-8 with replacement characters (and a warning)
+# bibliography = ["refs.bib"]  # BibTeX/BibLaTeX or hayagriva YAML: [@key] becomes a citation
+# csl = "apa"             # citation style: a name (apa, ieee, chicago-author-date...) or a .csl file
 
 [metadata]
 title = "My Book"
@@ -86,6 +88,13 @@ paper = "a4"            # a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in, or 130x20
 # profile = "print"     # or "screen": images are checked against 150 dpi, not 300
 # min_dpi = 300         # warn about images printed under this resolution
 # max_dpi = 600         # downsample images above this resolution
+# page_refs = false     # references say "Figure 3 on page 41"
+# greyscale = false     # code highlighting and other colour set in greys
+
+[code]
+# highlight = true      # colour code blocks that name their language
+# theme = "print"       # print, night, or a syntect theme name
+# line_numbers = false  # number the lines of every code block
 
 [images]
 missing = "placeholder" # "placeholder", "drop" or "error"

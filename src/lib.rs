@@ -31,11 +31,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod cite;
 pub mod config;
 pub mod date;
 pub mod diag;
 pub mod doc;
 pub mod epub;
+pub mod highlight;
 pub mod issue;
 pub mod labels;
 pub mod lang;
@@ -208,6 +210,7 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Book> {
     }
     let parse_options = parse::ParseOptions {
         dialect: book_options.dialect,
+        citations: book_options.cite.enabled(),
     };
     // Files are parsed in parallel, each into a document of its own, then
     // appended in order (so ids, anchors and diagnostics are what reading
@@ -279,6 +282,12 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Book> {
     };
     check_language(&mut doc.meta, report);
     resolve::resolve(&mut doc, &mut report.diagnostics);
+    cite::cite(
+        &mut doc,
+        &book_options.cite,
+        &mut report.sources,
+        &mut report.diagnostics,
+    )?;
     resource::load(&mut doc, &book_options.images, &mut report.diagnostics);
     report.diagnostics.sort();
     Ok(Book {

@@ -21,6 +21,7 @@ mod fixes;
 pub mod nav;
 pub mod notes;
 pub mod package;
+mod technical;
 pub mod xhtml;
 
 use crate::diag::{Error, Result};
@@ -61,6 +62,8 @@ pub struct EpubOptions {
     pub cover: Cover,
     /// Number footnotes from 1 in each chapter instead of through the book.
     pub notes_per_chapter: bool,
+    /// How code is highlighted.
+    pub code: crate::highlight::CodeStyle,
 }
 
 impl Default for EpubOptions {
@@ -72,6 +75,7 @@ impl Default for EpubOptions {
             toc_page: false,
             cover: Cover::None,
             notes_per_chapter: false,
+            code: crate::highlight::CodeStyle::default(),
         }
     }
 }
@@ -100,11 +104,14 @@ pub fn export_to<W: Write + Seek>(
     let anchor_parts = nav::anchor_parts(doc, &parts);
     let image_hrefs = image_hrefs(doc);
     let note_plan = notes::plan(doc, &parts, &anchor_parts, options.notes_per_chapter);
+    let labels = crate::labels::Labels::new(&language, Default::default());
     let links = xhtml::Links {
         part_files: &part_files,
         anchor_parts: &anchor_parts,
         image_hrefs: &image_hrefs,
         notes: &note_plan,
+        code: &options.code,
+        labels: &labels,
     };
     let title = doc.meta.title.clone().unwrap_or_else(|| "Untitled".into());
     let css = options.stylesheet.as_deref().unwrap_or(DEFAULT_CSS);
@@ -146,7 +153,7 @@ pub fn export_to<W: Write + Seek>(
         elements: &elements_toc,
     };
     let container_error = |e| Error::Backend(format!("cannot write the EPUB container ({e})"));
-    let mut assembled: Result<(Vec<u8>, Vec<String>)> = Ok(Default::default());
+    let mut assembled: Result<Assembled> = Ok(Default::default());
     let mut container: std::io::Result<container::Container<W>> =
         Err(std::io::Error::other("not started"));
     rayon::in_place_scope(|scope| {
@@ -161,7 +168,7 @@ pub fn export_to<W: Write + Seek>(
         })();
     });
     let mut c = container.map_err(container_error)?;
-    let (assembled, elements) = assembled?;
+    let (assembled, elements, mathml) = assembled?;
     let fixes = fixes::Fixes {
         written_identifier: uuid::fmt::Urn::from_uuid(package::package_uuid(doc)).to_string(),
         identifier: package::identifier(doc),
@@ -173,12 +180,17 @@ pub fn export_to<W: Write + Seek>(
         } else {
             Vec::new()
         },
+        mathml,
         elements,
     };
     c.copy(&assembled, &fixes).map_err(container_error)?;
     c.finish().map_err(container_error)?;
     Ok(())
 }
+
+/// epub-builder's archive, the Dublin Core elements it cannot write, and
+/// the content documents with MathML in them (for [`fixes`]).
+type Assembled = (Vec<u8>, Vec<String>, Vec<String>);
 
 /// What epub-builder is given.
 struct Book<'a> {
@@ -202,12 +214,38 @@ impl Book<'_> {
     /// content documents in reading order with their TOC entries and
     /// landmark types. Returns its archive and the Dublin Core elements it
     /// cannot write (for [`fixes`]).
-    fn assemble(&self) -> Result<(Vec<u8>, Vec<String>)> {
+    fn assemble(&self) -> Result<Assembled> {
         let fail = |e: epub_builder::Error| Error::Backend(format!("epub assembly failed ({e})"));
         let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
         builder.epub_version(EpubVersion::V30);
         let elements = package::fill(&mut builder, self.doc, self.language).map_err(fail)?;
-        builder.stylesheet(self.css.as_bytes()).map_err(fail)?;
+        let chapters: Vec<String> = {
+            use rayon::prelude::*;
+            self.parts
+                .par_iter()
+                .enumerate()
+                .map(|(i, part)| xhtml::chapter(self.doc, i, part, self.links, self.language))
+                .collect()
+        };
+        // The code palette goes with the stylesheet only when some code is
+        // highlighted (a book without any pays nothing for it).
+        if chapters.iter().any(|c| c.contains("<pre class=\"code")) {
+            let css = format!(
+                "{}\n{}",
+                self.css,
+                crate::highlight::css(&self.options.code.theme)
+            );
+            builder.stylesheet(css.as_bytes()).map_err(fail)?;
+        } else {
+            builder.stylesheet(self.css.as_bytes()).map_err(fail)?;
+        }
+        let mathml: Vec<String> = self
+            .parts
+            .iter()
+            .zip(&chapters)
+            .filter(|(_, text)| text.contains("<math "))
+            .map(|(part, _)| part.file.clone())
+            .collect();
         for (name, (_, mime)) in self.media {
             let href = name.strip_prefix("OEBPS/").unwrap_or(name);
             if href.starts_with("images/cover.") {
@@ -242,14 +280,6 @@ impl Book<'_> {
                 )
                 .map_err(fail)?;
         }
-        let chapters: Vec<String> = {
-            use rayon::prelude::*;
-            self.parts
-                .par_iter()
-                .enumerate()
-                .map(|(i, part)| xhtml::chapter(self.doc, i, part, self.links, self.language))
-                .collect()
-        };
         for (i, (part, text)) in self.parts.iter().zip(&chapters).enumerate() {
             let mut content = EpubContent::new(part.file.as_str(), text.as_bytes());
             if let Some(element) = &self.elements[i] {
@@ -265,7 +295,7 @@ impl Book<'_> {
         }
         let mut assembled = Vec::new();
         builder.generate(&mut assembled).map_err(fail)?;
-        Ok((assembled, elements))
+        Ok((assembled, elements, mathml))
     }
 }
 

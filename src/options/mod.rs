@@ -43,8 +43,8 @@ use crate::resource::{MissingPolicy, ResourceOptions};
 use crate::text::Abs;
 use std::path::{Path, PathBuf};
 pub use value::{
-    CoverChoice, DialectChoice, Dpi, FilePath, Level, List, Margins, Pixels, Profile, Switch, Text,
-    Value,
+    CoverChoice, CslChoice, DialectChoice, Dpi, FilePath, Level, List, Margins, Pixels, Profile,
+    Switch, Text, Value,
 };
 
 /// A part of a layer: a single option (`Option<T>`) or a section of them.
@@ -160,6 +160,11 @@ section! {
         pub strict: Option<Switch>,
         /// Read invalid UTF-8 with replacement characters instead of failing.
         pub lossy_utf8: Option<Switch>,
+        /// Bibliography files (BibTeX/BibLaTeX `.bib`, hayagriva `.yaml`):
+        /// `[@key]` and `@key` become citations.
+        pub bibliography: Option<List<FilePath>>,
+        /// The citation style: a name (`apa`, `ieee`…) or a `.csl` file.
+        pub csl: Option<CslChoice>,
         /// `[metadata]`.
         pub metadata: MetadataLayer,
         /// `[output]`.
@@ -170,6 +175,21 @@ section! {
         pub pdf: PdfLayer,
         /// `[images]`.
         pub images: ImagesLayer,
+        /// `[code]`.
+        pub code: CodeLayer,
+    }
+}
+
+section! {
+    /// `[code]`: how code blocks are shown (both formats).
+    #[serde(expecting = "a section of code options (`highlight`, `theme`, `line_numbers`)")]
+    pub struct CodeLayer {
+        /// Highlight code blocks that name their language.
+        pub highlight: Option<Switch>,
+        /// The colour theme: `print`, `night`, or one of syntect's.
+        pub theme: Option<Text>,
+        /// Number the lines of every code block.
+        pub line_numbers: Option<Switch>,
     }
 }
 
@@ -270,6 +290,12 @@ section! {
         pub fonts: Option<List<FilePath>>,
         /// Margins: top, inner, bottom, outer.
         pub margins: Option<Margins>,
+        /// References say on which page their figure, table or equation is
+        /// ("Figure 3 on page 41").
+        pub page_refs: Option<Switch>,
+        /// Greys only (code highlighting and other colour set in grey), for
+        /// black-and-white printing and PDF standards that forbid colour.
+        pub greyscale: Option<Switch>,
     }
 }
 
@@ -413,6 +439,8 @@ pub struct Options {
     pub pdf: PdfOptions,
     /// Image handling (both backends).
     pub images: ResourceOptions,
+    /// Citations and the bibliography.
+    pub cite: crate::cite::CiteOptions,
 }
 
 impl Options {
@@ -456,6 +484,32 @@ impl Options {
             Ok(f.path.clone())
         };
 
+        let d = crate::highlight::CodeStyle::default();
+        let code = crate::highlight::CodeStyle {
+            highlight: on(l.code.highlight, d.highlight),
+            line_numbers: on(l.code.line_numbers, d.line_numbers),
+            theme: match &l.code.theme {
+                None => d.theme,
+                Some(Text(name)) => crate::highlight::Theme::named(name).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "unknown code theme `{name}` (known: {})",
+                        crate::highlight::Theme::names().join(", ")
+                    ))
+                })?,
+            },
+        };
+        let cite = crate::cite::CiteOptions {
+            bibliography: match &l.bibliography {
+                None => Vec::new(),
+                Some(files) => files.0.iter().map(&confined).collect::<Result<_>>()?,
+            },
+            style: match &l.csl {
+                None => None,
+                Some(CslChoice::Name(name)) => Some(name.clone()),
+                Some(CslChoice::File(f)) => Some(confined(f)?.display().to_string()),
+            },
+        };
+
         let d = EpubOptions::default();
         let epub = EpubOptions {
             stylesheet: match &l.epub.css {
@@ -472,6 +526,7 @@ impl Options {
                 Some(CoverChoice::Auto) => crate::epub::Cover::Generated,
                 Some(CoverChoice::File(f)) => crate::epub::Cover::Image(confined(f)?),
             },
+            code: code.clone(),
         };
 
         let d = PdfOptions::default();
@@ -487,6 +542,9 @@ impl Options {
                 .fonts
                 .map_or(d.fonts, |f| f.0.into_iter().map(|f| f.path).collect()),
             margins: l.pdf.margins.map(|m| m.0).or(d.margins),
+            page_refs: on(l.pdf.page_refs, d.page_refs),
+            greyscale: on(l.pdf.greyscale, d.greyscale),
+            code: code.clone(),
         };
 
         Ok(Options {
@@ -501,6 +559,7 @@ impl Options {
             epub,
             pdf,
             images,
+            cite,
         })
     }
 }
@@ -579,7 +638,7 @@ mod tests {
         let mut l = Layer::default();
         assert_eq!(
             l.set("pdf.papr", "a4").unwrap_err(),
-            "unknown option `pdf.papr` (known: `pdf.paper`, `pdf.profile`, `pdf.min_dpi`, `pdf.max_dpi`, `pdf.toc`, `pdf.recto_chapters`, `pdf.ragged`, `pdf.bleed`, `pdf.crop_marks`, `pdf.fonts`, `pdf.margins`)"
+            "unknown option `pdf.papr` (known: `pdf.paper`, `pdf.profile`, `pdf.min_dpi`, `pdf.max_dpi`, `pdf.toc`, `pdf.recto_chapters`, `pdf.ragged`, `pdf.bleed`, `pdf.crop_marks`, `pdf.fonts`, `pdf.margins`, `pdf.page_refs`, `pdf.greyscale`)"
         );
         assert!(
             l.set("pdf", "a4")

@@ -261,6 +261,7 @@ impl<'c, 'd> Converter<'c, 'd> {
                 out.push(Block::Code {
                     language: None,
                     text,
+                    attrs: crate::doc::CodeAttrs::default(),
                     span,
                 });
             }
@@ -388,6 +389,8 @@ impl<'c, 'd> Converter<'c, 'd> {
             aligns: vec![Align::None; cols],
             head,
             rows: rows.into_iter().map(|(_, c)| c).collect(),
+            caption: Vec::new(),
+            label: None,
             span: self.span,
         });
         out.append(&mut self.figures);
@@ -415,6 +418,7 @@ impl<'c, 'd> Converter<'c, 'd> {
             alt,
             title,
             width,
+            label: None,
             span: self.span,
         });
     }
@@ -485,6 +489,7 @@ impl<'c, 'd> Converter<'c, 'd> {
                                 alt,
                                 title,
                                 width: None,
+                                label: None,
                                 span: self.span,
                             });
                         }

@@ -11,6 +11,7 @@ pub mod autolink;
 pub mod frontmatter;
 pub mod html;
 pub mod markdown;
+pub mod technical;
 
 use crate::diag::{Diagnostics, FileId, SourceFile, Span};
 use crate::doc::{
@@ -25,6 +26,8 @@ use std::path::{Component, Path, PathBuf};
 pub struct ParseOptions {
     /// Force a dialect instead of detecting it.
     pub dialect: Option<Dialect>,
+    /// The book has a bibliography: `[@key]` and `@key` are citations.
+    pub citations: bool,
 }
 
 /// What parsing one file produced besides the chapter itself.
@@ -63,6 +66,10 @@ pub struct Context<'d> {
     /// The front matter gives the title (an article saved without its `#`
     /// title line still has its standfirst and crossheads).
     pub titled: bool,
+    /// Dollars are formulas (CommonMark; in scraped articles they are prices).
+    pub math: bool,
+    /// `[@key]` and `@key` are citations (the book has a bibliography).
+    pub citations: bool,
 }
 
 impl Context<'_> {
@@ -374,6 +381,8 @@ pub fn parse_file(
         note_index: std::collections::HashMap::new(),
         ids: Vec::new(),
         titled: front.meta.title.is_some(),
+        math: dialect == Dialect::CommonMark,
+        citations: options.citations,
     };
     let blocks = match dialect {
         Dialect::Article => article::parse(&mut ctx, body, body_start),

@@ -118,6 +118,14 @@ pub struct PdfOptions {
     pub fonts: Vec<std::path::PathBuf>,
     /// Margins (top, inner, bottom, outer) instead of the default proportions.
     pub margins: Option<[Abs; 4]>,
+    /// References add the page of their target ("Figure 3 on page 41"),
+    /// known after a first layout.
+    pub page_refs: bool,
+    /// Greys only: highlighted code and other colour set in grey (for PDF
+    /// standards that forbid colour, and black-and-white printing).
+    pub greyscale: bool,
+    /// How code is highlighted.
+    pub code: crate::highlight::CodeStyle,
 }
 
 /// Renders the book as a PDF into `sink`, page by page as they are set;

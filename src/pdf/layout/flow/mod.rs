@@ -1,9 +1,13 @@
 //! Flow: the blocks of a chapter → a column of chunks (lines, figures, rules
 //! and vertical space) that the page breaker distributes onto pages.
 
+mod callout;
 mod code;
+mod equation;
 mod figure;
 mod list;
+mod listing;
+mod references;
 mod table;
 
 use super::inline::{LineBox, paragraph};
@@ -145,18 +149,18 @@ pub(super) fn style_for_heading(level: u8) -> (ParStyle, Abs, Abs) {
 }
 
 impl Column<'_, '_> {
-    fn space(&mut self, h: Abs) {
+    pub(super) fn space(&mut self, h: Abs) {
         self.chunks.push(Chunk::Space(h));
     }
 
-    fn push(&mut self, mut content: Content) {
+    pub(super) fn push(&mut self, mut content: Content) {
         content.anchors.append(&mut self.pending_anchors);
         self.chunks.push(Chunk::Content(content));
     }
 
     /// Lays out inline content as lines, with widow and orphan control.
     #[allow(clippy::too_many_arguments)]
-    fn lines(
+    pub(super) fn lines(
         &mut self,
         content: &[Inline],
         style: &ParStyle,
@@ -254,7 +258,7 @@ impl Column<'_, '_> {
         self.space(Abs::pt(8.0));
     }
 
-    fn block(&mut self, block: &Block, indent: Abs, width: Abs, depth: usize) {
+    pub(super) fn block(&mut self, block: &Block, indent: Abs, width: Abs, depth: usize) {
         let after_paragraph = std::mem::replace(&mut self.after_paragraph, false);
         match block {
             Block::Heading {
@@ -302,6 +306,16 @@ impl Column<'_, '_> {
                 self.list(*start, items, indent, width, depth);
                 self.space(Abs::pt(4.0));
             }
+            Block::Code {
+                language,
+                text,
+                attrs,
+                span,
+            } if self.listed(language.as_deref(), attrs) => {
+                self.space(Abs::pt(6.0));
+                self.listing(language.as_deref(), text, attrs, indent, width, *span);
+                self.space(Abs::pt(6.0));
+            }
             Block::Code { text, span, .. } => {
                 self.space(Abs::pt(6.0));
                 self.code(text, indent, width, *span);
@@ -311,9 +325,12 @@ impl Column<'_, '_> {
                 aligns,
                 head,
                 rows,
+                caption,
+                label,
                 span,
             } => {
                 self.space(Abs::pt(6.0));
+                self.table_caption(caption, label.as_ref(), indent, width, *span);
                 self.table(aligns, head, rows, indent, width, *span);
                 self.space(Abs::pt(6.0));
             }
@@ -322,6 +339,7 @@ impl Column<'_, '_> {
                 alt,
                 title,
                 width: asked,
+                label,
                 span,
             } => {
                 // A width asked for in CSS pixels (96 per inch) narrows the
@@ -329,8 +347,18 @@ impl Column<'_, '_> {
                 let w = asked.map_or(width, |px| Abs::pt(f64::from(px) * 0.75).min(width));
                 self.space(Abs::pt(8.0));
                 let at = indent + (width - w) / 2.0;
-                self.figure(*image, alt, title.as_deref(), at, w, *span);
+                let caption = self.figure_caption(title.as_deref(), label.as_ref());
+                self.figure(*image, alt, caption.as_deref(), at, w, *span);
                 self.space(Abs::pt(8.0));
+            }
+            Block::Callout { kind, blocks, span } => {
+                self.callout(*kind, blocks, indent, width, depth, *span);
+            }
+            Block::Equation { math, label, span } => {
+                self.equation(math, label.as_ref(), indent, width, *span);
+            }
+            Block::Bibliography { entries, span } => {
+                self.bibliography(entries, indent, width, *span);
             }
             Block::DefinitionList { items, .. } => {
                 self.definitions(items, block.span(), indent, width, depth);

@@ -8,8 +8,10 @@ use crate::pdf::frame::{Color, LinkDest};
 use crate::text::FaceId;
 
 /// Text with its style, before words are formed.
-pub(super) enum Piece {
+pub(crate) enum Piece {
     Text(String, Style),
+    /// A formula, laid out: a box in the line, not broken.
+    Boxed(std::sync::Arc<crate::pdf::layout::math::MathBox>, Style),
     Break,
 }
 
@@ -76,6 +78,13 @@ pub(super) fn collect(ctx: &mut Ctx<'_>, content: &[Inline], style: &Style, out:
                 out.push(Piece::Text(number.to_string(), s));
             }
             Inline::Tagged { tag, content, .. } => tagged(ctx, *tag, content, style, out),
+            Inline::Math(m) => super::super::technical::inline_math(ctx, m, style, out),
+            Inline::Ref(r) => super::super::technical::cross_ref(ctx, r, style, out),
+            Inline::Cite(c) if c.rendered.is_empty() => {
+                let keys: Vec<String> = c.items.iter().map(|i| format!("@{}", i.key)).collect();
+                out.push(Piece::Text(format!("[{}]", keys.join("; ")), style.clone()));
+            }
+            Inline::Cite(c) => collect(ctx, &c.rendered, style, out),
             Inline::SoftBreak => out.push(Piece::Text(" ".into(), style.clone())),
             Inline::HardBreak => out.push(Piece::Break),
         }

@@ -31,6 +31,22 @@ pub(super) fn measure(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> Vec<
                 tokens.push(Token::Break);
                 gap = None;
             }
+            Piece::Boxed(b, style) => {
+                // A formula joins the word it touches, like a glyph.
+                if let Some(g) = gap.take()
+                    && word.is_empty()
+                    && !tokens.is_empty()
+                    && !matches!(tokens.last(), Some(Token::Break))
+                {
+                    tokens.push(Token::Space(g));
+                }
+                word.push(Frag {
+                    style,
+                    text: String::new(),
+                    shaped: Arc::new(Shaped::default()),
+                    boxed: Some(b),
+                });
+            }
             Piece::Text(text, style) => {
                 let mut rest = text.as_str();
                 while !rest.is_empty() {
@@ -49,6 +65,7 @@ pub(super) fn measure(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> Vec<
                             style: style.clone(),
                             text: chunk.to_string(),
                             shaped,
+                            boxed: None,
                         });
                     }
                     if tail.is_empty() {

@@ -200,6 +200,7 @@ fn lines(book: &FontSet, sources: &[Source], chosen: &[usize], first_indent: Abs
                     style: style.clone(),
                     text: "-".into(),
                     shaped: book.shape(style.face, style.size, "-", style.small_caps),
+                    boxed: None,
                 };
                 if let Some(Part::Word(frags)) = line.parts.last_mut() {
                     frags.push(hyphen);
@@ -223,6 +224,8 @@ fn lines(book: &FontSet, sources: &[Source], chosen: &[usize], first_indent: Abs
 pub(super) fn merge(fonts: &FontSet, prev: &mut Vec<Frag>, next: &[Frag]) {
     if let ([p], [n]) = (prev.as_slice(), next)
         && p.style == n.style
+        && p.boxed.is_none()
+        && n.boxed.is_none()
     {
         let text = format!("{}{}", p.text, n.text);
         let shaped = fonts.shape(p.style.face, p.style.size, &text, p.style.small_caps);
@@ -232,6 +235,7 @@ pub(super) fn merge(fonts: &FontSet, prev: &mut Vec<Frag>, next: &[Frag]) {
                 style,
                 text,
                 shaped,
+                boxed: None,
             }];
             return;
         }
@@ -244,6 +248,9 @@ pub(super) fn syllables(ctx: &mut Ctx<'_>, frags: &[Frag]) -> Option<Vec<Frag>> 
     let [frag] = frags else {
         return None;
     };
+    if frag.boxed.is_some() {
+        return None;
+    }
     if !ctx.hyphenate || frag.style.face == FaceId::Mono || frag.style.link.is_some() {
         return None;
     }
@@ -276,6 +283,7 @@ pub(super) fn syllables(ctx: &mut Ctx<'_>, frags: &[Frag]) -> Option<Vec<Frag>> 
     for at in cuts.into_iter().chain(std::iter::once(text.len())) {
         let piece = &text[from..at];
         out.push(Frag {
+            boxed: None,
             style: frag.style.clone(),
             text: piece.to_string(),
             shaped: book.shape(
