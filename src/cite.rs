@@ -127,8 +127,13 @@ pub fn cite(
     }
     let rendered = driver.finish(BibliographyRequest::new(&style, locale, &locales));
 
-    // Where the bibliography goes, and its entries' anchors.
-    let (chapter, after) = place(doc);
+    // Where the bibliography goes (no chapter of its own when no cited
+    // work was found), and its entries' anchors.
+    let found_any = rendered
+        .bibliography
+        .as_ref()
+        .is_some_and(|b| !b.items.is_empty());
+    let (chapter, after) = if found_any { place(doc) } else { (0, 0) };
     let entries: Vec<(String, AnchorId, &hayagriva::BibliographyItem)> = rendered
         .bibliography
         .as_ref()

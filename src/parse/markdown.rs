@@ -131,9 +131,11 @@ enum Frame {
 }
 
 /// Builds blocks from one Markdown text.
-struct Builder<'c, 'd> {
+struct Builder<'c, 'd, 't> {
     ctx: &'c mut Context<'d>,
     base: usize,
+    /// The text being read (citations and references find their place in it).
+    text: &'t str,
     stack: Vec<Frame>,
     /// Figures found inside inline content, placed after the enclosing block.
     figures: Vec<Block>,
@@ -161,6 +163,7 @@ pub fn parse(ctx: &mut Context<'_>, text: &str, base: usize) -> Vec<Block> {
     let mut builder = Builder {
         ctx,
         base,
+        text,
         stack: vec![Frame::Blocks {
             kind: BlockKind::Root,
             blocks: Vec::new(),
@@ -179,7 +182,7 @@ pub fn parse(ctx: &mut Context<'_>, text: &str, base: usize) -> Vec<Block> {
     builder.finish(text.len())
 }
 
-impl Builder<'_, '_> {
+impl Builder<'_, '_, '_> {
     fn span(&self, range: std::ops::Range<usize>) -> Span {
         Span::new(self.ctx.file, range).shifted(self.base)
     }
@@ -1176,7 +1179,7 @@ fn trim_inlines(mut inlines: Vec<Inline>) -> Vec<Inline> {
 
 /// Formulas, labels, captions and citations (the syntax is read in
 /// [`technical`]; here it is placed in the tree).
-impl Builder<'_, '_> {
+impl Builder<'_, '_, '_> {
     /// A formula as a tree node; TeX that does not parse is reported and
     /// kept as its source.
     fn math(&mut self, tex: &str, display: bool, range: std::ops::Range<usize>) -> Inline {
@@ -1260,6 +1263,11 @@ impl Builder<'_, '_> {
             technical::Scan {
                 citations: self.ctx.citations,
                 span,
+                source: (span.start as usize)
+                    .checked_sub(self.base)
+                    .zip((span.end as usize).checked_sub(self.base))
+                    .and_then(|(a, b)| self.text.get(a..b))
+                    .unwrap_or(""),
             },
         )
     }

@@ -56,9 +56,102 @@ pub fn math(tex: &str, display: bool) -> Result<Math, String> {
     Ok(Math {
         tex: tex.to_string(),
         display,
-        mathml: Some(annotated(&mathml, tex)),
+        mathml: Some(annotated(&repaired(&mathml), tex)),
     })
 }
+
+/// pulldown-latex's MathML made valid XML and MathML: a bare `<` or `&`
+/// in a token escaped, `&nbsp;` (not an XML entity) as a character
+/// reference, a space it puts first inside a script element (`\log_2`
+/// gives `<msub>` three children) moved before it, and accents
+/// (`\hat{x}`) marked as accents so they sit on their base.
+fn repaired(mathml: &str) -> String {
+    const SCRIPTS: [&str; 6] = ["msub", "msup", "msubsup", "munder", "mover", "munderover"];
+    let mut out = String::with_capacity(mathml.len() + 16);
+    // Where each open `<mover>` was written in `out`.
+    let mut movers: Vec<usize> = Vec::new();
+    let mut rest = mathml;
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '<' if !rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/') => {
+                out.push_str("&lt;");
+                rest = &rest[1..];
+            }
+            '<' => {
+                let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+                let tag = &rest[..end];
+                rest = &rest[end..];
+                let name = tag
+                    .trim_start_matches(['<', '/'])
+                    .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                    .next()
+                    .unwrap_or("");
+                if !tag.starts_with("</") && SCRIPTS.contains(&name) && rest.starts_with("<mspace")
+                {
+                    let space_end = rest.find('>').map_or(rest.len(), |e| e + 1);
+                    out.push_str(&rest[..space_end]);
+                    rest = &rest[space_end..];
+                }
+                if tag == "<mover>" {
+                    movers.push(out.len());
+                } else if tag == "</mover>" {
+                    let open = movers.pop();
+                    if let Some(accent) = ACCENTS.iter().find_map(|(ch, mark)| {
+                        out.strip_suffix(&format!("<mi>{ch}</mi>"))
+                            .map(|_| (ch, mark))
+                    }) && let Some(open) = open
+                    {
+                        let cut = out.len() - format!("<mi>{}</mi>", accent.0).len();
+                        out.truncate(cut);
+                        out.push_str(&format!("<mo stretchy=\"false\">{}</mo>", accent.1));
+                        out.replace_range(open..open + "<mover>".len(), "<mover accent=\"true\">");
+                    }
+                }
+                out.push_str(tag);
+            }
+            '&' => {
+                let entity = rest[1..].find(';').map(|e| &rest[1..e + 2]).filter(|e| {
+                    e.len() <= 10
+                        && e[..e.len() - 1]
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '#')
+                });
+                match entity {
+                    Some("nbsp;") => out.push_str("&#160;"),
+                    Some("amp;" | "lt;" | "gt;" | "quot;" | "apos;") => out.push('&'),
+                    Some(e) if e.starts_with('#') => out.push('&'),
+                    _ => out.push_str("&amp;"),
+                }
+                if let Some("nbsp;") = entity {
+                    rest = &rest[6..];
+                } else {
+                    rest = &rest[1..];
+                }
+            }
+            c => {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    out
+}
+
+/// pulldown-latex's accent characters, and the character MathML and the
+/// math font set as that accent.
+const ACCENTS: [(char, char); 11] = [
+    ('^', '\u{2C6}'),
+    ('~', '\u{2DC}'),
+    ('‾', '\u{AF}'),
+    ('´', '\u{B4}'),
+    ('`', '\u{60}'),
+    ('˘', '\u{2D8}'),
+    ('ˇ', '\u{2C7}'),
+    ('˙', '\u{2D9}'),
+    ('¨', '\u{A8}'),
+    ('→', '\u{2192}'),
+    ('˚', '\u{2DA}'),
+];
 
 /// `<math …>children</math>` with the TeX source as its annotation:
 /// `<semantics><mrow>children</mrow><annotation …>tex</annotation></semantics>`.
@@ -248,16 +341,34 @@ fn key(text: &str) -> Option<&str> {
 /// What a paragraph's citations may be: references to labels always,
 /// citations of works only when the book has a bibliography.
 #[derive(Debug, Clone, Copy)]
-pub struct Scan {
+pub struct Scan<'a> {
     /// `[@key]` and `@key` are citations.
     pub citations: bool,
     /// Where the paragraph is (for later warnings).
     pub span: Span,
+    /// The paragraph's source text (at `span.start`), where each citation
+    /// finds its own place for the warnings about it.
+    pub source: &'a str,
+}
+
+impl Scan<'_> {
+    /// The span of the first of `needles` found in the paragraph's source
+    /// (the paragraph's span when none is: escapes or markup changed it).
+    fn at(&self, needles: &[&str]) -> Span {
+        needles
+            .iter()
+            .filter(|n| !n.is_empty())
+            .find_map(|n| self.source.find(n).map(|p| (p, n.len())))
+            .map_or(self.span, |(p, len)| {
+                let start = self.span.start as usize + p;
+                Span::new(self.span.file, start..start + len)
+            })
+    }
 }
 
 /// Makes citations and references of the text of `inlines` (text inside
 /// links and code is left alone). Cheap when there is no `@`.
-pub fn citations(inlines: Vec<Inline>, scan: Scan) -> Vec<Inline> {
+pub fn citations(inlines: Vec<Inline>, scan: Scan<'_>) -> Vec<Inline> {
     if !inlines.iter().any(has_at) {
         return inlines;
     }
@@ -295,7 +406,7 @@ fn has_at(inline: &Inline) -> bool {
 }
 
 /// Splits one text at its citations and references.
-fn split(text: &str, scan: Scan, out: &mut Vec<Inline>) {
+fn split(text: &str, scan: Scan<'_>, out: &mut Vec<Inline>) {
     let mut plain = String::new();
     let mut i = 0;
     let bytes = text.as_bytes();
@@ -347,10 +458,11 @@ fn cross_ref(key: &str, span: Span) -> Option<Inline> {
 
 /// `@key` in the running text, with an optional `[locator]` after it
 /// (`@key [p. 33] says`): its length and node.
-fn narrative(text: &str, scan: Scan) -> Option<(usize, Inline)> {
+fn narrative(text: &str, scan: Scan<'_>) -> Option<(usize, Inline)> {
     let k = key(&text[1..])?;
     let mut len = 1 + k.len();
-    if let Some(r) = cross_ref(k, scan.span) {
+    let at = scan.at(&[&text[..len]]);
+    if let Some(r) = cross_ref(k, at) {
         return Some((len, r));
     }
     if !scan.citations {
@@ -374,20 +486,20 @@ fn narrative(text: &str, scan: Scan) -> Option<(usize, Inline)> {
         }],
         narrative: true,
         rendered: Vec::new(),
-        span: scan.span,
+        span: at,
     };
     Some((len, Inline::Cite(Box::new(cite))))
 }
 
 /// `[see @a, p. 3; -@b]`: its length and nodes (references to labels in
 /// brackets stand without them).
-fn bracketed(text: &str, scan: Scan) -> Option<(usize, Vec<Inline>)> {
+fn bracketed(text: &str, scan: Scan<'_>) -> Option<(usize, Vec<Inline>)> {
     let end = text.find(']')?;
     let inner = &text[1..end];
     if !inner.contains('@') || inner.contains('[') {
         return None;
     }
-    let mut items = Vec::new();
+    let mut items: Vec<CiteItem> = Vec::new();
     let mut refs = Vec::new();
     for part in inner.split(';') {
         let at = part.find('@')?;
@@ -402,7 +514,7 @@ fn bracketed(text: &str, scan: Scan) -> Option<(usize, Vec<Inline>)> {
             .trim_start_matches(',')
             .trim()
             .to_string();
-        if let Some(r) = cross_ref(k, scan.span) {
+        if let Some(r) = cross_ref(k, scan.at(&[&after[..1 + k.len()]])) {
             refs.push(r);
             continue;
         }
@@ -423,7 +535,7 @@ fn bracketed(text: &str, scan: Scan) -> Option<(usize, Vec<Inline>)> {
         }
         out.push(r);
     }
-    if !items.is_empty() {
+    if let Some(first_key) = items.first().map(|i| i.key.clone()) {
         if !out.is_empty() {
             out.push(Inline::Text(" ".into()));
         }
@@ -431,7 +543,7 @@ fn bracketed(text: &str, scan: Scan) -> Option<(usize, Vec<Inline>)> {
             items,
             narrative: false,
             rendered: Vec::new(),
-            span: scan.span,
+            span: scan.at(&[&text[..=end], &format!("@{}", first_key)]),
         })));
     }
     Some((end + 1, out))
@@ -440,12 +552,28 @@ fn bracketed(text: &str, scan: Scan) -> Option<(usize, Vec<Inline>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regressions: pulldown-latex wrote `<mo><</mo>`, `&nbsp;`, a script
+    /// with three children for `\log_2`, and accents as over-scripts.
+    #[test]
+    fn mathml_is_repaired() {
+        let m = math(r"x < 0 \text{ if } \log_2 N + \hat{x} + \bar{y}", false)
+            .unwrap()
+            .mathml
+            .unwrap();
+        assert!(m.contains("<mo>&lt;</mo>") && !m.contains("nbsp"), "{m}");
+        assert!(m.contains("&#160;"), "{m}");
+        assert!(!m.contains("<msub><mspace"), "{m}");
+        assert!(m.contains("<mover accent=\"true\"><mrow><mi>x</mi></mrow><mo stretchy=\"false\">\u{2C6}</mo></mover>"), "{m}");
+        assert!(formulary::parse(&m).is_ok(), "{m}");
+    }
     use crate::diag::FileId;
 
-    fn scan(citations: bool) -> Scan {
+    fn scan(citations: bool) -> Scan<'static> {
         Scan {
             citations,
             span: Span::new(FileId(0), 0..0),
+            source: "",
         }
     }
 

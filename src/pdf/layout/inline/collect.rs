@@ -58,7 +58,12 @@ pub(super) fn collect(ctx: &mut Ctx<'_>, content: &[Inline], style: &Style, out:
                 let s = match dest {
                     Some(dest) => Style {
                         link: Some(dest),
-                        color: Color::LINK,
+                        // Greys only: links keep the text's ink.
+                        color: if ctx.greyscale {
+                            style.color
+                        } else {
+                            Color::LINK
+                        },
                         ..style.clone()
                     },
                     None => style.clone(),
