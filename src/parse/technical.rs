@@ -92,6 +92,20 @@ fn repaired(mathml: &str) -> String {
                     out.push_str(&rest[..space_end]);
                     rest = &rest[space_end..];
                 }
+                // `aligned` and `cases` columns align as in TeX (pulldown-latex
+                // leaves that to a stylesheet of its own).
+                let align = if tag.starts_with("<mtable class=\"menv-alignlike") {
+                    Some("right left right left right left")
+                } else if tag.starts_with("<mtable class=\"menv-cases") {
+                    Some("left left")
+                } else {
+                    None
+                };
+                if let Some(align) = align {
+                    out.push_str(&format!("<mtable columnalign=\"{align}\""));
+                    out.push_str(&tag["<mtable".len()..]);
+                    continue;
+                }
                 if tag == "<mover>" {
                     movers.push(out.len());
                 } else if tag == "</mover>" {
@@ -566,6 +580,11 @@ mod tests {
         assert!(!m.contains("<msub><mspace"), "{m}");
         assert!(m.contains("<mover accent=\"true\"><mrow><mi>x</mi></mrow><mo stretchy=\"false\">\u{2C6}</mo></mover>"), "{m}");
         assert!(formulary::parse(&m).is_ok(), "{m}");
+        let m = math(r"\begin{aligned} a &= b \\ c &= d \end{aligned}", true)
+            .unwrap()
+            .mathml
+            .unwrap();
+        assert!(m.contains("<mtable columnalign=\"right left"), "{m}");
     }
     use crate::diag::FileId;
 
