@@ -187,6 +187,14 @@ pub struct Metadata {
     pub series_index: Option<String>,
     /// Contributors other than authors, with their MARC relator role.
     pub contributors: Vec<Contributor>,
+    /// Edition statement (`Second edition`).
+    pub edition: Option<String>,
+    /// The printing line (`10 9 8 7 6 5 4 3 2 1`).
+    pub printing: Option<String>,
+    /// A dedication.
+    pub dedication: Option<String>,
+    /// An epigraph.
+    pub epigraph: Option<String>,
 }
 
 /// A contributor with a role (`edt` editor, `trl` translator, `ill` illustrator…).
@@ -780,6 +788,15 @@ pub enum PdfImage {
         file: Blob,
         /// Colour components: 1 (grey) or 3 (RGB).
         colors: u8,
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+    },
+    /// 8-bit CMYK samples, zlib-compressed (converted for PDF/X-1a).
+    Cmyk {
+        /// The compressed samples.
+        data: Vec<u8>,
         /// Width in pixels.
         width: u32,
         /// Height in pixels.

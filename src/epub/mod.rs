@@ -61,6 +61,8 @@ pub struct EpubOptions {
     pub cover: Cover,
     /// Number footnotes from 1 in each chapter instead of through the book.
     pub notes_per_chapter: bool,
+    /// A title page and a copyright page from the metadata.
+    pub front_matter: bool,
 }
 
 impl Default for EpubOptions {
@@ -72,6 +74,7 @@ impl Default for EpubOptions {
             toc_page: false,
             cover: Cover::None,
             notes_per_chapter: false,
+            front_matter: false,
         }
     }
 }

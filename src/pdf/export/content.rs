@@ -9,6 +9,7 @@
 //! sheet's (bleed and slug included, y up).
 
 use super::fonts::{Fonts, width_units};
+use super::standards::{self, Colors};
 use crate::doc::ResourceId;
 use crate::pdf::frame::{Color as FrameColor, Item, LinkDest, Page};
 use crate::text::{FaceId, FontSet};
@@ -35,23 +36,33 @@ pub fn encode<'i>(
     page: &Page,
     fonts: &Fonts,
     image_name: &dyn Fn(ResourceId) -> Option<&'i str>,
+    colors: Colors,
 ) -> (Vec<u8>, PageRecord) {
-    let bleed = page.bleed.to_pt() as f32;
-    let off = bleed + page.slug.to_pt() as f32;
-    let (tw, th) = (page.width.to_pt() as f32, page.height.to_pt() as f32);
-    let h = th + 2.0 * off;
-    let w = tw + 2.0 * off;
+    let b = page.bleed;
+    let pt = |a: crate::text::Abs| a.to_pt() as f32;
+    let slug = pt(page.slug);
+    let (tw, th) = (pt(page.width), pt(page.height));
+    // The trimmed page's corners on the sheet: bleed and slug around it,
+    // each side its own bleed (a book page has none in the gutter).
+    let (x0, y0) = (slug + pt(b.left), slug + pt(b.bottom));
+    let w = x0 + tw + pt(b.right) + slug;
+    let h = y0 + th + pt(b.top) + slug;
     let mut record = PageRecord {
         size: (w, h),
-        trim: [off, off, off + tw, off + th],
-        bleed: [off - bleed, off - bleed, off + tw + bleed, off + th + bleed],
+        trim: [x0, y0, x0 + tw, y0 + th],
+        bleed: [slug, slug, w - slug, h - slug],
         links: Vec::new(),
     };
+    // Frame coordinates (trim origin, y down) → sheet (y up).
+    let top = h - slug - pt(b.top);
     let mut content = Content::new();
-    let mut text = Text::default();
+    let mut text = Text {
+        colors,
+        ..Text::default()
+    };
     for (p, item) in &page.items {
-        let x = p.x.to_pt() as f32 + off;
-        let y = h - p.y.to_pt() as f32 - off;
+        let x = p.x.to_pt() as f32 + x0;
+        let y = top - p.y.to_pt() as f32;
         if !matches!(item, Item::Text(_) | Item::Link { .. }) {
             // Paths and images may not be drawn inside a text object.
             text.close(&mut content);
@@ -67,13 +78,26 @@ pub fn encode<'i>(
                 height,
                 fill: paint,
                 stroke,
-            } => rect(&mut content, x, y, *width, *height, *paint, *stroke),
+            } => rect(
+                &mut content,
+                (x, y),
+                (*width, *height),
+                *paint,
+                *stroke,
+                colors,
+            ),
             Item::Line {
                 dx,
                 dy,
                 color,
                 thickness,
-            } => line(&mut content, x, y, (*dx, *dy), *color, *thickness),
+            } => line(
+                &mut content,
+                (x, y),
+                (*dx, *dy),
+                (*color, *thickness),
+                colors,
+            ),
             Item::Image {
                 image,
                 width,
@@ -105,13 +129,26 @@ pub fn encode<'i>(
 /// The text being written on a page: the open text object's face, size and
 /// colour, and the TJ array being filled for the current baseline (glyph
 /// bytes, and where kern numbers go between them).
-#[derive(Default)]
 struct Text {
+    colors: Colors,
     style: Option<(FaceId, u32, FrameColor)>,
     baseline: Option<f32>,
     pen: f32,
     bytes: Vec<u8>,
     cuts: Vec<(usize, f32)>,
+}
+
+impl Default for Text {
+    fn default() -> Text {
+        Text {
+            colors: Colors::Rgb,
+            style: None,
+            baseline: None,
+            pen: 0.0,
+            bytes: Vec::new(),
+            cuts: Vec::new(),
+        }
+    }
 }
 
 impl Text {
@@ -164,7 +201,7 @@ impl Text {
             self.close(content);
             content.begin_text();
             content.set_font(Name(used.name.as_bytes()), size);
-            fill(content, run.color);
+            fill(content, run.color, self.colors);
             self.style = Some(style);
         }
         let scaled = |gid: u16| -> f32 { width_units(font, gid) * size / 1000.0 };
@@ -205,19 +242,18 @@ impl Text {
 /// A rectangle whose top-left corner is at (`x`, `y`) on the sheet.
 fn rect(
     content: &mut Content,
-    x: f32,
-    y: f32,
-    width: crate::text::Abs,
-    height: crate::text::Abs,
+    (x, y): (f32, f32),
+    (width, height): (crate::text::Abs, crate::text::Abs),
     paint: Option<FrameColor>,
     stroke: Option<(FrameColor, crate::text::Abs)>,
+    colors: Colors,
 ) {
     content.save_state();
     if let Some(c) = paint {
-        fill(content, c);
+        fill(content, c, colors);
     }
     if let Some((c, t)) = stroke {
-        outline(content, c);
+        outline(content, c, colors);
         content.set_line_width(t.to_pt() as f32);
     }
     let hh = height.to_pt() as f32;
@@ -233,14 +269,13 @@ fn rect(
 /// A straight line from (`x`, `y`) on the sheet by `(dx, dy)` (dy downwards).
 fn line(
     content: &mut Content,
-    x: f32,
-    y: f32,
+    (x, y): (f32, f32),
     (dx, dy): (crate::text::Abs, crate::text::Abs),
-    color: FrameColor,
-    thickness: crate::text::Abs,
+    (color, thickness): (FrameColor, crate::text::Abs),
+    colors: Colors,
 ) {
     content.save_state();
-    outline(content, color);
+    outline(content, color, colors);
     content.set_line_width(thickness.to_pt() as f32);
     content.move_to(x, y);
     content.line_to(x + dx.to_pt() as f32, y - dy.to_pt() as f32);
@@ -257,14 +292,41 @@ fn rgb(c: FrameColor) -> [f32; 3] {
     [c.0, c.1, c.2].map(|v| round(f32::from(v) / 255.0, 1000.0))
 }
 
-fn fill(content: &mut Content, c: FrameColor) {
-    let [r, g, b] = rgb(c);
-    content.set_fill_rgb(r, g, b);
+/// A colour as the standard wants it: a grey (black included) as
+/// DeviceGray, so black text prints in black ink alone and never as RGB;
+/// other colours as RGB or, for PDF/X, as CMYK.
+enum Paint {
+    Gray(f32),
+    Rgb([f32; 3]),
+    Cmyk([f32; 4]),
 }
 
-fn outline(content: &mut Content, c: FrameColor) {
-    let [r, g, b] = rgb(c);
-    content.set_stroke_rgb(r, g, b);
+fn paint(c: FrameColor, colors: Colors) -> Paint {
+    if c.0 == c.1 && c.1 == c.2 {
+        return Paint::Gray(round(f32::from(c.0) / 255.0, 1000.0));
+    }
+    match colors {
+        Colors::Rgb => Paint::Rgb(rgb(c)),
+        Colors::CmykManagedImages | Colors::CmykOnly => {
+            Paint::Cmyk(standards::cmyk(c.0, c.1, c.2).map(|v| round(v, 1000.0)))
+        }
+    }
+}
+
+fn fill(content: &mut Content, c: FrameColor, colors: Colors) {
+    match paint(c, colors) {
+        Paint::Gray(g) => content.set_fill_gray(g),
+        Paint::Rgb([r, g, b]) => content.set_fill_rgb(r, g, b),
+        Paint::Cmyk([c, m, y, k]) => content.set_fill_cmyk(c, m, y, k),
+    };
+}
+
+fn outline(content: &mut Content, c: FrameColor, colors: Colors) {
+    match paint(c, colors) {
+        Paint::Gray(g) => content.set_stroke_gray(g),
+        Paint::Rgb([r, g, b]) => content.set_stroke_rgb(r, g, b),
+        Paint::Cmyk([c, m, y, k]) => content.set_stroke_cmyk(c, m, y, k),
+    };
 }
 
 #[cfg(test)]
@@ -377,7 +439,7 @@ mod tests {
         ];
         // A page with bleed: the sheet is larger than the trimmed page.
         let page = Page {
-            bleed: Abs::pt(9.0),
+            bleed: crate::pdf::frame::Bleed::all(Abs::pt(9.0)),
             items: items.clone(),
             ..Page::new(Abs::pt(400.0), Abs::pt(600.0))
         };
@@ -396,7 +458,7 @@ mod tests {
                 }
             }
         }
-        let (content, record) = encode(&set, &page, &fonts, &|_| None);
+        let (content, record) = encode(&set, &page, &fonts, &|_| None, Colors::Rgb);
         assert_eq!(record.size, (418.0, 618.0));
         assert_eq!(record.trim, [9.0, 9.0, 409.0, 609.0]);
         let shown = replay(&set, &content, &fonts);

@@ -9,7 +9,7 @@
 
 use super::Geometry;
 use crate::doc::Document;
-use crate::pdf::frame::{Color, Item, Numbering, TextRun};
+use crate::pdf::frame::{Bleed, Color, Item, Numbering, TextRun};
 use crate::text::{Abs, FaceId, FontSet, Point};
 
 /// What the furniture of a page depends on.
@@ -68,7 +68,7 @@ impl<'a> Furniture<'a> {
         let g = &self.geometry;
         let mut items = Vec::new();
         if self.crop_marks {
-            items.extend(crop_marks(g));
+            items.extend(crop_marks(g, &Bleed::outer(g.bleed, index % 2 == 1)));
         }
         if info.blank {
             return items;
@@ -153,8 +153,9 @@ pub fn roman(mut n: usize) -> String {
 
 /// Crop marks at the four corners of the trimmed page, in the slug, kept
 /// clear of the bleed (so they never show on the trimmed sheet).
-fn crop_marks(g: &Geometry) -> Vec<(Point, Item)> {
-    let gap = g.bleed + Abs::pt(2.0);
+fn crop_marks(g: &Geometry, b: &Bleed) -> Vec<(Point, Item)> {
+    // Each mark starts past its side's bleed and stays on the sheet.
+    let gap = |bleed: Abs| bleed + Abs::pt(2.0);
     let len = (g.slug - Abs::pt(2.0)).max(Abs::pt(4.0));
     let (x0, x1, y0, y1) = (Abs::ZERO, g.width, Abs::ZERO, g.height);
     let mark = |at: Point, dx: Abs, dy: Abs| {
@@ -170,15 +171,15 @@ fn crop_marks(g: &Geometry) -> Vec<(Point, Item)> {
     };
     vec![
         // Horizontal marks beside each corner.
-        mark(Point::new(x0 - gap - len, y0), len, Abs::ZERO),
-        mark(Point::new(x1 + gap, y0), len, Abs::ZERO),
-        mark(Point::new(x0 - gap - len, y1), len, Abs::ZERO),
-        mark(Point::new(x1 + gap, y1), len, Abs::ZERO),
+        mark(Point::new(x0 - gap(b.left) - len, y0), len, Abs::ZERO),
+        mark(Point::new(x1 + gap(b.right), y0), len, Abs::ZERO),
+        mark(Point::new(x0 - gap(b.left) - len, y1), len, Abs::ZERO),
+        mark(Point::new(x1 + gap(b.right), y1), len, Abs::ZERO),
         // Vertical marks above and below.
-        mark(Point::new(x0, y0 - gap - len), Abs::ZERO, len),
-        mark(Point::new(x1, y0 - gap - len), Abs::ZERO, len),
-        mark(Point::new(x0, y1 + gap), Abs::ZERO, len),
-        mark(Point::new(x1, y1 + gap), Abs::ZERO, len),
+        mark(Point::new(x0, y0 - gap(b.top) - len), Abs::ZERO, len),
+        mark(Point::new(x1, y0 - gap(b.top) - len), Abs::ZERO, len),
+        mark(Point::new(x0, y1 + gap(b.bottom)), Abs::ZERO, len),
+        mark(Point::new(x1, y1 + gap(b.bottom)), Abs::ZERO, len),
     ]
 }
 

@@ -295,7 +295,8 @@ impl Pager<'_> {
 
     fn new_page(&mut self, chapter: Option<usize>, opener: bool) {
         self.finish_page();
-        self.pages.push(self.geometry.page());
+        let index = self.count();
+        self.pages.push(self.geometry.page(index));
         self.info = Some(PageInfo {
             chapter,
             opener,
