@@ -10,6 +10,7 @@ pub mod cover;
 pub mod export;
 pub mod frame;
 pub mod layout;
+pub mod service;
 
 use crate::diag::{Diagnostics, Result};
 use crate::doc::Document;
@@ -263,6 +264,9 @@ pub fn export_to<W: std::io::Write>(
         exporter.pages(section, pages)
     })?;
     exporter.finish(&book)?;
+    for problem in service::check(options, book.pages()) {
+        diags.warn(crate::diag::Span::new(crate::diag::FileId(0), 0..0), problem);
+    }
     Ok(book.pages())
 }
 

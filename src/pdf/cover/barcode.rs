@@ -157,7 +157,7 @@ mod tests {
         assert!(isbn13("urn:uuid:1234").is_none());
         assert_eq!(
             human_readable(&d),
-            ["9".into(), "783161".into(), "484100".into()]
+            ["9", "783161", "484100"].map(String::from)
         );
     }
 
