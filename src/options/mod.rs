@@ -589,6 +589,7 @@ impl Options {
             ),
             stock: l.pdf.stock.unwrap_or(d.stock),
             min_dpi: images.pdf_min_dpi,
+            screen: l.pdf.profile == Some(Profile::Screen),
             style: {
                 let st = &l.pdf.style;
                 let file = |f: &Option<FilePath>| -> Result<Option<PathBuf>> {

@@ -231,6 +231,8 @@ pub struct PdfOptions {
     pub stock: Stock,
     /// Minimum resolution of placed images (warned about below it).
     pub min_dpi: f64,
+    /// Made for screens (`--profile screen`): links in colour.
+    pub screen: bool,
     /// The paper size.
     pub paper: PaperSize,
     /// Start every chapter on a right-hand page.

@@ -23,9 +23,11 @@ pub mod inline;
 pub mod linebreak;
 pub mod pages;
 mod piece;
+pub mod theme;
 
 pub use geometry::Geometry;
 pub use piece::{PIECE_BLOCKS, Piece, note_numbers, pieces};
+pub use theme::Theme;
 
 use super::PdfOptions;
 use super::frame::{Book, Color, Info, Numbering, Page, PageLabel, Section};
@@ -74,6 +76,9 @@ pub struct ParStyle {
     pub first_indent: Abs,
     /// Small capitals.
     pub small_caps: bool,
+    /// Display text (headings, titles, standfirsts): never hyphenated, its
+    /// lines balanced so none ends on a lone short word.
+    pub display: bool,
 }
 
 impl ParStyle {
@@ -87,6 +92,7 @@ impl ParStyle {
             align: TextAlign::Left,
             first_indent: Abs::ZERO,
             small_caps: false,
+            display: false,
         }
     }
 
@@ -100,6 +106,7 @@ impl ParStyle {
             align: TextAlign::Justify,
             first_indent: Abs::ZERO,
             small_caps: false,
+            display: false,
         }
     }
 }
@@ -127,6 +134,8 @@ pub struct Ctx<'a> {
     pub chapter_notes: Vec<NoteId>,
     /// Glyphs wider than the whole measure (each overflows alone).
     pub(crate) overflows: usize,
+    /// The design.
+    pub theme: Theme,
 }
 
 impl<'a> Ctx<'a> {
@@ -154,6 +163,7 @@ impl<'a> Ctx<'a> {
             note_numbers: Default::default(),
             chapter_notes: Vec::new(),
             overflows: 0,
+            theme: Theme::default(),
         }
     }
 
@@ -236,6 +246,7 @@ struct Setter<'a> {
     fonts: &'a FontSet,
     options: &'a PdfOptions,
     geometry: Geometry,
+    theme: Theme,
     /// Note numbers of every chapter (counted once, shared by its pieces).
     numbers: Vec<std::sync::Arc<BTreeMap<NoteId, usize>>>,
 }
@@ -249,6 +260,7 @@ impl Setter<'_> {
             .map(|piece| {
                 let mut ctx = Ctx::new(self.doc, self.fonts);
                 ctx.ragged = self.options.ragged;
+                ctx.theme = self.theme;
                 ctx.note_numbers = self.numbers[piece.chapter].clone();
                 let (chunks, notes) = flow::piece(&mut ctx, piece, self.geometry.measure());
                 Flowed {
@@ -287,6 +299,7 @@ pub fn stream(
         fonts,
         options,
         geometry,
+        theme: Theme::new(options, fonts),
         numbers: (0..doc.chapters.len())
             .map(|c| std::sync::Arc::new(note_numbers(doc, c)))
             .collect(),
@@ -295,6 +308,13 @@ pub fn stream(
         furniture::Furniture::new(doc, fonts, &geometry, Numbering::Arabic, "Contents");
     let page_options = pages::PageOptions {
         recto_chapters: options.recto_chapters,
+        // A sunk opening starts a sixth of the way down the text block.
+        sink: match setter.theme.opening {
+            crate::pdf::Opening::Sink if doc.chapters.len() > 1 || options.front_matter => {
+                geometry.body_height() / 6.0
+            }
+            _ => Abs::ZERO,
+        },
     };
     let mut paginator = pages::Paginator::new(&geometry, &page_options, &body_furniture);
     let mut missing_reported = BTreeSet::new();
@@ -406,6 +426,7 @@ fn contents_pages(
     let entries: Vec<_> = body.outline.iter().filter(|e| e.level <= 2).collect();
     let mut ctx = Ctx::new(doc, fonts);
     ctx.ragged = options.ragged;
+    ctx.theme = Theme::new(options, fonts);
     let chunks = contents::page(&mut ctx, &entries, &numbers, geometry.measure());
     diags.extend(ctx.diags);
     warn_missing(diags, &ctx.missing, missing_reported);

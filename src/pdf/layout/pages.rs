@@ -71,6 +71,10 @@ impl<'f> Paginator<'f> {
             pager.mark_blank();
         }
         pager.new_page(chapter, true);
+        if chapter.is_some() {
+            // A chapter opening sinks below the top of the text block.
+            pager.y = self.options.sink;
+        }
         pager.placed.clear();
     }
 
@@ -188,6 +192,8 @@ const SEPARATOR: Abs = Abs::pt_const(12.0);
 pub struct PageOptions {
     /// Start chapters on right-hand pages.
     pub recto_chapters: bool,
+    /// How far below the top of the text block a chapter opens.
+    pub sink: Abs,
 }
 
 /// Height of a content chunk plus everything it must stay with.

@@ -7,7 +7,7 @@ use crate::doc::{ImageStatus, Inline, ResourceId};
 use crate::pdf::frame::{Color, Item};
 use crate::pdf::layout::inline::paragraph;
 use crate::pdf::layout::{ParStyle, TextAlign};
-use crate::text::{Abs, FaceId, Point};
+use crate::text::{Abs, Point};
 
 impl Column<'_, '_> {
     #[allow(clippy::too_many_arguments)]
@@ -22,13 +22,11 @@ impl Column<'_, '_> {
     ) {
         let doc = self.ctx.doc;
         let caption_style = ParStyle {
-            face: FaceId::SerifItalic,
-            size: Abs::pt(9.0),
-            leading: Abs::pt(11.5),
-            color: Color::GREY,
             align: TextAlign::Center,
-            first_indent: Abs::ZERO,
-            small_caps: false,
+            ..self
+                .ctx
+                .theme
+                .display(self.ctx.theme.serif[1], 9.0, 11.5, Color::GREY)
         };
         let mut items = Vec::new();
         let mut height;

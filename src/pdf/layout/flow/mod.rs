@@ -11,7 +11,6 @@ use super::{Ctx, ParStyle, TextAlign};
 use crate::diag::Span;
 use crate::doc::{AnchorId, Block, Inline, NoteId, plain_text};
 use crate::pdf::frame::{Color, Item};
-use crate::text::FaceId;
 use crate::text::units::{Abs, Point};
 
 /// One unit of the column.
@@ -122,26 +121,10 @@ pub fn piece(ctx: &mut Ctx<'_>, piece: &super::Piece, width: Abs) -> (Vec<Chunk>
     (chunks, notes)
 }
 
+/// A heading's style and space around it in the default theme (for the
+/// contents page of tests and tools without a theme).
 pub(super) fn style_for_heading(level: u8) -> (ParStyle, Abs, Abs) {
-    let (face, size, leading, before, after) = match level {
-        1 => (FaceId::SansBold, 22.0, 26.0, 4.0, 8.0),
-        2 => (FaceId::SansBold, 13.0, 16.0, 14.0, 4.0),
-        3 => (FaceId::SansBold, 11.5, 14.0, 12.0, 3.0),
-        _ => (FaceId::SerifBold, 10.5, 13.5, 10.0, 2.0),
-    };
-    (
-        ParStyle {
-            face,
-            size: Abs::pt(size),
-            leading: Abs::pt(leading),
-            color: Color::BLACK,
-            align: TextAlign::Left,
-            first_indent: Abs::ZERO,
-            small_caps: false,
-        },
-        Abs::pt(before),
-        Abs::pt(after),
-    )
+    super::Theme::default().heading(level)
 }
 
 impl Column<'_, '_> {
@@ -194,7 +177,7 @@ impl Column<'_, '_> {
         width: Abs,
         depth: usize,
     ) {
-        let (style, before, after) = style_for_heading(level);
+        let (style, before, after) = self.ctx.theme.heading(level);
         if self.started || self.chunks.iter().any(|c| matches!(c, Chunk::Content(_))) {
             self.space(before);
         }
@@ -216,16 +199,20 @@ impl Column<'_, '_> {
         depth: usize,
         after_paragraph: bool,
     ) {
-        let mut style = ParStyle::body();
+        let theme = self.ctx.theme;
+        let mut style = theme.body();
         if self.ctx.ragged {
             style.align = TextAlign::Left;
         }
         if depth == 0 && after_paragraph {
-            style.first_indent = style.size;
+            style.first_indent = theme.indent;
+            if theme.spacing > Abs::ZERO {
+                self.space(theme.spacing);
+            }
         }
         if depth > 0 {
-            style.size = Abs::pt(10.0);
-            style.leading = Abs::pt(13.0);
+            style.size = theme.size * (10.0 / 11.0);
+            style.leading = theme.leading * (13.0 / 14.0);
         }
         self.lines(content, &style, indent, width, span, false, None);
         if depth == 0 {
@@ -264,20 +251,26 @@ impl Column<'_, '_> {
                 span,
             } => self.heading(*level, content, *anchor, *span, indent, width, depth),
             Block::Kicker { content, span } => {
+                let theme = self.ctx.theme;
                 let style = ParStyle {
                     small_caps: true,
-                    ..ParStyle::left(FaceId::Serif, 11.0, 14.0, Color::ACCENT)
+                    ..theme.display(theme.serif[0], 11.0, 14.0, Color::ACCENT)
                 };
                 self.lines(content, &style, indent, width, *span, true, None);
                 self.space(Abs::pt(2.0));
             }
             Block::Standfirst { content, span } => {
-                let style = ParStyle::left(FaceId::SerifItalic, 13.0, 17.0, Color::BLACK);
+                let theme = self.ctx.theme;
+                let style = theme.display(theme.serif[1], 13.0, 17.0, Color::BLACK);
                 self.lines(content, &style, indent, width, *span, false, None);
                 self.space(Abs::pt(8.0));
             }
             Block::Dateline { content, span } => {
-                let style = ParStyle::left(FaceId::Sans, 9.0, 12.0, Color::GREY);
+                let theme = self.ctx.theme;
+                let style = ParStyle {
+                    display: false,
+                    ..theme.display(theme.sans[0], 9.0, 12.0, Color::GREY)
+                };
                 self.lines(content, &style, indent, width, *span, false, None);
                 self.space(Abs::pt(8.0));
             }
@@ -340,7 +333,11 @@ impl Column<'_, '_> {
             } => {
                 // Print has no disclosure: the summary as a bold line, then the content.
                 let summary = vec![Inline::Strong(summary.clone())];
-                let style = ParStyle::left(FaceId::Serif, 10.5, 14.0, Color::BLACK);
+                let theme = self.ctx.theme;
+                let style = ParStyle {
+                    display: false,
+                    ..theme.display(theme.serif[0], 10.5, 14.0, Color::BLACK)
+                };
                 self.lines(&summary, &style, indent, width, block.span(), true, None);
                 for b in blocks {
                     self.block(b, indent, width, depth);
@@ -358,10 +355,11 @@ impl Column<'_, '_> {
     /// Lays out every note referenced in the chapter (notes referenced from
     /// notes included), each as its own list of lines.
     fn notes(&mut self, width: Abs) -> Notes {
+        let theme = self.ctx.theme;
         let style = ParStyle {
-            size: Abs::pt(8.5),
-            leading: Abs::pt(10.5),
-            ..ParStyle::body()
+            size: theme.size * (8.5 / 11.0),
+            leading: theme.leading * (10.5 / 14.0),
+            ..theme.body()
         };
         let doc = self.ctx.doc;
         let mut out = Notes::new();
