@@ -564,7 +564,16 @@ impl Options {
             recto_chapters: on(l.pdf.recto_chapters, d.recto_chapters),
             toc: on(l.pdf.toc, d.toc),
             ragged: on(l.pdf.ragged, d.ragged),
-            bleed: l.pdf.bleed.unwrap_or(d.bleed),
+            // A print service's profile bleeds 0.125 in (KDP and IngramSpark
+            // both want an eighth of an inch) unless told otherwise.
+            bleed: l
+                .pdf
+                .bleed
+                .unwrap_or(if l.pdf.profile.and_then(Profile::service).is_some() {
+                    Abs::inch(0.125)
+                } else {
+                    d.bleed
+                }),
             crop_marks: on(l.pdf.crop_marks, d.crop_marks),
             fonts: l
                 .pdf

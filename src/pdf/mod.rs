@@ -267,7 +267,10 @@ pub fn export_to<W: std::io::Write>(
     })?;
     exporter.finish(&book)?;
     for problem in service::check(options, book.pages()) {
-        diags.warn(crate::diag::Span::new(crate::diag::FileId(0), 0..0), problem);
+        diags.warn(
+            crate::diag::Span::new(crate::diag::FileId(0), 0..0),
+            problem,
+        );
     }
     Ok(book.pages())
 }

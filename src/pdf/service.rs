@@ -55,12 +55,7 @@ const INGRAMSPARK: Rules = Rules {
     width: (4.0, 8.5),
     height: (6.0, 11.69),
     pages: (18, 1200),
-    gutter: &[
-        (150, 0.5),
-        (400, 0.625),
-        (600, 0.75),
-        (usize::MAX, 0.875),
-    ],
+    gutter: &[(150, 0.5), (400, 0.625), (600, 0.75), (usize::MAX, 0.875)],
     edge: (0.25, 0.375),
     bleed: 0.125,
     even: true,
@@ -109,7 +104,10 @@ pub fn check(options: &PdfOptions, pages: usize) -> Vec<String> {
         ));
     }
     if r.even && pages % 2 == 1 {
-        out.push(format!("{pages} pages: {} wants an even page count", r.name));
+        out.push(format!(
+            "{pages} pages: {} wants an even page count",
+            r.name
+        ));
     }
     let want = gutter(service, pages);
     if inch(g.inner) + 1e-6 < want {

@@ -33,6 +33,9 @@ pub struct Furniture<'a> {
     front_head: String,
     numbering: Numbering,
     crop_marks: bool,
+    /// Pages before this section's first that its folios count (the front
+    /// matter before the contents).
+    pub first: usize,
 }
 
 impl<'a> Furniture<'a> {
@@ -59,6 +62,7 @@ impl<'a> Furniture<'a> {
             front_head: front_head.to_string(),
             numbering,
             crop_marks: geometry.slug > Abs::ZERO,
+            first: 0,
         }
     }
 
@@ -77,8 +81,8 @@ impl<'a> Furniture<'a> {
         let left = g.left(index);
         let measure = g.measure();
         let folio = match self.numbering {
-            Numbering::Arabic => (index + 1).to_string(),
-            Numbering::Roman => roman(index + 1),
+            Numbering::Arabic => (index + 1 + self.first).to_string(),
+            Numbering::Roman => roman(index + 1 + self.first),
         };
         let (run, w) = text_run(self.fonts, FaceId::Sans, size, &folio, measure);
         items.push((

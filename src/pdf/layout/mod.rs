@@ -17,6 +17,7 @@
 
 pub mod contents;
 pub mod flow;
+pub mod front;
 pub mod furniture;
 mod geometry;
 pub mod inline;
@@ -363,23 +364,39 @@ pub fn stream(
         );
     }
 
-    // The contents, numbered with the body's folios.
-    let front = if options.toc {
+    // The front matter from the metadata, then the contents, numbered with
+    // the body's folios; both in roman numerals.
+    let mut front = 0;
+    if options.front_matter {
+        let mut ctx = Ctx::new(doc, fonts);
+        ctx.theme = setter.theme;
+        let mut pages = front::pages(&mut ctx, &geometry);
+        warn_missing(diags, &ctx.missing, &mut missing_reported);
+        let marks = furniture::Furniture::new(doc, fonts, &geometry, Numbering::Roman, "");
+        let blank = furniture::PageInfo {
+            chapter: None,
+            opener: true,
+            blank: true,
+        };
+        for (i, page) in pages.iter_mut().enumerate() {
+            page.items.extend(marks.items(i, &blank));
+        }
+        front = pages.len();
+        sink(Section::Front, pages)?;
+    }
+    if options.toc {
         let pages = contents_pages(
             doc,
             fonts,
             options,
-            &geometry,
+            (&geometry, front),
             &body,
             diags,
             &mut missing_reported,
         );
-        let n = pages.len();
+        front += pages.len();
         sink(Section::Front, pages)?;
-        n
-    } else {
-        0
-    };
+    }
     let mut labels = Vec::new();
     if front > 0 {
         labels.push(PageLabel {
@@ -413,7 +430,7 @@ fn contents_pages(
     doc: &Document,
     fonts: &FontSet,
     options: &PdfOptions,
-    geometry: &Geometry,
+    (geometry, before): (&Geometry, usize),
     body: &pages::Paginated,
     diags: &mut Diagnostics,
     missing_reported: &mut BTreeSet<char>,
@@ -430,8 +447,18 @@ fn contents_pages(
     let chunks = contents::page(&mut ctx, &entries, &numbers, geometry.measure());
     diags.extend(ctx.diags);
     warn_missing(diags, &ctx.missing, missing_reported);
-    let front_furniture =
-        furniture::Furniture::new(doc, fonts, geometry, Numbering::Roman, "Contents");
+    let labels = crate::labels::Labels::new(
+        doc.meta.language.as_deref().unwrap_or("en"),
+        Default::default(),
+    );
+    let mut front_furniture = furniture::Furniture::new(
+        doc,
+        fonts,
+        geometry,
+        Numbering::Roman,
+        labels.get(crate::labels::Label::Contents),
+    );
+    front_furniture.first = before;
     let mut p = pages::Paginator::new(geometry, &pages::PageOptions::default(), &front_furniture);
     p.begin(None);
     p.add(chunks, &flow::Notes::new());

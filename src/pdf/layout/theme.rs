@@ -106,9 +106,8 @@ impl Theme {
     pub fn new(options: &PdfOptions, fonts: &FontSet) -> Theme {
         let style = &options.style;
         let mut t = Theme::builtin(style.theme);
-        let face = |path: &Option<std::path::PathBuf>| {
-            path.as_deref().and_then(|p| loaded(fonts, p))
-        };
+        let face =
+            |path: &Option<std::path::PathBuf>| path.as_deref().and_then(|p| loaded(fonts, p));
         if let Some(body) = face(&style.body_font) {
             // A body face without its variants stands in for them.
             t.serif = [body; 4];
