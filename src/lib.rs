@@ -36,6 +36,7 @@ pub mod date;
 pub mod diag;
 pub mod doc;
 pub mod epub;
+pub mod imprint;
 pub mod issue;
 pub mod labels;
 pub mod lang;

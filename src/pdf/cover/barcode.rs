@@ -19,68 +19,14 @@ const SET_C: [&str; 10] = [
     "1110010", "1100110", "1101100", "1000010", "1011100", "1001110", "1010000", "1000100",
     "1001000", "1110100",
 ];
+pub use crate::imprint::isbn13;
+
 /// Which set each left-half digit uses, by the first (implied) digit:
 /// `A` or `B` for the six digits.
 const PARITY: [&str; 10] = [
     "AAAAAA", "AABABB", "AABBAB", "AABBBA", "ABAABB", "ABBAAB", "ABBBAA", "ABABAB", "ABABBA",
     "ABBABA",
 ];
-
-/// The check digit of the first twelve digits of an EAN-13 (weights 1, 3).
-fn check_digit(digits: &[u8]) -> u8 {
-    let sum: u32 = digits
-        .iter()
-        .take(12)
-        .enumerate()
-        .map(|(i, &d)| u32::from(d) * if i % 2 == 0 { 1 } else { 3 })
-        .sum();
-    ((10 - sum % 10) % 10) as u8
-}
-
-/// The 13 digits of an ISBN (ISBN-13, or ISBN-10 made one), when the text
-/// is an ISBN with a right check digit; hyphens, spaces and an `isbn:` or
-/// `urn:isbn:` prefix are allowed.
-pub fn isbn13(text: &str) -> Option<[u8; 13]> {
-    let lower = text.trim().to_ascii_lowercase();
-    let bare = lower
-        .strip_prefix("urn:")
-        .unwrap_or(&lower)
-        .trim_start_matches("isbn")
-        .trim_start_matches([':', ' ']);
-    let chars: Vec<char> = bare.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
-    match chars.len() {
-        13 => {
-            let digits: Vec<u8> = chars
-                .iter()
-                .map(|c| c.to_digit(10).map(|d| d as u8))
-                .collect::<Option<_>>()?;
-            let ok = digits[..3] == [9, 7, 8] || digits[..3] == [9, 7, 9];
-            (ok && check_digit(&digits) == digits[12]).then(|| digits.try_into().ok())?
-        }
-        10 => {
-            // ISBN-10: weights 10…1, the last may be X (10).
-            let mut sum = 0;
-            let mut digits = Vec::with_capacity(10);
-            for (i, c) in chars.iter().enumerate() {
-                let v = match c {
-                    'x' if i == 9 => 10,
-                    c => c.to_digit(10)?,
-                };
-                sum += v * (10 - i as u32);
-                digits.push(v as u8);
-            }
-            if sum % 11 != 0 {
-                return None;
-            }
-            let mut out = [0u8; 13];
-            out[..3].copy_from_slice(&[9, 7, 8]);
-            out[3..12].copy_from_slice(&digits[..9]);
-            out[12] = check_digit(&out);
-            Some(out)
-        }
-        _ => None,
-    }
-}
 
 /// The 95 modules of the EAN-13 symbol of `digits` (true = bar), from the
 /// left guard to the right guard.

@@ -2,7 +2,7 @@
 //! dot leaders, its page number and a link. Laid out after the body, whose
 //! page numbers it shows; placed before it as front matter.
 
-use super::flow::{Chunk, Content, style_for_heading};
+use super::flow::{Chunk, Content};
 use super::inline::paragraph;
 use super::{Ctx, ParStyle, TextAlign};
 use crate::diag::Span;

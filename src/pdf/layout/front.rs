@@ -71,36 +71,7 @@ pub fn pages(ctx: &mut Ctx<'_>, geometry: &Geometry) -> Vec<Page> {
     out.push(page);
 
     // iv: copyright page, its lines at the foot of the text block.
-    let mut lines: Vec<String> = Vec::new();
-    let year = meta
-        .date
-        .as_deref()
-        .and_then(crate::date::parse)
-        .map(|d| d.year.to_string());
-    match (&meta.rights, &year) {
-        (Some(rights), _) => lines.push(rights.clone()),
-        (None, Some(year)) if !meta.authors.is_empty() => {
-            lines.push(format!("© {year} {}", meta.authors.join(", ")));
-        }
-        _ => {}
-    }
-    if let Some(edition) = &meta.edition {
-        lines.push(edition.clone());
-    }
-    if let Some(publisher) = &meta.publisher {
-        lines.push(match &year {
-            Some(year) => format!("{publisher}, {year}"),
-            None => publisher.clone(),
-        });
-    }
-    if let Some(id) = &meta.identifier
-        && crate::pdf::cover::barcode::isbn13(id).is_some()
-    {
-        lines.push(format!("ISBN {}", id.trim_start_matches("urn:isbn:")));
-    }
-    if let Some(printing) = &meta.printing {
-        lines.push(printing.clone());
-    }
+    let lines = crate::imprint::copyright_lines(&meta);
     let mut copyright = new(3);
     let style = ParStyle {
         align: TextAlign::Left,

@@ -121,12 +121,6 @@ pub fn piece(ctx: &mut Ctx<'_>, piece: &super::Piece, width: Abs) -> (Vec<Chunk>
     (chunks, notes)
 }
 
-/// A heading's style and space around it in the default theme (for the
-/// contents page of tests and tools without a theme).
-pub(super) fn style_for_heading(level: u8) -> (ParStyle, Abs, Abs) {
-    super::Theme::default().heading(level)
-}
-
 impl Column<'_, '_> {
     fn space(&mut self, h: Abs) {
         self.chunks.push(Chunk::Space(h));
