@@ -197,6 +197,29 @@ pub struct Metadata {
     pub epigraph: Option<String>,
 }
 
+/// A length given for a figure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Length {
+    /// A share of the measure (0–100).
+    Percent(f32),
+    /// CSS pixels (96 per inch).
+    Px(f32),
+    /// Points (from `in`, `cm`, `mm`, `pt`).
+    Pt(f32),
+}
+
+/// The size asked for a figure; unset: the backend's default.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FigureSize {
+    /// Width.
+    pub width: Option<Length>,
+    /// Height.
+    pub height: Option<Length>,
+    /// A full-bleed picture (`.bleed`): in print, a page of its own, into
+    /// the bleed.
+    pub bleed: bool,
+}
+
 /// A contributor with a role (`edt` editor, `trl` translator, `ill` illustrator…).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Contributor {
@@ -351,8 +374,8 @@ pub enum Block {
         alt: String,
         /// The title attribute, used as caption when present.
         title: Option<String>,
-        /// The width asked for in CSS pixels (raw HTML `width`), if any.
-        width: Option<u32>,
+        /// The size asked for (`{width=50%}`, raw HTML `width`/`height`).
+        size: FigureSize,
         /// Where it is in the source.
         span: Span,
     },

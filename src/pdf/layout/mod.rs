@@ -137,6 +137,10 @@ pub struct Ctx<'a> {
     pub(crate) overflows: usize,
     /// The design.
     pub theme: Theme,
+    /// Images printed under this resolution are warned about.
+    pub min_dpi: f64,
+    /// The tallest a figure may be (the text block, less room for a caption).
+    pub max_figure: Abs,
 }
 
 impl<'a> Ctx<'a> {
@@ -165,6 +169,8 @@ impl<'a> Ctx<'a> {
             chapter_notes: Vec::new(),
             overflows: 0,
             theme: Theme::default(),
+            min_dpi: 0.0,
+            max_figure: Abs::pt(400.0),
         }
     }
 
@@ -262,6 +268,8 @@ impl Setter<'_> {
                 let mut ctx = Ctx::new(self.doc, self.fonts);
                 ctx.ragged = self.options.ragged;
                 ctx.theme = self.theme;
+                ctx.min_dpi = self.options.min_dpi;
+                ctx.max_figure = self.geometry.body_height() - Abs::pt(40.0);
                 ctx.note_numbers = self.numbers[piece.chapter].clone();
                 let (chunks, notes) = flow::piece(&mut ctx, piece, self.geometry.measure());
                 Flowed {
@@ -356,6 +364,17 @@ pub fn stream(
     let last = std::mem::take(&mut body.pages);
     if !last.is_empty() {
         sink(Section::Body, last)?;
+    }
+    for ((span, image, dpi), page) in std::mem::take(&mut body.low_dpi) {
+        diags.warn(
+            span,
+            format!(
+                "image {} prints at {dpi:.0} dpi on page {}, under {:.0} dpi",
+                doc.resources.get(image).written,
+                page + 1,
+                options.min_dpi
+            ),
+        );
     }
     if overflows > 0 {
         diags.warn(

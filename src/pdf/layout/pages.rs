@@ -25,7 +25,14 @@ pub struct Paginated {
     pub anchors: BTreeMap<AnchorId, (usize, Abs)>,
     /// Outline entries, in order.
     pub outline: Vec<OutlineEntry>,
+    /// Images under the minimum resolution, with the page (index from this
+    /// paginator's first page) they are on.
+    pub low_dpi: Vec<(LowDpi, usize)>,
 }
+
+/// An image printed under the minimum resolution: its place in the source,
+/// the image and its resolution.
+pub type LowDpi = (crate::diag::Span, crate::doc::ResourceId, f64);
 
 /// Puts chapters on pages, piece by piece; finished pages are taken out
 /// with [`Paginator::take`] so a long book never holds all its pages. Page
@@ -56,6 +63,9 @@ impl<'f> Paginator<'f> {
                 foot: Vec::new(),
                 carry: Vec::new(),
                 placed: BTreeSet::new(),
+                low_dpi: Vec::new(),
+                floats: Vec::new(),
+                plates: Vec::new(),
             },
             options: *options,
         }
@@ -91,6 +101,12 @@ impl<'f> Paginator<'f> {
                         pager.y += *h;
                     }
                 }
+                Chunk::Content(c) if c.plate.is_some() => {
+                    // A full-bleed picture: a page of its own after this one.
+                    if let Some(plate) = c.plate {
+                        pager.plates.push(plate);
+                    }
+                }
                 Chunk::Content(c) => {
                     let group = group_height(&chunks[i..]);
                     let (ids, lines) = pager.note_lines(c, notes);
@@ -106,6 +122,20 @@ impl<'f> Paginator<'f> {
                     .fits_in(room);
                     let page_fits = group.fits_in(pager.geometry.body_height() / 2.0);
                     let fits_some = (c.height + first_note).fits_in(room);
+                    if c.float
+                        && pager.y > Abs::ZERO
+                        && !fits_all
+                        && c.height.fits_in(pager.geometry.body_height())
+                    {
+                        // A figure that does not fit floats to the top of
+                        // the next page; the text after it goes on here.
+                        if let Chunk::Content(c) =
+                            std::mem::replace(&mut chunks[i], Chunk::Space(Abs::ZERO))
+                        {
+                            pager.floats.push(c);
+                        }
+                        continue;
+                    }
                     if pager.y > Abs::ZERO && !fits_all && (page_fits || !fits_some) {
                         pager.new_page(chapter, false);
                     }
@@ -132,6 +162,14 @@ impl<'f> Paginator<'f> {
     pub fn end(&mut self) {
         let pager = &mut self.pager;
         let chapter = pager.info.and_then(|i| i.chapter);
+        // Figures still floating, and plates, before the chapter ends.
+        while !pager.floats.is_empty() || !pager.plates.is_empty() {
+            let before = pager.floats.len();
+            pager.new_page(chapter, false);
+            if !pager.floats.is_empty() && pager.floats.len() == before {
+                pager.floats.clear();
+            }
+        }
         while !pager.carry.is_empty() {
             let before = pager.carry.len();
             pager.new_page(chapter, false);
@@ -180,6 +218,7 @@ impl<'f> Paginator<'f> {
             count,
             anchors: self.pager.anchors,
             outline: self.pager.outline,
+            low_dpi: self.pager.low_dpi,
         }
     }
 }
@@ -232,6 +271,12 @@ struct Pager<'f> {
     carry: Vec<Content>,
     /// Notes already set in this chapter.
     placed: BTreeSet<NoteId>,
+    /// Images under the minimum resolution and their pages.
+    low_dpi: Vec<(LowDpi, usize)>,
+    /// Figures waiting for the top of the next page.
+    floats: Vec<Content>,
+    /// Full-bleed pictures waiting for a page of their own.
+    plates: Vec<(crate::doc::ResourceId, f64)>,
 }
 
 impl Pager<'_> {
@@ -301,6 +346,9 @@ impl Pager<'_> {
 
     fn new_page(&mut self, chapter: Option<usize>, opener: bool) {
         self.finish_page();
+        for plate in std::mem::take(&mut self.plates) {
+            self.plate(chapter, plate);
+        }
         let index = self.count();
         self.pages.push(self.geometry.page(index));
         self.info = Some(PageInfo {
@@ -321,6 +369,44 @@ impl Pager<'_> {
                 self.carry.push(line);
             }
         }
+        // Figures that floated here come first, as many as fit.
+        let floats = std::mem::take(&mut self.floats);
+        for c in floats {
+            if self.floats.is_empty() && c.height.fits_in(self.room()) {
+                self.place(c);
+                self.y += Abs::pt(8.0);
+            } else {
+                self.floats.push(c);
+            }
+        }
+    }
+
+    /// A page holding only a full-bleed picture: the image covers the
+    /// trimmed page and its bleed (cropped by the sheet, never distorted).
+    fn plate(&mut self, chapter: Option<usize>, (image, ratio): (crate::doc::ResourceId, f64)) {
+        let index = self.count();
+        let mut page = self.geometry.page(index);
+        let b = page.bleed;
+        let (x0, y0) = (Abs::ZERO - b.left, Abs::ZERO - b.top);
+        let w = page.width + b.left + b.right;
+        let h = page.height + b.top + b.bottom;
+        let iw = w.max(h / ratio);
+        let ih = iw * ratio;
+        page.items.push((
+            Point::new(x0 + (w - iw) / 2.0, y0 + (h - ih) / 2.0),
+            Item::Image {
+                image,
+                width: iw,
+                height: ih,
+            },
+        ));
+        self.pages.push(page);
+        self.info = Some(PageInfo {
+            chapter,
+            opener: false,
+            blank: true,
+        });
+        self.finish_page();
     }
 
     /// Finishes the current page: its footnotes at the bottom of the text
@@ -378,6 +464,9 @@ impl Pager<'_> {
         let top = self.geometry.top + self.y;
         for anchor in &c.anchors {
             self.anchors.insert(*anchor, (index, top));
+        }
+        if let Some(low) = c.low_dpi {
+            self.low_dpi.push((low, index));
         }
         if let (Some((title, level)), Some(&anchor)) = (&c.outline, c.anchors.first()) {
             self.outline.push(OutlineEntry {

@@ -39,6 +39,18 @@ pub struct Content {
     pub notes: Vec<NoteId>,
     /// Drawn first when this chunk starts a page (a table's header row).
     pub repeat: Option<Box<Content>>,
+    /// An image printed under the minimum resolution: where it is in the
+    /// source, the image and its resolution (warned about with its page).
+    pub low_dpi: Option<(Span, crate::doc::ResourceId, f64)>,
+    /// May move to the top of the next page while the text after it goes
+    /// on (a figure).
+    pub float: bool,
+    /// A full-bleed picture: a page of its own, the image covering the
+    /// trimmed page and its bleed.
+    pub plate: Option<(crate::doc::ResourceId, f64)>,
+    /// The line ends with a hyphen (not the last line of a page when that
+    /// can be helped).
+    pub hyphenated: bool,
 }
 
 impl Content {
@@ -308,15 +320,11 @@ impl Column<'_, '_> {
                 image,
                 alt,
                 title,
-                width: asked,
+                size,
                 span,
             } => {
-                // A width asked for in CSS pixels (96 per inch) narrows the
-                // figure, centred in the measure.
-                let w = asked.map_or(width, |px| Abs::pt(f64::from(px) * 0.75).min(width));
                 self.space(Abs::pt(8.0));
-                let at = indent + (width - w) / 2.0;
-                self.figure(*image, alt, title.as_deref(), at, w, *span);
+                self.figure(*image, alt, title.as_deref(), (indent, width), size, *span);
                 self.space(Abs::pt(8.0));
             }
             Block::DefinitionList { items, .. } => {
