@@ -36,6 +36,14 @@ pub struct Furniture<'a> {
     /// Pages before this section's first that its folios count (the front
     /// matter before the contents).
     pub first: usize,
+    /// The book's title is one of its chapters' (taken from the first
+    /// chapter): versos then carry the chapter's section or title, never
+    /// another chapter's.
+    title_is_a_chapter: bool,
+    /// Each chapter's section (magazine issues).
+    sections: Vec<Option<String>>,
+    /// "continued", in the book's language.
+    continued: String,
 }
 
 impl<'a> Furniture<'a> {
@@ -49,11 +57,20 @@ impl<'a> Furniture<'a> {
         front_head: &str,
     ) -> Furniture<'a> {
         let book_title = doc.meta.title.clone().unwrap_or_default();
-        let chapter_titles = doc
+        let chapter_titles: Vec<String> = doc
             .chapters
             .iter()
             .map(|c| c.title.clone().unwrap_or_else(|| book_title.clone()))
             .collect();
+        let title_is_a_chapter = chapter_titles.len() > 1
+            && doc
+                .chapters
+                .iter()
+                .any(|c| c.title.as_deref() == Some(&book_title));
+        let labels = crate::labels::Labels::new(
+            doc.meta.language.as_deref().unwrap_or("en"),
+            Default::default(),
+        );
         Furniture {
             fonts,
             geometry: *geometry,
@@ -63,7 +80,21 @@ impl<'a> Furniture<'a> {
             numbering,
             crop_marks: geometry.slug > Abs::ZERO,
             first: 0,
+            title_is_a_chapter,
+            sections: doc.chapters.iter().map(|c| c.section.clone()).collect(),
+            continued: format!("{} →", labels.get(crate::labels::Label::Continued)),
         }
+    }
+
+    /// The mark under a footnote that goes on over the page.
+    pub fn continued(&self) -> (TextRun, Abs) {
+        text_run(
+            self.fonts,
+            FaceId::SerifItalic,
+            Abs::pt(7.5),
+            &self.continued,
+            self.geometry.measure(),
+        )
     }
 
     /// The furniture of page `index` (counted from the section's first page,
@@ -96,8 +127,22 @@ impl<'a> Furniture<'a> {
             return items;
         }
         let verso = index % 2 == 1;
+        let chapter_title = |c: usize| {
+            self.chapter_titles
+                .get(c)
+                .map_or(self.book_title.as_str(), String::as_str)
+        };
         let head = if verso {
-            self.book_title.as_str()
+            match info.chapter {
+                // The book's title is only the first article's: the verso
+                // carries this article's section (or its own title).
+                Some(c) if self.title_is_a_chapter => self
+                    .sections
+                    .get(c)
+                    .and_then(|s| s.as_deref())
+                    .unwrap_or_else(|| chapter_title(c)),
+                _ => self.book_title.as_str(),
+            }
         } else {
             match info.chapter {
                 Some(chapter) => self

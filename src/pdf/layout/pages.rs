@@ -66,6 +66,9 @@ impl<'f> Paginator<'f> {
                 low_dpi: Vec::new(),
                 floats: Vec::new(),
                 plates: Vec::new(),
+                page_chunks: 0,
+                prev_y: Abs::ZERO,
+                prev_foot: false,
             },
             options: *options,
         }
@@ -136,7 +139,14 @@ impl<'f> Paginator<'f> {
                         }
                         continue;
                     }
-                    if pager.y > Abs::ZERO && !fits_all && (page_fits || !fits_some) {
+                    // A long note may split across pages (its first two
+                    // lines here, the rest continued on the next page)
+                    // rather than push its reference over and leave a hole.
+                    let some_notes: Abs = lines.iter().take(2).map(|l| l.height).sum();
+                    let split_fits =
+                        !lines.is_empty() && (group + some_notes + SEPARATOR).fits_in(room);
+                    if pager.y > Abs::ZERO && !fits_all && !split_fits && (page_fits || !fits_some)
+                    {
                         pager.new_page(chapter, false);
                     }
                     if pager.y == Abs::ZERO
@@ -178,6 +188,7 @@ impl<'f> Paginator<'f> {
                 pager.carry.clear();
             }
         }
+        pager.absorb_last_line();
         pager.finish_page();
     }
 
@@ -222,6 +233,9 @@ impl<'f> Paginator<'f> {
         }
     }
 }
+
+/// Room kept between a long page's last line and the folio's baseline.
+const FOLIO_CLEARANCE: Abs = Abs::pt_const(10.0);
 
 /// Space between the text and the footnotes (the rule sits in it).
 const SEPARATOR: Abs = Abs::pt_const(12.0);
@@ -277,6 +291,12 @@ struct Pager<'f> {
     floats: Vec<Content>,
     /// Full-bleed pictures waiting for a page of their own.
     plates: Vec<(crate::doc::ResourceId, f64)>,
+    /// Content chunks placed on the current page.
+    page_chunks: usize,
+    /// Used height of the previous page's text block, and whether it has
+    /// footnotes.
+    prev_y: Abs,
+    prev_foot: bool,
 }
 
 impl Pager<'_> {
@@ -357,6 +377,7 @@ impl Pager<'_> {
             blank: false,
         });
         self.y = Abs::ZERO;
+        self.page_chunks = 0;
         // Notes carried over come first, up to half the page.
         let limit = self.geometry.body_height() / 2.0;
         let carried = std::mem::take(&mut self.carry);
@@ -409,12 +430,60 @@ impl Pager<'_> {
         self.finish_page();
     }
 
+    /// A chapter that would end on a page holding one line of text ends on
+    /// the page before instead, which runs that line long (into the bottom
+    /// margin, above the folio): the previous page absorbs it.
+    fn absorb_last_line(&mut self) {
+        let long = self.y;
+        // The folio's baseline is 28 pt below the text block.
+        let room = Abs::pt(28.0) - FOLIO_CLEARANCE;
+        let (Some(info), true) = (self.info, self.pages.len() >= 2) else {
+            return;
+        };
+        if info.opener
+            || self.page_chunks != 1
+            || self.prev_foot
+            || !self.foot.is_empty()
+            || !(self.prev_y + long).fits_in(self.geometry.body_height() + room)
+            || long <= Abs::ZERO
+        {
+            return;
+        }
+        let Some(page) = self.pages.pop() else {
+            return;
+        };
+        let index = self.count();
+        let (from_left, to_left) = (self.geometry.left(index), self.geometry.left(index - 1));
+        let shift = self.prev_y;
+        if let Some(prev) = self.pages.last_mut() {
+            for (p, item) in page.items {
+                prev.items
+                    .push((Point::new(p.x - from_left + to_left, p.y + shift), item));
+            }
+        }
+        for (page, y) in self.anchors.values_mut() {
+            if *page == index {
+                *page = index - 1;
+                *y += shift;
+            }
+        }
+        for (_, page) in &mut self.low_dpi {
+            if *page == index {
+                *page = index - 1;
+            }
+        }
+        // The previous page was finished already: its furniture is drawn.
+        self.info = None;
+    }
+
     /// Finishes the current page: its footnotes at the bottom of the text
     /// block, then its furniture.
     fn finish_page(&mut self) {
         let Some(info) = self.info.take() else {
             return;
         };
+        self.prev_y = self.y;
+        self.prev_foot = !self.foot.is_empty();
         self.set_foot();
         let index = self.count() - 1;
         let furniture = self.furniture.items(index, &info);
@@ -456,6 +525,14 @@ impl Pager<'_> {
             }
             y += line.height;
         }
+        if !self.carry.is_empty() {
+            // The note goes on over the page: say so under it.
+            let (run, w) = self.furniture.continued();
+            page.items.push((
+                Point::new(left + self.geometry.measure() - w, y + Abs::pt(9.0)),
+                Item::Text(run),
+            ));
+        }
     }
 
     fn place(&mut self, c: Content) {
@@ -484,5 +561,6 @@ impl Pager<'_> {
                 .map(|(p, item)| (Point::new(left + p.x, top + p.y), item)),
         );
         self.y += c.height;
+        self.page_chunks += 1;
     }
 }

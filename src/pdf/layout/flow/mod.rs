@@ -158,10 +158,15 @@ impl Column<'_, '_> {
         let lines = paragraph(self.ctx, content, style, width, span);
         let n = lines.len();
         for (i, line) in lines.into_iter().enumerate() {
+            let hyphenated = line.hyphenated;
             let mut c = Content::from_line(line, indent);
             // Orphans: the first line stays with the second; widows: the
-            // last line stays with the one before.
-            c.keep_with_next = keep_all || (n >= 2 && (i == 0 || i + 2 == n));
+            // last line stays with the one before; a hyphenated line stays
+            // with the next, so no page ends on a hyphen (TeX's
+            // \brokenpenalty, made absolute where the page allows).
+            c.keep_with_next =
+                keep_all || (n >= 2 && (i == 0 || i + 2 == n)) || (hyphenated && i + 1 < n);
+            c.hyphenated = hyphenated;
             if i == 0 {
                 c.outline = outline.clone();
             }

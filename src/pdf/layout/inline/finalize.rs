@@ -97,6 +97,7 @@ pub(super) fn finalize(
             items,
             width: natural,
             notes,
+            hyphenated: line.hyphen,
         });
     }
     out

@@ -57,6 +57,7 @@ pub(super) fn linebreak(
                         line.parts.push(Part::Space(space));
                     }
                     line.parts.push(Part::Word(head));
+                    line.hyphen = true;
                     lines.push(std::mem::take(&mut line));
                     queue.push_front(Token::Word(tail));
                     pending_space = Abs::ZERO;

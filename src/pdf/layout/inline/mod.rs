@@ -38,6 +38,8 @@ pub struct LineBox {
     pub width: Abs,
     /// Footnotes referenced on this line.
     pub notes: Vec<crate::doc::NoteId>,
+    /// The line ends with a hyphen added by hyphenation.
+    pub hyphenated: bool,
 }
 
 /// Style of a stretch of text.
@@ -160,6 +162,8 @@ struct RawLine {
     /// Ends with a forced break or the paragraph end (not justified).
     last: bool,
     indent: Abs,
+    /// Ends with a hyphen added by hyphenation.
+    hyphen: bool,
 }
 
 #[derive(Debug, Clone)]
