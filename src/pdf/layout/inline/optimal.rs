@@ -139,6 +139,9 @@ fn model(
         items.push(Item::Box(first_indent));
         sources.push(Source::Indent);
     }
+    // The paragraph's last word may draw past its advance (■): the breaker
+    // counts that ink.
+    let last_word = tokens.iter().rposition(|t| matches!(t, Token::Word(_)));
     for (word_index, token) in tokens.iter().enumerate() {
         match token {
             Token::Break => forced_end(&mut items, &mut sources),
@@ -217,7 +220,12 @@ fn model(
                             }
                         }
                         None => {
-                            items.push(Item::Box(word_width(&piece)));
+                            let ink = if Some(word_index) == last_word && k + 1 == n {
+                                super::finalize::word_overhang(book, &piece)
+                            } else {
+                                Abs::ZERO
+                            };
+                            items.push(Item::Box(word_width(&piece) + ink));
                             sources.push(Source::Word(piece, word_index));
                         }
                     }
