@@ -224,6 +224,19 @@ pub enum Item {
         /// Placed height.
         height: Abs,
     },
+    /// Items laid out on a landscape frame `width` × `height` (x right, y
+    /// down), turned a quarter to the left onto the page: the frame's top
+    /// edge runs up the page's left side (a wide table read by turning the
+    /// book clockwise). The point is the top-left corner of the area it
+    /// takes on the page, `height` wide and `width` tall.
+    Turned {
+        /// The frame's width (the height it takes on the page).
+        width: Abs,
+        /// The frame's height (the width it takes on the page).
+        height: Abs,
+        /// Its items, in the frame's coordinates.
+        items: Vec<(Point, Item)>,
+    },
     /// A clickable area; the point is its top-left corner.
     Link {
         /// Width.

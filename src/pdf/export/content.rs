@@ -55,75 +55,112 @@ pub fn encode<'i>(
     };
     // Frame coordinates (trim origin, y down) → sheet (y up).
     let top = h - slug - pt(b.top);
-    let mut content = Content::new();
-    let mut text = Text {
+    let mut draw = Draw {
+        book,
+        fonts,
+        image_name,
         colors,
-        ..Text::default()
+        content: Content::new(),
+        text: Text {
+            colors,
+            ..Text::default()
+        },
     };
-    for (p, item) in &page.items {
-        let x = p.x.to_pt() as f32 + x0;
-        let y = top - p.y.to_pt() as f32;
-        if !matches!(item, Item::Text(_) | Item::Link { .. }) {
-            // Paths and images may not be drawn inside a text object.
-            text.close(&mut content);
-        }
-        match item {
-            Item::Text(run) => {
-                if let Some(used) = fonts.get(run.face) {
-                    text.show(&mut content, book.font(run.face), used, run, x, y);
+    draw.items(&page.items, (x0, top), Some(&mut record));
+    draw.text.close(&mut draw.content);
+    (draw.content.finish().into_vec(), record)
+}
+
+/// Draws items into a content stream.
+struct Draw<'a, 'i> {
+    book: &'a FontSet,
+    fonts: &'a Fonts,
+    image_name: &'a dyn Fn(ResourceId) -> Option<&'i str>,
+    colors: Colors,
+    content: Content,
+    text: Text,
+}
+
+impl Draw<'_, '_> {
+    /// Draws `items` whose frame origin is at `(x0, top)` on the sheet (y
+    /// up), recording links when a record is given.
+    fn items(
+        &mut self,
+        items: &[(crate::text::Point, Item)],
+        (x0, top): (f32, f32),
+        mut record: Option<&mut PageRecord>,
+    ) {
+        let colors = self.colors;
+        for (p, item) in items {
+            let x = p.x.to_pt() as f32 + x0;
+            let y = top - p.y.to_pt() as f32;
+            if !matches!(item, Item::Text(_) | Item::Link { .. }) {
+                // Paths and images may not be drawn inside a text object.
+                self.text.close(&mut self.content);
+            }
+            let content = &mut self.content;
+            match item {
+                Item::Text(run) => {
+                    if let Some(used) = self.fonts.get(run.face) {
+                        self.text
+                            .show(content, self.book.font(run.face), used, run, x, y);
+                    }
                 }
-            }
-            Item::Rect {
-                width,
-                height,
-                fill: paint,
-                stroke,
-            } => rect(
-                &mut content,
-                (x, y),
-                (*width, *height),
-                *paint,
-                *stroke,
-                colors,
-            ),
-            Item::Line {
-                dx,
-                dy,
-                color,
-                thickness,
-            } => line(
-                &mut content,
-                (x, y),
-                (*dx, *dy),
-                (*color, *thickness),
-                colors,
-            ),
-            Item::Image {
-                image,
-                width,
-                height,
-            } => {
-                let Some(name) = image_name(*image) else {
-                    continue;
-                };
-                let (iw, ih) = (width.to_pt() as f32, height.to_pt() as f32);
-                content.save_state();
-                content.transform([iw, 0.0, 0.0, ih, x, y - ih]);
-                content.x_object(Name(name.as_bytes()));
-                content.restore_state();
-            }
-            Item::Link {
-                width,
-                height,
-                dest,
-            } => {
-                let (lw, lh) = (width.to_pt() as f32, height.to_pt() as f32);
-                record.links.push(([x, y - lh, x + lw, y], dest.clone()));
+                Item::Rect {
+                    width,
+                    height,
+                    fill: paint,
+                    stroke,
+                } => rect(content, (x, y), (*width, *height), *paint, *stroke, colors),
+                Item::Line {
+                    dx,
+                    dy,
+                    color,
+                    thickness,
+                } => line(content, (x, y), (*dx, *dy), (*color, *thickness), colors),
+                Item::Image {
+                    image,
+                    width,
+                    height,
+                } => {
+                    let Some(name) = (self.image_name)(*image) else {
+                        continue;
+                    };
+                    let (iw, ih) = (width.to_pt() as f32, height.to_pt() as f32);
+                    content.save_state();
+                    content.transform([iw, 0.0, 0.0, ih, x, y - ih]);
+                    content.x_object(Name(name.as_bytes()));
+                    content.restore_state();
+                }
+                Item::Turned {
+                    width,
+                    height,
+                    items,
+                } => {
+                    // The frame turned a quarter to the left: its top edge
+                    // runs up the area's left side, its left edge along the
+                    // area's bottom. In the turned space the frame's origin
+                    // is (0, height), y up.
+                    let (w, h) = (width.to_pt() as f32, height.to_pt() as f32);
+                    content.save_state();
+                    content.transform([0.0, 1.0, -1.0, 0.0, x + h, y - w]);
+                    self.items(items, (0.0, h), None);
+                    self.text.close(&mut self.content);
+                    self.content.restore_state();
+                }
+                Item::Link {
+                    width,
+                    height,
+                    dest,
+                } => {
+                    if let Some(record) = record.as_deref_mut() {
+                        let (lw, lh) = (width.to_pt() as f32, height.to_pt() as f32);
+                        record.links.push(([x, y - lh, x + lw, y], dest.clone()));
+                    }
+                }
             }
         }
     }
-    text.close(&mut content);
-    (content.finish().into_vec(), record)
 }
 
 /// The text being written on a page: the open text object's face, size and

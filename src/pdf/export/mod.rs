@@ -98,18 +98,7 @@ impl<'a, W: Write> Exporter<'a, W> {
         use rayon::prelude::*;
         // In order: glyphs get their subset ids, images their XObjects.
         for page in pages {
-            for (_, item) in &page.items {
-                match item {
-                    Item::Text(run) => self.fonts.use_run(run),
-                    Item::Image { image, .. } => self.images.place(
-                        &mut self.objects,
-                        self.resources,
-                        *image,
-                        (self.standard, &mut self.profiles),
-                    )?,
-                    Item::Rect { .. } | Item::Line { .. } | Item::Link { .. } => {}
-                }
-            }
+            self.use_items(&page.items)?;
         }
         let (set, fonts, images) = (self.set, &self.fonts, &self.images);
         let colors = standards::colors(self.standard);
@@ -134,6 +123,24 @@ impl<'a, W: Write> Exporter<'a, W> {
             });
         }
         Ok(written)
+    }
+
+    /// Notes the glyphs and writes the images of items (turned ones too).
+    fn use_items(&mut self, items: &[(crate::text::Point, Item)]) -> Result<()> {
+        for (_, item) in items {
+            match item {
+                Item::Text(run) => self.fonts.use_run(run),
+                Item::Image { image, .. } => self.images.place(
+                    &mut self.objects,
+                    self.resources,
+                    *image,
+                    (self.standard, &mut self.profiles),
+                )?,
+                Item::Turned { items, .. } => self.use_items(items)?,
+                Item::Rect { .. } | Item::Line { .. } | Item::Link { .. } => {}
+            }
+        }
+        Ok(())
     }
 
     /// Writes what depends on the whole book and ends the file: fonts, page

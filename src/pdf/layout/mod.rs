@@ -141,6 +141,9 @@ pub struct Ctx<'a> {
     pub min_dpi: f64,
     /// The tallest a figure may be (the text block, less room for a caption).
     pub max_figure: Abs,
+    /// The measure of a turned (landscape) page: the text block's height
+    /// (0: no turned pages).
+    pub landscape: Abs,
 }
 
 impl<'a> Ctx<'a> {
@@ -171,6 +174,7 @@ impl<'a> Ctx<'a> {
             theme: Theme::default(),
             min_dpi: 0.0,
             max_figure: Abs::pt(400.0),
+            landscape: Abs::ZERO,
         }
     }
 
@@ -270,6 +274,7 @@ impl Setter<'_> {
                 ctx.theme = self.theme;
                 ctx.min_dpi = self.options.min_dpi;
                 ctx.max_figure = self.geometry.body_height() - Abs::pt(40.0);
+                ctx.landscape = self.geometry.body_height();
                 ctx.note_numbers = self.numbers[piece.chapter].clone();
                 let (chunks, notes) = flow::piece(&mut ctx, piece, self.geometry.measure());
                 Flowed {

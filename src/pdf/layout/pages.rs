@@ -66,6 +66,7 @@ impl<'f> Paginator<'f> {
                 low_dpi: Vec::new(),
                 floats: Vec::new(),
                 plates: Vec::new(),
+                own_pages: Vec::new(),
                 page_chunks: 0,
                 prev_y: Abs::ZERO,
                 prev_foot: false,
@@ -108,6 +109,14 @@ impl<'f> Paginator<'f> {
                     // A full-bleed picture: a page of its own after this one.
                     if let Some(plate) = c.plate {
                         pager.plates.push(plate);
+                    }
+                }
+                Chunk::Content(c) if c.own_page => {
+                    // A turned table: pages of their own after this one.
+                    if let Chunk::Content(c) =
+                        std::mem::replace(&mut chunks[i], Chunk::Space(Abs::ZERO))
+                    {
+                        pager.own_pages.push(c);
                     }
                 }
                 Chunk::Content(c) => {
@@ -172,8 +181,9 @@ impl<'f> Paginator<'f> {
     pub fn end(&mut self) {
         let pager = &mut self.pager;
         let chapter = pager.info.and_then(|i| i.chapter);
-        // Figures still floating, and plates, before the chapter ends.
-        while !pager.floats.is_empty() || !pager.plates.is_empty() {
+        // Figures still floating, plates and turned pages, before the
+        // chapter ends.
+        while !pager.floats.is_empty() || !pager.plates.is_empty() || !pager.own_pages.is_empty() {
             let before = pager.floats.len();
             pager.new_page(chapter, false);
             if !pager.floats.is_empty() && pager.floats.len() == before {
@@ -291,6 +301,8 @@ struct Pager<'f> {
     floats: Vec<Content>,
     /// Full-bleed pictures waiting for a page of their own.
     plates: Vec<(crate::doc::ResourceId, f64)>,
+    /// Chunks that take a page of their own (turned tables).
+    own_pages: Vec<Content>,
     /// Content chunks placed on the current page.
     page_chunks: usize,
     /// Used height of the previous page's text block, and whether it has
@@ -368,6 +380,18 @@ impl Pager<'_> {
         self.finish_page();
         for plate in std::mem::take(&mut self.plates) {
             self.plate(chapter, plate);
+        }
+        for c in std::mem::take(&mut self.own_pages) {
+            let index = self.count();
+            self.pages.push(self.geometry.page(index));
+            self.info = Some(PageInfo {
+                chapter,
+                opener: false,
+                blank: false,
+            });
+            self.y = Abs::ZERO;
+            self.place(c);
+            self.finish_page();
         }
         let index = self.count();
         self.pages.push(self.geometry.page(index));

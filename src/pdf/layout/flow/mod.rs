@@ -51,6 +51,9 @@ pub struct Content {
     /// The line ends with a hyphen (not the last line of a page when that
     /// can be helped).
     pub hyphenated: bool,
+    /// A page of its own (a table turned to landscape), set after the
+    /// current page while the text goes on.
+    pub own_page: bool,
 }
 
 impl Content {
