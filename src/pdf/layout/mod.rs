@@ -263,6 +263,16 @@ struct Setter<'a> {
 }
 
 impl Setter<'_> {
+    /// A column's width: the measure, or with two columns their share of
+    /// it less the gap.
+    fn column(&self) -> Abs {
+        if self.theme.columns >= 2 {
+            (self.geometry.measure() - self.theme.gap) / 2.0
+        } else {
+            self.geometry.measure()
+        }
+    }
+
     /// Sets the pieces of one window into columns, in parallel.
     fn window(&self, window: &[Piece]) -> Vec<Flowed> {
         use rayon::prelude::*;
@@ -276,7 +286,8 @@ impl Setter<'_> {
                 ctx.max_figure = self.geometry.body_height() - Abs::pt(40.0);
                 ctx.landscape = self.geometry.body_height();
                 ctx.note_numbers = self.numbers[piece.chapter].clone();
-                let (chunks, notes) = flow::piece(&mut ctx, piece, self.geometry.measure());
+                let (chunks, notes) =
+                    flow::piece(&mut ctx, piece, (self.column(), self.geometry.measure()));
                 Flowed {
                     piece: piece.clone(),
                     chunks,
@@ -322,6 +333,7 @@ pub fn stream(
         furniture::Furniture::new(doc, fonts, &geometry, Numbering::Arabic, "Contents");
     let page_options = pages::PageOptions {
         recto_chapters: options.recto_chapters,
+        columns: (setter.theme.columns >= 2).then_some((setter.column(), setter.theme.gap)),
         // A sunk opening starts a sixth of the way down the text block.
         sink: match setter.theme.opening {
             crate::pdf::Opening::Sink if doc.chapters.len() > 1 || options.front_matter => {

@@ -52,6 +52,11 @@ impl<'f> Paginator<'f> {
     ) -> Paginator<'f> {
         Paginator {
             pager: Pager {
+                columns: options.columns,
+                col: 0,
+                col_top: Abs::ZERO,
+                column_content: false,
+                after_span: false,
                 geometry: *geometry,
                 furniture,
                 pages: Vec::new(),
@@ -101,7 +106,12 @@ impl<'f> Paginator<'f> {
         for i in 0..n {
             match &chunks[i] {
                 Chunk::Space(h) => {
-                    if pager.y > Abs::ZERO {
+                    if pager.after_span {
+                        // Space under what spans the columns: they start
+                        // below it.
+                        pager.y += *h;
+                        pager.col_top = pager.y;
+                    } else if pager.y > pager.col_top {
                         pager.y += *h;
                     }
                 }
@@ -120,6 +130,10 @@ impl<'f> Paginator<'f> {
                     }
                 }
                 Chunk::Content(c) => {
+                    if c.span && (pager.column_content || pager.col > 0) {
+                        // What spans the columns starts above both.
+                        pager.new_page(chapter, false);
+                    }
                     let group = group_height(&chunks[i..]);
                     let (ids, lines) = pager.note_lines(c, notes);
                     let first_note = lines.first().map_or(Abs::ZERO, |l| l.height + SEPARATOR);
@@ -135,7 +149,7 @@ impl<'f> Paginator<'f> {
                     let page_fits = group.fits_in(pager.geometry.body_height() / 2.0);
                     let fits_some = (c.height + first_note).fits_in(room);
                     if c.float
-                        && pager.y > Abs::ZERO
+                        && pager.y > pager.col_top
                         && !fits_all
                         && c.height.fits_in(pager.geometry.body_height())
                     {
@@ -154,11 +168,14 @@ impl<'f> Paginator<'f> {
                     let some_notes: Abs = lines.iter().take(2).map(|l| l.height).sum();
                     let split_fits =
                         !lines.is_empty() && (group + some_notes + SEPARATOR).fits_in(room);
-                    if pager.y > Abs::ZERO && !fits_all && !split_fits && (page_fits || !fits_some)
+                    if pager.y > pager.col_top
+                        && !fits_all
+                        && !split_fits
+                        && (page_fits || !fits_some)
                     {
-                        pager.new_page(chapter, false);
+                        pager.next_frame(chapter);
                     }
-                    if pager.y == Abs::ZERO
+                    if pager.y == pager.col_top
                         && let Some(header) = &c.repeat
                     {
                         pager.place(header.as_ref().clone());
@@ -257,6 +274,8 @@ pub struct PageOptions {
     pub recto_chapters: bool,
     /// How far below the top of the text block a chapter opens.
     pub sink: Abs,
+    /// Two columns: a column's width and the gap between them.
+    pub columns: Option<(Abs, Abs)>,
 }
 
 /// Height of a content chunk plus everything it must stay with.
@@ -277,6 +296,16 @@ fn group_height(chunks: &[Chunk]) -> Abs {
 }
 
 struct Pager<'f> {
+    /// Two columns: a column's width and the gap.
+    columns: Option<(Abs, Abs)>,
+    /// The column being filled (0 or 1).
+    col: usize,
+    /// Where the columns start on this page (below what spans them).
+    col_top: Abs,
+    /// Column content was placed on this page.
+    column_content: bool,
+    /// The last chunk placed spans the columns.
+    after_span: bool,
     geometry: Geometry,
     furniture: &'f Furniture<'f>,
     /// Pages not taken yet.
@@ -376,8 +405,35 @@ impl Pager<'_> {
         }
     }
 
+    /// Left edge and width of the column being filled.
+    fn frame(&self, index: usize) -> (Abs, Abs) {
+        let left = self.geometry.left(index);
+        match self.columns {
+            Some((width, gap)) => (left + (width + gap) * self.col as f64, width),
+            None => (left, self.geometry.measure()),
+        }
+    }
+
+    /// Goes on in the next column, or on a new page after the last one.
+    fn next_frame(&mut self, chapter: Option<usize>) {
+        if self.columns.is_none() || self.col > 0 {
+            self.new_page(chapter, false);
+            return;
+        }
+        // The first column's notes at its foot; the second starts level
+        // with it, under what spans both.
+        self.set_foot();
+        self.col = 1;
+        self.y = self.col_top;
+        self.take_carried();
+    }
+
     fn new_page(&mut self, chapter: Option<usize>, opener: bool) {
         self.finish_page();
+        self.col = 0;
+        self.col_top = Abs::ZERO;
+        self.column_content = false;
+        self.after_span = false;
         for plate in std::mem::take(&mut self.plates) {
             self.plate(chapter, plate);
         }
@@ -402,7 +458,22 @@ impl Pager<'_> {
         });
         self.y = Abs::ZERO;
         self.page_chunks = 0;
-        // Notes carried over come first, up to half the page.
+        self.take_carried();
+        // Figures that floated here come first, as many as fit.
+        let floats = std::mem::take(&mut self.floats);
+        for c in floats {
+            if self.floats.is_empty() && c.height.fits_in(self.room()) {
+                self.place(c);
+                self.y += Abs::pt(8.0);
+            } else {
+                self.floats.push(c);
+            }
+        }
+    }
+
+    /// Notes carried over come first in a new page or column, up to half
+    /// of it.
+    fn take_carried(&mut self) {
         let limit = self.geometry.body_height() / 2.0;
         let carried = std::mem::take(&mut self.carry);
         for line in carried {
@@ -412,16 +483,6 @@ impl Pager<'_> {
                 self.foot.push(line);
             } else {
                 self.carry.push(line);
-            }
-        }
-        // Figures that floated here come first, as many as fit.
-        let floats = std::mem::take(&mut self.floats);
-        for c in floats {
-            if self.floats.is_empty() && c.height.fits_in(self.room()) {
-                self.place(c);
-                self.y += Abs::pt(8.0);
-            } else {
-                self.floats.push(c);
             }
         }
     }
@@ -465,6 +526,7 @@ impl Pager<'_> {
             return;
         };
         if info.opener
+            || self.columns.is_some()
             || self.page_chunks != 1
             || self.prev_foot
             || !self.foot.is_empty()
@@ -523,7 +585,7 @@ impl Pager<'_> {
             return;
         }
         let index = self.count() - 1;
-        let left = self.geometry.left(index);
+        let (left, measure) = self.frame(index);
         let foot = std::mem::take(&mut self.foot);
         let total: Abs = foot.iter().map(|l| l.height).sum();
         let mut y = self.geometry.top + self.geometry.body_height() - total;
@@ -533,7 +595,7 @@ impl Pager<'_> {
         page.items.push((
             Point::new(left, y - SEPARATOR / 2.0),
             Item::Line {
-                dx: self.geometry.measure() / 4.0,
+                dx: measure / 4.0,
                 dy: Abs::ZERO,
                 color: Color::GREY,
                 thickness: Abs::pt(0.5),
@@ -553,7 +615,7 @@ impl Pager<'_> {
             // The note goes on over the page: say so under it.
             let (run, w) = self.furniture.continued();
             page.items.push((
-                Point::new(left + self.geometry.measure() - w, y + Abs::pt(9.0)),
+                Point::new(left + measure - w, y + Abs::pt(9.0)),
                 Item::Text(run),
             ));
         }
@@ -561,7 +623,13 @@ impl Pager<'_> {
 
     fn place(&mut self, c: Content) {
         let index = self.count() - 1;
-        let left = self.geometry.left(index);
+        let left = if c.span {
+            self.geometry.left(index)
+        } else {
+            self.column_content = true;
+            self.frame(index).0
+        };
+        self.after_span = c.span;
         let top = self.geometry.top + self.y;
         for anchor in &c.anchors {
             self.anchors.insert(*anchor, (index, top));
@@ -586,5 +654,8 @@ impl Pager<'_> {
         );
         self.y += c.height;
         self.page_chunks += 1;
+        if self.after_span {
+            self.col_top = self.y;
+        }
     }
 }

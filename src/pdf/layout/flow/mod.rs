@@ -54,6 +54,9 @@ pub struct Content {
     /// A page of its own (a table turned to landscape), set after the
     /// current page while the text goes on.
     pub own_page: bool,
+    /// Spans every column (a magazine article's kicker, title, standfirst
+    /// and lead picture), set at the full measure.
+    pub span: bool,
 }
 
 impl Content {
@@ -86,13 +89,27 @@ pub struct Column<'c, 'a> {
     after_paragraph: bool,
     /// Anchors waiting for the next content chunk.
     pending_anchors: Vec<AnchorId>,
+    /// The full measure, when text is set in columns narrower than it:
+    /// what opens a chapter spans them.
+    full: Option<Abs>,
+    /// Chunks pushed now span every column.
+    spanning: bool,
+    /// A body paragraph has been set: nothing spans any more.
+    text_started: bool,
 }
 
 /// Lays out one piece of a chapter into chunks, `width` wide, with the
 /// footnotes first referenced in it. Pieces are independent of each other
 /// (note numbers are counted per chapter beforehand), so they can be set in
 /// parallel and a long chapter never has to be in memory whole.
-pub fn piece(ctx: &mut Ctx<'_>, piece: &super::Piece, width: Abs) -> (Vec<Chunk>, Notes) {
+/// With columns, `width` is a column's and `full` the whole measure's (the
+/// kicker, title, standfirst and lead picture of a chapter span the
+/// columns).
+pub fn piece(
+    ctx: &mut Ctx<'_>,
+    piece: &super::Piece,
+    (width, full): (Abs, Abs),
+) -> (Vec<Chunk>, Notes) {
     let doc = ctx.doc;
     let chapter = &doc.chapters[piece.chapter];
     let first = piece.blocks.start == 0;
@@ -110,6 +127,9 @@ pub fn piece(ctx: &mut Ctx<'_>, piece: &super::Piece, width: Abs) -> (Vec<Chunk>
         } else {
             Vec::new()
         },
+        full: (full > width).then_some(full),
+        spanning: false,
+        text_started: !first,
     };
     for block in &chapter.blocks[piece.blocks.clone()] {
         column.block(block, Abs::ZERO, width, 0);
@@ -143,6 +163,7 @@ impl Column<'_, '_> {
 
     fn push(&mut self, mut content: Content) {
         content.anchors.append(&mut self.pending_anchors);
+        content.span = self.spanning;
         self.chunks.push(Chunk::Content(content));
     }
 
@@ -256,6 +277,28 @@ impl Column<'_, '_> {
     }
 
     fn block(&mut self, block: &Block, indent: Abs, width: Abs, depth: usize) {
+        // A chapter's opening blocks span the columns, until its text starts.
+        let opening = matches!(
+            block,
+            Block::Kicker { .. }
+                | Block::Standfirst { .. }
+                | Block::Dateline { .. }
+                | Block::Heading { level: 1, .. }
+                | Block::Figure { .. }
+        );
+        if depth == 0 && !self.text_started && !opening {
+            self.text_started = true;
+        }
+        let full = self
+            .full
+            .filter(|_| depth == 0 && !self.text_started && opening);
+        let width = full.unwrap_or(width);
+        self.spanning = full.is_some();
+        self.block_in(block, indent, width, depth);
+        self.spanning = false;
+    }
+
+    fn block_in(&mut self, block: &Block, indent: Abs, width: Abs, depth: usize) {
         let after_paragraph = std::mem::replace(&mut self.after_paragraph, false);
         match block {
             Block::Heading {
