@@ -33,7 +33,7 @@ fn seed_first_page_frames() {
             "page {n}: {:.1} x {:.1}, bleed {:.1}, slug {:.1}",
             page.width.to_pt(),
             page.height.to_pt(),
-            page.bleed.to_pt(),
+            page.bleed.top.to_pt(),
             page.slug.to_pt()
         );
         for (p, item) in &page.items {
