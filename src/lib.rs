@@ -136,6 +136,9 @@ pub struct Report {
     /// The outputs of the book, named (templates filled in) once its
     /// metadata is known: for messages about a book that failed.
     pub outputs: Vec<OutputSpec>,
+    /// Files the build read besides its Markdown sources and project file:
+    /// images, the stylesheet, the cover, fonts (`--watch` watches them).
+    pub reads: Vec<PathBuf>,
 }
 
 /// One produced file, staged on disk beside its destination until
@@ -281,6 +284,10 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Book> {
     check_language(&mut doc.meta, report);
     resolve::resolve(&mut doc, &mut report.diagnostics);
     resource::load(&mut doc, &book_options.images, &mut report.diagnostics);
+    report.reads = book_options.files.clone();
+    report
+        .reads
+        .extend(doc.resources.images.iter().map(|i| i.path.clone()));
     report.diagnostics.sort();
     Ok(Book {
         doc,

@@ -117,15 +117,17 @@ fn build(args: &cli::BuildArgs) -> u8 {
     if let Some(code) = refuse_bad_outputs(&plan) {
         return code;
     }
-    let code = build_plan(args, &plan);
+    let (code, reads) = build_plan_reading(args, &plan);
     if !args.watch {
         return code;
     }
-    watch(args, &request, plan)
+    watch(args, &request, plan, reads)
 }
 
 /// Builds every book of the plan, writes the outputs, prints the report.
-fn build_plan(args: &cli::BuildArgs, plan: &Plan) -> u8 {
+/// Builds the plan's books; returns the exit code and the files the books
+/// read besides their sources (images, stylesheet, cover, fonts).
+fn build_plan_reading(args: &cli::BuildArgs, plan: &Plan) -> (u8, Vec<std::path::PathBuf>) {
     let input = &args.input;
     let started = std::time::Instant::now();
     let progress = progress_bar(input, plan.books.len());
@@ -140,7 +142,9 @@ fn build_plan(args: &cli::BuildArgs, plan: &Plan) -> u8 {
     }
     let mut printer = report::Printer::new(input.json, input.quiet, input.verbose);
     let mut tally = Tally::default();
+    let mut reads = Vec::new();
     for (book, result) in plan.books.iter().zip(results) {
+        reads.extend(result.report.reads.iter().cloned());
         let outcome = result
             .result
             .and_then(|mut outputs| write_outputs(&mut outputs).map(|()| outputs));
@@ -154,7 +158,7 @@ fn build_plan(args: &cli::BuildArgs, plan: &Plan) -> u8 {
         tally.refused,
         started.elapsed(),
     );
-    tally.code()
+    (tally.code(), reads)
 }
 
 /// Makes the print cover wrap of each book of the plan (one output each).
@@ -270,18 +274,26 @@ fn refuse_bad_outputs(plan: &Plan) -> Option<u8> {
     None
 }
 
-/// Rebuilds whenever an input (or the project file) changes; never returns
+/// Rebuilds whenever an input, the project file or a file a build read
+/// (an image, the stylesheet, the cover, a font file) changes; never returns
 /// unless the plan cannot be made any more. Each rebuild plans again (the
-/// project file is read again) and resolves every book's options afresh.
-fn watch(args: &cli::BuildArgs, request: &bindery::project::Request, mut plan: Plan) -> u8 {
+/// project file is read again), resolves every book's options afresh and
+/// reads its fonts again.
+fn watch(
+    args: &cli::BuildArgs,
+    request: &bindery::project::Request,
+    mut plan: Plan,
+    mut reads: Vec<std::path::PathBuf>,
+) -> u8 {
     use std::time::{Duration, SystemTime};
-    let stamp = |plan: &Plan| -> Vec<Option<SystemTime>> {
+    let stamp = |plan: &Plan, reads: &[std::path::PathBuf]| -> Vec<Option<SystemTime>> {
         let mut files: Vec<std::path::PathBuf> = plan
             .books
             .iter()
             .flat_map(|b| bindery::project::expand_inputs(&b.inputs).unwrap_or_default())
             .collect();
         files.extend(plan.project_file.clone());
+        files.extend(reads.iter().cloned());
         files
             .iter()
             .map(|f| std::fs::metadata(f).and_then(|m| m.modified()).ok())
@@ -290,10 +302,10 @@ fn watch(args: &cli::BuildArgs, request: &bindery::project::Request, mut plan: P
     if !args.input.quiet && !args.input.json {
         eprintln!("watching for changes (press Ctrl-C to stop)");
     }
-    let mut last = stamp(&plan);
+    let mut last = stamp(&plan, &reads);
     loop {
         std::thread::sleep(Duration::from_millis(300));
-        let now = stamp(&plan);
+        let now = stamp(&plan, &reads);
         if now == last {
             continue;
         }
@@ -301,7 +313,7 @@ fn watch(args: &cli::BuildArgs, request: &bindery::project::Request, mut plan: P
         let mut settled = now;
         loop {
             std::thread::sleep(Duration::from_millis(200));
-            let again = stamp(&plan);
+            let again = stamp(&plan, &reads);
             if again == settled {
                 break;
             }
@@ -312,8 +324,8 @@ fn watch(args: &cli::BuildArgs, request: &bindery::project::Request, mut plan: P
             Err(PlanError::Config(d, sources)) => eprintln!("{}", d.render(&sources)),
             Err(PlanError::Other(e)) => eprintln!("error: {e}"),
         }
-        build_plan(args, &plan);
-        last = stamp(&plan);
+        reads = build_plan_reading(args, &plan).1;
+        last = stamp(&plan, &reads);
     }
 }
 

@@ -485,6 +485,9 @@ pub struct Options {
     pub pdf: PdfOptions,
     /// Image handling (both backends).
     pub images: ResourceOptions,
+    /// Files the options name that a build reads (the stylesheet, the
+    /// cover image, font files): `--watch` rebuilds when one changes.
+    pub files: Vec<PathBuf>,
     /// The print cover wrap.
     pub cover: CoverOptions,
 }
@@ -539,10 +542,15 @@ impl Options {
             Ok(f.path.clone())
         };
 
+        let mut files = Vec::new();
         let d = EpubOptions::default();
         let epub = EpubOptions {
             stylesheet: match &l.epub.css {
-                Some(css) => Some(crate::project::read_source(&confined(css)?)?),
+                Some(css) => {
+                    let path = confined(css)?;
+                    files.push(path.clone());
+                    Some(crate::project::read_source(&path)?)
+                }
                 None => d.stylesheet,
             },
             split_level: l.epub.split_level.map(|x| x.0).or(d.split_level),
@@ -643,6 +651,15 @@ impl Options {
             },
             strict: on(l.strict, false),
             lossy_utf8: on(l.lossy_utf8, false),
+            files: {
+                if let crate::epub::Cover::Image(path) = &epub.cover {
+                    files.push(path.clone());
+                }
+                files.extend(pdf.fonts.iter().cloned());
+                files.extend(pdf.style.font_files());
+                files.extend(cover.image.iter().cloned());
+                files
+            },
             epub,
             pdf,
             images,

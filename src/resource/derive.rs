@@ -458,8 +458,11 @@ fn png_data(
     let mut png = Vec::new();
     image::codecs::png::PngEncoder::new_with_quality(
         &mut png,
-        image::codecs::png::CompressionType::Fast,
-        image::codecs::png::FilterType::Adaptive,
+        // Paeth rows at zlib level 1: measured on the corpus's alpha PNGs,
+        // as fast as fdeflate's "fast" mode and less than half its size,
+        // and about twice as fast as adaptive filtering for the same size.
+        image::codecs::png::CompressionType::Level(1),
+        image::codecs::png::FilterType::Paeth,
     )
     .write_image(samples, width, height, color)
     .map_err(|e| e.to_string())?;
