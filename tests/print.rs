@@ -92,7 +92,9 @@ fn qpdf_json(pdf: &Path) -> Option<serde_json::Value> {
 fn object<'a>(json: &'a serde_json::Value, r: &str) -> &'a serde_json::Value {
     let key = format!("obj:{r}");
     let obj = &json["qpdf"][1][key.as_str()];
-    obj.get("value").or_else(|| obj.get("stream")).unwrap_or(obj)
+    obj.get("value")
+        .or_else(|| obj.get("stream"))
+        .unwrap_or(obj)
 }
 
 /// The trailer's catalog and info dictionaries.
@@ -146,11 +148,7 @@ fn interior_bleed_is_on_the_outer_edges_only_per_page_side() {
     let dir = tempfile::tempdir().unwrap();
     let input = novel(dir.path());
     let pdf = dir.path().join("novel.pdf");
-    build(
-        &[&input],
-        &pdf,
-        &["--paper", "6x9in", "--bleed", "0.125in"],
-    );
+    build(&[&input], &pdf, &["--paper", "6x9in", "--bleed", "0.125in"]);
     let Some(boxes) = boxes(&pdf) else { return };
     let get = |page: usize, name: &str| {
         boxes
@@ -218,19 +216,38 @@ fn pdf_x4_has_its_output_intent_version_keys_xmp_trapped_and_page_labels() {
     assert_eq!(nums[0], 0);
     assert_eq!(object(&json, nums[1].as_str().unwrap())["/S"], "/r");
     let body = nums[2].as_i64().unwrap();
-    assert!(body >= 8 && body % 2 == 0, "body starts after the front matter on a recto: {body}");
+    assert!(
+        body >= 8 && body % 2 == 0,
+        "body starts after the front matter on a recto: {body}"
+    );
     assert_eq!(object(&json, nums[3].as_str().unwrap())["/S"], "/D");
     // Every page has its trim and bleed boxes; no link annotations.
     let pages = json["pages"].as_array().unwrap();
     for page in pages {
         let dict = object(&json, page["object"].as_str().unwrap());
         assert!(dict["/TrimBox"].is_array() && dict["/BleedBox"].is_array());
-        assert!(dict.get("/Annots").is_none(), "PDF/X: no annotations in the bleed box");
+        assert!(
+            dict.get("/Annots").is_none(),
+            "PDF/X: no annotations in the bleed box"
+        );
     }
     // The copyright page says what the metadata says.
-    let text = tool_output("pdftotext", &["-f", "4", "-l", "4", pdf.to_str().unwrap(), "-"]).unwrap();
-    for want in ["© 2024 Ada Lovelace", "First edition", "Example Press, 2024", "ISBN 978-3-16-148410-0", "10 9 8 7 6 5 4 3 2 1"] {
-        assert!(text.contains(want), "copyright page lacks {want:?}:\n{text}");
+    let text = tool_output(
+        "pdftotext",
+        &["-f", "4", "-l", "4", pdf.to_str().unwrap(), "-"],
+    )
+    .unwrap();
+    for want in [
+        "© 2024 Ada Lovelace",
+        "First edition",
+        "Example Press, 2024",
+        "ISBN 978-3-16-148410-0",
+        "10 9 8 7 6 5 4 3 2 1",
+    ] {
+        assert!(
+            text.contains(want),
+            "copyright page lacks {want:?}:\n{text}"
+        );
     }
 }
 
@@ -281,7 +298,10 @@ fn pdf_x1a_is_cmyk_and_grey_only_without_transparency() {
         let op = line.split_whitespace().last().unwrap_or("");
         assert!(op != "rg" && op != "RG", "an RGB colour: {line}");
     }
-    assert!(text.contains(" k\n") || text.contains(" k\r"), "CMYK colour for the kicker");
+    assert!(
+        text.contains(" k\n") || text.contains(" k\r"),
+        "CMYK colour for the kicker"
+    );
     assert!(text.contains("/DeviceCMYK"), "images converted to CMYK");
     let Some(json) = qpdf_json(&pdf) else { return };
     let (_, info) = catalog_and_info(&json);
@@ -308,7 +328,10 @@ fn pdf_a2b_has_srgb_output_intent_pdfaid_and_printable_links() {
     assert_eq!(profile["dict"]["/N"], 3);
     let xmp = stream_text(&json, catalog["/Metadata"].as_str().unwrap());
     assert!(xmp.contains("<pdfaid:part>2</pdfaid:part>"), "{xmp}");
-    assert!(xmp.contains("<pdfaid:conformance>B</pdfaid:conformance>"), "{xmp}");
+    assert!(
+        xmp.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+        "{xmp}"
+    );
     assert!(xmp.contains("<dc:title>"), "{xmp}");
     let page = object(&json, json["pages"][0]["object"].as_str().unwrap());
     let annots = page["/Annots"].as_array().expect("the link is kept");
@@ -357,12 +380,19 @@ fn the_cover_spine_is_page_count_times_caliper() {
             "--pages",
             pages,
         ]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let Some((w, h, trim)) = cover_sheet(&cover) else {
             return;
         };
         let spine = pages.parse::<f64>().unwrap() * caliper;
-        assert!((w - (0.25 + 12.0 + spine)).abs() < 0.001, "{pages} {stock}: {w}");
+        assert!(
+            (w - (0.25 + 12.0 + spine)).abs() < 0.001,
+            "{pages} {stock}: {w}"
+        );
         assert!((h - 9.25).abs() < 0.001);
         assert_eq!(trim[0], 9.0);
         assert!((trim[2] - (w * 72.0 - 9.0)).abs() < 0.01);
@@ -401,7 +431,12 @@ fn a_half_width_figure_is_placed_at_its_resolution_at_that_size() {
     let out = build(
         &[&input],
         &pdf,
-        &["--paper", "6x9in", "--margins", "0.75in,0.75in,0.75in,0.75in"],
+        &[
+            "--paper",
+            "6x9in",
+            "--margins",
+            "0.75in,0.75in,0.75in,0.75in",
+        ],
     );
     let Some(list) = tool_output("pdfimages", &["-list", pdf.to_str().unwrap()]) else {
         return;
@@ -484,7 +519,11 @@ fn a_200_column_table_keeps_its_text_in_reading_order() {
         .filter_map(|w| w.parse::<usize>().ok())
         .filter(|n| (1001..2000).contains(n))
         .collect();
-    assert_eq!(row1, (1001..1000 + cols).collect::<Vec<_>>(), "row 1 in order");
+    assert_eq!(
+        row1,
+        (1001..1000 + cols).collect::<Vec<_>>(),
+        "row 1 in order"
+    );
     assert_eq!(words.iter().filter(|w| **w == "row1").count(), groups);
 }
 
@@ -515,7 +554,13 @@ fn the_magazine_theme_sets_the_seed_in_two_columns_under_a_spanning_head() {
                 let start = rest.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
                 rest[start..].split('"').next().unwrap().parse().unwrap()
             };
-            let word = rest.split('>').nth(1).unwrap_or("").split('<').next().unwrap_or("");
+            let word = rest
+                .split('>')
+                .nth(1)
+                .unwrap_or("")
+                .split('<')
+                .next()
+                .unwrap_or("");
             words.push((page, num("xMin"), num("xMax"), word.to_string()));
         }
     }
@@ -532,8 +577,14 @@ fn the_magazine_theme_sets_the_seed_in_two_columns_under_a_spanning_head() {
         let body: Vec<_> = words.iter().filter(|w| w.0 == p && w.3.len() > 3).collect();
         let left = body.iter().filter(|w| w.2 < mid - 2.0).count();
         let right = body.iter().filter(|w| w.1 > mid + 2.0).count();
-        let across = body.iter().filter(|w| w.1 < mid - 2.0 && w.2 > mid + 2.0).count();
-        assert!(left > 100 && right > 100, "page {p}: {left} left, {right} right");
+        let across = body
+            .iter()
+            .filter(|w| w.1 < mid - 2.0 && w.2 > mid + 2.0)
+            .count();
+        assert!(
+            left > 100 && right > 100,
+            "page {p}: {left} left, {right} right"
+        );
         assert!(across <= 12, "page {p}: {across} words across the gap");
     }
 }
