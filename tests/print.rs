@@ -575,6 +575,11 @@ fn the_magazine_theme_sets_the_seed_in_two_columns_under_a_spanning_head() {
     assert!(title_end > mid, "the title spans the columns");
     for p in [1, 2] {
         let body: Vec<_> = words.iter().filter(|w| w.0 == p && w.3.len() > 3).collect();
+        // Versos mirror the margins: the gap is the middle of the page's
+        // own text block.
+        let mid = (body.iter().map(|w| w.1).fold(f64::MAX, f64::min)
+            + body.iter().map(|w| w.2).fold(0.0, f64::max))
+            / 2.0;
         let left = body.iter().filter(|w| w.2 < mid - 2.0).count();
         let right = body.iter().filter(|w| w.1 > mid + 2.0).count();
         let across = body
