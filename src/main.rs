@@ -66,6 +66,7 @@ fn run(cli: cli::Cli) -> u8 {
     match cli.command {
         cli::Command::Build(args) => build(&args),
         cli::Command::Check(args) => check(&args),
+        cli::Command::Cover(args) => cover(&args),
         cli::Command::Init(args) => init(&args),
         cli::Command::Dump(args) => dump(&args),
         cli::Command::Completions(args) => {
@@ -158,6 +159,43 @@ fn build_plan_reading(args: &cli::BuildArgs, plan: &Plan) -> (u8, Vec<std::path:
         started.elapsed(),
     );
     (tally.code(), reads)
+}
+
+/// Makes the print cover wrap of each book of the plan (one output each).
+fn cover(args: &cli::CoverArgs) -> u8 {
+    let request = match cli::cover_request(args) {
+        Ok(request) => request,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let plan = match plan(&request) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if let Some(code) = refuse_bad_outputs(&plan) {
+        return code;
+    }
+    let input = &args.input;
+    let started = std::time::Instant::now();
+    let mut printer = report::Printer::new(input.json, input.quiet, input.verbose);
+    let mut tally = Tally::default();
+    for book in &plan.books {
+        let book_started = std::time::Instant::now();
+        let (report, result) = bindery::cover(book);
+        let outcome = result.and_then(|mut outputs| write_outputs(&mut outputs).map(|()| outputs));
+        tally.count(&outcome);
+        let name = report::output_names(book, &report);
+        printer.book(&name, book, &report, &outcome, book_started.elapsed());
+    }
+    printer.summary(
+        plan.books.len(),
+        tally.failed,
+        tally.refused,
+        started.elapsed(),
+    );
+    tally.code()
 }
 
 /// How the books of a run ended.

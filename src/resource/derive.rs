@@ -325,15 +325,11 @@ fn pdf_image(
     measure: f64,
     pixels: &mut Pixels<'_>,
 ) -> Result<PdfResult, String> {
-    let mut warnings = Vec::new();
-    let (w_pt, _) = super::placed_size(loaded.width, loaded.height, measure);
+    let warnings = Vec::new();
+    // The largest the image is placed at by default (layout warns about a
+    // low resolution where it knows the page and the size asked for).
+    let (w_pt, _) = super::placed_size(loaded.width, loaded.height, measure, measure * 1.5);
     let dpi = f64::from(loaded.width) / (w_pt / 72.0);
-    if dpi + 0.5 < options.pdf_min_dpi {
-        warnings.push(format!(
-            "image is {dpi:.0} dpi at its printed size, under {:.0} dpi",
-            options.pdf_min_dpi
-        ));
-    }
     let downsample = options.pdf_max_dpi.filter(|max| dpi > *max + 0.5);
     let facts = &loaded.facts;
     if loaded.format == ImageFormat::Jpeg
