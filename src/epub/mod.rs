@@ -18,6 +18,7 @@
 mod container;
 pub mod cover;
 mod fixes;
+pub mod front;
 pub mod nav;
 pub mod notes;
 pub mod package;
@@ -64,6 +65,8 @@ pub struct EpubOptions {
     pub notes_per_chapter: bool,
     /// How code is highlighted.
     pub code: crate::highlight::CodeStyle,
+    /// A title page and a copyright page from the metadata.
+    pub front_matter: bool,
 }
 
 impl Default for EpubOptions {
@@ -76,6 +79,7 @@ impl Default for EpubOptions {
             cover: Cover::None,
             notes_per_chapter: false,
             code: crate::highlight::CodeStyle::default(),
+            front_matter: false,
         }
     }
 }
@@ -269,6 +273,27 @@ impl Book<'_> {
                         .reftype(ReferenceType::Cover),
                 )
                 .map_err(fail)?;
+        }
+        if self.options.front_matter && self.doc.meta.title.is_some() {
+            let labels = crate::labels::Labels::new(self.language, Default::default());
+            let page = front::title_page(&self.doc.meta, self.language);
+            builder
+                .add_content(
+                    EpubContent::new("title.xhtml", page.as_bytes())
+                        .title(labels.get(crate::labels::Label::TitlePage))
+                        .reftype(ReferenceType::TitlePage),
+                )
+                .map_err(fail)?;
+            let label = labels.get(crate::labels::Label::Copyright);
+            if let Some(page) = front::copyright_page(&self.doc.meta, label, self.language) {
+                builder
+                    .add_content(
+                        EpubContent::new("copyright.xhtml", page.as_bytes())
+                            .title(label)
+                            .reftype(ReferenceType::Copyright),
+                    )
+                    .map_err(fail)?;
+            }
         }
         if self.options.toc_page {
             let page = nav::toc_page(self.toc, self.language);

@@ -46,6 +46,27 @@ impl Links<'_> {
     }
 }
 
+/// The size asked for an image as XHTML: pixels as `width`/`height`
+/// attributes, other lengths in a `style` (`width:50%`); never wider than
+/// the screen (the stylesheet caps images at 100%).
+fn figure_size(size: &crate::doc::FigureSize) -> String {
+    use crate::doc::Length;
+    let mut attrs = String::new();
+    let mut style = String::new();
+    for (key, value) in [("width", size.width), ("height", size.height)] {
+        match value {
+            Some(Length::Px(v)) => attrs.push_str(&format!(" {key}=\"{}\"", v.round() as u32)),
+            Some(Length::Percent(v)) => style.push_str(&format!("{key}:{v}%;")),
+            Some(Length::Pt(v)) => style.push_str(&format!("{key}:{v:.1}pt;")),
+            None => {}
+        }
+    }
+    if !style.is_empty() {
+        attrs.push_str(&format!(" style=\"{style}\""));
+    }
+    attrs
+}
+
 /// Escapes text content.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -233,10 +254,10 @@ impl Writer<'_> {
                 image,
                 alt,
                 title,
-                width,
+                size,
                 label,
                 ..
-            } => self.figure(*image, alt, title.as_deref(), *width, label.as_ref()),
+            } => self.figure(*image, alt, title.as_deref(), size, label.as_ref()),
             Block::Callout { kind, blocks, .. } => self.callout(*kind, blocks),
             Block::Equation { math, label, .. } => self.equation(math, label.as_ref()),
             Block::Bibliography { entries, .. } => self.bibliography(entries),
@@ -354,7 +375,7 @@ impl Writer<'_> {
         image: ResourceId,
         alt: &str,
         title: Option<&str>,
-        width: Option<u32>,
+        size: &crate::doc::FigureSize,
         label: Option<&crate::doc::Numbered>,
     ) {
         let caption = title.filter(|t| !t.is_empty());
@@ -363,7 +384,7 @@ impl Writer<'_> {
             .unwrap_or_default();
         match self.links.image(image) {
             Some(href) => {
-                let width = width.map(|w| format!(" width=\"{w}\"")).unwrap_or_default();
+                let width = figure_size(size);
                 let _ = write!(
                     self.out,
                     "<figure{id}>\n<img src=\"{}\" alt=\"{}\"{width}/>\n",

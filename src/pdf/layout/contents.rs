@@ -2,7 +2,7 @@
 //! dot leaders, its page number and a link. Laid out after the body, whose
 //! page numbers it shows; placed before it as front matter.
 
-use super::flow::{Chunk, Content, style_for_heading};
+use super::flow::{Chunk, Content};
 use super::inline::paragraph;
 use super::{Ctx, ParStyle, TextAlign};
 use crate::diag::Span;
@@ -19,8 +19,14 @@ pub fn page(
 ) -> Vec<Chunk> {
     let book = ctx.fonts;
     let mut chunks = Vec::new();
-    let (heading, _, after) = style_for_heading(1);
-    let title = vec![Inline::Text("Contents".into())];
+    let (heading, _, after) = ctx.theme.heading(1);
+    let labels = crate::labels::Labels::new(
+        ctx.doc.meta.language.as_deref().unwrap_or("en"),
+        Default::default(),
+    );
+    let title = vec![Inline::Text(
+        labels.get(crate::labels::Label::Contents).to_string(),
+    )];
     let span = Span::new(crate::diag::FileId(0), 0..0);
     for line in paragraph(ctx, &title, &heading, width, span) {
         let mut c = Content::from_line(line, Abs::ZERO);

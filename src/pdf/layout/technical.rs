@@ -10,7 +10,6 @@ use super::inline::{Piece, Style};
 use super::math;
 use crate::doc::{CrossRef, Math};
 use crate::pdf::frame::{Color, LinkDest};
-use crate::text::FaceId;
 use std::sync::Arc;
 
 /// A formula in the text: a box laid out from the math face, at the size
@@ -26,7 +25,7 @@ pub(crate) fn inline_math(ctx: &mut Ctx<'_>, m: &Math, style: &Style, out: &mut 
         Some(b) => out.push(Piece::Boxed(Arc::new(b), style.clone())),
         None => {
             let s = Style {
-                face: FaceId::Mono,
+                face: ctx.theme.mono[0],
                 size: style.size * 0.88,
                 small_caps: false,
                 ..style.clone()

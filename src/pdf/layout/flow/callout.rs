@@ -38,7 +38,7 @@ impl Column<'_, '_> {
         self.space(Abs::pt(6.0));
         let outer = std::mem::take(&mut self.chunks);
         let label = self.ctx.labels.get(kind.label()).to_string();
-        let style = ParStyle::left(FaceId::SansBold, 9.5, 12.0, accent);
+        let style = ParStyle::left(self.ctx.theme.sans[1], 9.5, 12.0, accent);
         self.chunks.push(Chunk::Space(Abs::pt(4.0)));
         self.lines(
             &[Inline::Text(label)],

@@ -26,7 +26,7 @@ impl Column<'_, '_> {
             self.pending_anchors.push(label.anchor);
         }
         let Some(b) = laid else {
-            let style = ParStyle::left(FaceId::Mono, 9.0, 12.0, Color::BLACK);
+            let style = ParStyle::left(self.ctx.theme.mono[0], 9.0, 12.0, Color::BLACK);
             let text = vec![Inline::Text(format!("$${}$$", m.tex))];
             self.lines(&text, &style, indent, width, span, true, None);
             self.space(Abs::pt(6.0));
@@ -34,7 +34,12 @@ impl Column<'_, '_> {
         };
         let mut items = Vec::new();
         let number = label.map(|l| {
-            let style = crate::pdf::layout::ParStyle::left(FaceId::Serif, 11.0, 14.0, Color::BLACK);
+            let style = crate::pdf::layout::ParStyle::left(
+                self.ctx.theme.serif[0],
+                11.0,
+                14.0,
+                Color::BLACK,
+            );
             let text = vec![Inline::Text(format!("({})", l.number))];
             paragraph(self.ctx, &text, &style, width, span)
         });

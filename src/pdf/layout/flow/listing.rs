@@ -7,7 +7,7 @@ use super::*;
 use crate::doc::CodeAttrs;
 use crate::highlight::{self, Class};
 use crate::pdf::frame::{Color, Item, TextRun};
-use crate::text::{Abs, FaceId, Point};
+use crate::text::{Abs, Point};
 
 /// A frame colour from a highlight colour.
 fn color(c: highlight::Rgb) -> Color {
@@ -38,6 +38,8 @@ impl Column<'_, '_> {
         span: Span,
     ) {
         let book = self.ctx.fonts;
+        // The theme's code faces (a user's `pdf.style.mono_font` included).
+        let mono = self.ctx.theme.mono;
         let code = self.ctx.code.clone();
         let theme = if self.ctx.greyscale {
             code.theme.greyed()
@@ -51,7 +53,7 @@ impl Column<'_, '_> {
         let size = Abs::pt(8.5);
         let leading = Abs::pt(11.0);
         let pad = Abs::pt(4.0);
-        let advance = book.shape(FaceId::Mono, size, "M", false).width();
+        let advance = book.shape(mono[0], size, "M", false).width();
         let last = text.split('\n').count().saturating_sub(1);
         let digits = attrs.number(last).to_string().len().max(2);
         let gutter = if numbers {
@@ -61,7 +63,7 @@ impl Column<'_, '_> {
         };
         let left = indent + pad + gutter;
         let right = indent + width - pad;
-        let mark = if book.covers(FaceId::Mono, '↪') {
+        let mark = if book.covers(mono[0], '↪') {
             "↪ "
         } else {
             "> "
@@ -102,11 +104,7 @@ impl Column<'_, '_> {
             let mut x = left;
             for (piece, look) in pieces {
                 let piece = piece.replace('\t', "    ");
-                let face = if look.bold {
-                    FaceId::MonoBold
-                } else {
-                    FaceId::Mono
-                };
+                let face = if look.bold { mono[1] } else { mono[0] };
                 let shaped = book.shape(face, size, &piece, false);
                 for &c in &shaped.missing {
                     self.ctx.missing_glyph(c, span);
@@ -128,11 +126,11 @@ impl Column<'_, '_> {
                             }
                             rows.push(Vec::new());
                             let mut cont = TextRun::new(
-                                FaceId::Mono,
+                                mono[0],
                                 size,
                                 color(theme.look(Class::Comment).color),
                             );
-                            let shaped_mark = book.shape(FaceId::Mono, size, mark, false);
+                            let shaped_mark = book.shape(mono[0], size, mark, false);
                             let mut mx = Abs::ZERO;
                             for r in &shaped_mark.runs {
                                 for mg in &r.glyphs {
@@ -175,7 +173,7 @@ impl Column<'_, '_> {
                 )];
                 if numbers && ri == 0 {
                     let label = format!("{n:>digits$}");
-                    let shaped = book.shape(FaceId::Mono, size, &label, false);
+                    let shaped = book.shape(mono[0], size, &label, false);
                     let mut gx = indent + pad;
                     for run in shaped.runs.iter() {
                         items.push((

@@ -52,7 +52,7 @@ impl Column<'_, '_> {
             content.push(Inline::Strong(vec![Inline::Text(format!("{word}{colon}"))]));
         }
         content.extend(caption.iter().cloned());
-        let style = ParStyle::left(FaceId::Serif, 9.5, 12.0, Color::BLACK);
+        let style = ParStyle::left(self.ctx.theme.serif[0], 9.5, 12.0, Color::BLACK);
         self.lines(&content, &style, indent, width, span, true, None);
         self.space(Abs::pt(3.0));
     }

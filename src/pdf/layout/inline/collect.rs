@@ -4,8 +4,7 @@
 use super::super::Ctx;
 use super::*;
 use crate::doc::{Inline, LinkTarget};
-use crate::pdf::frame::{Color, LinkDest};
-use crate::text::FaceId;
+use crate::pdf::frame::LinkDest;
 
 /// Text with its style, before words are formed.
 pub(crate) enum Piece {
@@ -21,14 +20,14 @@ pub(super) fn collect(ctx: &mut Ctx<'_>, content: &[Inline], style: &Style, out:
             Inline::Text(t) => out.push(Piece::Text(t.clone(), style.clone())),
             Inline::Emph(c) => {
                 let s = Style {
-                    face: style.face.italic(),
+                    face: ctx.theme.italic(style.face),
                     ..style.clone()
                 };
                 collect(ctx, c, &s, out);
             }
             Inline::Strong(c) => {
                 let s = Style {
-                    face: style.face.bold(),
+                    face: ctx.theme.bold(style.face),
                     ..style.clone()
                 };
                 collect(ctx, c, &s, out);
@@ -42,7 +41,7 @@ pub(super) fn collect(ctx: &mut Ctx<'_>, content: &[Inline], style: &Style, out:
             }
             Inline::Code(t) => {
                 let s = Style {
-                    face: FaceId::Mono,
+                    face: ctx.theme.mono[0],
                     size: style.size * 0.88,
                     small_caps: false,
                     ..style.clone()
@@ -62,7 +61,7 @@ pub(super) fn collect(ctx: &mut Ctx<'_>, content: &[Inline], style: &Style, out:
                         color: if ctx.greyscale {
                             style.color
                         } else {
-                            Color::LINK
+                            ctx.theme.link
                         },
                         ..style.clone()
                     },
@@ -119,7 +118,7 @@ pub(super) fn tagged(
             ..style.clone()
         },
         InlineTag::Kbd => Style {
-            face: FaceId::Mono,
+            face: ctx.theme.mono[0],
             size: style.size * 0.88,
             small_caps: false,
             ..style.clone()
@@ -129,7 +128,7 @@ pub(super) fn tagged(
             ..style.clone()
         },
         InlineTag::Cite | InlineTag::Dfn => Style {
-            face: style.face.italic(),
+            face: ctx.theme.italic(style.face),
             ..style.clone()
         },
         InlineTag::Quote

@@ -7,6 +7,35 @@ use crate::pdf::frame::{Item, TextRun};
 use crate::text::FontSet;
 use crate::text::units::{Abs, Point};
 
+/// How far the ink of a line's last glyph reaches past its advance.
+fn overhang(book: &FontSet, line: &RawLine) -> Abs {
+    let Some(Part::Word(frags)) = line.parts.last() else {
+        return Abs::ZERO;
+    };
+    word_overhang(book, frags)
+}
+
+/// How far the ink of a word's last glyph reaches past its advance (the
+/// end mark ■ in Libertine: 2.5 pt at 11 pt), so line breaking keeps it
+/// inside the measure.
+pub(super) fn word_overhang(book: &FontSet, frags: &[Frag]) -> Abs {
+    let Some(run) = frags.last().and_then(|f| f.shaped.runs.last()) else {
+        return Abs::ZERO;
+    };
+    let Some(glyph) = run.glyphs.last() else {
+        return Abs::ZERO;
+    };
+    let font = book.font(run.face);
+    let bbox = font
+        .face()
+        .glyph_bounding_box(rustybuzz::ttf_parser::GlyphId(glyph.id));
+    let Some(bbox) = bbox else {
+        return Abs::ZERO;
+    };
+    let ink = run.size * (f64::from(bbox.x_max) / font.upem) + glyph.x_offset;
+    (ink - glyph.advance).max(Abs::ZERO)
+}
+
 /// Turns raw lines into positioned items, justifying all but last lines.
 pub(super) fn finalize(
     book: &FontSet,
@@ -22,6 +51,9 @@ pub(super) fn finalize(
             .iter()
             .filter(|p| matches!(p, Part::Space(_)))
             .count();
+        // A last glyph whose ink reaches past its advance (the end mark ■)
+        // is kept inside the measure.
+        let width = width - overhang(book, &line);
         let slack = (width - natural).max(Abs::ZERO);
         let (mut x, extra) = match style.align {
             // Justified lines may also shrink their spaces (the line breaker
@@ -29,6 +61,8 @@ pub(super) fn finalize(
             TextAlign::Justify if !line.last && spaces > 0 => {
                 (line.indent, (width - natural) / spaces as f64)
             }
+            // A last line the breaker set tight shrinks its spaces too.
+            _ if natural > width && spaces > 0 => (line.indent, (width - natural) / spaces as f64),
             TextAlign::Center => (line.indent + slack / 2.0, Abs::ZERO),
             TextAlign::Right => (line.indent + slack, Abs::ZERO),
             _ => (line.indent, Abs::ZERO),
@@ -112,7 +146,57 @@ pub(super) fn finalize(
             items,
             width: natural,
             notes,
+            hyphenated: line.hyphen,
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::{Ctx, ParStyle};
+    use crate::diag::{FileId, Span};
+    use crate::doc::{Document, Inline};
+    use crate::pdf::frame::Item;
+    use crate::text::{Abs, FontSet};
+
+    /// The end mark ■ never reaches past the measure, wherever the line
+    /// breaks put it (its ink is wider than its advance in Libertine).
+    #[test]
+    fn the_end_mark_stays_inside_the_measure() {
+        let fonts = FontSet::bundled();
+        let doc = Document::default();
+        let text = "That makes it more feasible to deal with the island, and the \
+                    neighbours know it as well as anyone in the region does. ■";
+        let content = vec![Inline::Text(text.into())];
+        let mut worst = f64::MIN;
+        for w in (120..=330).step_by(3) {
+            let width = Abs::pt(f64::from(w));
+            let mut ctx = Ctx::new(&doc, &fonts);
+            let lines = super::super::paragraph(
+                &mut ctx,
+                &content,
+                &ParStyle::body(),
+                width,
+                Span::new(FileId(0), 0..0),
+            );
+            for line in &lines {
+                for (p, item) in &line.items {
+                    let Item::Text(run) = item else { continue };
+                    let font = fonts.font(run.face);
+                    for g in &run.glyphs {
+                        let Some(b) = font
+                            .face()
+                            .glyph_bounding_box(rustybuzz::ttf_parser::GlyphId(g.id))
+                        else {
+                            continue;
+                        };
+                        let ink = p.x + g.x + run.size * (f64::from(b.x_max) / font.upem);
+                        worst = worst.max((ink - width).to_pt());
+                    }
+                }
+            }
+        }
+        assert!(worst <= 0.01, "ink {worst:.2} pt past the measure");
+    }
 }
