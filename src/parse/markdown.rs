@@ -210,7 +210,7 @@ impl Builder<'_, '_, '_> {
                     let rest = if after_image {
                         self.image_attributes(&text, &range)
                     } else {
-                        &text
+                        std::borrow::Cow::Borrowed(&*text)
                     };
                     if !rest.is_empty() {
                         self.push_inline(Inline::Text(rest.to_string()), range.start);
@@ -665,14 +665,23 @@ impl Builder<'_, '_, '_> {
 
     /// Reads a `{…}` of pandoc attributes at the start of the text after an
     /// image into that figure's size; returns the text after it.
-    fn image_attributes<'t>(&mut self, text: &'t str, range: &std::ops::Range<usize>) -> &'t str {
+    fn image_attributes<'t>(
+        &mut self,
+        text: &'t str,
+        range: &std::ops::Range<usize>,
+    ) -> std::borrow::Cow<'t, str> {
         let Some(inside) = text.strip_prefix('{') else {
-            return text;
+            return text.into();
         };
         let Some(end) = inside.find('}') else {
-            return text;
+            return text.into();
         };
-        let (size, unknown) = super::attrs::figure(&inside[..end]);
+        // A `#fig:id` among them is the figure's label: it is left, as
+        // `{#fig:id}`, for the label reader that follows.
+        let (labels, attrs): (Vec<&str>, Vec<&str>) = inside[..end]
+            .split_whitespace()
+            .partition(|a| a.starts_with('#'));
+        let (size, unknown) = super::attrs::figure(&attrs.join(" "));
         if let Some(Block::Figure { size: s, .. }) = self.figures.last_mut() {
             *s = size;
         }
@@ -686,7 +695,10 @@ impl Builder<'_, '_, '_> {
                 ),
             );
         }
-        &inside[end + 1..]
+        match labels.first() {
+            Some(label) => format!("{{{label}}}{}", &inside[end + 1..]).into(),
+            None => inside[end + 1..].into(),
+        }
     }
 
     /// Bare URLs and `www.` addresses in the text become links (GFM).
