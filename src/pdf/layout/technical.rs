@@ -9,7 +9,7 @@ use super::Ctx;
 use super::inline::{Piece, Style};
 use super::math;
 use crate::doc::{CrossRef, Math};
-use crate::pdf::frame::{Color, LinkDest};
+use crate::pdf::frame::LinkDest;
 use std::sync::Arc;
 
 /// A formula in the text: a box laid out from the math face, at the size
@@ -52,10 +52,12 @@ pub(crate) fn cross_ref(ctx: &mut Ctx<'_>, r: &CrossRef, style: &Style, out: &mu
     }
     let linked = Style {
         link: Some(LinkDest::Anchor(anchor)),
+        // As other links: the theme's colour (ink for print, blue for
+        // screens), the text's in greys.
         color: if ctx.greyscale {
             style.color
         } else {
-            Color::LINK
+            ctx.theme.link
         },
         ..style.clone()
     };
