@@ -24,10 +24,7 @@ impl Column<'_, '_> {
             || (style.highlight && language.is_some_and(highlight::knows))
     }
 
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "a block's place and its own fields"
-    )]
+    /// A code block highlighted, numbered or with marked lines.
     pub(super) fn listing(
         &mut self,
         language: Option<&str>,
