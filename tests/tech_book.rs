@@ -276,8 +276,8 @@ fn ieee_style_page_references_and_greys() {
         "figure 5 is said to be on page {folio}, its page is: {caption}"
     );
 
-    // Greys only: every colour operator in the content streams sets equal
-    // components (or a grey).
+    // Greys only: every colour operator in the content streams sets a grey
+    // (DeviceGray, or RGB with equal components).
     let doc = lopdf::Document::load(&pdf).unwrap();
     let mut colours = 0;
     for (_, page) in doc.get_pages() {
@@ -289,6 +289,9 @@ fn ieee_style_page_references_and_greys() {
                     (c[0] - c[1]).abs() < 0.01 && (c[1] - c[2]).abs() < 0.01,
                     "colour {c:?} in a greyscale PDF"
                 );
+                colours += 1;
+            } else if op.operator == "g" || op.operator == "G" {
+                // DeviceGray: what the exporter writes for a grey.
                 colours += 1;
             }
         }
