@@ -20,7 +20,9 @@ pub fn page(
     let book = ctx.fonts;
     let mut chunks = Vec::new();
     let (heading, _, after) = style_for_heading(1);
-    let title = vec![Inline::Text("Contents".into())];
+    let title = vec![Inline::Text(
+        ctx.labels.get(crate::labels::Label::Contents).to_string(),
+    )];
     let span = Span::new(crate::diag::FileId(0), 0..0);
     for line in paragraph(ctx, &title, &heading, width, span) {
         let mut c = Content::from_line(line, Abs::ZERO);

@@ -30,9 +30,10 @@ pub use piece::{PIECE_BLOCKS, Piece, note_numbers, pieces};
 use super::PdfOptions;
 use super::frame::{Book, Color, Info, Numbering, Page, PageLabel, Section};
 use crate::diag::{Diagnostics, Span};
-use crate::doc::{Document, NoteId};
-use crate::text::{Abs, FaceId, FontSet};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::doc::{Direction, Document, NoteId};
+use crate::labels::Labels;
+use crate::text::{Abs, FaceId, FontSet, LangTag, missing::Missing};
+use std::collections::BTreeMap;
 
 /// The whole book laid out in memory (for tests and small tools; the PDF
 /// backend streams with [`stream`]).
@@ -110,6 +111,8 @@ pub struct Ctx<'a> {
     pub doc: &'a Document,
     /// The faces text is set in.
     pub fonts: &'a FontSet,
+    /// The words bindery writes, in the book's language.
+    pub labels: &'a Labels,
     /// Problems found while setting (reported by the caller, in order).
     pub diags: Diagnostics,
     /// Whether to hyphenate.
@@ -118,9 +121,17 @@ pub struct Ctx<'a> {
     pub ragged: bool,
     /// The hyphenation language.
     pub lang: hypher::Lang,
-    /// Characters no font has, each with its first use (reported by the
-    /// caller, once per book: chapters are set in parallel).
-    pub(crate) missing: Vec<(char, Span)>,
+    /// The book's language.
+    pub book_lang: Option<LangTag>,
+    /// The book is written right to left (its language is).
+    pub book_rtl: bool,
+    /// The language markup gives the blocks being set (`<div lang>`).
+    pub block_lang: Option<LangTag>,
+    /// The direction markup gives the blocks being set (`<div dir>`).
+    pub block_dir: Option<Direction>,
+    /// Characters no font has, counted by script with their first use
+    /// (reported by the caller, once per book: chapters are set in parallel).
+    pub(crate) missing: Missing,
     /// The number of each note of the chapter being set.
     pub note_numbers: std::sync::Arc<BTreeMap<NoteId, usize>>,
     /// Notes referenced in the piece being set, in order of first reference.
@@ -130,8 +141,8 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    /// A context for laying out `doc`.
-    pub fn new(doc: &'a Document, fonts: &'a FontSet) -> Ctx<'a> {
+    /// A context for laying out `doc`, with its labels.
+    pub fn new(doc: &'a Document, fonts: &'a FontSet, labels: &'a Labels) -> Ctx<'a> {
         let language = doc.meta.language.as_deref().unwrap_or("en");
         let code = language
             .split(['-', '_'])
@@ -146,11 +157,16 @@ impl<'a> Ctx<'a> {
         Ctx {
             doc,
             fonts,
+            labels,
             diags: Diagnostics::default(),
             hyphenate: lang.is_some(),
             ragged: false,
             lang: lang.unwrap_or(hypher::Lang::English),
-            missing: Vec::new(),
+            book_lang: LangTag::new(language),
+            book_rtl: crate::epub::package::is_rtl(language),
+            block_lang: None,
+            block_dir: None,
+            missing: Missing::default(),
             note_numbers: Default::default(),
             chapter_notes: Vec::new(),
             overflows: 0,
@@ -169,11 +185,9 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Notes a character no bundled font can draw, at its first use.
+    /// Notes a character no font can draw (each use counts).
     pub fn missing_glyph(&mut self, c: char, span: Span) {
-        if !self.missing.iter().any(|(m, _)| *m == c) {
-            self.missing.push((c, span));
-        }
+        self.missing.add(c, span);
     }
 
     /// Counts glyphs wider than the whole measure (they overflow alone).
@@ -210,24 +224,8 @@ struct Flowed {
     chunks: Vec<flow::Chunk>,
     notes: flow::Notes,
     diags: Diagnostics,
-    missing: Vec<(char, Span)>,
+    missing: Missing,
     overflows: usize,
-}
-
-/// Warns about characters no font has, once per book: `reported` holds
-/// those warned about already.
-fn warn_missing(diags: &mut Diagnostics, missing: &[(char, Span)], reported: &mut BTreeSet<char>) {
-    for &(c, span) in missing {
-        if reported.insert(c) {
-            diags.warn(
-                span,
-                format!(
-                    "no font has a glyph for {c:?} (U+{:04X}); it is drawn as a box",
-                    c as u32
-                ),
-            );
-        }
-    }
 }
 
 /// What every piece of a window needs to be set.
@@ -247,7 +245,7 @@ impl Setter<'_> {
         window
             .par_iter()
             .map(|piece| {
-                let mut ctx = Ctx::new(self.doc, self.fonts);
+                let mut ctx = Ctx::new(self.doc, self.fonts, &self.options.labels);
                 ctx.ragged = self.options.ragged;
                 ctx.note_numbers = self.numbers[piece.chapter].clone();
                 let (chunks, notes) = flow::piece(&mut ctx, piece, self.geometry.measure());
@@ -291,13 +289,14 @@ pub fn stream(
             .map(|c| std::sync::Arc::new(note_numbers(doc, c)))
             .collect(),
     };
+    let contents_label = options.labels.get(crate::labels::Label::Contents);
     let body_furniture =
-        furniture::Furniture::new(doc, fonts, &geometry, Numbering::Arabic, "Contents");
+        furniture::Furniture::new(doc, fonts, &geometry, Numbering::Arabic, contents_label);
     let page_options = pages::PageOptions {
         recto_chapters: options.recto_chapters,
     };
     let mut paginator = pages::Paginator::new(&geometry, &page_options, &body_furniture);
-    let mut missing_reported = BTreeSet::new();
+    let mut missing = Missing::default();
     let mut overflows = 0;
     let all = pieces(doc, PIECE_BLOCKS);
     let mut windows = all.chunks(WINDOW);
@@ -314,7 +313,7 @@ pub fn stream(
             }
             for flowed in flowed {
                 diags.extend(flowed.diags);
-                warn_missing(diags, &flowed.missing, &mut missing_reported);
+                missing.merge(flowed.missing);
                 overflows += flowed.overflows;
                 if flowed.piece.blocks.start == 0 {
                     paginator.begin(Some(flowed.piece.chapter));
@@ -345,21 +344,14 @@ pub fn stream(
 
     // The contents, numbered with the body's folios.
     let front = if options.toc {
-        let pages = contents_pages(
-            doc,
-            fonts,
-            options,
-            &geometry,
-            &body,
-            diags,
-            &mut missing_reported,
-        );
+        let pages = contents_pages(doc, fonts, options, &geometry, &body, diags, &mut missing);
         let n = pages.len();
         sink(Section::Front, pages)?;
         n
     } else {
         0
     };
+    missing.warn(diags, fonts.uses_system_fonts());
     let mut labels = Vec::new();
     if front > 0 {
         labels.push(PageLabel {
@@ -396,7 +388,7 @@ fn contents_pages(
     geometry: &Geometry,
     body: &pages::Paginated,
     diags: &mut Diagnostics,
-    missing_reported: &mut BTreeSet<char>,
+    missing: &mut Missing,
 ) -> Vec<Page> {
     let numbers: BTreeMap<_, _> = body
         .outline
@@ -404,13 +396,14 @@ fn contents_pages(
         .filter_map(|e| body.anchors.get(&e.anchor).map(|(p, _)| (e.anchor, p + 1)))
         .collect();
     let entries: Vec<_> = body.outline.iter().filter(|e| e.level <= 2).collect();
-    let mut ctx = Ctx::new(doc, fonts);
+    let mut ctx = Ctx::new(doc, fonts, &options.labels);
     ctx.ragged = options.ragged;
     let chunks = contents::page(&mut ctx, &entries, &numbers, geometry.measure());
     diags.extend(ctx.diags);
-    warn_missing(diags, &ctx.missing, missing_reported);
+    missing.merge(ctx.missing);
+    let contents_label = options.labels.get(crate::labels::Label::Contents);
     let front_furniture =
-        furniture::Furniture::new(doc, fonts, geometry, Numbering::Roman, "Contents");
+        furniture::Furniture::new(doc, fonts, geometry, Numbering::Roman, contents_label);
     let mut p = pages::Paginator::new(geometry, &pages::PageOptions::default(), &front_furniture);
     p.begin(None);
     p.add(chunks, &flow::Notes::new());

@@ -25,6 +25,8 @@ pub(super) fn linebreak(
         ..RawLine::default()
     };
     let mut pending_space = Abs::ZERO;
+    // The gap before the next word, in text that is not plain Latin.
+    let mut pending_gap: Option<Gap> = None;
     let mut queue: std::collections::VecDeque<Token> = tokens.into();
     while let Some(token) = queue.pop_front() {
         match token {
@@ -32,8 +34,13 @@ pub(super) fn linebreak(
                 line.last = true;
                 lines.push(std::mem::take(&mut line));
                 pending_space = Abs::ZERO;
+                pending_gap = None;
             }
             Token::Space(w) => pending_space = w,
+            Token::Gap(g) => {
+                pending_space = g.width;
+                pending_gap = Some(g);
+            }
             Token::Word(frags) => {
                 let ww = word_width(&frags);
                 let space = if line.is_empty() {
@@ -41,10 +48,15 @@ pub(super) fn linebreak(
                 } else {
                     pending_space
                 };
+                let gap = pending_gap.take();
+                let separator = |space: Abs| match gap {
+                    Some(g) => Part::Gap(g),
+                    None => Part::Space(space),
+                };
                 let used = line.width();
                 if (used + space + ww).fits_in(width) {
                     if !line.is_empty() {
-                        line.parts.push(Part::Space(space));
+                        line.parts.push(separator(space));
                     }
                     line.parts.push(Part::Word(frags));
                     pending_space = Abs::ZERO;
@@ -54,7 +66,7 @@ pub(super) fn linebreak(
                 let room = width - used - space;
                 if let Some((head, tail)) = hyphenate(ctx, &frags, room) {
                     if !line.is_empty() {
-                        line.parts.push(Part::Space(space));
+                        line.parts.push(separator(space));
                     }
                     line.parts.push(Part::Word(head));
                     lines.push(std::mem::take(&mut line));
@@ -107,7 +119,7 @@ pub(super) fn hyphenate(
     let frag = &frags[0];
     let text = frag.text.as_str();
     let book = ctx.fonts;
-    let shape = |t: &str| book.shape(frag.style.face, frag.style.size, t, frag.style.small_caps);
+    let shape = |t: &str| frag.style.shape(book, t);
     // Syllable boundaries; the longest head (plus a hyphen) that fits wins.
     let mut cuts: Vec<usize> = Vec::new();
     let mut pos = 0;
