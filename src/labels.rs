@@ -265,8 +265,10 @@ pub fn quotes(language: &str) -> Quotes {
         "fr" => q("«\u{202F}", "\u{202F}»", "“", "”"),
         "de" | "cs" | "sk" | "sl" | "lt" | "is" => q("„", "“", "‚", "‘"),
         "pl" | "ro" | "hu" | "hr" | "bg" => q("„", "”", "«", "»"),
-        "ru" | "uk" | "be" | "es" | "it" | "ca" | "el" | "ar" | "fa" | "nb" | "no" | "nn" | "et"
-        | "lv" | "hy" | "pt" if !(primary == "pt" && tag.contains("br")) => {
+        "ru" | "uk" | "be" | "es" | "it" | "ca" | "el" | "ar" | "fa" | "nb" | "no" | "nn"
+        | "et" | "lv" | "hy" | "pt"
+            if !(primary == "pt" && tag.contains("br")) =>
+        {
             q("«", "»", "“", "”")
         }
         "sv" | "fi" => q("”", "”", "’", "’"),

@@ -16,17 +16,38 @@ use std::process::Command;
 
 /// The passages: language, text.
 const PASSAGES: &[(&str, &str)] = &[
-    ("ar", "اللغة العربية لغة جميلة يتحدث بها الملايين من الناس في العالم."),
+    (
+        "ar",
+        "اللغة العربية لغة جميلة يتحدث بها الملايين من الناس في العالم.",
+    ),
     ("he", "העברית היא שפה עתיקה שחזרה לחיים בעת החדשה."),
-    ("fa", "زبان فارسی یکی از زبان‌های کهن جهان است و شاعران بزرگی دارد."),
-    ("zh", "中文是世界上使用人数最多的语言之一，有着悠久的历史和丰富的文化。"),
-    ("ja", "日本語は漢字と平仮名と片仮名を組み合わせて書かれる言語です。"),
-    ("ko", "한국어는 한글이라는 고유한 문자로 쓰이며 아름다운 언어입니다."),
+    (
+        "fa",
+        "زبان فارسی یکی از زبان‌های کهن جهان است و شاعران بزرگی دارد.",
+    ),
+    (
+        "zh",
+        "中文是世界上使用人数最多的语言之一，有着悠久的历史和丰富的文化。",
+    ),
+    (
+        "ja",
+        "日本語は漢字と平仮名と片仮名を組み合わせて書かれる言語です。",
+    ),
+    (
+        "ko",
+        "한국어는 한글이라는 고유한 문자로 쓰이며 아름다운 언어입니다.",
+    ),
     ("hi", "हिन्दी भारत की सबसे अधिक बोली जाने वाली भाषा है।"),
     ("ta", "தமிழ் உலகின் மிகப் பழமையான மொழிகளில் ஒன்றாகும்."),
     ("th", "ภาษาไทยเป็นภาษาที่มีวรรณยุกต์และเขียนโดยไม่เว้นวรรคระหว่างคำ"),
-    ("el", "Η ελληνική γλώσσα έχει μακρά ιστορία και πλούσια γραμματεία."),
-    ("ru", "Русский язык является одним из самых распространённых языков мира."),
+    (
+        "el",
+        "Η ελληνική γλώσσα έχει μακρά ιστορία και πλούσια γραμματεία.",
+    ),
+    (
+        "ru",
+        "Русский язык является одним из самых распространённых языков мира.",
+    ),
     ("emoji", "Emoji travel well 😀 🌍 🐱 across every script."),
 ];
 
@@ -38,10 +59,16 @@ fn write(path: &Path, text: &str) {
 /// The book's Markdown: each passage a paragraph of its own (the CJK and
 /// Thai ones repeated so they must break inside a line), with a heading.
 fn book() -> String {
-    let mut md = String::from("---\ntitle: Scripts of the World\nlanguage: en\n---\n\n# Scripts of the world\n\n");
+    let mut md = String::from(
+        "---\ntitle: Scripts of the World\nlanguage: en\n---\n\n# Scripts of the world\n\n",
+    );
     for (lang, text) in PASSAGES {
         md.push_str(&format!("## Passage {lang}\n\n"));
-        let repeat = if matches!(*lang, "zh" | "ja" | "th") { 3 } else { 1 };
+        let repeat = if matches!(*lang, "zh" | "ja" | "th") {
+            3
+        } else {
+            1
+        };
         md.push_str(&vec![*text; repeat].join(""));
         md.push_str("\n\n");
     }
@@ -77,7 +104,11 @@ fn words(text: &str) -> Vec<String> {
 /// How many of `wanted` are found in `text` in order (whitespace and line
 /// ends ignored), as a share.
 fn recall_in_order(text: &str, wanted: &[String]) -> f64 {
-    let flat: String = text.replace("-\n", "").chars().filter(|&c| !ignored(c)).collect();
+    let flat: String = text
+        .replace("-\n", "")
+        .chars()
+        .filter(|&c| !ignored(c))
+        .collect();
     let mut at = 0;
     let mut found = 0;
     for w in wanted {
@@ -100,9 +131,12 @@ fn ignored(c: char) -> bool {
 /// Whether Noto fonts for the test's scripts are installed (CI installs
 /// them; elsewhere the test says what it skips).
 fn have_fonts() -> bool {
-    let ok = ["/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto"]
-        .iter()
-        .all(|d| Path::new(d).exists());
+    let ok = [
+        "/usr/share/fonts/truetype/noto",
+        "/usr/share/fonts/opentype/noto",
+    ]
+    .iter()
+    .all(|d| Path::new(d).exists());
     if !ok {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("Noto fonts (fonts-noto-core, fonts-noto-cjk) are required under CI=true");
@@ -130,7 +164,10 @@ fn world_scripts_book_in_pdf_and_epub() {
     let pdf = dir.path().join("world.pdf");
     let pdf_s = pdf.to_str().unwrap();
     if let Some(check) = tool_output("qpdf", &["--check", pdf_s]) {
-        assert!(check.contains("No syntax or stream encoding errors"), "{check}");
+        assert!(
+            check.contains("No syntax or stream encoding errors"),
+            "{check}"
+        );
     }
     if let Some(fonts) = tool_output("pdffonts", &[pdf_s]) {
         for line in fonts.lines().skip(2) {
@@ -231,9 +268,21 @@ fn without_system_fonts_one_warning_per_script() {
         &["build", "book", "-o", "world.pdf", "--no-system-fonts"],
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("no font for")).collect();
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("no font for"))
+        .collect();
     // Hebrew, Greek and Cyrillic are in the bundled fonts.
-    for script in ["Arabic", "Han", "Hiragana", "Hangul", "Devanagari", "Tamil", "Thai", "emoji"] {
+    for script in [
+        "Arabic",
+        "Han",
+        "Hiragana",
+        "Hangul",
+        "Devanagari",
+        "Tamil",
+        "Thai",
+        "emoji",
+    ] {
         let n = warnings
             .iter()
             .filter(|w| w.contains(&format!("no font for {script} (")))
@@ -309,7 +358,15 @@ fn generated_cover_falls_back_and_warns_per_script() {
     );
     let out = run(
         dir.path(),
-        &["build", "book", "-o", "hermetic.epub", "--cover", "auto", "--no-system-fonts"],
+        &[
+            "build",
+            "book",
+            "-o",
+            "hermetic.epub",
+            "--cover",
+            "auto",
+            "--no-system-fonts",
+        ],
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     for script in ["Han", "Arabic"] {
@@ -329,4 +386,41 @@ fn generated_cover_falls_back_and_warns_per_script() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("no font for"), "{stderr}");
     epubcheck(&dir.path().join("book.epub"));
+}
+
+#[test]
+fn right_to_left_book_runs_right_to_left() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("book/one.md"),
+        "---\ntitle: كتاب\nlanguage: ar\n---\n\n# الفصل الأول\n\nهذا نص عربي قصير \"مقتبس\" مع English words في وسطه.\n\n1. البند الأول\n2. البند الثاني\n",
+    );
+    run(dir.path(), &["build", "book", "-o", "book.epub"]);
+    let epub = dir.path().join("book.epub");
+    epubcheck(&epub);
+    let file = std::fs::File::open(&epub).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut opf = String::new();
+    {
+        use std::io::Read;
+        zip.by_name("OEBPS/content.opf")
+            .unwrap()
+            .read_to_string(&mut opf)
+            .unwrap();
+    }
+    assert!(opf.contains("page-progression-direction=\"rtl\""), "{opf}");
+    let xhtml = chapter_text(&epub);
+    // The book is Arabic: its paragraphs need no lang or dir of their own
+    // (Latin words are left to the reader's bidi: no language can be told
+    // from Latin letters), and the quotes are Arabic guillemets.
+    assert!(xhtml.contains("<p>هذا نص عربي قصير «مقتبس»"), "{xhtml}");
+    assert!(xhtml.contains("مع English words في"), "{xhtml}");
+    assert!(xhtml.contains("<li>البند الأول</li>"), "{xhtml}");
+    run(dir.path(), &["build", "book", "-o", "book.pdf"]);
+    let pdf = dir.path().join("book.pdf");
+    if let Some(text) = tool_output("pdftotext", &[pdf.to_str().unwrap(), "-"]) {
+        let wanted = words("هذا نص عربي قصير مع English words في وسطه");
+        let recall = recall_in_order(&text, &wanted);
+        assert!(recall >= 0.95, "recall {recall:.2}: {text}");
+    }
 }

@@ -4,8 +4,8 @@
 //! e-book stores ask for). [`missing`] tells what it could not draw.
 
 use crate::doc::Metadata;
-use crate::text::units::Abs;
 use crate::text::missing::Missing;
+use crate::text::units::Abs;
 use crate::text::{FaceId, FontSet};
 use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Transform};
 

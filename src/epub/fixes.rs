@@ -126,7 +126,9 @@ impl Fixes {
         let nav = start_landmark(nav, &self.start);
         nav.replacen(
             "xmlns:epub=\"http://www.idpf.org/2007/ops\">",
-            &format!("xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">"),
+            &format!(
+                "xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">"
+            ),
             1,
         )
         .replacen(
@@ -134,11 +136,7 @@ impl Fixes {
             "<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">",
             1,
         )
-        .replacen(
-            "<nav epub:type = \"landmarks\">",
-            &landmarks,
-            1,
-        )
+        .replacen("<nav epub:type = \"landmarks\">", &landmarks, 1)
     }
 }
 

@@ -218,7 +218,8 @@ impl Book<'_> {
             self.doc,
             self.language,
             self.options.labels.get(Label::Contents),
-        ).map_err(fail)?;
+        )
+        .map_err(fail)?;
         builder.stylesheet(self.css.as_bytes()).map_err(fail)?;
         for (name, (_, mime)) in self.media {
             let href = name.strip_prefix("OEBPS/").unwrap_or(name);
@@ -245,7 +246,11 @@ impl Book<'_> {
                 .map_err(fail)?;
         }
         if self.options.toc_page {
-            let page = nav::toc_page(self.toc, self.language, self.options.labels.get(Label::Contents));
+            let page = nav::toc_page(
+                self.toc,
+                self.language,
+                self.options.labels.get(Label::Contents),
+            );
             builder
                 .add_content(
                     EpubContent::new("toc.xhtml", page.as_bytes())

@@ -206,7 +206,11 @@ impl Writer<'_> {
                 let _ = writeln!(
                     self.out,
                     "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n<table>",
-                    attr(&self.labels.numbered(crate::labels::Label::Table, &self.tables.to_string()))
+                    attr(
+                        &self
+                            .labels
+                            .numbered(crate::labels::Label::Table, &self.tables.to_string())
+                    )
                 );
                 if !head.is_empty() {
                     self.out.push_str("<thead>\n<tr>");
@@ -679,7 +683,9 @@ pub fn toc_title(doc: &Document, index: usize, labels: &crate::labels::Labels) -
                 _ => None,
             })
             .map(|t| t.chars().take(40).collect())
-            .unwrap_or_else(|| labels.numbered(crate::labels::Label::Chapter, &(index + 1).to_string()))
+            .unwrap_or_else(|| {
+                labels.numbered(crate::labels::Label::Chapter, &(index + 1).to_string())
+            })
     })
 }
 

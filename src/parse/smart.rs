@@ -70,7 +70,9 @@ fn blocks(list: &mut [Block], q: Quotes) {
                 Marks::new(q).inlines(summary);
                 blocks(b, q);
             }
-            Block::Division { attrs, blocks: b, .. } => {
+            Block::Division {
+                attrs, blocks: b, ..
+            } => {
                 let q = attrs.lang.as_deref().map_or(q, quotes);
                 blocks(b, q);
             }
@@ -107,10 +109,7 @@ impl Marks {
                     }
                     None => self.inlines(content),
                 },
-                Inline::Code(_)
-                | Inline::NoteRef(_)
-                | Inline::SoftBreak
-                | Inline::HardBreak => {}
+                Inline::Code(_) | Inline::NoteRef(_) | Inline::SoftBreak | Inline::HardBreak => {}
             }
         }
     }
@@ -164,10 +163,7 @@ mod tests {
             localized("fr", "“Il l’a dit”"),
             "«\u{202F}Il l’a dit\u{202F}»"
         );
-        assert_eq!(
-            localized("de", "“Er sagte ‘nein’”"),
-            "„Er sagte ‚nein‘“"
-        );
+        assert_eq!(localized("de", "“Er sagte ‘nein’”"), "„Er sagte ‚nein‘“");
         assert_eq!(localized("ja", "“東京”"), "「東京」");
         assert_eq!(localized("en", "“it’s ‘x’”"), "“it’s ‘x’”");
     }

@@ -373,10 +373,11 @@ impl FontSet {
             cause: e.to_string(),
         })?;
         let id = FaceId::Loaded(n);
-        let font = Font::parse(id, Data::Owned(bytes), path.display().to_string(), 0)
-            .ok_or_else(|| FontError::NotAFont {
+        let font = Font::parse(id, Data::Owned(bytes), path.display().to_string(), 0).ok_or_else(
+            || FontError::NotAFont {
                 path: path.to_path_buf(),
-            })?;
+            },
+        )?;
         self.loaded.push(font);
         // Shapes made before may have drawn boxes the new face can fill.
         self.cache.clear();

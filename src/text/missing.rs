@@ -56,7 +56,11 @@ impl Missing {
             } else {
                 format!(" in {place}")
             };
-            let noun = if *count == 1 { "character" } else { "characters" };
+            let noun = if *count == 1 {
+                "character"
+            } else {
+                "characters"
+            };
             let mut d = Diagnostic::warning(
                 *span,
                 format!(

@@ -371,7 +371,9 @@ mod tests {
 
     #[test]
     fn simple_text_takes_the_fast_path() {
-        assert!(is_simple("Plain English — with “quotes”, Ελληνικά and Русский."));
+        assert!(is_simple(
+            "Plain English — with “quotes”, Ελληνικά and Русский."
+        ));
         assert!(!is_simple("שלום"));
         assert!(!is_simple("漢字"));
         assert!(!is_simple("a\u{202E}b"), "a bidi override is not simple");
@@ -386,7 +388,10 @@ mod tests {
         assert_eq!(language_of(Script::Cyrillic, "Україна"), Some("uk"));
         assert_eq!(language_of(Script::Latin, "text"), None);
         assert!(belongs_to(Script::Han, "ja-JP") && !belongs_to(Script::Han, "en"));
-        assert!(belongs_to(Script::Latin, "ja"), "Latin letters are never marked");
+        assert!(
+            belongs_to(Script::Latin, "ja"),
+            "Latin letters are never marked"
+        );
     }
 
     #[test]
@@ -397,10 +402,7 @@ mod tests {
             .iter()
             .map(|r| (&text[r.range.clone()], r.lang, r.rtl))
             .collect();
-        assert_eq!(
-            got,
-            [("مرحبا بك", "ar", true), ("東京です", "ja", false)]
-        );
+        assert_eq!(got, [("مرحبا بك", "ar", true), ("東京です", "ja", false)]);
         assert!(foreign_runs("東京です", "ja").is_empty());
         assert_eq!(block_language("שלום, עולם!", "en"), Some("he"));
         assert_eq!(block_language("Hello שלום", "en"), None);

@@ -55,7 +55,10 @@ mod tests {
         let breaks = line_breaks(ja);
         assert!(breaks.contains(&"東".len()));
         assert!(!breaks.contains(&"東京です".len()), "no break before 。");
-        assert!(!breaks.contains(&"東京です。ち".len()), "no break before ょ");
+        assert!(
+            !breaks.contains(&"東京です。ち".len()),
+            "no break before ょ"
+        );
         assert_eq!(breaks.last(), Some(&ja.len()));
     }
 

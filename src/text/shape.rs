@@ -114,7 +114,13 @@ impl FontSet {
         if script::is_simple(text) {
             return self.shape_with(id, size, text, small_caps, Props::default());
         }
-        let style = (id, size.to_pt().to_bits(), small_caps, Props::default(), true);
+        let style = (
+            id,
+            size.to_pt().to_bits(),
+            small_caps,
+            Props::default(),
+            true,
+        );
         if let Some(hit) = self.cached(&style, text) {
             return hit;
         }
@@ -161,7 +167,10 @@ impl FontSet {
             c.len = 0;
         }
         c.len += 1;
-        c.words.entry(style).or_default().insert(text.into(), shaped);
+        c.words
+            .entry(style)
+            .or_default()
+            .insert(text.into(), shaped);
     }
 
     /// One line with bidi: its level runs shaped each in its direction and
@@ -253,7 +262,11 @@ impl FontSet {
                 }
                 return;
             }
-            segments.push(Segment { range, face, script: sc });
+            segments.push(Segment {
+                range,
+                face,
+                script: sc,
+            });
         };
         let mut current: Option<FaceId> = None;
         let mut visit = |range: std::ops::Range<usize>, current: &mut Option<FaceId>| {
@@ -364,8 +377,22 @@ impl FontSet {
 
     /// Whether the face has real small capitals (its `smcp` feature changes `a`).
     pub fn has_small_caps(&self, id: FaceId) -> bool {
-        let plain = self.shape_run(id, Abs::pt(10.0), "a", false, Props::default(), Script::Latin);
-        let caps = self.shape_run(id, Abs::pt(10.0), "a", true, Props::default(), Script::Latin);
+        let plain = self.shape_run(
+            id,
+            Abs::pt(10.0),
+            "a",
+            false,
+            Props::default(),
+            Script::Latin,
+        );
+        let caps = self.shape_run(
+            id,
+            Abs::pt(10.0),
+            "a",
+            true,
+            Props::default(),
+            Script::Latin,
+        );
         plain.glyphs.first().map(|g| g.id) != caps.glyphs.first().map(|g| g.id)
     }
     /// Small capitals for a face without them: lowercase letters set as

@@ -231,9 +231,16 @@ fn rank(face: &SystemFace, want: &Want) -> (bool, bool, bool, bool, bool, u16, b
     // Families made for a purpose other than running text: tight UI
     // metrics, display sizes, older or ornamental styles.
     let special = key.ends_with("ui")
-        || ["looped", "display", "kufi", "rashi", "unjoined", "condensed"]
-            .iter()
-            .any(|w| key.contains(w))
+        || [
+            "looped",
+            "display",
+            "kufi",
+            "rashi",
+            "unjoined",
+            "condensed",
+        ]
+        .iter()
+        .any(|w| key.contains(w))
         || (key.contains("nastaliq") && script::primary(lang) != "ur")
         || (key.contains("mono") && want.class != Class::Mono);
     let serif_like = key.contains("serif")
@@ -298,7 +305,8 @@ fn coverage(face: &rustybuzz::ttf_parser::Face<'_>) -> Vec<(u32, u32)> {
 /// Whether the face draws with colour bitmaps (CBDT/CBLC or sbix).
 fn has_bitmaps(face: &rustybuzz::ttf_parser::Face<'_>) -> bool {
     let tables = face.tables();
-    (tables.cbdt.is_some() || tables.sbix.is_some()) && tables.glyf.is_none()
+    (tables.cbdt.is_some() || tables.sbix.is_some())
+        && tables.glyf.is_none()
         && tables.cff.is_none()
 }
 
@@ -318,8 +326,14 @@ mod tests {
         assert!(SystemFonts::from_database(&db).faces().is_empty());
         let dir = tempfile::tempdir().unwrap();
         for (name, data) in [
-            ("b.otf", &include_bytes!("../../fonts/LinBiolinum_R.otf")[..]),
-            ("a.ttf", &include_bytes!("../../fonts/LiberationMono-Regular.ttf")[..]),
+            (
+                "b.otf",
+                &include_bytes!("../../fonts/LinBiolinum_R.otf")[..],
+            ),
+            (
+                "a.ttf",
+                &include_bytes!("../../fonts/LiberationMono-Regular.ttf")[..],
+            ),
         ] {
             std::fs::write(dir.path().join(name), data).unwrap();
         }
@@ -339,7 +353,11 @@ mod tests {
             italic: false,
             emoji: false,
         };
-        assert_eq!(fonts.best("a", &want), Some(0), "the monospaced face for code");
+        assert_eq!(
+            fonts.best("a", &want),
+            Some(0),
+            "the monospaced face for code"
+        );
         let sans = Want {
             class: Class::Sans,
             ..want

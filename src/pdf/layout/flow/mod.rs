@@ -111,10 +111,10 @@ pub fn piece(ctx: &mut Ctx<'_>, piece: &super::Piece, width: Abs) -> (Vec<Chunk>
     };
     if first && !has_h1() {
         let title = chapter.title.clone().unwrap_or_else(|| {
-            column
-                .ctx
-                .labels
-                .numbered(crate::labels::Label::Chapter, &(piece.chapter + 1).to_string())
+            column.ctx.labels.numbered(
+                crate::labels::Label::Chapter,
+                &(piece.chapter + 1).to_string(),
+            )
         });
         if let Some(Chunk::Content(c)) = chunks.iter_mut().find(|c| matches!(c, Chunk::Content(_)))
         {

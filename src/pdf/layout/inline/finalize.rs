@@ -162,7 +162,11 @@ fn justified<'l>(
                 atoms.push((Atom::Space(*w + extra), level));
             }
             Part::Gap(g) => {
-                let share = if diff >= Abs::ZERO { g.stretch } else { g.shrink };
+                let share = if diff >= Abs::ZERO {
+                    g.stretch
+                } else {
+                    g.shrink
+                };
                 let extra = if justify && give > Abs::ZERO {
                     diff * (share / give)
                 } else {
