@@ -219,6 +219,21 @@ fn world_scripts_book_in_pdf_and_epub() {
         }
     }
 
+    // --json lists the faces with their files.
+    let out = run(dir.path(), &["build", "book", "-o", "world2.pdf", "--json"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let book: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    let fonts = book["fonts"].as_array().unwrap();
+    let arabic = fonts
+        .iter()
+        .find(|f| f["family"].as_str().unwrap().contains("Arabic"))
+        .unwrap_or_else(|| panic!("an Arabic face: {fonts:?}"));
+    assert!(Path::new(arabic["file"].as_str().unwrap()).exists(), "{arabic}");
+    let japanese = fonts
+        .iter()
+        .any(|f| f["family"].as_str().unwrap().contains("CJK JP"));
+    assert!(japanese, "Japanese text takes a Japanese face: {fonts:?}");
+
     // The EPUB: valid, with dir and lang where they belong.
     run(dir.path(), &["build", "book", "-o", "world.epub"]);
     let epub = dir.path().join("world.epub");
