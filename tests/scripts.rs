@@ -228,7 +228,10 @@ fn world_scripts_book_in_pdf_and_epub() {
         .iter()
         .find(|f| f["family"].as_str().unwrap().contains("Arabic"))
         .unwrap_or_else(|| panic!("an Arabic face: {fonts:?}"));
-    assert!(Path::new(arabic["file"].as_str().unwrap()).exists(), "{arabic}");
+    assert!(
+        Path::new(arabic["file"].as_str().unwrap()).exists(),
+        "{arabic}"
+    );
     let japanese = fonts
         .iter()
         .any(|f| f["family"].as_str().unwrap().contains("CJK JP"));

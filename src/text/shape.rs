@@ -299,7 +299,10 @@ impl FontSet {
 
     /// The face for one cluster: the run's face for punctuation and marks
     /// it has, the wanted face when it has the cluster, else a fallback.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the cluster, its script and the run it continues all decide"
+    )]
     fn choose(
         &self,
         id: FaceId,

@@ -89,8 +89,11 @@ pub enum Class {
 pub struct SystemFonts {
     faces: Vec<SystemFace>,
     /// Each font file once, its bytes read when first needed.
-    files: Vec<(PathBuf, OnceLock<Option<Arc<[u8]>>>)>,
+    files: Vec<FontFile>,
 }
+
+/// A font file and its bytes, read when first needed (`None`: unreadable).
+type FontFile = (PathBuf, OnceLock<Option<Arc<[u8]>>>);
 
 static INSTALLED: OnceLock<SystemFonts> = OnceLock::new();
 
@@ -153,7 +156,7 @@ impl SystemFonts {
             ))
         });
         faces.dedup_by(|a, b| a.path == b.path && a.index == b.index);
-        let mut files: Vec<(PathBuf, OnceLock<Option<Arc<[u8]>>>)> = Vec::new();
+        let mut files: Vec<FontFile> = Vec::new();
         let mut by_path = std::collections::BTreeMap::new();
         for face in &mut faces {
             face.file = *by_path.entry(face.path.clone()).or_insert_with(|| {

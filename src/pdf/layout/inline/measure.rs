@@ -292,7 +292,10 @@ struct Words<'p> {
 impl<'p> Words<'p> {
     /// Adds the character at `i` to the open fragment, or opens another
     /// when the style, level or language changes.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one character with its style, level and language"
+    )]
     fn extend(
         &mut self,
         ctx: &mut Ctx<'_>,
