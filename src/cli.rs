@@ -4,10 +4,10 @@
 
 use bindery::Format;
 use bindery::options::{
-    CoverChoice, DialectChoice, Dpi, EpubLayer, FilePath, ImagesLayer, Layer, Level, List, Margins,
-    OutputLayer, PdfLayer, Pixels, Profile, Switch, Text, Value,
+    Count, CoverChoice, DialectChoice, Dpi, EpubLayer, FilePath, ImagesLayer, Layer, Level, List,
+    Margins, OutputLayer, PdfLayer, Pixels, Profile, StyleLayer, Switch, Text, Value,
 };
-use bindery::pdf::PaperSize;
+use bindery::pdf::{PaperSize, Standard, Stock, ThemeName};
 use bindery::project::Request;
 use bindery::resource::MissingPolicy;
 use bindery::text::Abs;
@@ -39,6 +39,11 @@ pub enum Command {
     /// Check the inputs as `build` would, without writing anything.
     #[command(after_help = SWITCHES_HELP)]
     Check(CheckArgs),
+    /// Make the print cover wrap (back, spine, front, bleed) for the book's
+    /// interior: its spine is the interior's page count times the paper's
+    /// thickness.
+    #[command(after_help = SWITCHES_HELP)]
+    Cover(CoverArgs),
     /// Write a commented starter project (bindery.toml and a first chapter).
     Init(InitArgs),
     /// Print the intermediate document tree (for debugging and tests).
@@ -103,9 +108,25 @@ pub struct InputArgs {
     /// (default 300, or 150 with --profile screen).
     #[arg(long, value_name = "DPI", value_parser = value::<Dpi>)]
     pub pdf_min_dpi: Option<Dpi>,
-    /// What the PDF is for: print or screen.
+    /// What the PDF is for: print, screen, or a print service whose rules
+    /// are checked: kdp, ingramspark.
     #[arg(long, value_name = "PROFILE", value_parser = value::<Profile>)]
     pub profile: Option<Profile>,
+    /// PDF standard: none, x4 (PDF/X-4), x1a (PDF/X-1a:2003) or a2b (PDF/A-2b).
+    #[arg(long, value_name = "STANDARD", value_parser = value::<Standard>)]
+    pub pdf_standard: Option<Standard>,
+    /// PDF: half-title, title and copyright pages (and dedication and
+    /// epigraph) from the metadata; in the EPUB, title and copyright pages.
+    #[arg(long, overrides_with = "no_front_matter")]
+    pub front_matter: bool,
+    #[arg(long, hide = true, overrides_with = "front_matter")]
+    pub no_front_matter: bool,
+    /// PDF design: book, report or magazine.
+    #[arg(long, value_name = "THEME", value_parser = value::<ThemeName>)]
+    pub theme: Option<ThemeName>,
+    /// Paper: white or cream (the cover's spine width).
+    #[arg(long, value_name = "STOCK", value_parser = value::<Stock>)]
+    pub paper_stock: Option<Stock>,
     /// PDF page size: a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in or WxH with
     /// a unit (130x200mm). Default A4.
     #[arg(long, value_name = "SIZE", value_parser = value::<PaperSize>)]
@@ -224,6 +245,23 @@ pub struct CheckArgs {
     pub input: InputArgs,
 }
 
+/// Arguments of `bindery cover`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CoverArgs {
+    /// What to read (the interior).
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The cover PDF to write.
+    #[arg(short = 'o', long = "output", required = true)]
+    pub output: PathBuf,
+    /// The interior's page count (default: the interior laid out).
+    #[arg(long, value_name = "N", value_parser = value::<Count>)]
+    pub pages: Option<Count>,
+    /// The front cover image (default: the EPUB cover image, if a file).
+    #[arg(long, value_name = "FILE", value_parser = value::<FilePath>)]
+    pub cover_image: Option<FilePath>,
+}
+
 /// Arguments of `bindery init`.
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
@@ -289,6 +327,7 @@ pub fn input_layer(args: &InputArgs) -> Result<Layer, String> {
         },
         epub: EpubLayer {
             image_max: args.epub_image_max,
+            front_matter: switch(args.front_matter, args.no_front_matter),
             ..EpubLayer::default()
         },
         pdf: PdfLayer {
@@ -304,6 +343,13 @@ pub fn input_layer(args: &InputArgs) -> Result<Layer, String> {
             fonts: (!args.fonts.is_empty()).then(|| List(args.fonts.clone())),
             system_fonts: switch(args.system_fonts, args.no_system_fonts),
             margins: args.margins,
+            standard: args.pdf_standard,
+            front_matter: switch(args.front_matter, args.no_front_matter),
+            stock: args.paper_stock,
+            style: StyleLayer {
+                theme: args.theme,
+                ..StyleLayer::default()
+            },
         },
         ..Layer::default()
     };
@@ -340,6 +386,20 @@ pub fn build_request(args: &BuildArgs) -> Result<Request, String> {
     Ok(Request {
         paths: args.input.paths.clone(),
         outputs: args.outputs.clone(),
+        options: l,
+    })
+}
+
+/// The request `cover` makes: its inputs (the interior), its one output and
+/// its layer of options.
+pub fn cover_request(args: &CoverArgs) -> Result<Request, String> {
+    let mut l = input_layer(&args.input)?;
+    l.cover.pages = args.pages;
+    l.cover.image = args.cover_image.clone();
+    apply_set(&args.input, &mut l)?;
+    Ok(Request {
+        paths: args.input.paths.clone(),
+        outputs: vec![args.output.clone()],
         options: l,
     })
 }

@@ -57,6 +57,10 @@ language = "en"
 # rights = "© 2024 Ada Lovelace. All rights reserved."
 # series = "Collected Works"
 # series_index = "2"
+# edition = "Second edition"         # on the copyright page (--front-matter)
+# printing = "10 9 8 7 6 5 4 3 2 1"  # the printing line, on the copyright page
+# dedication = "For Charles."        # a page of its own after the copyright page
+# epigraph = "The Analytical Engine weaves algebraical patterns."
 
 [output]
 formats = ["epub", "pdf"]
@@ -74,6 +78,7 @@ name = "{title-slug}"
 # toc_depth = 2         # levels in the table of contents
 # toc_page = false      # add a printed table of contents page
 # notes_per_chapter = false  # footnote numbers restart in each chapter
+# front_matter = false  # a title page and a copyright page from [metadata]
 
 [pdf]
 paper = "a4"            # a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in, or 130x200mm
@@ -85,9 +90,32 @@ paper = "a4"            # a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in, or 130x20
 # margins = "20mm,18mm,25mm,22mm"   # top, inner, bottom, outer
 # fonts = ["fonts/NotoSansCJK.otf"] # for characters the bundled fonts lack
 # system_fonts = true   # installed fonts draw what the bundled and given ones lack
-# profile = "print"     # or "screen": images are checked against 150 dpi, not 300
+# profile = "print"     # "screen" (images checked against 150 dpi), or a print
+#                       # service whose rules are checked: "kdp", "ingramspark"
 # min_dpi = 300         # warn about images printed under this resolution
 # max_dpi = 600         # downsample images above this resolution
+# standard = "x4"       # "none", "x4" (PDF/X-4), "x1a" (PDF/X-1a:2003), "a2b" (PDF/A-2b)
+# front_matter = false  # half-title, title and copyright pages from [metadata]
+# stock = "white"       # or "cream": the paper, for the cover's spine width
+
+[pdf.style]
+# theme = "book"        # "book", "report" or "magazine" (two columns)
+# body_font = "fonts/Body-Regular.otf"   # font files for the body text...
+# italic_font = "fonts/Body-Italic.otf"
+# bold_font = "fonts/Body-Bold.otf"
+# bold_italic_font = "fonts/Body-BoldItalic.otf"
+# heading_font = "fonts/Heading-Bold.otf" # ...headings...
+# mono_font = "fonts/Mono.ttf"            # ...and code
+# size = "11pt"         # body text size
+# leading = "14pt"      # baseline to baseline
+# indent = "11pt"       # first-line indent of paragraphs after the first
+# spacing = "0pt"       # space between paragraphs
+# columns = 1           # 1 or 2
+# chapter_opening = "sink"  # or "plain": chapters start at the top of the page
+
+[cover]
+# image = "cover.jpg"   # the print cover's front (default: [epub] cover)
+# pages = 320           # the interior's page count (default: laid out)
 
 [images]
 missing = "placeholder" # "placeholder", "drop" or "error"

@@ -36,6 +36,7 @@ pub mod date;
 pub mod diag;
 pub mod doc;
 pub mod epub;
+pub mod imprint;
 pub mod issue;
 pub mod labels;
 pub mod lang;
@@ -150,6 +151,9 @@ pub struct Report {
     /// The outputs of the book, named (templates filled in) once its
     /// metadata is known: for messages about a book that failed.
     pub outputs: Vec<OutputSpec>,
+    /// Files the build read besides its Markdown sources and project file:
+    /// images, the stylesheet, the cover, fonts (`--watch` watches them).
+    pub reads: Vec<PathBuf>,
 }
 
 /// One produced file, staged on disk beside its destination until
@@ -309,6 +313,10 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Book> {
     book_options.pdf.labels = labels;
     resolve::resolve(&mut doc, &mut report.diagnostics);
     resource::load(&mut doc, &book_options.images, &mut report.diagnostics);
+    report.reads = book_options.files.clone();
+    report
+        .reads
+        .extend(doc.resources.images.iter().map(|i| i.path.clone()));
     report.diagnostics.sort();
     Ok(Book {
         doc,
@@ -531,12 +539,7 @@ fn build_into(options: &BuildOptions, report: &mut Report) -> Result<Vec<Output>
         epub: wants(Format::Epub),
         pdf_measure: wants(Format::Pdf).then(|| pdf_measure(o)),
     })?;
-    // The fonts are read once per build (so `--watch` sees a changed file)
-    // and lent to every backend; installed fonts are searched only when a
-    // character needs them.
-    let fonts = text::FontSet::new(&book.options.pdf.fonts)
-        .map_err(|e| Error::Usage(e.to_string()))?
-        .with_system_fonts(book.options.pdf.system_fonts);
+    let fonts = font_set(&book.options)?;
     let mut outputs = Vec::new();
     for spec in report.outputs.clone() {
         outputs.push(write_output(&book, &fonts, spec, &mut report.diagnostics)?);
@@ -553,6 +556,70 @@ fn build_into(options: &BuildOptions, report: &mut Report) -> Result<Vec<Output>
         .collect();
     // Rendering can warn too (characters no font has).
     refuse_warnings(&book.options, report)?;
+    Ok(outputs)
+}
+
+/// The fonts of a build, read once per build (so `--watch` sees a changed
+/// file) and lent to every backend: the bundled faces, the theme's font
+/// files, then the fallback files, then (unless the build is hermetic) the
+/// installed faces, searched only when a character needs them.
+fn font_set(options: &Options) -> Result<text::FontSet> {
+    let mut files = options.pdf.style.font_files();
+    files.extend(options.pdf.fonts.iter().cloned());
+    Ok(text::FontSet::new(&files)
+        .map_err(|e| Error::Usage(e.to_string()))?
+        .with_system_fonts(options.pdf.system_fonts))
+}
+
+/// Makes the print cover wrap of a book (back, spine, front, bleed) into
+/// its one output: the spine is sized by the interior's page count, laid
+/// out here unless the options give it.
+pub fn cover(options: &BuildOptions) -> (Report, Result<Vec<Output>>) {
+    let mut report = Report::default();
+    let result = cover_into(options, &mut report);
+    (report, result)
+}
+
+fn cover_into(options: &BuildOptions, report: &mut Report) -> Result<Vec<Output>> {
+    use std::io::Write;
+    let book = prepared(options, report, |o| resource::Targets {
+        epub: false,
+        pdf_measure: Some(pdf_measure(o)),
+    })?;
+    let fonts = font_set(&book.options)?;
+    let pages = match book.options.cover.pages {
+        Some(n) => n as usize,
+        None => {
+            let mut ignored = Diagnostics::default();
+            pdf::count_pages(&book.doc, &fonts, &book.options.pdf, &mut ignored)?
+        }
+    };
+    let bytes = pdf::cover::render(
+        &book.doc.meta,
+        &fonts,
+        &book.options.pdf,
+        &book.options.cover,
+        pages,
+        &mut report.diagnostics,
+    )?;
+    refuse_warnings(&book.options, report)?;
+    let mut outputs = Vec::new();
+    for spec in report.outputs.clone() {
+        let mut file = output::Staged::beside(&spec.path)?;
+        let written = file
+            .file()
+            .write_all(&bytes)
+            .and_then(|()| file.file().flush());
+        written.map_err(|source| Error::Write {
+            path: spec.path.clone(),
+            source,
+        })?;
+        outputs.push(Output {
+            spec,
+            file,
+            pages: Some(1),
+        });
+    }
     Ok(outputs)
 }
 

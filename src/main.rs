@@ -66,6 +66,7 @@ fn run(cli: cli::Cli) -> u8 {
     match cli.command {
         cli::Command::Build(args) => build(&args),
         cli::Command::Check(args) => check(&args),
+        cli::Command::Cover(args) => cover(&args),
         cli::Command::Init(args) => init(&args),
         cli::Command::Dump(args) => dump(&args),
         cli::Command::Completions(args) => {
@@ -116,15 +117,17 @@ fn build(args: &cli::BuildArgs) -> u8 {
     if let Some(code) = refuse_bad_outputs(&plan) {
         return code;
     }
-    let code = build_plan(args, &plan);
+    let (code, reads) = build_plan_reading(args, &plan);
     if !args.watch {
         return code;
     }
-    watch(args, &request, plan)
+    watch(args, &request, plan, reads)
 }
 
 /// Builds every book of the plan, writes the outputs, prints the report.
-fn build_plan(args: &cli::BuildArgs, plan: &Plan) -> u8 {
+/// Builds the plan's books; returns the exit code and the files the books
+/// read besides their sources (images, stylesheet, cover, fonts).
+fn build_plan_reading(args: &cli::BuildArgs, plan: &Plan) -> (u8, Vec<std::path::PathBuf>) {
     let input = &args.input;
     let started = std::time::Instant::now();
     let progress = progress_bar(input, plan.books.len());
@@ -139,13 +142,52 @@ fn build_plan(args: &cli::BuildArgs, plan: &Plan) -> u8 {
     }
     let mut printer = report::Printer::new(input.json, input.quiet, input.verbose);
     let mut tally = Tally::default();
+    let mut reads = Vec::new();
     for (book, result) in plan.books.iter().zip(results) {
+        reads.extend(result.report.reads.iter().cloned());
         let outcome = result
             .result
             .and_then(|mut outputs| write_outputs(&mut outputs).map(|()| outputs));
         tally.count(&outcome);
         let name = report::output_names(book, &result.report);
         printer.book(&name, book, &result.report, &outcome, result.duration);
+    }
+    printer.summary(
+        plan.books.len(),
+        tally.failed,
+        tally.refused,
+        started.elapsed(),
+    );
+    (tally.code(), reads)
+}
+
+/// Makes the print cover wrap of each book of the plan (one output each).
+fn cover(args: &cli::CoverArgs) -> u8 {
+    let request = match cli::cover_request(args) {
+        Ok(request) => request,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let plan = match plan(&request) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if let Some(code) = refuse_bad_outputs(&plan) {
+        return code;
+    }
+    let input = &args.input;
+    let started = std::time::Instant::now();
+    let mut printer = report::Printer::new(input.json, input.quiet, input.verbose);
+    let mut tally = Tally::default();
+    for book in &plan.books {
+        let book_started = std::time::Instant::now();
+        let (report, result) = bindery::cover(book);
+        let outcome = result.and_then(|mut outputs| write_outputs(&mut outputs).map(|()| outputs));
+        tally.count(&outcome);
+        let name = report::output_names(book, &report);
+        printer.book(&name, book, &report, &outcome, book_started.elapsed());
     }
     printer.summary(
         plan.books.len(),
@@ -232,18 +274,26 @@ fn refuse_bad_outputs(plan: &Plan) -> Option<u8> {
     None
 }
 
-/// Rebuilds whenever an input (or the project file) changes; never returns
+/// Rebuilds whenever an input, the project file or a file a build read
+/// (an image, the stylesheet, the cover, a font file) changes; never returns
 /// unless the plan cannot be made any more. Each rebuild plans again (the
-/// project file is read again) and resolves every book's options afresh.
-fn watch(args: &cli::BuildArgs, request: &bindery::project::Request, mut plan: Plan) -> u8 {
+/// project file is read again), resolves every book's options afresh and
+/// reads its fonts again.
+fn watch(
+    args: &cli::BuildArgs,
+    request: &bindery::project::Request,
+    mut plan: Plan,
+    mut reads: Vec<std::path::PathBuf>,
+) -> u8 {
     use std::time::{Duration, SystemTime};
-    let stamp = |plan: &Plan| -> Vec<Option<SystemTime>> {
+    let stamp = |plan: &Plan, reads: &[std::path::PathBuf]| -> Vec<Option<SystemTime>> {
         let mut files: Vec<std::path::PathBuf> = plan
             .books
             .iter()
             .flat_map(|b| bindery::project::expand_inputs(&b.inputs).unwrap_or_default())
             .collect();
         files.extend(plan.project_file.clone());
+        files.extend(reads.iter().cloned());
         files
             .iter()
             .map(|f| std::fs::metadata(f).and_then(|m| m.modified()).ok())
@@ -252,10 +302,10 @@ fn watch(args: &cli::BuildArgs, request: &bindery::project::Request, mut plan: P
     if !args.input.quiet && !args.input.json {
         eprintln!("watching for changes (press Ctrl-C to stop)");
     }
-    let mut last = stamp(&plan);
+    let mut last = stamp(&plan, &reads);
     loop {
         std::thread::sleep(Duration::from_millis(300));
-        let now = stamp(&plan);
+        let now = stamp(&plan, &reads);
         if now == last {
             continue;
         }
@@ -263,7 +313,7 @@ fn watch(args: &cli::BuildArgs, request: &bindery::project::Request, mut plan: P
         let mut settled = now;
         loop {
             std::thread::sleep(Duration::from_millis(200));
-            let again = stamp(&plan);
+            let again = stamp(&plan, &reads);
             if again == settled {
                 break;
             }
@@ -274,8 +324,8 @@ fn watch(args: &cli::BuildArgs, request: &bindery::project::Request, mut plan: P
             Err(PlanError::Config(d, sources)) => eprintln!("{}", d.render(&sources)),
             Err(PlanError::Other(e)) => eprintln!("error: {e}"),
         }
-        build_plan(args, &plan);
-        last = stamp(&plan);
+        reads = build_plan_reading(args, &plan).1;
+        last = stamp(&plan, &reads);
     }
 }
 

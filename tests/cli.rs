@@ -318,3 +318,61 @@ fn watch_rebuilds_on_change() {
     let _ = child.wait();
     assert!(changed, "rebuilt after the change");
 }
+
+#[test]
+fn watch_rebuilds_when_a_font_file_changes_and_reads_it_again() {
+    let fallback = Path::new("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf");
+    if !fallback.exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing (apt-get install fonts-droid-fallback)",
+            fallback.display()
+        );
+        eprintln!("notice: {} missing; skipping", fallback.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("w.md"),
+        "---\nlanguage: zh\n---\n# 东\n\n文字。\n",
+    );
+    // First a font without the CJK characters, then one with them.
+    std::fs::copy(
+        "fonts/LiberationMono-Regular.ttf",
+        dir.path().join("extra.ttf"),
+    )
+    .unwrap();
+    let out = dir.path().join("w.pdf");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args([
+            "build",
+            "w.md",
+            "-o",
+            "w.pdf",
+            "--font",
+            "extra.ttf",
+            "--watch",
+            "-q",
+        ])
+        .current_dir(dir.path())
+        .spawn()
+        .unwrap();
+    let wait_for = |pred: &dyn Fn() -> bool| {
+        for _ in 0..150 {
+            if pred() {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        false
+    };
+    let has_droid = || std::fs::read(&out).is_ok_and(|b| b.windows(9).any(|w| w == b"DroidSans"));
+    assert!(wait_for(&|| out.exists()), "first build");
+    assert!(!has_droid());
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::fs::copy(fallback, dir.path().join("extra.ttf")).unwrap();
+    let changed = wait_for(&has_droid);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(changed, "rebuilt with the changed font file");
+}

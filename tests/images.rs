@@ -328,7 +328,8 @@ fn low_resolution_warning_and_downsampling_for_screen() {
     ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("dpi at its printed size, under 1000 dpi"),
+        stderr.contains("images/big.png prints at")
+            && stderr.contains("dpi on page 1, under 1000 dpi"),
         "{stderr}"
     );
     if let Some(list) = tool_output("pdfimages", &["-list", pdf.to_str().unwrap()]) {

@@ -33,7 +33,7 @@ fn seed_first_page_frames() {
             "page {n}: {:.1} x {:.1}, bleed {:.1}, slug {:.1}",
             page.width.to_pt(),
             page.height.to_pt(),
-            page.bleed.to_pt(),
+            page.bleed.top.to_pt(),
             page.slug.to_pt()
         );
         for (p, item) in &page.items {
@@ -55,6 +55,7 @@ fn seed_first_page_frames() {
                         bindery::pdf::frame::Item::Line { .. } => "line",
                         bindery::pdf::frame::Item::Image { .. } => "image",
                         bindery::pdf::frame::Item::Link { .. } => "link",
+                        bindery::pdf::frame::Item::Turned { .. } => "turned",
                         bindery::pdf::frame::Item::Text(_) => unreachable!(),
                     };
                     let _ = writeln!(out, "{kind} {:>6.1} {:>6.1}", p.x.to_pt(), p.y.to_pt());

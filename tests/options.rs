@@ -169,7 +169,7 @@ fn no_flags_switch_off_what_the_project_file_switches_on() {
     .unwrap();
     write(
         &d.join("book/a.md"),
-        &format!("{CHAPTER}\n![Outside](../outside.png)\n"),
+        &format!("{CHAPTER}\n![Outside](../outside.png){{width=60%}}\n"),
     );
     std::fs::rename(d.join("bindery.toml"), d.join("book/bindery.toml")).unwrap();
 

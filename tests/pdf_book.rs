@@ -295,10 +295,14 @@ fn trim_bleed_and_page_sizes() {
         "{trim:?}"
     );
     let bleed = get("BleedBox:");
+    // Page 1 is a recto: bleed on the top, the bottom and the outer
+    // (right) edge, none in the gutter.
+    let mm3 = |a: f64, b: f64| (a - b - 8.504).abs() < 0.05;
     assert!(
-        (trim[0] - bleed[0] - 8.504).abs() < 0.05,
+        mm3(bleed[2], trim[2]) && mm3(bleed[3], trim[3]) && mm3(trim[1], bleed[1]),
         "3 mm bleed: {bleed:?}"
     );
+    assert!((trim[0] - bleed[0]).abs() < 0.05, "gutter: {bleed:?}");
     let media = get("MediaBox:");
     assert!(
         media[2] > bleed[2] && media[3] > bleed[3],

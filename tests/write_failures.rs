@@ -58,7 +58,11 @@ fn a_failed_write_names_the_output_and_keeps_the_old_file() {
     let d = dir.path();
     let inputs = issue(d);
     std::fs::write(d.join("out.pdf"), "the old book").unwrap();
-    let out = run_limited(d, 64, &args(&["build", "-o", "out.pdf"], &inputs));
+    let out = run_limited(
+        d,
+        64,
+        &args(&["build", "-o", "out.pdf", "--pdf-min-dpi", "150"], &inputs),
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(

@@ -172,6 +172,75 @@ fn rows() -> Vec<Row> {
         Row { key: "pdf.margins", values: ["\"10mm,10mm,10mm,10mm\"", "\"1in 1in 1in 2in\""], front: same!("pdf.margins", ["10mm,10mm,10mm,10mm", "1in 1in 1in 2in"]),
             cli: [&["--margins", "10mm,10mm,10mm,10mm"], &["--margins", "1in,1in,1in,2in"]],
             shown: |r| format!("{:?}", r.book.pdf.margins.map(|m| m.map(|x| x.to_pt().round()))), want: ["None", "Some([28.0, 28.0, 28.0, 28.0])", "Some([72.0, 72.0, 72.0, 144.0])"] },
+        Row { key: "metadata.edition", values: ["\"A\"", "\"B\""], front: same!("edition", ["\"A\"", "\"B\""]),
+            cli: [&["--meta", "edition=A"], &["--meta", "edition=B"]],
+            shown: |r| format!("{:?}", r.book.metadata.edition), want: ["None", "Some(\"A\")", "Some(\"B\")"] },
+        Row { key: "metadata.printing", values: ["\"A\"", "\"B\""], front: same!("printing", ["\"A\"", "\"B\""]),
+            cli: [&["--meta", "printing=A"], &["--meta", "printing=B"]],
+            shown: |r| format!("{:?}", r.book.metadata.printing), want: ["None", "Some(\"A\")", "Some(\"B\")"] },
+        Row { key: "metadata.dedication", values: ["\"A\"", "\"B\""], front: same!("dedication", ["\"A\"", "\"B\""]),
+            cli: [&["--meta", "dedication=A"], &["--meta", "dedication=B"]],
+            shown: |r| format!("{:?}", r.book.metadata.dedication), want: ["None", "Some(\"A\")", "Some(\"B\")"] },
+        Row { key: "metadata.epigraph", values: ["\"A\"", "\"B\""], front: same!("epigraph", ["\"A\"", "\"B\""]),
+            cli: [&["--meta", "epigraph=A"], &["--meta", "epigraph=B"]],
+            shown: |r| format!("{:?}", r.book.metadata.epigraph), want: ["None", "Some(\"A\")", "Some(\"B\")"] },
+        Row { key: "epub.front_matter", values: ["true", "false"], front: same!("epub.front_matter", ["true", "false"]),
+            cli: [&["--front-matter"], &["--no-front-matter"]],
+            shown: |r| r.book.epub.front_matter.to_string(), want: ["false", "true", "false"] },
+        Row { key: "pdf.standard", values: ["\"x4\"", "\"a2b\""], front: same!("pdf.standard", ["x4", "a2b"]),
+            cli: [&["--pdf-standard", "x4"], &["--pdf-standard", "a2b"]],
+            shown: |r| format!("{:?}", r.book.pdf.standard), want: ["None", "X4", "A2b"] },
+        Row { key: "pdf.front_matter", values: ["true", "false"], front: same!("pdf.front_matter", ["true", "false"]),
+            cli: [&["--front-matter"], &["--no-front-matter"]],
+            shown: |r| r.book.pdf.front_matter.to_string(), want: ["false", "true", "false"] },
+        Row { key: "pdf.stock", values: ["\"cream\"", "\"white\""], front: same!("pdf.stock", ["cream", "white"]),
+            cli: [&["--paper-stock", "cream"], &["--paper-stock", "white"]],
+            shown: |r| format!("{:?}", r.book.pdf.stock), want: ["White", "Cream", "White"] },
+        Row { key: "pdf.style.theme", values: ["\"magazine\"", "\"report\""], front: same!("pdf.style.theme", ["magazine", "report"]),
+            cli: [&["--theme", "magazine"], &["--theme", "report"]],
+            shown: |r| format!("{:?}", r.book.pdf.style.theme), want: ["Book", "Magazine", "Report"] },
+        Row { key: "pdf.style.body_font", values: ["\"a.otf\"", "\"b.otf\""], front: same!("pdf.style.body_font", ["a.otf", "b.otf"]),
+            cli: [&["--set", "pdf.style.body_font={dir}/a.otf"], &["--set", "pdf.style.body_font={dir}/b.otf"]],
+            shown: |r| r.book.pdf.style.body_font.as_deref().map(name).unwrap_or_default(), want: ["", "a.otf", "b.otf"] },
+        Row { key: "pdf.style.italic_font", values: ["\"a.otf\"", "\"b.otf\""], front: same!("pdf.style.italic_font", ["a.otf", "b.otf"]),
+            cli: [&["--set", "pdf.style.italic_font={dir}/a.otf"], &["--set", "pdf.style.italic_font={dir}/b.otf"]],
+            shown: |r| r.book.pdf.style.italic_font.as_deref().map(name).unwrap_or_default(), want: ["", "a.otf", "b.otf"] },
+        Row { key: "pdf.style.bold_font", values: ["\"a.otf\"", "\"b.otf\""], front: same!("pdf.style.bold_font", ["a.otf", "b.otf"]),
+            cli: [&["--set", "pdf.style.bold_font={dir}/a.otf"], &["--set", "pdf.style.bold_font={dir}/b.otf"]],
+            shown: |r| r.book.pdf.style.bold_font.as_deref().map(name).unwrap_or_default(), want: ["", "a.otf", "b.otf"] },
+        Row { key: "pdf.style.bold_italic_font", values: ["\"a.otf\"", "\"b.otf\""], front: same!("pdf.style.bold_italic_font", ["a.otf", "b.otf"]),
+            cli: [&["--set", "pdf.style.bold_italic_font={dir}/a.otf"], &["--set", "pdf.style.bold_italic_font={dir}/b.otf"]],
+            shown: |r| r.book.pdf.style.bold_italic_font.as_deref().map(name).unwrap_or_default(), want: ["", "a.otf", "b.otf"] },
+        Row { key: "pdf.style.heading_font", values: ["\"a.otf\"", "\"b.otf\""], front: same!("pdf.style.heading_font", ["a.otf", "b.otf"]),
+            cli: [&["--set", "pdf.style.heading_font={dir}/a.otf"], &["--set", "pdf.style.heading_font={dir}/b.otf"]],
+            shown: |r| r.book.pdf.style.heading_font.as_deref().map(name).unwrap_or_default(), want: ["", "a.otf", "b.otf"] },
+        Row { key: "pdf.style.mono_font", values: ["\"a.otf\"", "\"b.otf\""], front: same!("pdf.style.mono_font", ["a.otf", "b.otf"]),
+            cli: [&["--set", "pdf.style.mono_font={dir}/a.otf"], &["--set", "pdf.style.mono_font={dir}/b.otf"]],
+            shown: |r| r.book.pdf.style.mono_font.as_deref().map(name).unwrap_or_default(), want: ["", "a.otf", "b.otf"] },
+        Row { key: "pdf.style.size", values: ["\"10pt\"", "\"12pt\""], front: same!("pdf.style.size", ["10pt", "12pt"]),
+            cli: [&["--set", "pdf.style.size=10pt"], &["--set", "pdf.style.size=12pt"]],
+            shown: |r| format!("{:?}", r.book.pdf.style.size.map(|a| a.to_pt())), want: ["None", "Some(10.0)", "Some(12.0)"] },
+        Row { key: "pdf.style.leading", values: ["\"13pt\"", "\"15pt\""], front: same!("pdf.style.leading", ["13pt", "15pt"]),
+            cli: [&["--set", "pdf.style.leading=13pt"], &["--set", "pdf.style.leading=15pt"]],
+            shown: |r| format!("{:?}", r.book.pdf.style.leading.map(|a| a.to_pt())), want: ["None", "Some(13.0)", "Some(15.0)"] },
+        Row { key: "pdf.style.indent", values: ["\"0pt\"", "\"20pt\""], front: same!("pdf.style.indent", ["0pt", "20pt"]),
+            cli: [&["--set", "pdf.style.indent=0pt"], &["--set", "pdf.style.indent=20pt"]],
+            shown: |r| format!("{:?}", r.book.pdf.style.indent.map(|a| a.to_pt())), want: ["None", "Some(0.0)", "Some(20.0)"] },
+        Row { key: "pdf.style.spacing", values: ["\"6pt\"", "\"3pt\""], front: same!("pdf.style.spacing", ["6pt", "3pt"]),
+            cli: [&["--set", "pdf.style.spacing=6pt"], &["--set", "pdf.style.spacing=3pt"]],
+            shown: |r| format!("{:?}", r.book.pdf.style.spacing.map(|a| a.to_pt())), want: ["None", "Some(6.0)", "Some(3.0)"] },
+        Row { key: "pdf.style.columns", values: ["2", "1"], front: same!("pdf.style.columns", ["2", "1"]),
+            cli: [&["--set", "pdf.style.columns=2"], &["--set", "pdf.style.columns=1"]],
+            shown: |r| format!("{:?}", r.book.pdf.style.columns), want: ["None", "Some(2)", "Some(1)"] },
+        Row { key: "pdf.style.chapter_opening", values: ["\"plain\"", "\"sink\""], front: same!("pdf.style.chapter_opening", ["plain", "sink"]),
+            cli: [&["--set", "pdf.style.chapter_opening=plain"], &["--set", "pdf.style.chapter_opening=sink"]],
+            shown: |r| format!("{:?}", r.book.pdf.style.opening), want: ["None", "Some(Plain)", "Some(Sink)"] },
+        Row { key: "cover.image", values: ["\"a.jpg\"", "\"b.jpg\""], front: None,
+            cli: [&["--set", "cover.image={dir}/a.jpg"], &["--set", "cover.image={dir}/b.jpg"]],
+            shown: |r| r.book.cover.image.as_deref().map(name).unwrap_or_default(), want: ["", "a.jpg", "b.jpg"] },
+        Row { key: "cover.pages", values: ["100", "\"200\""], front: None,
+            cli: [&["--set", "cover.pages=100"], &["--set", "cover.pages=200"]],
+            shown: |r| format!("{:?}", r.book.cover.pages), want: ["None", "Some(100)", "Some(200)"] },
         Row { key: "images.missing", values: ["\"drop\"", "\"error\""], front: same!("images.missing", ["drop", "error"]),
             cli: [&["--missing-images", "drop"], &["--missing-images", "error"]],
             shown: |r| format!("{:?}", r.book.images.missing), want: ["Placeholder", "Drop", "Error"] },
@@ -189,13 +258,31 @@ fn toml_text(key: &str, value: &str) -> String {
     }
 }
 
-/// A Markdown file whose YAML front matter sets `key` (nested when dotted).
+/// A Markdown file whose YAML front matter sets `key` (nested at each dot).
 fn front_text(key: &str, value: &str) -> String {
-    let yaml = match key.split_once('.') {
-        Some((section, name)) => format!("{section}:\n  {name}: {value}\n"),
-        None => format!("{key}: {value}\n"),
-    };
+    let mut yaml = String::new();
+    let parts: Vec<&str> = key.split('.').collect();
+    for (depth, part) in parts.iter().enumerate() {
+        let pad = "  ".repeat(depth);
+        if depth + 1 == parts.len() {
+            yaml.push_str(&format!("{pad}{part}: {value}\n"));
+        } else {
+            yaml.push_str(&format!("{pad}{part}:\n"));
+        }
+    }
     format!("---\n{yaml}---\n# Chapter\n")
+}
+
+/// Options one setting shows in two places: a profile's resolution and
+/// `min_dpi`, the one `--front-matter` flag and the EPUB's and PDF's keys,
+/// the EPUB's cover image and the print cover's (its default).
+fn coupled(a: &str, b: &str) -> bool {
+    const PAIRS: [[&str; 2]; 3] = [
+        ["pdf.profile", "pdf.min_dpi"],
+        ["pdf.front_matter", "epub.front_matter"],
+        ["epub.cover", "cover.image"],
+    ];
+    PAIRS.iter().any(|p| *p == [a, b] || *p == [b, a])
 }
 
 /// The three layers of one case (None: the layer leaves the key unset),
@@ -292,9 +379,7 @@ fn every_option_at_every_layer_later_layers_win() {
             // Setting one option changes no other (but the two that
             // show the same resolution).
             for other in rows.iter().filter(|o| o.key != row.key) {
-                let shared = [row.key, other.key] == ["pdf.profile", "pdf.min_dpi"]
-                    || [row.key, other.key] == ["pdf.min_dpi", "pdf.profile"];
-                if !shared {
+                if !coupled(row.key, other.key) {
                     let got = (other.shown)(&resolved);
                     assert_eq!(got, other.want[0], "{} set, {} changed", row.key, other.key);
                 }
@@ -329,11 +414,13 @@ fn one_option_on_the_command_line_keeps_every_other_of_the_layers_below() {
         }
         toml.push_str(&format!("{name} = {}\n", row.values[0]));
     }
-    let in_front: Vec<&Row> = rows
+    let mut in_front: Vec<&Row> = rows
         .iter()
         .filter(|r| r.front.is_some() && r.key != "metadata.contributors")
         .collect();
+    in_front.sort_by_key(|r| r.front.map(|f| f.0));
     let mut last_section = "";
+    let mut last_sub = "";
     for row in &in_front {
         let (key, values) = row.front.unwrap();
         match key.split_once('.') {
@@ -341,8 +428,18 @@ fn one_option_on_the_command_line_keeps_every_other_of_the_layers_below() {
                 if section != last_section {
                     yaml.push_str(&format!("{section}:\n"));
                     last_section = section;
+                    last_sub = "";
                 }
-                yaml.push_str(&format!("  {name}: {}\n", values[0]));
+                match name.split_once('.') {
+                    Some((sub, name)) => {
+                        if sub != last_sub {
+                            yaml.push_str(&format!("  {sub}:\n"));
+                            last_sub = sub;
+                        }
+                        yaml.push_str(&format!("    {name}: {}\n", values[0]));
+                    }
+                    None => yaml.push_str(&format!("  {name}: {}\n", values[0])),
+                }
             }
             None => yaml.insert_str(0, &format!("{key}: {}\n", values[0])),
         }
@@ -387,7 +484,10 @@ fn one_option_on_the_command_line_keeps_every_other_of_the_layers_below() {
             assert_eq!((row.shown)(&resolved), row.want[2], "{}: {argv:?}", row.key);
             for other in covered.iter().filter(|o| o.key != row.key) {
                 // The profile shows the resolution min_dpi sets.
-                if other.key == "pdf.profile" || row.key == "pdf.min_dpi" {
+                if other.key == "pdf.profile"
+                    || row.key == "pdf.min_dpi"
+                    || coupled(row.key, other.key)
+                {
                     continue;
                 }
                 assert_eq!(

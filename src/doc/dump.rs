@@ -166,10 +166,25 @@ fn dump_block(doc: &Document, block: &Block, depth: usize, out: &mut String) {
             image,
             alt,
             title,
-            width,
+            size,
             ..
         } => {
-            let width = width.map(|w| format!(" width={w}")).unwrap_or_default();
+            let show = |l: Option<crate::doc::Length>| match l {
+                Some(crate::doc::Length::Px(v)) => format!("{v}"),
+                Some(crate::doc::Length::Percent(v)) => format!("{v}%"),
+                Some(crate::doc::Length::Pt(v)) => format!("{v}pt"),
+                None => String::new(),
+            };
+            let mut width = String::new();
+            if size.width.is_some() {
+                width.push_str(&format!(" width={}", show(size.width)));
+            }
+            if size.height.is_some() {
+                width.push_str(&format!(" height={}", show(size.height)));
+            }
+            if size.bleed {
+                width.push_str(" bleed");
+            }
             let _ = writeln!(
                 out,
                 "{pad}figure image={} alt={alt:?} title={:?}{width} {at}",

@@ -187,6 +187,37 @@ pub struct Metadata {
     pub series_index: Option<String>,
     /// Contributors other than authors, with their MARC relator role.
     pub contributors: Vec<Contributor>,
+    /// Edition statement (`Second edition`).
+    pub edition: Option<String>,
+    /// The printing line (`10 9 8 7 6 5 4 3 2 1`).
+    pub printing: Option<String>,
+    /// A dedication.
+    pub dedication: Option<String>,
+    /// An epigraph.
+    pub epigraph: Option<String>,
+}
+
+/// A length given for a figure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Length {
+    /// A share of the measure (0–100).
+    Percent(f32),
+    /// CSS pixels (96 per inch).
+    Px(f32),
+    /// Points (from `in`, `cm`, `mm`, `pt`).
+    Pt(f32),
+}
+
+/// The size asked for a figure; unset: the backend's default.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FigureSize {
+    /// Width.
+    pub width: Option<Length>,
+    /// Height.
+    pub height: Option<Length>,
+    /// A full-bleed picture (`.bleed`): in print, a page of its own, into
+    /// the bleed.
+    pub bleed: bool,
 }
 
 /// A contributor with a role (`edt` editor, `trl` translator, `ill` illustrator…).
@@ -343,8 +374,8 @@ pub enum Block {
         alt: String,
         /// The title attribute, used as caption when present.
         title: Option<String>,
-        /// The width asked for in CSS pixels (raw HTML `width`), if any.
-        width: Option<u32>,
+        /// The size asked for (`{width=50%}`, raw HTML `width`/`height`).
+        size: FigureSize,
         /// Where it is in the source.
         span: Span,
     },
@@ -780,6 +811,15 @@ pub enum PdfImage {
         file: Blob,
         /// Colour components: 1 (grey) or 3 (RGB).
         colors: u8,
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+    },
+    /// 8-bit CMYK samples, zlib-compressed (converted for PDF/X-1a).
+    Cmyk {
+        /// The compressed samples.
+        data: Vec<u8>,
         /// Width in pixels.
         width: u32,
         /// Height in pixels.

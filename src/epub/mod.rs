@@ -18,6 +18,7 @@
 mod container;
 pub mod cover;
 mod fixes;
+pub mod front;
 pub mod nav;
 pub mod notes;
 pub mod package;
@@ -65,6 +66,8 @@ pub struct EpubOptions {
     /// The words the EPUB writes (Contents, Cover, Landmarks…), in the
     /// book's language.
     pub labels: crate::labels::Labels,
+    /// A title page and a copyright page from the metadata.
+    pub front_matter: bool,
 }
 
 impl Default for EpubOptions {
@@ -77,6 +80,7 @@ impl Default for EpubOptions {
             cover: Cover::None,
             notes_per_chapter: false,
             labels: crate::labels::Labels::default(),
+            front_matter: false,
         }
     }
 }
@@ -244,6 +248,27 @@ impl Book<'_> {
                         .reftype(ReferenceType::Cover),
                 )
                 .map_err(fail)?;
+        }
+        if self.options.front_matter && self.doc.meta.title.is_some() {
+            let labels = &self.options.labels;
+            let page = front::title_page(&self.doc.meta, self.language);
+            builder
+                .add_content(
+                    EpubContent::new("title.xhtml", page.as_bytes())
+                        .title(labels.get(crate::labels::Label::TitlePage))
+                        .reftype(ReferenceType::TitlePage),
+                )
+                .map_err(fail)?;
+            let label = labels.get(crate::labels::Label::Copyright);
+            if let Some(page) = front::copyright_page(&self.doc.meta, label, self.language) {
+                builder
+                    .add_content(
+                        EpubContent::new("copyright.xhtml", page.as_bytes())
+                            .title(label)
+                            .reftype(ReferenceType::Copyright),
+                    )
+                    .map_err(fail)?;
+            }
         }
         if self.options.toc_page {
             let page = nav::toc_page(

@@ -42,6 +42,27 @@ impl Links<'_> {
     }
 }
 
+/// The size asked for an image as XHTML: pixels as `width`/`height`
+/// attributes, other lengths in a `style` (`width:50%`); never wider than
+/// the screen (the stylesheet caps images at 100%).
+fn figure_size(size: &crate::doc::FigureSize) -> String {
+    use crate::doc::Length;
+    let mut attrs = String::new();
+    let mut style = String::new();
+    for (key, value) in [("width", size.width), ("height", size.height)] {
+        match value {
+            Some(Length::Px(v)) => attrs.push_str(&format!(" {key}=\"{}\"", v.round() as u32)),
+            Some(Length::Percent(v)) => style.push_str(&format!("{key}:{v}%;")),
+            Some(Length::Pt(v)) => style.push_str(&format!("{key}:{v:.1}pt;")),
+            None => {}
+        }
+    }
+    if !style.is_empty() {
+        attrs.push_str(&format!(" style=\"{style}\""));
+    }
+    attrs
+}
+
 /// Escapes text content.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -233,9 +254,9 @@ impl Writer<'_> {
                 image,
                 alt,
                 title,
-                width,
+                size,
                 ..
-            } => self.figure(*image, alt, title.as_deref(), *width),
+            } => self.figure(*image, alt, title.as_deref(), size),
             Block::Rule { .. } => self.out.push_str("<hr/>\n"),
             Block::DefinitionList { items, .. } => self.definitions(items),
             Block::Details {
@@ -427,11 +448,17 @@ impl Writer<'_> {
         self.out.push_str("</dl>\n");
     }
 
-    fn figure(&mut self, image: ResourceId, alt: &str, title: Option<&str>, width: Option<u32>) {
+    fn figure(
+        &mut self,
+        image: ResourceId,
+        alt: &str,
+        title: Option<&str>,
+        size: &crate::doc::FigureSize,
+    ) {
         let caption = title.filter(|t| !t.is_empty());
         match self.links.image(image) {
             Some(href) => {
-                let width = width.map(|w| format!(" width=\"{w}\"")).unwrap_or_default();
+                let width = figure_size(size);
                 let _ = write!(
                     self.out,
                     "<figure>\n<img src=\"{}\" alt=\"{}\"{width}/>\n",

@@ -37,14 +37,14 @@ use crate::Format;
 use crate::diag::{Error, Result};
 use crate::doc::{Contributor, Dialect, Metadata};
 use crate::epub::EpubOptions;
-use crate::pdf::PaperSize;
 use crate::pdf::PdfOptions;
+use crate::pdf::{Opening, PaperSize, Standard, Stock, ThemeName};
 use crate::resource::{MissingPolicy, ResourceOptions};
 use crate::text::Abs;
 use std::path::{Path, PathBuf};
 pub use value::{
-    CoverChoice, DialectChoice, Dpi, FilePath, Level, List, Margins, Pixels, Profile, Switch, Text,
-    Value,
+    Columns, Count, CoverChoice, DialectChoice, Dpi, FilePath, Level, List, Margins, Pixels,
+    Profile, Switch, Text, Value,
 };
 
 /// A part of a layer: a single option (`Option<T>`) or a section of them.
@@ -175,6 +175,8 @@ section! {
         pub pdf: PdfLayer,
         /// `[images]`.
         pub images: ImagesLayer,
+        /// `[cover]`: the print cover wrap (`bindery cover`).
+        pub cover: CoverLayer,
     }
 }
 
@@ -209,6 +211,14 @@ section! {
         pub series: Option<Text>,
         /// Number in the series.
         pub series_index: Option<Text>,
+        /// Edition statement (`Second edition`), on the copyright page.
+        pub edition: Option<Text>,
+        /// The printing line (`10 9 8 7 6 5 4 3 2 1`), on the copyright page.
+        pub printing: Option<Text>,
+        /// A dedication, on a page of its own after the copyright page.
+        pub dedication: Option<Text>,
+        /// An epigraph, on a page of its own before the first chapter.
+        pub epigraph: Option<Text>,
     }
 }
 
@@ -246,6 +256,8 @@ section! {
         pub toc_page: Option<Switch>,
         /// Footnotes numbered from 1 in each chapter.
         pub notes_per_chapter: Option<Switch>,
+        /// A title page and a copyright page from the metadata.
+        pub front_matter: Option<Switch>,
     }
 }
 
@@ -277,6 +289,58 @@ section! {
         pub system_fonts: Option<Switch>,
         /// Margins: top, inner, bottom, outer.
         pub margins: Option<Margins>,
+        /// The PDF standard: none, x4, x1a or a2b.
+        pub standard: Option<Standard>,
+        /// Half-title, title and copyright pages from the metadata.
+        pub front_matter: Option<Switch>,
+        /// The paper stock: white or cream (the cover's spine width).
+        pub stock: Option<Stock>,
+        /// `[pdf.style]`: the design.
+        pub style: StyleLayer,
+    }
+}
+
+section! {
+    /// `[pdf.style]`: the theme and the type controls over it.
+    #[serde(expecting = "a section of style options (`theme`, `size`…)")]
+    pub struct StyleLayer {
+        /// The built-in design: book, report or magazine.
+        pub theme: Option<ThemeName>,
+        /// Body text font file (regular).
+        pub body_font: Option<FilePath>,
+        /// Body italic font file.
+        pub italic_font: Option<FilePath>,
+        /// Body bold font file.
+        pub bold_font: Option<FilePath>,
+        /// Body bold italic font file.
+        pub bold_italic_font: Option<FilePath>,
+        /// Heading font file.
+        pub heading_font: Option<FilePath>,
+        /// Code font file.
+        pub mono_font: Option<FilePath>,
+        /// Body text size.
+        pub size: Option<Abs>,
+        /// Body leading (baseline to baseline).
+        pub leading: Option<Abs>,
+        /// First-line indent of paragraphs after the first (0: none).
+        pub indent: Option<Abs>,
+        /// Space between paragraphs.
+        pub spacing: Option<Abs>,
+        /// Text columns: 1 or 2.
+        pub columns: Option<Columns>,
+        /// How chapters open: plain or sink.
+        pub chapter_opening: Option<Opening>,
+    }
+}
+
+section! {
+    /// `[cover]`: the print cover wrap.
+    #[serde(expecting = "a section of cover options (`image`, `pages`)")]
+    pub struct CoverLayer {
+        /// The front cover image (default: `epub.cover` when it is a file).
+        pub image: Option<FilePath>,
+        /// The interior's page count (default: the interior laid out).
+        pub pages: Option<Count>,
     }
 }
 
@@ -407,6 +471,10 @@ impl From<Metadata> for MetadataLayer {
             rights: text(m.rights),
             series: text(m.series),
             series_index: text(m.series_index),
+            edition: text(m.edition),
+            printing: text(m.printing),
+            dedication: text(m.dedication),
+            epigraph: text(m.epigraph),
         }
     }
 }
@@ -446,6 +514,10 @@ impl MetadataLayer {
             rights: text(self.rights),
             series: text(self.series),
             series_index: text(self.series_index),
+            edition: text(self.edition),
+            printing: text(self.printing),
+            dedication: text(self.dedication),
+            epigraph: text(self.epigraph),
             contributors: self.contributors.map_or_else(Vec::new, |l| l.0),
         }
     }
@@ -473,6 +545,20 @@ pub struct Options {
     pub pdf: PdfOptions,
     /// Image handling (both backends).
     pub images: ResourceOptions,
+    /// Files the options name that a build reads (the stylesheet, the
+    /// cover image, font files): `--watch` rebuilds when one changes.
+    pub files: Vec<PathBuf>,
+    /// The print cover wrap.
+    pub cover: CoverOptions,
+}
+
+/// The print cover wrap's own options (the rest comes from `[pdf]`).
+#[derive(Debug, Clone, Default)]
+pub struct CoverOptions {
+    /// The front cover image.
+    pub image: Option<PathBuf>,
+    /// The interior's page count, when given instead of laid out.
+    pub pages: Option<u32>,
 }
 
 impl Options {
@@ -516,10 +602,15 @@ impl Options {
             Ok(f.path.clone())
         };
 
+        let mut files = Vec::new();
         let d = EpubOptions::default();
         let epub = EpubOptions {
             stylesheet: match &l.epub.css {
-                Some(css) => Some(crate::project::read_source(&confined(css)?)?),
+                Some(css) => {
+                    let path = confined(css)?;
+                    files.push(path.clone());
+                    Some(crate::project::read_source(&path)?)
+                }
                 None => d.stylesheet,
             },
             split_level: l.epub.split_level.map(|x| x.0).or(d.split_level),
@@ -528,6 +619,7 @@ impl Options {
             notes_per_chapter: on(l.epub.notes_per_chapter, d.notes_per_chapter),
             // Set for the book's language once it is known (`load`).
             labels: d.labels,
+            front_matter: on(l.epub.front_matter, d.front_matter),
             cover: match &l.epub.cover {
                 None => d.cover,
                 Some(CoverChoice::None) => crate::epub::Cover::None,
@@ -542,7 +634,16 @@ impl Options {
             recto_chapters: on(l.pdf.recto_chapters, d.recto_chapters),
             toc: on(l.pdf.toc, d.toc),
             ragged: on(l.pdf.ragged, d.ragged),
-            bleed: l.pdf.bleed.unwrap_or(d.bleed),
+            // A print service's profile bleeds 0.125 in (KDP and IngramSpark
+            // both want an eighth of an inch) unless told otherwise.
+            bleed: l
+                .pdf
+                .bleed
+                .unwrap_or(if l.pdf.profile.and_then(Profile::service).is_some() {
+                    Abs::inch(0.125)
+                } else {
+                    d.bleed
+                }),
             crop_marks: on(l.pdf.crop_marks, d.crop_marks),
             fonts: l
                 .pdf
@@ -552,6 +653,58 @@ impl Options {
             margins: l.pdf.margins.map(|m| m.0).or(d.margins),
             // Set for the book's language once it is known (`load`).
             labels: d.labels,
+            // A print service's profile chooses the standard (an explicit one
+            // wins), turns the front matter on and never draws crop marks.
+            standard: l
+                .pdf
+                .standard
+                .or_else(|| match l.pdf.profile.and_then(Profile::service) {
+                    Some(crate::pdf::Service::Kdp) => Some(Standard::X4),
+                    Some(crate::pdf::Service::IngramSpark) => Some(Standard::X1a),
+                    None => None,
+                })
+                .unwrap_or(d.standard),
+            service: l.pdf.profile.and_then(Profile::service),
+            front_matter: on(
+                l.pdf.front_matter,
+                l.pdf.profile.and_then(Profile::service).is_some(),
+            ),
+            stock: l.pdf.stock.unwrap_or(d.stock),
+            min_dpi: images.pdf_min_dpi,
+            screen: l.pdf.profile == Some(Profile::Screen),
+            style: {
+                let st = &l.pdf.style;
+                let file = |f: &Option<FilePath>| -> Result<Option<PathBuf>> {
+                    f.as_ref().map(&confined).transpose()
+                };
+                crate::pdf::StyleOptions {
+                    theme: st.theme.unwrap_or_default(),
+                    body_font: file(&st.body_font)?,
+                    italic_font: file(&st.italic_font)?,
+                    bold_font: file(&st.bold_font)?,
+                    bold_italic_font: file(&st.bold_italic_font)?,
+                    heading_font: file(&st.heading_font)?,
+                    mono_font: file(&st.mono_font)?,
+                    size: st.size,
+                    leading: st.leading,
+                    indent: st.indent,
+                    spacing: st.spacing,
+                    columns: st.columns.map(|c| c.0),
+                    opening: st.chapter_opening,
+                }
+            },
+        };
+        let pdf = PdfOptions {
+            crop_marks: pdf.crop_marks && pdf.service.is_none(),
+            ..pdf
+        };
+        let cover = CoverOptions {
+            image: match (&l.cover.image, &l.epub.cover) {
+                (Some(f), _) => Some(confined(f)?),
+                (None, Some(CoverChoice::File(f))) => Some(confined(f)?),
+                _ => None,
+            },
+            pages: l.cover.pages.map(|c| c.0),
         };
 
         Ok(Options {
@@ -565,9 +718,19 @@ impl Options {
             lossy_utf8: on(l.lossy_utf8, false),
             smart: on(l.smart, true),
             labels: l.labels.0,
+            files: {
+                if let crate::epub::Cover::Image(path) = &epub.cover {
+                    files.push(path.clone());
+                }
+                files.extend(pdf.fonts.iter().cloned());
+                files.extend(pdf.style.font_files());
+                files.extend(cover.image.iter().cloned());
+                files
+            },
             epub,
             pdf,
             images,
+            cover,
         })
     }
 }
@@ -646,7 +809,7 @@ mod tests {
         let mut l = Layer::default();
         assert_eq!(
             l.set("pdf.papr", "a4").unwrap_err(),
-            "unknown option `pdf.papr` (known: `pdf.paper`, `pdf.profile`, `pdf.min_dpi`, `pdf.max_dpi`, `pdf.toc`, `pdf.recto_chapters`, `pdf.ragged`, `pdf.bleed`, `pdf.crop_marks`, `pdf.fonts`, `pdf.system_fonts`, `pdf.margins`)"
+            "unknown option `pdf.papr` (known: `pdf.paper`, `pdf.profile`, `pdf.min_dpi`, `pdf.max_dpi`, `pdf.toc`, `pdf.recto_chapters`, `pdf.ragged`, `pdf.bleed`, `pdf.crop_marks`, `pdf.fonts`, `pdf.system_fonts`, `pdf.margins`, `pdf.standard`, `pdf.front_matter`, `pdf.stock`, `pdf.style`)"
         );
         assert!(
             l.set("pdf", "a4")

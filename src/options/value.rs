@@ -10,7 +10,7 @@
 
 use crate::Format;
 use crate::doc::Contributor;
-use crate::pdf::PaperSize;
+use crate::pdf::{Opening, PaperSize, Standard, Stock, ThemeName};
 use crate::resource::MissingPolicy;
 use crate::text::Abs;
 use serde::de::{self, Deserializer, Visitor};
@@ -111,6 +111,12 @@ deserialize_by_parse!(
     MissingPolicy,
     Profile,
     Contributor,
+    Standard,
+    ThemeName,
+    Stock,
+    Opening,
+    Columns,
+    Count,
 );
 
 /// Free text (a title, a template); numbers and dates are taken as written.
@@ -333,25 +339,126 @@ pub enum Profile {
     Print,
     /// For screens: images checked against 150 dpi.
     Screen,
+    /// Amazon KDP paperbacks: print, with KDP's trim, margin and bleed rules
+    /// checked, bleed on the outer edges, PDF/X-4, no crop marks.
+    Kdp,
+    /// IngramSpark: print, with IngramSpark's rules checked, PDF/X-1a
+    /// (CMYK and grey only), no crop marks.
+    IngramSpark,
 }
 
 impl Profile {
     /// The resolution under which an image gets a warning.
     pub fn min_dpi(self) -> f64 {
         match self {
-            Profile::Print => 300.0,
+            Profile::Print | Profile::Kdp | Profile::IngramSpark => 300.0,
             Profile::Screen => 150.0,
+        }
+    }
+
+    /// The print service whose rules this profile checks, if any.
+    pub fn service(self) -> Option<crate::pdf::Service> {
+        match self {
+            Profile::Kdp => Some(crate::pdf::Service::Kdp),
+            Profile::IngramSpark => Some(crate::pdf::Service::IngramSpark),
+            Profile::Print | Profile::Screen => None,
         }
     }
 }
 
 impl Value for Profile {
-    const WHAT: &'static str = "`print` or `screen`";
+    const WHAT: &'static str = "`print`, `screen`, `kdp` or `ingramspark`";
     fn parse(text: &str) -> Result<Self, String> {
         match text.trim().to_ascii_lowercase().as_str() {
             "print" => Ok(Profile::Print),
             "screen" => Ok(Profile::Screen),
-            _ => Err(format!("unknown profile `{text}` (print or screen)")),
+            "kdp" | "amazon" => Ok(Profile::Kdp),
+            "ingramspark" | "ingram" => Ok(Profile::IngramSpark),
+            _ => Err(format!(
+                "unknown profile `{text}` (print, screen, kdp or ingramspark)"
+            )),
+        }
+    }
+}
+
+impl Value for Standard {
+    const WHAT: &'static str = "`none`, `x4`, `x1a` or `a2b`";
+    fn parse(text: &str) -> Result<Self, String> {
+        let t = text
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', '/', ' '], "");
+        match t.as_str() {
+            "none" | "" => Ok(Standard::None),
+            "x4" | "pdfx4" => Ok(Standard::X4),
+            "x1a" | "pdfx1a" => Ok(Standard::X1a),
+            "a2b" | "pdfa2b" => Ok(Standard::A2b),
+            _ => Err(format!(
+                "unknown PDF standard `{text}` (none, x4, x1a or a2b)"
+            )),
+        }
+    }
+}
+
+impl Value for ThemeName {
+    const WHAT: &'static str = "`book`, `report` or `magazine`";
+    fn parse(text: &str) -> Result<Self, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "book" => Ok(ThemeName::Book),
+            "report" => Ok(ThemeName::Report),
+            "magazine" => Ok(ThemeName::Magazine),
+            _ => Err(format!("unknown theme `{text}` (book, report or magazine)")),
+        }
+    }
+}
+
+impl Value for Stock {
+    const WHAT: &'static str = "`white` or `cream`";
+    fn parse(text: &str) -> Result<Self, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "white" => Ok(Stock::White),
+            "cream" | "creme" => Ok(Stock::Cream),
+            _ => Err(format!("unknown paper `{text}` (white or cream)")),
+        }
+    }
+}
+
+impl Value for Opening {
+    const WHAT: &'static str = "`plain` or `sink`";
+    fn parse(text: &str) -> Result<Self, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "plain" => Ok(Opening::Plain),
+            "sink" => Ok(Opening::Sink),
+            _ => Err(format!("unknown chapter opening `{text}` (plain or sink)")),
+        }
+    }
+}
+
+/// A number of text columns, 1 or 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Columns(pub u8);
+
+impl Value for Columns {
+    const WHAT: &'static str = "1 or 2 columns";
+    fn parse(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "1" => Ok(Columns(1)),
+            "2" => Ok(Columns(2)),
+            _ => Err(format!("`{text}` is not 1 or 2 columns")),
+        }
+    }
+}
+
+/// A count of things (pages), at least 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count(pub u32);
+
+impl Value for Count {
+    const WHAT: &'static str = "a whole number from 1 up";
+    fn parse(text: &str) -> Result<Self, String> {
+        match text.trim().parse::<u32>() {
+            Ok(n) if n >= 1 => Ok(Count(n)),
+            _ => Err(format!("`{text}` is not a whole number from 1 up")),
         }
     }
 }

@@ -448,6 +448,10 @@ fn convert(value: &Value) -> (FrontMatter, Vec<KeyError>) {
     let rights = text_of("rights");
     let series = text_of("series");
     let series_index = text_of("series_index");
+    let edition = text_of("edition");
+    let printing = text_of("printing");
+    let dedication = text_of("dedication");
+    let epigraph = text_of("epigraph");
     let section = text_of("section");
     let language = text_of("language");
     let date = text_of("date");
@@ -520,6 +524,10 @@ fn convert(value: &Value) -> (FrontMatter, Vec<KeyError>) {
             series,
             series_index,
             contributors,
+            edition,
+            printing,
+            dedication,
+            epigraph,
         },
     };
     (front, errors)

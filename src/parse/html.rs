@@ -399,22 +399,29 @@ impl<'c, 'd> Converter<'c, 'd> {
         };
         let alt = attr(node, "alt").unwrap_or_default();
         let title = attr(node, "title").filter(|t| !t.trim().is_empty());
-        let width = attr(node, "width").and_then(|w| {
-            let w = w.trim();
-            let digits = w.strip_suffix("px").unwrap_or(w).trim();
-            let parsed = digits.parse::<u32>().ok().filter(|&n| n > 0);
-            if parsed.is_none() {
-                self.bad_attrs
-                    .insert(format!("width=\"{w}\" of <img> (not a number of pixels)"));
-            }
-            parsed
-        });
+        let mut dimension = |key: &str| {
+            attr(node, key).and_then(|v| {
+                let v = v.trim().to_string();
+                let parsed = super::attrs::length(&v);
+                if parsed.is_none() {
+                    self.bad_attrs.insert(format!(
+                        "{key}=\"{v}\" of <img> (not a length: pixels, a percentage or in/cm/mm/pt)"
+                    ));
+                }
+                parsed
+            })
+        };
+        let size = crate::doc::FigureSize {
+            width: dimension("width"),
+            height: dimension("height"),
+            bleed: false,
+        };
         let image = self.ctx.image(&src, self.span);
         self.figures.push(Block::Figure {
             image,
             alt,
             title,
-            width,
+            size,
             span: self.span,
         });
     }
@@ -484,7 +491,7 @@ impl<'c, 'd> Converter<'c, 'd> {
                                 image,
                                 alt,
                                 title,
-                                width: None,
+                                size: crate::doc::FigureSize::default(),
                                 span: self.span,
                             });
                         }

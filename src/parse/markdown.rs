@@ -131,6 +131,8 @@ struct Builder<'c, 'd> {
     last_end: usize,
     /// A paragraph with inline HTML, being collected as HTML.
     html: Option<HtmlMode>,
+    /// The last event ended an image (a `{…}` of attributes may follow).
+    after_image: bool,
 }
 
 /// A paragraph that mixes Markdown and inline HTML is collected as one HTML
@@ -155,6 +157,7 @@ pub fn parse(ctx: &mut Context<'_>, text: &str, base: usize) -> Vec<Block> {
         warned_depth: false,
         last_end: 0,
         html: None,
+        after_image: false,
     };
     let mut opts = options();
     if builder.ctx.smart {
@@ -180,13 +183,23 @@ impl Builder<'_, '_> {
         if self.html.is_some() && self.html_event(&event, &range) {
             return;
         }
+        let after_image = std::mem::take(&mut self.after_image);
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag, range),
             Event::Text(text) => match self.stack.last_mut() {
                 Some(Frame::Code { text: code, .. }) => code.push_str(&text),
                 Some(Frame::Html { text: html, .. }) => html.push_str(&text),
-                _ => self.push_inline(Inline::Text(text.into_string()), range.start),
+                _ => {
+                    let rest = if after_image {
+                        self.image_attributes(&text, &range)
+                    } else {
+                        &text
+                    };
+                    if !rest.is_empty() {
+                        self.push_inline(Inline::Text(rest.to_string()), range.start);
+                    }
+                }
             },
             Event::Code(code) => self.push_inline(Inline::Code(code.into_string()), range.start),
             Event::InlineMath(math) | Event::DisplayMath(math) => {
@@ -613,9 +626,10 @@ impl Builder<'_, '_> {
                     image,
                     alt,
                     title: Some(title).filter(|t| !t.trim().is_empty()),
-                    width: None,
+                    size: crate::doc::FigureSize::default(),
                     span,
                 });
+                self.after_image = true;
             }
             InlineKind::Cell => {
                 let content = self.autolinks(trim_inlines(inlines), span);
@@ -624,6 +638,32 @@ impl Builder<'_, '_> {
                 }
             }
         }
+    }
+
+    /// Reads a `{…}` of pandoc attributes at the start of the text after an
+    /// image into that figure's size; returns the text after it.
+    fn image_attributes<'t>(&mut self, text: &'t str, range: &std::ops::Range<usize>) -> &'t str {
+        let Some(inside) = text.strip_prefix('{') else {
+            return text;
+        };
+        let Some(end) = inside.find('}') else {
+            return text;
+        };
+        let (size, unknown) = super::attrs::figure(&inside[..end]);
+        if let Some(Block::Figure { size: s, .. }) = self.figures.last_mut() {
+            *s = size;
+        }
+        if !unknown.is_empty() {
+            let span = self.span(range.clone());
+            self.ctx.diags.warn(
+                span,
+                format!(
+                    "image attribute {} not understood (known: width, height, .bleed)",
+                    unknown.join(", ")
+                ),
+            );
+        }
+        &inside[end + 1..]
     }
 
     /// Bare URLs and `www.` addresses in the text become links (GFM).

@@ -7,6 +7,7 @@
 //! [`article`]), which is detected automatically unless forced.
 
 pub mod article;
+mod attrs;
 pub mod autolink;
 pub mod frontmatter;
 pub mod html;

@@ -29,6 +29,43 @@ impl Color {
     pub const LINK: Color = Color(20, 60, 150);
 }
 
+/// Bleed on each side of the trimmed page.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Bleed {
+    /// Above the top edge.
+    pub top: Abs,
+    /// Right of the right edge.
+    pub right: Abs,
+    /// Below the bottom edge.
+    pub bottom: Abs,
+    /// Left of the left edge.
+    pub left: Abs,
+}
+
+impl Bleed {
+    /// The same bleed on all four sides (a cover, a loose sheet).
+    pub fn all(b: Abs) -> Bleed {
+        Bleed {
+            top: b,
+            right: b,
+            bottom: b,
+            left: b,
+        }
+    }
+
+    /// A book page's bleed: top, bottom and the outer edge, never the
+    /// gutter (the right edge of a recto, the left of a verso), as
+    /// print-on-demand services want interiors.
+    pub fn outer(b: Abs, verso: bool) -> Bleed {
+        Bleed {
+            top: b,
+            bottom: b,
+            right: if verso { Abs::ZERO } else { b },
+            left: if verso { b } else { Abs::ZERO },
+        }
+    }
+}
+
 /// One finished page: body, footnotes, running head, folio, marks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
@@ -36,8 +73,8 @@ pub struct Page {
     pub width: Abs,
     /// Trimmed page height.
     pub height: Abs,
-    /// Bleed around the trimmed page (0 for none).
-    pub bleed: Abs,
+    /// Bleed beyond each edge of the trimmed page.
+    pub bleed: Bleed,
     /// Room beyond the bleed for crop marks (0 for none).
     pub slug: Abs,
     /// What is on it.
@@ -50,7 +87,7 @@ impl Page {
         Page {
             width,
             height,
-            bleed: Abs::ZERO,
+            bleed: Bleed::default(),
             slug: Abs::ZERO,
             items: Vec::new(),
         }
@@ -186,6 +223,19 @@ pub enum Item {
         width: Abs,
         /// Placed height.
         height: Abs,
+    },
+    /// Items laid out on a landscape frame `width` × `height` (x right, y
+    /// down), turned a quarter to the left onto the page: the frame's top
+    /// edge runs up the page's left side (a wide table read by turning the
+    /// book clockwise). The point is the top-left corner of the area it
+    /// takes on the page, `height` wide and `width` tall.
+    Turned {
+        /// The frame's width (the height it takes on the page).
+        width: Abs,
+        /// The frame's height (the width it takes on the page).
+        height: Abs,
+        /// Its items, in the frame's coordinates.
+        items: Vec<(Point, Item)>,
     },
     /// A clickable area; the point is its top-left corner.
     Link {

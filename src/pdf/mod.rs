@@ -6,9 +6,11 @@
 //! furniture) and the book's facts; [`export`] writes them, page by page as
 //! they come, and reads nothing else.
 
+pub mod cover;
 pub mod export;
 pub mod frame;
 pub mod layout;
+pub mod service;
 
 use crate::diag::{Diagnostics, Result};
 use crate::doc::Document;
@@ -99,9 +101,138 @@ pub fn parse_margins(text: &str) -> Option<[Abs; 4]> {
     <[Abs; 4]>::try_from(parts).ok()
 }
 
+/// A PDF standard the file is written to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Standard {
+    /// Plain PDF 1.7.
+    #[default]
+    None,
+    /// PDF/X-4 (ISO 15930-7:2010): colour-managed print exchange; RGB images
+    /// kept with an sRGB profile, transparency allowed.
+    X4,
+    /// PDF/X-1a:2003 (ISO 15930-4): CMYK and grey only, no transparency.
+    X1a,
+    /// PDF/A-2b (ISO 19005-2): archiving, visual appearance preserved.
+    A2b,
+}
+
+impl Standard {
+    /// Whether this is a PDF/X level (print exchange, CMYK output intent).
+    pub fn is_x(self) -> bool {
+        matches!(self, Standard::X4 | Standard::X1a)
+    }
+}
+
+/// A print-on-demand service whose published rules are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// Amazon KDP paperbacks.
+    Kdp,
+    /// IngramSpark (Lightning Source).
+    IngramSpark,
+}
+
+/// A built-in design.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ThemeName {
+    /// A book: Libertine 11/14, justified, indented paragraphs, chapters
+    /// opening low on the page.
+    #[default]
+    Book,
+    /// A report: Biolinum headings, spaced (not indented) paragraphs,
+    /// ragged right, chapters at the top of the page.
+    Report,
+    /// A magazine: two columns under a kicker, title and standfirst that
+    /// span both.
+    Magazine,
+}
+
+/// A paper stock: its caliper gives the cover's spine width.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Stock {
+    /// White paper.
+    #[default]
+    White,
+    /// Cream paper (thicker).
+    Cream,
+}
+
+/// How a chapter's first page begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// At the top of the text block.
+    Plain,
+    /// Sunk: the title starts a third of the way down the text block.
+    Sink,
+}
+
+/// `[pdf.style]`: the theme and what the user changed of it.
+#[derive(Debug, Clone, Default)]
+pub struct StyleOptions {
+    /// The built-in design the rest changes.
+    pub theme: ThemeName,
+    /// Body text face (regular), a font file.
+    pub body_font: Option<std::path::PathBuf>,
+    /// Body italic.
+    pub italic_font: Option<std::path::PathBuf>,
+    /// Body bold.
+    pub bold_font: Option<std::path::PathBuf>,
+    /// Body bold italic.
+    pub bold_italic_font: Option<std::path::PathBuf>,
+    /// Headings.
+    pub heading_font: Option<std::path::PathBuf>,
+    /// Code.
+    pub mono_font: Option<std::path::PathBuf>,
+    /// Body size.
+    pub size: Option<Abs>,
+    /// Body leading (baseline to baseline).
+    pub leading: Option<Abs>,
+    /// First-line indent of paragraphs after the first.
+    pub indent: Option<Abs>,
+    /// Space between paragraphs.
+    pub spacing: Option<Abs>,
+    /// Text columns.
+    pub columns: Option<u8>,
+    /// How chapters open.
+    pub opening: Option<Opening>,
+}
+
+impl StyleOptions {
+    /// The font files the style names, in a fixed order.
+    pub fn font_files(&self) -> Vec<std::path::PathBuf> {
+        [
+            &self.body_font,
+            &self.italic_font,
+            &self.bold_font,
+            &self.bold_italic_font,
+            &self.heading_font,
+            &self.mono_font,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect()
+    }
+}
+
 /// Options of the PDF backend.
 #[derive(Debug, Clone)]
 pub struct PdfOptions {
+    /// The PDF standard written.
+    pub standard: Standard,
+    /// The print service whose rules are checked (`--profile kdp`).
+    pub service: Option<Service>,
+    /// Half-title, title, copyright (and dedication, epigraph) pages from
+    /// the metadata.
+    pub front_matter: bool,
+    /// The design.
+    pub style: StyleOptions,
+    /// The paper stock (the cover's spine width).
+    pub stock: Stock,
+    /// Minimum resolution of placed images (warned about below it).
+    pub min_dpi: f64,
+    /// Made for screens (`--profile screen`): links in colour.
+    pub screen: bool,
     /// The paper size.
     pub paper: PaperSize,
     /// Start every chapter on a right-hand page.
@@ -129,6 +260,13 @@ pub struct PdfOptions {
 impl Default for PdfOptions {
     fn default() -> Self {
         PdfOptions {
+            standard: Standard::default(),
+            service: None,
+            front_matter: false,
+            style: StyleOptions::default(),
+            stock: Stock::default(),
+            min_dpi: 0.0,
+            screen: false,
             paper: PaperSize::default(),
             recto_chapters: false,
             toc: false,
@@ -153,11 +291,29 @@ pub fn export_to<W: std::io::Write>(
     diags: &mut Diagnostics,
     sink: W,
 ) -> Result<usize> {
-    let mut exporter = export::Exporter::new(sink, fonts, &doc.resources)?;
+    let mut exporter = export::Exporter::new(sink, fonts, &doc.resources, options.standard)?;
     let book = layout::stream(doc, fonts, options, diags, &mut |section, pages| {
         exporter.pages(section, pages)
     })?;
     exporter.finish(&book)?;
+    for problem in service::check(options, book.pages()) {
+        diags.warn(
+            crate::diag::Span::new(crate::diag::FileId(0), 0..0),
+            problem,
+        );
+    }
+    Ok(book.pages())
+}
+
+/// The number of pages the book's interior has, laid out and not written
+/// (for the cover's spine).
+pub fn count_pages(
+    doc: &Document,
+    fonts: &FontSet,
+    options: &PdfOptions,
+    diags: &mut Diagnostics,
+) -> Result<usize> {
+    let book = layout::stream(doc, fonts, options, diags, &mut |_, _| Ok(()))?;
     Ok(book.pages())
 }
 

@@ -325,15 +325,11 @@ fn pdf_image(
     measure: f64,
     pixels: &mut Pixels<'_>,
 ) -> Result<PdfResult, String> {
-    let mut warnings = Vec::new();
-    let (w_pt, _) = super::placed_size(loaded.width, loaded.height, measure);
+    let warnings = Vec::new();
+    // The largest the image is placed at by default (layout warns about a
+    // low resolution where it knows the page and the size asked for).
+    let (w_pt, _) = super::placed_size(loaded.width, loaded.height, measure, measure * 1.5);
     let dpi = f64::from(loaded.width) / (w_pt / 72.0);
-    if dpi + 0.5 < options.pdf_min_dpi {
-        warnings.push(format!(
-            "image is {dpi:.0} dpi at its printed size, under {:.0} dpi",
-            options.pdf_min_dpi
-        ));
-    }
     let downsample = options.pdf_max_dpi.filter(|max| dpi > *max + 0.5);
     let facts = &loaded.facts;
     if loaded.format == ImageFormat::Jpeg
@@ -462,8 +458,11 @@ fn png_data(
     let mut png = Vec::new();
     image::codecs::png::PngEncoder::new_with_quality(
         &mut png,
-        image::codecs::png::CompressionType::Fast,
-        image::codecs::png::FilterType::Adaptive,
+        // Paeth rows at zlib level 1: measured on the corpus's alpha PNGs,
+        // as fast as fdeflate's "fast" mode and less than half its size,
+        // and about twice as fast as adaptive filtering for the same size.
+        image::codecs::png::CompressionType::Level(1),
+        image::codecs::png::FilterType::Paeth,
     )
     .write_image(samples, width, height, color)
     .map_err(|e| e.to_string())?;

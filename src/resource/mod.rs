@@ -467,12 +467,19 @@ pub fn to_image(format: ImageFormat) -> image::ImageFormat {
     }
 }
 
-/// Size at which the PDF places an image that can be as wide as `measure`
-/// points: never wider than the measure, never larger than its natural size
-/// at 300 dpi, never taller than 400 pt. Shared by layout and prepare.
-pub fn placed_size(width_px: u32, height_px: u32, measure: f64) -> (f64, f64) {
-    let natural_w = f64::from(width_px) * 72.0 / 300.0;
-    let natural_h = f64::from(height_px) * 72.0 / 300.0;
-    let scale = (measure / natural_w).min(400.0 / natural_h).min(1.0);
-    (natural_w * scale, natural_h * scale)
+/// Size at which the PDF places an image with no size asked for, in a
+/// measure `measure` points wide and at most `max_height` tall: a photo (an
+/// image at least half the measure wide at 96 pixels per inch) fills the
+/// measure; a small graphic keeps its size at 96 pixels per inch, as on
+/// screen. Never taller than `max_height`. Shared by layout and prepare.
+pub fn placed_size(width_px: u32, height_px: u32, measure: f64, max_height: f64) -> (f64, f64) {
+    let (w, h) = (f64::from(width_px).max(1.0), f64::from(height_px).max(1.0));
+    let natural = w * 0.75;
+    let width = if natural >= measure / 2.0 {
+        measure
+    } else {
+        natural
+    };
+    let scale = (width / w).min(max_height / h);
+    (w * scale, h * scale)
 }

@@ -9,6 +9,7 @@
 //! sheet's (bleed and slug included, y up).
 
 use super::fonts::{Fonts, width_units};
+use super::standards::{self, Colors};
 use crate::doc::ResourceId;
 use crate::pdf::frame::{Color as FrameColor, Item, LinkDest, Page};
 use crate::text::{FaceId, FontSet};
@@ -35,83 +36,156 @@ pub fn encode<'i>(
     page: &Page,
     fonts: &Fonts,
     image_name: &dyn Fn(ResourceId) -> Option<&'i str>,
+    colors: Colors,
 ) -> (Vec<u8>, PageRecord) {
-    let bleed = page.bleed.to_pt() as f32;
-    let off = bleed + page.slug.to_pt() as f32;
-    let (tw, th) = (page.width.to_pt() as f32, page.height.to_pt() as f32);
-    let h = th + 2.0 * off;
-    let w = tw + 2.0 * off;
+    let b = page.bleed;
+    let pt = |a: crate::text::Abs| a.to_pt() as f32;
+    let slug = pt(page.slug);
+    let (tw, th) = (pt(page.width), pt(page.height));
+    // The trimmed page's corners on the sheet: bleed and slug around it,
+    // each side its own bleed (a book page has none in the gutter).
+    let (x0, y0) = (slug + pt(b.left), slug + pt(b.bottom));
+    let w = x0 + tw + pt(b.right) + slug;
+    let h = y0 + th + pt(b.top) + slug;
     let mut record = PageRecord {
         size: (w, h),
-        trim: [off, off, off + tw, off + th],
-        bleed: [off - bleed, off - bleed, off + tw + bleed, off + th + bleed],
+        trim: [x0, y0, x0 + tw, y0 + th],
+        bleed: [slug, slug, w - slug, h - slug],
         links: Vec::new(),
     };
-    let mut content = Content::new();
-    let mut text = Text::default();
-    for (p, item) in &page.items {
-        let x = p.x.to_pt() as f32 + off;
-        let y = h - p.y.to_pt() as f32 - off;
-        if !matches!(item, Item::Text(_) | Item::Link { .. }) {
-            // Paths and images may not be drawn inside a text object.
-            text.close(&mut content);
-        }
-        match item {
-            Item::Text(run) => {
-                if let Some(used) = fonts.get(run.face) {
-                    text.show(&mut content, book.font(run.face), used, run, x, y);
+    // Frame coordinates (trim origin, y down) → sheet (y up).
+    let top = h - slug - pt(b.top);
+    let mut draw = Draw {
+        book,
+        fonts,
+        image_name,
+        colors,
+        content: Content::new(),
+        text: Text {
+            colors,
+            ..Text::default()
+        },
+    };
+    draw.items(&page.items, (x0, top), Some(&mut record));
+    draw.text.close(&mut draw.content);
+    (draw.content.finish().into_vec(), record)
+}
+
+/// Draws items into a content stream.
+struct Draw<'a, 'i> {
+    book: &'a FontSet,
+    fonts: &'a Fonts,
+    image_name: &'a dyn Fn(ResourceId) -> Option<&'i str>,
+    colors: Colors,
+    content: Content,
+    text: Text,
+}
+
+impl Draw<'_, '_> {
+    /// Draws `items` whose frame origin is at `(x0, top)` on the sheet (y
+    /// up), recording links when a record is given.
+    fn items(
+        &mut self,
+        items: &[(crate::text::Point, Item)],
+        (x0, top): (f32, f32),
+        mut record: Option<&mut PageRecord>,
+    ) {
+        let colors = self.colors;
+        for (p, item) in items {
+            let x = p.x.to_pt() as f32 + x0;
+            let y = top - p.y.to_pt() as f32;
+            if !matches!(item, Item::Text(_) | Item::Link { .. }) {
+                // Paths and images may not be drawn inside a text object.
+                self.text.close(&mut self.content);
+            }
+            let content = &mut self.content;
+            match item {
+                Item::Text(run) => {
+                    if let Some(used) = self.fonts.get(run.face) {
+                        self.text
+                            .show(content, self.book.font(run.face), used, run, x, y);
+                    }
                 }
-            }
-            Item::Rect {
-                width,
-                height,
-                fill: paint,
-                stroke,
-            } => rect(&mut content, x, y, *width, *height, *paint, *stroke),
-            Item::Line {
-                dx,
-                dy,
-                color,
-                thickness,
-            } => line(&mut content, x, y, (*dx, *dy), *color, *thickness),
-            Item::Image {
-                image,
-                width,
-                height,
-            } => {
-                let Some(name) = image_name(*image) else {
-                    continue;
-                };
-                let (iw, ih) = (width.to_pt() as f32, height.to_pt() as f32);
-                content.save_state();
-                content.transform([iw, 0.0, 0.0, ih, x, y - ih]);
-                content.x_object(Name(name.as_bytes()));
-                content.restore_state();
-            }
-            Item::Link {
-                width,
-                height,
-                dest,
-            } => {
-                let (lw, lh) = (width.to_pt() as f32, height.to_pt() as f32);
-                record.links.push(([x, y - lh, x + lw, y], dest.clone()));
+                Item::Rect {
+                    width,
+                    height,
+                    fill: paint,
+                    stroke,
+                } => rect(content, (x, y), (*width, *height), *paint, *stroke, colors),
+                Item::Line {
+                    dx,
+                    dy,
+                    color,
+                    thickness,
+                } => line(content, (x, y), (*dx, *dy), (*color, *thickness), colors),
+                Item::Image {
+                    image,
+                    width,
+                    height,
+                } => {
+                    let Some(name) = (self.image_name)(*image) else {
+                        continue;
+                    };
+                    let (iw, ih) = (width.to_pt() as f32, height.to_pt() as f32);
+                    content.save_state();
+                    content.transform([iw, 0.0, 0.0, ih, x, y - ih]);
+                    content.x_object(Name(name.as_bytes()));
+                    content.restore_state();
+                }
+                Item::Turned {
+                    width,
+                    height,
+                    items,
+                } => {
+                    // The frame turned a quarter to the left: its top edge
+                    // runs up the area's left side, its left edge along the
+                    // area's bottom. In the turned space the frame's origin
+                    // is (0, height), y up.
+                    let (w, h) = (width.to_pt() as f32, height.to_pt() as f32);
+                    content.save_state();
+                    content.transform([0.0, 1.0, -1.0, 0.0, x + h, y - w]);
+                    self.items(items, (0.0, h), None);
+                    self.text.close(&mut self.content);
+                    self.content.restore_state();
+                }
+                Item::Link {
+                    width,
+                    height,
+                    dest,
+                } => {
+                    if let Some(record) = record.as_deref_mut() {
+                        let (lw, lh) = (width.to_pt() as f32, height.to_pt() as f32);
+                        record.links.push(([x, y - lh, x + lw, y], dest.clone()));
+                    }
+                }
             }
         }
     }
-    text.close(&mut content);
-    (content.finish().into_vec(), record)
 }
 
 /// The text being written on a page: the open text object's face, size and
 /// colour, and the TJ array being filled for the current baseline (glyph
 /// bytes, and where kern numbers go between them).
-#[derive(Default)]
 struct Text {
+    colors: Colors,
     style: Option<(FaceId, u32, FrameColor)>,
     baseline: Option<f32>,
     pen: f32,
     bytes: Vec<u8>,
     cuts: Vec<(usize, f32)>,
+}
+
+impl Default for Text {
+    fn default() -> Text {
+        Text {
+            colors: Colors::Rgb,
+            style: None,
+            baseline: None,
+            pen: 0.0,
+            bytes: Vec::new(),
+            cuts: Vec::new(),
+        }
+    }
 }
 
 impl Text {
@@ -164,7 +238,7 @@ impl Text {
             self.close(content);
             content.begin_text();
             content.set_font(Name(used.name.as_bytes()), size);
-            fill(content, run.color);
+            fill(content, run.color, self.colors);
             self.style = Some(style);
         }
         let scaled = |gid: u16| -> f32 { width_units(font, gid) * size / 1000.0 };
@@ -238,19 +312,18 @@ fn needs_actual_text(run: &crate::pdf::frame::TextRun) -> bool {
 /// A rectangle whose top-left corner is at (`x`, `y`) on the sheet.
 fn rect(
     content: &mut Content,
-    x: f32,
-    y: f32,
-    width: crate::text::Abs,
-    height: crate::text::Abs,
+    (x, y): (f32, f32),
+    (width, height): (crate::text::Abs, crate::text::Abs),
     paint: Option<FrameColor>,
     stroke: Option<(FrameColor, crate::text::Abs)>,
+    colors: Colors,
 ) {
     content.save_state();
     if let Some(c) = paint {
-        fill(content, c);
+        fill(content, c, colors);
     }
     if let Some((c, t)) = stroke {
-        outline(content, c);
+        outline(content, c, colors);
         content.set_line_width(t.to_pt() as f32);
     }
     let hh = height.to_pt() as f32;
@@ -266,14 +339,13 @@ fn rect(
 /// A straight line from (`x`, `y`) on the sheet by `(dx, dy)` (dy downwards).
 fn line(
     content: &mut Content,
-    x: f32,
-    y: f32,
+    (x, y): (f32, f32),
     (dx, dy): (crate::text::Abs, crate::text::Abs),
-    color: FrameColor,
-    thickness: crate::text::Abs,
+    (color, thickness): (FrameColor, crate::text::Abs),
+    colors: Colors,
 ) {
     content.save_state();
-    outline(content, color);
+    outline(content, color, colors);
     content.set_line_width(thickness.to_pt() as f32);
     content.move_to(x, y);
     content.line_to(x + dx.to_pt() as f32, y - dy.to_pt() as f32);
@@ -290,14 +362,41 @@ fn rgb(c: FrameColor) -> [f32; 3] {
     [c.0, c.1, c.2].map(|v| round(f32::from(v) / 255.0, 1000.0))
 }
 
-fn fill(content: &mut Content, c: FrameColor) {
-    let [r, g, b] = rgb(c);
-    content.set_fill_rgb(r, g, b);
+/// A colour as the standard wants it: a grey (black included) as
+/// DeviceGray, so black text prints in black ink alone and never as RGB;
+/// other colours as RGB or, for PDF/X, as CMYK.
+enum Paint {
+    Gray(f32),
+    Rgb([f32; 3]),
+    Cmyk([f32; 4]),
 }
 
-fn outline(content: &mut Content, c: FrameColor) {
-    let [r, g, b] = rgb(c);
-    content.set_stroke_rgb(r, g, b);
+fn paint(c: FrameColor, colors: Colors) -> Paint {
+    if c.0 == c.1 && c.1 == c.2 {
+        return Paint::Gray(round(f32::from(c.0) / 255.0, 1000.0));
+    }
+    match colors {
+        Colors::Rgb => Paint::Rgb(rgb(c)),
+        Colors::CmykManagedImages | Colors::CmykOnly => {
+            Paint::Cmyk(standards::cmyk(c.0, c.1, c.2).map(|v| round(v, 1000.0)))
+        }
+    }
+}
+
+fn fill(content: &mut Content, c: FrameColor, colors: Colors) {
+    match paint(c, colors) {
+        Paint::Gray(g) => content.set_fill_gray(g),
+        Paint::Rgb([r, g, b]) => content.set_fill_rgb(r, g, b),
+        Paint::Cmyk([c, m, y, k]) => content.set_fill_cmyk(c, m, y, k),
+    };
+}
+
+fn outline(content: &mut Content, c: FrameColor, colors: Colors) {
+    match paint(c, colors) {
+        Paint::Gray(g) => content.set_stroke_gray(g),
+        Paint::Rgb([r, g, b]) => content.set_stroke_rgb(r, g, b),
+        Paint::Cmyk([c, m, y, k]) => content.set_stroke_cmyk(c, m, y, k),
+    };
 }
 
 #[cfg(test)]
@@ -410,7 +509,7 @@ mod tests {
         ];
         // A page with bleed: the sheet is larger than the trimmed page.
         let page = Page {
-            bleed: Abs::pt(9.0),
+            bleed: crate::pdf::frame::Bleed::all(Abs::pt(9.0)),
             items: items.clone(),
             ..Page::new(Abs::pt(400.0), Abs::pt(600.0))
         };
@@ -429,7 +528,7 @@ mod tests {
                 }
             }
         }
-        let (content, record) = encode(&set, &page, &fonts, &|_| None);
+        let (content, record) = encode(&set, &page, &fonts, &|_| None, Colors::Rgb);
         assert_eq!(record.size, (418.0, 618.0));
         assert_eq!(record.trim, [9.0, 9.0, 409.0, 609.0]);
         let shown = replay(&set, &content, &fonts);

@@ -5,8 +5,10 @@
 //! a soft mask. Images with the same content are written once.
 
 use super::objects::{Objects, chunk};
+use super::standards::{self, Colors, Profiles};
 use crate::diag::{Error, Result};
-use crate::doc::{ImageStatus, PdfImage, ResourceId, Resources};
+use crate::doc::{ImageStatus, LoadedImage, PdfImage, ResourceId, Resources};
+use crate::pdf::Standard;
 use pdf_writer::{Filter, Finish, Name, Ref};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -29,12 +31,14 @@ impl Images {
         self.xobjects.get(x).map(|(name, _)| name.as_str())
     }
 
-    /// Writes image `image` unless it was written before.
+    /// Writes image `image` unless it was written before, in the colour
+    /// spaces `standard` allows.
     pub fn place<W: Write>(
         &mut self,
         objects: &mut Objects<W>,
         resources: &Resources,
         image: ResourceId,
+        (standard, profiles): (Standard, &mut Profiles),
     ) -> Result<()> {
         if self.placed.contains_key(&image) {
             return Ok(());
@@ -48,7 +52,19 @@ impl Images {
             self.placed.insert(image, Some(x));
             return Ok(());
         }
-        let written = write(objects, form, &loaded.hash)
+        let converted = match convert(loaded, form, standard) {
+            Some(target) => Some(converted(loaded, form, target).map_err(|e| {
+                Error::Backend(format!("cannot convert image {} ({e})", resource.written))
+            })?),
+            None => None,
+        };
+        let form = converted.as_ref().unwrap_or(form);
+        // PDF/X-4: RGB samples in the ICC-based sRGB space.
+        let rgb_space = match standards::colors(standard) {
+            Colors::CmykManagedImages => Some(profiles.srgb(objects)?),
+            Colors::Rgb | Colors::CmykOnly => None,
+        };
+        let written = write(objects, form, &loaded.hash, rgb_space)
             .map_err(|e| Error::Backend(format!("cannot read image {} ({e})", resource.written)))?;
         let Some(id) = written? else {
             self.placed.insert(image, None);
@@ -68,7 +84,17 @@ fn write<W: Write>(
     objects: &mut Objects<W>,
     form: &PdfImage,
     hash: &str,
+    rgb_space: Option<Ref>,
 ) -> std::io::Result<Result<Option<Ref>>> {
+    // RGB samples: device RGB, or ICC-based sRGB where the standard asks.
+    let rgb = |x: &mut pdf_writer::writers::ImageXObject<'_>| match rgb_space {
+        Some(profile) => {
+            x.color_space().icc_based(profile);
+        }
+        None => {
+            x.color_space_name(Name(b"DeviceRGB"));
+        }
+    };
     Ok(match form {
         PdfImage::Jpeg {
             bytes,
@@ -85,11 +111,15 @@ fn write<W: Write>(
                 .height(*height as i32)
                 .bits_per_component(8)
                 .filter(Filter::DctDecode);
-            x.color_space_name(Name(match components {
-                1 => b"DeviceGray".as_slice(),
-                4 => b"DeviceCMYK",
-                _ => b"DeviceRGB",
-            }));
+            match components {
+                1 => {
+                    x.color_space_name(Name(b"DeviceGray"));
+                }
+                4 => {
+                    x.color_space_name(Name(b"DeviceCMYK"));
+                }
+                _ => rgb(&mut x),
+            }
             if *inverted {
                 // Adobe CMYK JPEGs store inverted samples.
                 x.decode([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
@@ -100,7 +130,7 @@ fn write<W: Write>(
                 .map(|()| Some(id))
         }
         PdfImage::Flate {
-            rgb,
+            rgb: samples,
             alpha,
             width,
             height,
@@ -128,19 +158,19 @@ fn write<W: Write>(
             };
             let id = objects.reserve();
             let mut c = chunk();
-            let mut x = c.image_xobject(id, rgb);
+            let mut x = c.image_xobject(id, samples);
             x.width(*width as i32)
                 .height(*height as i32)
-                .color_space_name(Name(b"DeviceRGB"))
                 .bits_per_component(8)
                 .filter(Filter::FlateDecode);
+            rgb(&mut x);
             png_predictors(&mut x, 3, *width);
             if let Some(mask) = mask {
                 x.s_mask(mask);
             }
             x.finish();
             objects
-                .stream_unhashed(id, &c, rgb.len(), hash)
+                .stream_unhashed(id, &c, samples.len(), hash)
                 .map(|()| Some(id))
         }
         PdfImage::Png {
@@ -158,20 +188,109 @@ fn write<W: Write>(
             let mut x = c.image_xobject(id, &data);
             x.width(*width as i32)
                 .height(*height as i32)
-                .color_space_name(Name(if *colors == 1 {
-                    b"DeviceGray".as_slice()
-                } else {
-                    b"DeviceRGB"
-                }))
                 .bits_per_component(8)
                 .filter(Filter::FlateDecode);
+            if *colors == 1 {
+                x.color_space_name(Name(b"DeviceGray"));
+            } else {
+                rgb(&mut x);
+            }
             png_predictors(&mut x, *colors, *width);
             x.finish();
             objects
                 .stream_unhashed(id, &c, data.len(), hash)
                 .map(|()| Some(id))
         }
+        PdfImage::Cmyk {
+            data,
+            width,
+            height,
+        } => {
+            let id = objects.reserve();
+            let mut c = chunk();
+            let mut x = c.image_xobject(id, data);
+            x.width(*width as i32)
+                .height(*height as i32)
+                .color_space_name(Name(b"DeviceCMYK"))
+                .bits_per_component(8)
+                .filter(Filter::FlateDecode);
+            x.finish();
+            objects
+                .stream_unhashed(id, &c, data.len(), hash)
+                .map(|()| Some(id))
+        }
         PdfImage::Unsupported => Ok(None),
+    })
+}
+
+/// What an image must become for a standard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// CMYK samples, transparency flattened on white (PDF/X-1a: ISO
+    /// 15930-4, 6.2 and 6.5).
+    Cmyk,
+    /// RGB samples (PDF/A-2b with its sRGB output intent has no place for
+    /// device CMYK: ISO 19005-2, 6.2.4.3).
+    Rgb,
+}
+
+/// Whether an image must be converted for `standard`, and to what.
+fn convert(loaded: &LoadedImage, form: &PdfImage, standard: Standard) -> Option<Target> {
+    let _ = loaded;
+    match (standard, form) {
+        (Standard::X1a, PdfImage::Jpeg { components: 3, .. })
+        | (Standard::X1a, PdfImage::Png { colors: 3, .. })
+        | (Standard::X1a, PdfImage::Flate { .. }) => Some(Target::Cmyk),
+        (Standard::A2b, PdfImage::Jpeg { components: 4, .. }) => Some(Target::Rgb),
+        _ => None,
+    }
+}
+
+/// The image decoded from its file (at the size of its PDF form) and
+/// converted: CMYK (alpha flattened on white) or RGB.
+fn converted(loaded: &LoadedImage, form: &PdfImage, target: Target) -> Result<PdfImage, String> {
+    let bytes = loaded.bytes.read().map_err(|e| e.to_string())?;
+    let mut img = image::load_from_memory(&bytes).map_err(|e| e.to_string())?;
+    let (w, h) = match form {
+        PdfImage::Jpeg { width, height, .. }
+        | PdfImage::Flate { width, height, .. }
+        | PdfImage::Png { width, height, .. }
+        | PdfImage::Cmyk { width, height, .. } => (*width, *height),
+        PdfImage::Unsupported => (img.width(), img.height()),
+    };
+    if (img.width(), img.height()) != (w, h) {
+        img = img.resize_exact(w, h, image::imageops::FilterType::Lanczos3);
+    }
+    // Flattened on white paper.
+    let rgba = img.to_rgba8();
+    let mut rgb = Vec::with_capacity(rgba.len() / 4 * 3);
+    for px in rgba.pixels() {
+        let a = u32::from(px[3]);
+        for v in &px.0[..3] {
+            rgb.push(((u32::from(*v) * a + 255 * (255 - a)) / 255) as u8);
+        }
+    }
+    let deflate = |data: &[u8]| super::objects::deflate(data, 6).map_err(|e| e.to_string());
+    Ok(match target {
+        Target::Cmyk => PdfImage::Cmyk {
+            data: deflate(&standards::rgb_to_cmyk(&rgb))?,
+            width: w,
+            height: h,
+        },
+        Target::Rgb => {
+            // As PNG image data with the "none" filter on every row.
+            let mut rows = Vec::with_capacity(rgb.len() + h as usize);
+            for row in rgb.chunks_exact(w as usize * 3) {
+                rows.push(0);
+                rows.extend_from_slice(row);
+            }
+            PdfImage::Flate {
+                rgb: deflate(&rows)?,
+                alpha: None,
+                width: w,
+                height: h,
+            }
+        }
     })
 }
 

@@ -4,7 +4,9 @@
 //! archives read.
 
 use super::objects::Objects;
+use super::standards;
 use crate::diag::Result;
+use crate::pdf::Standard;
 use crate::pdf::frame::Info;
 use pdf_writer::{Date, Finish, Name, Ref, TextStr};
 use std::io::Write;
@@ -20,7 +22,7 @@ fn utc(unix: i64) -> chrono::DateTime<chrono::Utc> {
 }
 
 /// Writes the information dictionary; returns it.
-pub fn info<W: Write>(objects: &mut Objects<W>, info: &Info) -> Result<Ref> {
+pub fn info<W: Write>(objects: &mut Objects<W>, info: &Info, standard: Standard) -> Result<Ref> {
     use chrono::{Datelike, Timelike};
     let t = utc(info.created);
     let date = Date::new(t.year().clamp(0, 9999) as u16)
@@ -51,13 +53,30 @@ pub fn info<W: Write>(objects: &mut Objects<W>, info: &Info) -> Result<Ref> {
             .producer(TextStr(&tool))
             .creation_date(date)
             .modified_date(date);
+        if standard != Standard::None {
+            // PDF/X: the file says whether it was trapped (ISO 15930-7,
+            // 6.7.5); bindery never traps.
+            d.trapped(pdf_writer::types::TrappingStatus::NotTrapped);
+        }
+        if let Some(version) = standards::pdfx_version(standard) {
+            d.pair(
+                Name(b"GTS_PDFXVersion"),
+                pdf_writer::Str(version.as_bytes()),
+            );
+            if standard == Standard::X1a {
+                d.pair(
+                    Name(b"GTS_PDFXConformance"),
+                    pdf_writer::Str(version.as_bytes()),
+                );
+            }
+        }
         d.finish();
     })?;
     Ok(id)
 }
 
 /// The XMP packet stating the same as the information dictionary.
-pub fn xmp(info: &Info) -> String {
+pub fn xmp(info: &Info, standard: Standard) -> String {
     use chrono::{Datelike, Timelike};
     let t = utc(info.created);
     let date = xmp_writer::DateTime {
@@ -90,13 +109,37 @@ pub fn xmp(info: &Info) -> String {
         .creator_tool(&tool)
         .producer(&tool)
         .pdf_keywords(&keywords);
+    if standard != Standard::None {
+        xmp.trapped(false);
+        // The document's identity, derived from what it is (no random ids):
+        // PDF/X-4 asks for DocumentID, VersionID and RenditionClass.
+        let id = uuid::Uuid::new_v5(
+            &uuid::Uuid::NAMESPACE_OID,
+            format!("{}\u{1f}{}", info.title, info.authors.join("\u{1f}")).as_bytes(),
+        );
+        let id = format!("uuid:{id}");
+        xmp.document_id(&id)
+            .instance_id(&id)
+            .version_id("1")
+            .rendition_class(xmp_writer::RenditionClass::Default);
+    }
+    if let Some(version) = standards::pdfx_version(standard) {
+        xmp.pdfx_version(version);
+    }
+    if standard == Standard::A2b {
+        xmp.pdfa_part(2).pdfa_conformance("B");
+    }
     xmp.finish(None)
 }
 
 /// Writes the XMP packet as the catalog's metadata stream (uncompressed,
 /// as readers that scan for it expect); returns it.
-pub fn metadata<W: Write>(objects: &mut Objects<W>, info: &Info) -> Result<Ref> {
-    let packet = xmp(info);
+pub fn metadata<W: Write>(
+    objects: &mut Objects<W>,
+    info: &Info,
+    standard: Standard,
+) -> Result<Ref> {
+    let packet = xmp(info, standard);
     let id = objects.reserve();
     objects.write(id, |c, id| {
         c.metadata(id, packet.as_bytes());

@@ -19,9 +19,11 @@ pub mod images;
 pub mod metadata;
 pub mod navigation;
 pub mod objects;
+pub mod standards;
 
 use crate::diag::Result;
 use crate::doc::Resources;
+use crate::pdf::Standard;
 use crate::pdf::frame::{Book, Item, Page, Section};
 use crate::text::FontSet;
 use content::PageRecord;
@@ -53,14 +55,23 @@ pub struct Exporter<'a, W: Write> {
     images: images::Images,
     front: Vec<Written>,
     body: Vec<Written>,
+    standard: Standard,
+    profiles: standards::Profiles,
 }
 
 impl<'a, W: Write> Exporter<'a, W> {
-    /// Starts a PDF in `sink`; text is drawn in the faces of `set`, images
-    /// come from `resources`.
-    pub fn new(sink: W, set: &'a FontSet, resources: &'a Resources) -> Result<Exporter<'a, W>> {
+    /// Starts a PDF in `sink` to `standard`; text is drawn in the faces of
+    /// `set`, images come from `resources`.
+    pub fn new(
+        sink: W,
+        set: &'a FontSet,
+        resources: &'a Resources,
+        standard: Standard,
+    ) -> Result<Exporter<'a, W>> {
         Ok(Exporter {
-            objects: Objects::new(sink)?,
+            objects: Objects::with_header(sink, standards::header(standard))?,
+            standard,
+            profiles: standards::Profiles::default(),
             set,
             resources,
             fonts: fonts::Fonts::default(),
@@ -87,22 +98,14 @@ impl<'a, W: Write> Exporter<'a, W> {
         use rayon::prelude::*;
         // In order: glyphs get their subset ids, images their XObjects.
         for page in pages {
-            for (_, item) in &page.items {
-                match item {
-                    Item::Text(run) => self.fonts.use_run(run),
-                    Item::Image { image, .. } => {
-                        self.images
-                            .place(&mut self.objects, self.resources, *image)?
-                    }
-                    Item::Rect { .. } | Item::Line { .. } | Item::Link { .. } => {}
-                }
-            }
+            self.use_items(&page.items)?;
         }
         let (set, fonts, images) = (self.set, &self.fonts, &self.images);
+        let colors = standards::colors(self.standard);
         let encoded: Vec<(Result<Vec<u8>>, PageRecord)> = pages
             .par_iter()
             .map(|page| {
-                let (data, record) = content::encode(set, page, fonts, &|i| images.name(i));
+                let (data, record) = content::encode(set, page, fonts, &|i| images.name(i), colors);
                 // Compressed here, on every core.
                 (objects::deflate(&data, CONTENT_LEVEL), record)
             })
@@ -120,6 +123,24 @@ impl<'a, W: Write> Exporter<'a, W> {
             });
         }
         Ok(written)
+    }
+
+    /// Notes the glyphs and writes the images of items (turned ones too).
+    fn use_items(&mut self, items: &[(crate::text::Point, Item)]) -> Result<()> {
+        for (_, item) in items {
+            match item {
+                Item::Text(run) => self.fonts.use_run(run),
+                Item::Image { image, .. } => self.images.place(
+                    &mut self.objects,
+                    self.resources,
+                    *image,
+                    (self.standard, &mut self.profiles),
+                )?,
+                Item::Turned { items, .. } => self.use_items(items)?,
+                Item::Rect { .. } | Item::Line { .. } | Item::Link { .. } => {}
+            }
+        }
+        Ok(())
     }
 
     /// Writes what depends on the whole book and ends the file: fonts, page
@@ -154,7 +175,16 @@ impl<'a, W: Write> Exporter<'a, W> {
             book,
         };
         for (index, w) in written.iter().enumerate() {
-            let annots = navigation::links(objects, &targets, index)?;
+            let annots = if standards::links(self.standard) {
+                navigation::links(
+                    objects,
+                    &targets,
+                    index,
+                    standards::link_flags(self.standard),
+                )?
+            } else {
+                Vec::new()
+            };
             let r = &w.record;
             let rect = |[x0, y0, x1, y1]: [f32; 4]| Rect::new(x0, y0, x1, y1);
             objects.write(page_ids[index], |c, id| {
@@ -178,8 +208,9 @@ impl<'a, W: Write> Exporter<'a, W> {
 
         let outline = navigation::outline(objects, &targets)?;
         let labels = navigation::page_labels(objects, book)?;
-        let xmp = metadata::metadata(objects, &book.info)?;
-        let info = metadata::info(objects, &book.info)?;
+        let xmp = metadata::metadata(objects, &book.info, self.standard)?;
+        let info = metadata::info(objects, &book.info, self.standard)?;
+        let intent = standards::output_intent(objects, &mut self.profiles, self.standard)?;
         let catalog = objects.reserve();
         objects.write(catalog, |c, id| {
             let mut cat = c.indirect(id).start::<pdf_writer::writers::Catalog>();
@@ -187,6 +218,9 @@ impl<'a, W: Write> Exporter<'a, W> {
                 .page_layout(PageLayout::OneColumn)
                 .lang(TextStr(&book.info.language))
                 .metadata(xmp);
+            if let Some(intent) = intent {
+                cat.insert(Name(b"OutputIntents")).array().item(intent);
+            }
             if let Some(root) = outline {
                 cat.outlines(root).page_mode(PageMode::UseOutlines);
             }

@@ -53,6 +53,7 @@ pub fn links<W: Write>(
     objects: &mut Objects<W>,
     targets: &Targets<'_>,
     index: usize,
+    flags: Option<i32>,
 ) -> Result<Vec<Ref>> {
     let mut out = Vec::new();
     let Some(record) = targets.records.get(index) else {
@@ -71,6 +72,9 @@ pub fn links<W: Write>(
                 .subtype(AnnotationType::Link)
                 .rect(Rect::new(*x0, *y0, *x1, *y1))
                 .border(0.0, 0.0, 0.0, None);
+            if let Some(flags) = flags {
+                annot.pair(pdf_writer::Name(b"F"), flags);
+            }
             match dest {
                 LinkDest::Uri(uri) => {
                     annot

@@ -49,6 +49,12 @@ fn write_error(e: std::io::Error) -> Error {
 impl<W: Write> Objects<W> {
     /// Starts a PDF 1.7 file in `sink`.
     pub fn new(sink: W) -> Result<Objects<W>> {
+        Objects::with_header(sink, b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n")
+    }
+
+    /// Starts a file in `sink` with the given header (version line and the
+    /// binary comment).
+    pub fn with_header(sink: W, header: &[u8]) -> Result<Objects<W>> {
         let mut objects = Objects {
             sink,
             position: 0,
@@ -56,7 +62,7 @@ impl<W: Write> Objects<W> {
             offsets: Vec::new(),
         };
         // A binary comment marks the file as binary for transfer tools.
-        objects.put(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n")?;
+        objects.put(header)?;
         Ok(objects)
     }
 

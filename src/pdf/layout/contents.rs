@@ -2,7 +2,7 @@
 //! dot leaders, its page number and a link. Laid out after the body, whose
 //! page numbers it shows; placed before it as front matter.
 
-use super::flow::{Chunk, Content, style_for_heading};
+use super::flow::{Chunk, Content};
 use super::inline::paragraph;
 use super::{Ctx, ParStyle, TextAlign};
 use crate::diag::Span;
@@ -19,7 +19,7 @@ pub fn page(
 ) -> Vec<Chunk> {
     let book = ctx.fonts;
     let mut chunks = Vec::new();
-    let (heading, _, after) = style_for_heading(1);
+    let (heading, _, after) = ctx.theme.heading(1);
     let title = vec![Inline::Text(
         ctx.labels.get(crate::labels::Label::Contents).to_string(),
     )];

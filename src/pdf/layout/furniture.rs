@@ -9,7 +9,7 @@
 
 use super::Geometry;
 use crate::doc::Document;
-use crate::pdf::frame::{Color, Item, Numbering, TextRun};
+use crate::pdf::frame::{Bleed, Color, Item, Numbering, TextRun};
 use crate::text::{Abs, FaceId, FontSet, Point};
 
 /// What the furniture of a page depends on.
@@ -33,6 +33,17 @@ pub struct Furniture<'a> {
     front_head: String,
     numbering: Numbering,
     crop_marks: bool,
+    /// Pages before this section's first that its folios count (the front
+    /// matter before the contents).
+    pub first: usize,
+    /// The book's title is one of its chapters' (taken from the first
+    /// chapter): versos then carry the chapter's section or title, never
+    /// another chapter's.
+    title_is_a_chapter: bool,
+    /// Each chapter's section (magazine issues).
+    sections: Vec<Option<String>>,
+    /// "continued", in the book's language.
+    continued: String,
 }
 
 impl<'a> Furniture<'a> {
@@ -46,11 +57,20 @@ impl<'a> Furniture<'a> {
         front_head: &str,
     ) -> Furniture<'a> {
         let book_title = doc.meta.title.clone().unwrap_or_default();
-        let chapter_titles = doc
+        let chapter_titles: Vec<String> = doc
             .chapters
             .iter()
             .map(|c| c.title.clone().unwrap_or_else(|| book_title.clone()))
             .collect();
+        let title_is_a_chapter = chapter_titles.len() > 1
+            && doc
+                .chapters
+                .iter()
+                .any(|c| c.title.as_deref() == Some(&book_title));
+        let labels = crate::labels::Labels::new(
+            doc.meta.language.as_deref().unwrap_or("en"),
+            Default::default(),
+        );
         Furniture {
             fonts,
             geometry: *geometry,
@@ -59,7 +79,22 @@ impl<'a> Furniture<'a> {
             front_head: front_head.to_string(),
             numbering,
             crop_marks: geometry.slug > Abs::ZERO,
+            first: 0,
+            title_is_a_chapter,
+            sections: doc.chapters.iter().map(|c| c.section.clone()).collect(),
+            continued: format!("{} →", labels.get(crate::labels::Label::Continued)),
         }
+    }
+
+    /// The mark under a footnote that goes on over the page.
+    pub fn continued(&self) -> (TextRun, Abs) {
+        text_run(
+            self.fonts,
+            FaceId::SerifItalic,
+            Abs::pt(7.5),
+            &self.continued,
+            self.geometry.measure(),
+        )
     }
 
     /// The furniture of page `index` (counted from the section's first page,
@@ -68,7 +103,7 @@ impl<'a> Furniture<'a> {
         let g = &self.geometry;
         let mut items = Vec::new();
         if self.crop_marks {
-            items.extend(crop_marks(g));
+            items.extend(crop_marks(g, &Bleed::outer(g.bleed, index % 2 == 1)));
         }
         if info.blank {
             return items;
@@ -77,8 +112,8 @@ impl<'a> Furniture<'a> {
         let left = g.left(index);
         let measure = g.measure();
         let folio = match self.numbering {
-            Numbering::Arabic => (index + 1).to_string(),
-            Numbering::Roman => roman(index + 1),
+            Numbering::Arabic => (index + 1 + self.first).to_string(),
+            Numbering::Roman => roman(index + 1 + self.first),
         };
         let (run, w) = text_run(self.fonts, FaceId::Sans, size, &folio, measure);
         items.push((
@@ -92,8 +127,22 @@ impl<'a> Furniture<'a> {
             return items;
         }
         let verso = index % 2 == 1;
+        let chapter_title = |c: usize| {
+            self.chapter_titles
+                .get(c)
+                .map_or(self.book_title.as_str(), String::as_str)
+        };
         let head = if verso {
-            self.book_title.as_str()
+            match info.chapter {
+                // The book's title is only the first article's: the verso
+                // carries this article's section (or its own title).
+                Some(c) if self.title_is_a_chapter => self
+                    .sections
+                    .get(c)
+                    .and_then(|s| s.as_deref())
+                    .unwrap_or_else(|| chapter_title(c)),
+                _ => self.book_title.as_str(),
+            }
         } else {
             match info.chapter {
                 Some(chapter) => self
@@ -153,8 +202,9 @@ pub fn roman(mut n: usize) -> String {
 
 /// Crop marks at the four corners of the trimmed page, in the slug, kept
 /// clear of the bleed (so they never show on the trimmed sheet).
-fn crop_marks(g: &Geometry) -> Vec<(Point, Item)> {
-    let gap = g.bleed + Abs::pt(2.0);
+fn crop_marks(g: &Geometry, b: &Bleed) -> Vec<(Point, Item)> {
+    // Each mark starts past its side's bleed and stays on the sheet.
+    let gap = |bleed: Abs| bleed + Abs::pt(2.0);
     let len = (g.slug - Abs::pt(2.0)).max(Abs::pt(4.0));
     let (x0, x1, y0, y1) = (Abs::ZERO, g.width, Abs::ZERO, g.height);
     let mark = |at: Point, dx: Abs, dy: Abs| {
@@ -170,15 +220,15 @@ fn crop_marks(g: &Geometry) -> Vec<(Point, Item)> {
     };
     vec![
         // Horizontal marks beside each corner.
-        mark(Point::new(x0 - gap - len, y0), len, Abs::ZERO),
-        mark(Point::new(x1 + gap, y0), len, Abs::ZERO),
-        mark(Point::new(x0 - gap - len, y1), len, Abs::ZERO),
-        mark(Point::new(x1 + gap, y1), len, Abs::ZERO),
+        mark(Point::new(x0 - gap(b.left) - len, y0), len, Abs::ZERO),
+        mark(Point::new(x1 + gap(b.right), y0), len, Abs::ZERO),
+        mark(Point::new(x0 - gap(b.left) - len, y1), len, Abs::ZERO),
+        mark(Point::new(x1 + gap(b.right), y1), len, Abs::ZERO),
         // Vertical marks above and below.
-        mark(Point::new(x0, y0 - gap - len), Abs::ZERO, len),
-        mark(Point::new(x1, y0 - gap - len), Abs::ZERO, len),
-        mark(Point::new(x0, y1 + gap), Abs::ZERO, len),
-        mark(Point::new(x1, y1 + gap), Abs::ZERO, len),
+        mark(Point::new(x0, y0 - gap(b.top) - len), Abs::ZERO, len),
+        mark(Point::new(x1, y0 - gap(b.top) - len), Abs::ZERO, len),
+        mark(Point::new(x0, y1 + gap(b.bottom)), Abs::ZERO, len),
+        mark(Point::new(x1, y1 + gap(b.bottom)), Abs::ZERO, len),
     ]
 }
 

@@ -2,7 +2,7 @@
 //! from the PDF options.
 
 use super::PdfOptions;
-use crate::pdf::frame::Page;
+use crate::pdf::frame::{Bleed, Page};
 use crate::text::Abs;
 
 /// The page geometry: paper size and margins.
@@ -78,10 +78,12 @@ impl Geometry {
         self.height - self.top - self.bottom
     }
 
-    /// An empty page of this geometry.
-    pub fn page(&self) -> Page {
+    /// An empty page of this geometry at `index` (0-based; odd indexes
+    /// are left-hand pages): its bleed is on the top, bottom and outer
+    /// edges, never in the gutter.
+    pub fn page(&self, index: usize) -> Page {
         Page {
-            bleed: self.bleed,
+            bleed: Bleed::outer(self.bleed, index % 2 == 1),
             slug: self.slug,
             ..Page::new(self.width, self.height)
         }

@@ -19,9 +19,16 @@ pub const LINE_PENALTY: f64 = 10.0;
 /// enough that hyphenating beats a loose line, high enough that it is not
 /// done for a marginal gain.
 pub const HYPHEN_PENALTY: f64 = 50.0;
-/// TeX's `\doublehyphendemerits`: two hyphenated lines in a row look like a
-/// ladder at the right margin.
-pub const DOUBLE_HYPHEN_DEMERITS: f64 = 3000.0;
+/// TeX's `\doublehyphendemerits` (plain TeX's 10000): two hyphenated lines
+/// in a row look like a ladder at the right margin.
+pub const DOUBLE_HYPHEN_DEMERITS: f64 = 10_000.0;
+/// TeX's `\finalhyphendemerits` (plain TeX's 5000): the last full line
+/// ending in a hyphen leaves a fragment alone on the paragraph's last line.
+pub const FINAL_HYPHEN_DEMERITS: f64 = 5_000.0;
+/// Most hyphenated lines in a row (TeX has no hard limit; book designers
+/// ask for two at most, and the demerits alone let a third through when
+/// the spacing is bad enough).
+pub const MAX_HYPHENS_IN_A_ROW: u8 = 2;
 /// TeX's `\adjdemerits`: a very loose line next to a tight one is more
 /// visible than two moderately loose ones.
 pub const FITNESS_DEMERITS: f64 = 100.0;
@@ -68,6 +75,8 @@ struct Node {
     shrink: f64,
     previous: Option<usize>,
     flagged: bool,
+    /// Hyphenated lines in a row ending at this break.
+    hyphens: u8,
 }
 
 /// The fitness class of a line by its adjustment ratio: 0 tight, 1 normal,
@@ -99,6 +108,7 @@ pub fn breaks(items: &[Item], width: Abs, tolerance: f64) -> Option<Vec<usize>> 
         shrink: 0.0,
         previous: None,
         flagged: false,
+        hyphens: 0,
     }];
     let mut active: Vec<usize> = vec![0];
     for b in 0..items.len() {
@@ -111,8 +121,11 @@ pub fn breaks(items: &[Item], width: Abs, tolerance: f64) -> Option<Vec<usize>> 
             Item::Glue { .. } if b > 0 && matches!(items[b - 1], Item::Box(_)) => (0.0, 0.0, false),
             _ => continue,
         };
-        // Best new node per fitness class.
-        let mut best: [Option<(f64, usize)>; 4] = [None; 4];
+        // Best new node per fitness class and run of hyphenated lines (so
+        // the limit on hyphens in a row does not lose the optimum).
+        let mut best: [[Option<(f64, usize)>; 3]; 4] = [[None; 3]; 4];
+        // The paragraph's end: a hyphen on the line before it costs extra.
+        let last = b + 1 == items.len();
         let mut k = 0;
         while k < active.len() {
             let index = active[k];
@@ -125,29 +138,37 @@ pub fn breaks(items: &[Item], width: Abs, tolerance: f64) -> Option<Vec<usize>> 
             } else {
                 k += 1;
             }
-            if (-1.0..=tolerance).contains(&ratio) {
+            let run = if flagged { a.hyphens + 1 } else { 0 };
+            if (-1.0..=tolerance).contains(&ratio) && run <= MAX_HYPHENS_IN_A_ROW {
                 let class = fitness(ratio);
-                let total = a.demerits + demerits(ratio, cost, flagged, class, &a);
-                if best[class].is_none_or(|(d, _)| total < d) {
-                    best[class] = Some((total, index));
+                let mut total = a.demerits + demerits(ratio, cost, flagged, class, &a);
+                if last && a.flagged {
+                    total += FINAL_HYPHEN_DEMERITS;
+                }
+                let slot = &mut best[class][usize::from(run)];
+                if slot.is_none_or(|(d, _)| total < d) {
+                    *slot = Some((total, index));
                 }
             }
         }
         let (w, y, z) = sums.after(items, b);
-        for (class, candidate) in best.iter().enumerate() {
-            if let Some((total, from)) = candidate {
-                nodes.push(Node {
-                    position: b,
-                    line: nodes[*from].line + 1,
-                    fitness: class,
-                    demerits: *total,
-                    width: w,
-                    stretch: y,
-                    shrink: z,
-                    previous: Some(*from),
-                    flagged,
-                });
-                active.push(nodes.len() - 1);
+        for (class, runs) in best.iter().enumerate() {
+            for (run, candidate) in runs.iter().enumerate() {
+                if let Some((total, from)) = candidate {
+                    nodes.push(Node {
+                        position: b,
+                        line: nodes[*from].line + 1,
+                        fitness: class,
+                        demerits: *total,
+                        width: w,
+                        stretch: y,
+                        shrink: z,
+                        previous: Some(*from),
+                        flagged,
+                        hyphens: run as u8,
+                    });
+                    active.push(nodes.len() - 1);
+                }
             }
         }
         if active.is_empty() {
@@ -356,6 +377,44 @@ mod tests {
     fn impossible_paragraph_is_none() {
         let items = paragraph(&[50.0, 50.0]);
         assert!(breaks(&items, Abs::pt(30.0), 2.0).is_none());
+    }
+
+    #[test]
+    fn never_three_hyphenated_lines_in_a_row() {
+        // Words (after the first) that can only be broken in their middle,
+        // each line holding the end of one word and the start of the next:
+        // every line but the last ends in a hyphen.
+        let words = |n: usize| {
+            let mut items = Vec::new();
+            for i in 0..n {
+                if i > 0 {
+                    items.push(glue());
+                }
+                if i > 0 {
+                    items.push(Item::Box(Abs::pt(20.0)));
+                    items.push(Item::Penalty {
+                        width: Abs::pt(3.0),
+                        cost: HYPHEN_PENALTY,
+                        flagged: true,
+                    });
+                }
+                items.push(Item::Box(Abs::pt(20.0)));
+            }
+            items.extend(end());
+            items
+        };
+        let count = |items: &[Item], b: &[usize]| {
+            b.iter()
+                .filter(|&&at| matches!(items[at], Item::Penalty { flagged: true, .. }))
+                .count()
+        };
+        // Three words: two hyphenated lines in a row are allowed.
+        let items = words(3);
+        let b = breaks(&items, Abs::pt(46.0), 10.0).expect("two hyphens in a row");
+        assert_eq!(count(&items, &b), 2, "{b:?}");
+        // Five words need four in a row: refused (the greedy breaker, which
+        // has more ways out, takes over).
+        assert!(breaks(&words(5), Abs::pt(46.0), 10.0).is_none());
     }
 
     #[test]

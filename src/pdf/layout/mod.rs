@@ -17,15 +17,18 @@
 
 pub mod contents;
 pub mod flow;
+pub mod front;
 pub mod furniture;
 mod geometry;
 pub mod inline;
 pub mod linebreak;
 pub mod pages;
 mod piece;
+pub mod theme;
 
 pub use geometry::Geometry;
 pub use piece::{PIECE_BLOCKS, Piece, note_numbers, pieces};
+pub use theme::Theme;
 
 use super::PdfOptions;
 use super::frame::{Book, Color, Info, Numbering, Page, PageLabel, Section};
@@ -75,6 +78,9 @@ pub struct ParStyle {
     pub first_indent: Abs,
     /// Small capitals.
     pub small_caps: bool,
+    /// Display text (headings, titles, standfirsts): never hyphenated, its
+    /// lines balanced so none ends on a lone short word.
+    pub display: bool,
 }
 
 impl ParStyle {
@@ -88,6 +94,7 @@ impl ParStyle {
             align: TextAlign::Left,
             first_indent: Abs::ZERO,
             small_caps: false,
+            display: false,
         }
     }
 
@@ -101,6 +108,7 @@ impl ParStyle {
             align: TextAlign::Justify,
             first_indent: Abs::ZERO,
             small_caps: false,
+            display: false,
         }
     }
 }
@@ -138,6 +146,15 @@ pub struct Ctx<'a> {
     pub chapter_notes: Vec<NoteId>,
     /// Glyphs wider than the whole measure (each overflows alone).
     pub(crate) overflows: usize,
+    /// The design.
+    pub theme: Theme,
+    /// Images printed under this resolution are warned about.
+    pub min_dpi: f64,
+    /// The tallest a figure may be (the text block, less room for a caption).
+    pub max_figure: Abs,
+    /// The measure of a turned (landscape) page: the text block's height
+    /// (0: no turned pages).
+    pub landscape: Abs,
 }
 
 impl<'a> Ctx<'a> {
@@ -170,6 +187,10 @@ impl<'a> Ctx<'a> {
             note_numbers: Default::default(),
             chapter_notes: Vec::new(),
             overflows: 0,
+            theme: Theme::default(),
+            min_dpi: 0.0,
+            max_figure: Abs::pt(400.0),
+            landscape: Abs::ZERO,
         }
     }
 
@@ -234,11 +255,22 @@ struct Setter<'a> {
     fonts: &'a FontSet,
     options: &'a PdfOptions,
     geometry: Geometry,
+    theme: Theme,
     /// Note numbers of every chapter (counted once, shared by its pieces).
     numbers: Vec<std::sync::Arc<BTreeMap<NoteId, usize>>>,
 }
 
 impl Setter<'_> {
+    /// A column's width: the measure, or with two columns their share of
+    /// it less the gap.
+    fn column(&self) -> Abs {
+        if self.theme.columns >= 2 {
+            (self.geometry.measure() - self.theme.gap) / 2.0
+        } else {
+            self.geometry.measure()
+        }
+    }
+
     /// Sets the pieces of one window into columns, in parallel.
     fn window(&self, window: &[Piece]) -> Vec<Flowed> {
         use rayon::prelude::*;
@@ -247,8 +279,13 @@ impl Setter<'_> {
             .map(|piece| {
                 let mut ctx = Ctx::new(self.doc, self.fonts, &self.options.labels);
                 ctx.ragged = self.options.ragged;
+                ctx.theme = self.theme;
+                ctx.min_dpi = self.options.min_dpi;
+                ctx.max_figure = self.geometry.body_height() - Abs::pt(40.0);
+                ctx.landscape = self.geometry.body_height();
                 ctx.note_numbers = self.numbers[piece.chapter].clone();
-                let (chunks, notes) = flow::piece(&mut ctx, piece, self.geometry.measure());
+                let (chunks, notes) =
+                    flow::piece(&mut ctx, piece, (self.column(), self.geometry.measure()));
                 Flowed {
                     piece: piece.clone(),
                     chunks,
@@ -285,6 +322,7 @@ pub fn stream(
         fonts,
         options,
         geometry,
+        theme: Theme::new(options, fonts),
         numbers: (0..doc.chapters.len())
             .map(|c| std::sync::Arc::new(note_numbers(doc, c)))
             .collect(),
@@ -294,6 +332,14 @@ pub fn stream(
         furniture::Furniture::new(doc, fonts, &geometry, Numbering::Arabic, contents_label);
     let page_options = pages::PageOptions {
         recto_chapters: options.recto_chapters,
+        columns: (setter.theme.columns >= 2).then_some((setter.column(), setter.theme.gap)),
+        // A sunk opening starts a sixth of the way down the text block.
+        sink: match setter.theme.opening {
+            crate::pdf::Opening::Sink if doc.chapters.len() > 1 || options.front_matter => {
+                geometry.body_height() / 6.0
+            }
+            _ => Abs::ZERO,
+        },
     };
     let mut paginator = pages::Paginator::new(&geometry, &page_options, &body_furniture);
     let mut missing = Missing::default();
@@ -335,6 +381,17 @@ pub fn stream(
     if !last.is_empty() {
         sink(Section::Body, last)?;
     }
+    for ((span, image, dpi), page) in std::mem::take(&mut body.low_dpi) {
+        diags.warn(
+            span,
+            format!(
+                "image {} prints at {dpi:.0} dpi on page {}, under {:.0} dpi",
+                doc.resources.get(image).written,
+                page + 1,
+                options.min_dpi
+            ),
+        );
+    }
     if overflows > 0 {
         diags.warn(
             Span::new(crate::diag::FileId(0), 0..0),
@@ -342,15 +399,39 @@ pub fn stream(
         );
     }
 
-    // The contents, numbered with the body's folios.
-    let front = if options.toc {
-        let pages = contents_pages(doc, fonts, options, &geometry, &body, diags, &mut missing);
-        let n = pages.len();
+    // The front matter from the metadata, then the contents, numbered with
+    // the body's folios; both in roman numerals.
+    let mut front = 0;
+    if options.front_matter {
+        let mut ctx = Ctx::new(doc, fonts, &options.labels);
+        ctx.theme = setter.theme;
+        let mut pages = front::pages(&mut ctx, &geometry);
+        missing.merge(ctx.missing);
+        let marks = furniture::Furniture::new(doc, fonts, &geometry, Numbering::Roman, "");
+        let blank = furniture::PageInfo {
+            chapter: None,
+            opener: true,
+            blank: true,
+        };
+        for (i, page) in pages.iter_mut().enumerate() {
+            page.items.extend(marks.items(i, &blank));
+        }
+        front = pages.len();
         sink(Section::Front, pages)?;
-        n
-    } else {
-        0
-    };
+    }
+    if options.toc {
+        let pages = contents_pages(
+            doc,
+            fonts,
+            options,
+            (&geometry, front),
+            &body,
+            diags,
+            &mut missing,
+        );
+        front += pages.len();
+        sink(Section::Front, pages)?;
+    }
     missing.warn(diags, fonts.uses_system_fonts());
     let mut labels = Vec::new();
     if front > 0 {
@@ -385,7 +466,7 @@ fn contents_pages(
     doc: &Document,
     fonts: &FontSet,
     options: &PdfOptions,
-    geometry: &Geometry,
+    (geometry, before): (&Geometry, usize),
     body: &pages::Paginated,
     diags: &mut Diagnostics,
     missing: &mut Missing,
@@ -398,12 +479,14 @@ fn contents_pages(
     let entries: Vec<_> = body.outline.iter().filter(|e| e.level <= 2).collect();
     let mut ctx = Ctx::new(doc, fonts, &options.labels);
     ctx.ragged = options.ragged;
+    ctx.theme = Theme::new(options, fonts);
     let chunks = contents::page(&mut ctx, &entries, &numbers, geometry.measure());
     diags.extend(ctx.diags);
     missing.merge(ctx.missing);
     let contents_label = options.labels.get(crate::labels::Label::Contents);
-    let front_furniture =
+    let mut front_furniture =
         furniture::Furniture::new(doc, fonts, geometry, Numbering::Roman, contents_label);
+    front_furniture.first = before;
     let mut p = pages::Paginator::new(geometry, &pages::PageOptions::default(), &front_furniture);
     p.begin(None);
     p.add(chunks, &flow::Notes::new());

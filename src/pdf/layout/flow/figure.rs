@@ -3,32 +3,60 @@
 
 use super::*;
 use crate::diag::Span;
-use crate::doc::{ImageStatus, Inline, ResourceId};
+use crate::doc::{ImageStatus, Inline, PdfImage, ResourceId};
 use crate::pdf::frame::{Color, Item};
 use crate::pdf::layout::inline::paragraph;
 use crate::pdf::layout::{ParStyle, TextAlign};
-use crate::text::{Abs, FaceId, Point};
+use crate::resource::placed_size;
+use crate::text::{Abs, Point};
 
 impl Column<'_, '_> {
-    #[allow(clippy::too_many_arguments)]
+    /// A figure in the measure `(indent, measure)`, at the size asked for
+    /// (a share of the measure, CSS pixels or a length; both width and
+    /// height: fitted inside them) or, by default, as [`placed_size`] says;
+    /// centred. A `.bleed` picture becomes a plate of its own.
     pub(super) fn figure(
         &mut self,
         image: ResourceId,
         alt: &str,
         title: Option<&str>,
-        indent: Abs,
-        width: Abs,
+        (left, measure): (Abs, Abs),
+        size: &crate::doc::FigureSize,
         span: Span,
     ) {
         let doc = self.ctx.doc;
+        if size.bleed
+            && let ImageStatus::Loaded(loaded) = &doc.resources.get(image).status
+            && !matches!(
+                doc.resources.get(image).pdf,
+                Some(PdfImage::Unsupported) | None
+            )
+        {
+            self.push(Content {
+                plate: Some((image, f64::from(loaded.height) / f64::from(loaded.width))),
+                ..Content::default()
+            });
+            return;
+        }
+        let (width, indent) = match &doc.resources.get(image).status {
+            ImageStatus::Loaded(loaded) => {
+                let (w, _) = figure_size(
+                    (loaded.width, loaded.height),
+                    size,
+                    measure,
+                    self.ctx.max_figure,
+                );
+                (w, left + (measure - w) / 2.0)
+            }
+            _ => (measure, left),
+        };
+        let mut low_dpi = None;
         let caption_style = ParStyle {
-            face: FaceId::SerifItalic,
-            size: Abs::pt(9.0),
-            leading: Abs::pt(11.5),
-            color: Color::GREY,
             align: TextAlign::Center,
-            first_indent: Abs::ZERO,
-            small_caps: false,
+            ..self
+                .ctx
+                .theme
+                .display(self.ctx.theme.serif[1], 9.0, 11.5, Color::GREY)
         };
         let mut items = Vec::new();
         let mut height;
@@ -36,9 +64,16 @@ impl Column<'_, '_> {
         let drawable = !matches!(resource.pdf, Some(crate::doc::PdfImage::Unsupported) | None);
         match &resource.status {
             ImageStatus::Loaded(loaded) if drawable => {
-                let (w, h) =
-                    crate::resource::placed_size(loaded.width, loaded.height, width.to_pt());
-                let (w, h) = (Abs::pt(w), Abs::pt(h));
+                let (w, h) = figure_size(
+                    (loaded.width, loaded.height),
+                    size,
+                    measure,
+                    self.ctx.max_figure,
+                );
+                let dpi = f64::from(loaded.width) / (w.to_pt() / 72.0);
+                if dpi + 0.5 < self.ctx.min_dpi {
+                    low_dpi = Some((span, image, dpi));
+                }
                 items.push((
                     Point::new(indent + (width - w) / 2.0, Abs::ZERO),
                     Item::Image {
@@ -92,7 +127,51 @@ impl Column<'_, '_> {
         self.push(Content {
             height,
             items,
+            low_dpi,
+            float: true,
             ..Content::default()
         });
     }
+}
+
+/// The size a figure of `px` pixels is placed at in a measure `measure`
+/// wide, at most `max_height` tall: the size asked for (a share of the
+/// measure, CSS pixels at 96 per inch, or a length), never wider than the
+/// measure; with both a width and a height, the largest that fits inside
+/// them without distortion; with neither, [`placed_size`].
+pub fn figure_size(
+    (pw, ph): (u32, u32),
+    size: &crate::doc::FigureSize,
+    measure: Abs,
+    max_height: Abs,
+) -> (Abs, Abs) {
+    use crate::doc::Length;
+    let (pw, ph) = (f64::from(pw.max(1)), f64::from(ph.max(1)));
+    let resolve = |l: Length, of: Abs| match l {
+        Length::Percent(p) => of * (f64::from(p) / 100.0),
+        Length::Px(px) => Abs::pt(f64::from(px) * 0.75),
+        Length::Pt(pt) => Abs::pt(f64::from(pt)),
+    };
+    let (w, h) = match (size.width, size.height) {
+        (None, None) => {
+            let (w, h) = placed_size(pw as u32, ph as u32, measure.to_pt(), max_height.to_pt());
+            return (Abs::pt(w), Abs::pt(h));
+        }
+        (Some(w), None) => {
+            let w = resolve(w, measure);
+            (w, w * (ph / pw))
+        }
+        (None, Some(h)) => {
+            let h = resolve(h, max_height);
+            (h * (pw / ph), h)
+        }
+        (Some(w), Some(h)) => {
+            let (w, h) = (resolve(w, measure), resolve(h, max_height));
+            let scale = (w.to_pt() / pw).min(h.to_pt() / ph);
+            (Abs::pt(pw * scale), Abs::pt(ph * scale))
+        }
+    };
+    // Never wider than the measure nor taller than the page allows.
+    let scale = (measure / w).min(max_height / h).min(1.0);
+    (w * scale, h * scale)
 }

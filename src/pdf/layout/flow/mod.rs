@@ -11,7 +11,6 @@ use super::{Ctx, ParStyle, TextAlign};
 use crate::diag::Span;
 use crate::doc::{AnchorId, Block, Inline, NoteId, plain_text};
 use crate::pdf::frame::{Color, Item};
-use crate::text::FaceId;
 use crate::text::units::{Abs, Point};
 
 /// One unit of the column.
@@ -40,6 +39,24 @@ pub struct Content {
     pub notes: Vec<NoteId>,
     /// Drawn first when this chunk starts a page (a table's header row).
     pub repeat: Option<Box<Content>>,
+    /// An image printed under the minimum resolution: where it is in the
+    /// source, the image and its resolution (warned about with its page).
+    pub low_dpi: Option<(Span, crate::doc::ResourceId, f64)>,
+    /// May move to the top of the next page while the text after it goes
+    /// on (a figure).
+    pub float: bool,
+    /// A full-bleed picture: a page of its own, the image covering the
+    /// trimmed page and its bleed.
+    pub plate: Option<(crate::doc::ResourceId, f64)>,
+    /// The line ends with a hyphen (not the last line of a page when that
+    /// can be helped).
+    pub hyphenated: bool,
+    /// A page of its own (a table turned to landscape), set after the
+    /// current page while the text goes on.
+    pub own_page: bool,
+    /// Spans every column (a magazine article's kicker, title, standfirst
+    /// and lead picture), set at the full measure.
+    pub span: bool,
 }
 
 impl Content {
@@ -72,13 +89,27 @@ pub struct Column<'c, 'a> {
     after_paragraph: bool,
     /// Anchors waiting for the next content chunk.
     pending_anchors: Vec<AnchorId>,
+    /// The full measure, when text is set in columns narrower than it:
+    /// what opens a chapter spans them.
+    full: Option<Abs>,
+    /// Chunks pushed now span every column.
+    spanning: bool,
+    /// A body paragraph has been set: nothing spans any more.
+    text_started: bool,
 }
 
 /// Lays out one piece of a chapter into chunks, `width` wide, with the
 /// footnotes first referenced in it. Pieces are independent of each other
 /// (note numbers are counted per chapter beforehand), so they can be set in
 /// parallel and a long chapter never has to be in memory whole.
-pub fn piece(ctx: &mut Ctx<'_>, piece: &super::Piece, width: Abs) -> (Vec<Chunk>, Notes) {
+/// With columns, `width` is a column's and `full` the whole measure's (the
+/// kicker, title, standfirst and lead picture of a chapter span the
+/// columns).
+pub fn piece(
+    ctx: &mut Ctx<'_>,
+    piece: &super::Piece,
+    (width, full): (Abs, Abs),
+) -> (Vec<Chunk>, Notes) {
     let doc = ctx.doc;
     let chapter = &doc.chapters[piece.chapter];
     let first = piece.blocks.start == 0;
@@ -96,6 +127,9 @@ pub fn piece(ctx: &mut Ctx<'_>, piece: &super::Piece, width: Abs) -> (Vec<Chunk>
         } else {
             Vec::new()
         },
+        full: (full > width).then_some(full),
+        spanning: false,
+        text_started: !first,
     };
     for block in &chapter.blocks[piece.blocks.clone()] {
         column.block(block, Abs::ZERO, width, 0);
@@ -124,28 +158,6 @@ pub fn piece(ctx: &mut Ctx<'_>, piece: &super::Piece, width: Abs) -> (Vec<Chunk>
     (chunks, notes)
 }
 
-pub(super) fn style_for_heading(level: u8) -> (ParStyle, Abs, Abs) {
-    let (face, size, leading, before, after) = match level {
-        1 => (FaceId::SansBold, 22.0, 26.0, 4.0, 8.0),
-        2 => (FaceId::SansBold, 13.0, 16.0, 14.0, 4.0),
-        3 => (FaceId::SansBold, 11.5, 14.0, 12.0, 3.0),
-        _ => (FaceId::SerifBold, 10.5, 13.5, 10.0, 2.0),
-    };
-    (
-        ParStyle {
-            face,
-            size: Abs::pt(size),
-            leading: Abs::pt(leading),
-            color: Color::BLACK,
-            align: TextAlign::Left,
-            first_indent: Abs::ZERO,
-            small_caps: false,
-        },
-        Abs::pt(before),
-        Abs::pt(after),
-    )
-}
-
 impl Column<'_, '_> {
     fn space(&mut self, h: Abs) {
         self.chunks.push(Chunk::Space(h));
@@ -153,6 +165,7 @@ impl Column<'_, '_> {
 
     fn push(&mut self, mut content: Content) {
         content.anchors.append(&mut self.pending_anchors);
+        content.span = self.spanning;
         self.chunks.push(Chunk::Content(content));
     }
 
@@ -171,10 +184,15 @@ impl Column<'_, '_> {
         let lines = paragraph(self.ctx, content, style, width, span);
         let n = lines.len();
         for (i, line) in lines.into_iter().enumerate() {
+            let hyphenated = line.hyphenated;
             let mut c = Content::from_line(line, indent);
             // Orphans: the first line stays with the second; widows: the
-            // last line stays with the one before.
-            c.keep_with_next = keep_all || (n >= 2 && (i == 0 || i + 2 == n));
+            // last line stays with the one before; a hyphenated line stays
+            // with the next, so no page ends on a hyphen (TeX's
+            // \brokenpenalty, made absolute where the page allows).
+            c.keep_with_next =
+                keep_all || (n >= 2 && (i == 0 || i + 2 == n)) || (hyphenated && i + 1 < n);
+            c.hyphenated = hyphenated;
             if i == 0 {
                 c.outline = outline.clone();
             }
@@ -196,7 +214,7 @@ impl Column<'_, '_> {
         width: Abs,
         depth: usize,
     ) {
-        let (style, before, after) = style_for_heading(level);
+        let (style, before, after) = self.ctx.theme.heading(level);
         if self.started || self.chunks.iter().any(|c| matches!(c, Chunk::Content(_))) {
             self.space(before);
         }
@@ -218,16 +236,20 @@ impl Column<'_, '_> {
         depth: usize,
         after_paragraph: bool,
     ) {
-        let mut style = ParStyle::body();
+        let theme = self.ctx.theme;
+        let mut style = theme.body();
         if self.ctx.ragged {
             style.align = TextAlign::Left;
         }
         if depth == 0 && after_paragraph {
-            style.first_indent = style.size;
+            style.first_indent = theme.indent;
+            if theme.spacing > Abs::ZERO {
+                self.space(theme.spacing);
+            }
         }
         if depth > 0 {
-            style.size = Abs::pt(10.0);
-            style.leading = Abs::pt(13.0);
+            style.size = theme.size * (10.0 / 11.0);
+            style.leading = theme.leading * (13.0 / 14.0);
         }
         self.lines(content, &style, indent, width, span, false, None);
         if depth == 0 {
@@ -257,6 +279,28 @@ impl Column<'_, '_> {
     }
 
     fn block(&mut self, block: &Block, indent: Abs, width: Abs, depth: usize) {
+        // A chapter's opening blocks span the columns, until its text starts.
+        let opening = matches!(
+            block,
+            Block::Kicker { .. }
+                | Block::Standfirst { .. }
+                | Block::Dateline { .. }
+                | Block::Heading { level: 1, .. }
+                | Block::Figure { .. }
+        );
+        if depth == 0 && !self.text_started && !opening {
+            self.text_started = true;
+        }
+        let full = self
+            .full
+            .filter(|_| depth == 0 && !self.text_started && opening);
+        let width = full.unwrap_or(width);
+        self.spanning = full.is_some();
+        self.block_in(block, indent, width, depth);
+        self.spanning = false;
+    }
+
+    fn block_in(&mut self, block: &Block, indent: Abs, width: Abs, depth: usize) {
         let after_paragraph = std::mem::replace(&mut self.after_paragraph, false);
         match block {
             Block::Heading {
@@ -266,20 +310,26 @@ impl Column<'_, '_> {
                 span,
             } => self.heading(*level, content, *anchor, *span, indent, width, depth),
             Block::Kicker { content, span } => {
+                let theme = self.ctx.theme;
                 let style = ParStyle {
                     small_caps: true,
-                    ..ParStyle::left(FaceId::Serif, 11.0, 14.0, Color::ACCENT)
+                    ..theme.display(theme.serif[0], 11.0, 14.0, Color::ACCENT)
                 };
                 self.lines(content, &style, indent, width, *span, true, None);
                 self.space(Abs::pt(2.0));
             }
             Block::Standfirst { content, span } => {
-                let style = ParStyle::left(FaceId::SerifItalic, 13.0, 17.0, Color::BLACK);
+                let theme = self.ctx.theme;
+                let style = theme.display(theme.serif[1], 13.0, 17.0, Color::BLACK);
                 self.lines(content, &style, indent, width, *span, false, None);
                 self.space(Abs::pt(8.0));
             }
             Block::Dateline { content, span } => {
-                let style = ParStyle::left(FaceId::Sans, 9.0, 12.0, Color::GREY);
+                let theme = self.ctx.theme;
+                let style = ParStyle {
+                    display: false,
+                    ..theme.display(theme.sans[0], 9.0, 12.0, Color::GREY)
+                };
                 self.lines(content, &style, indent, width, *span, false, None);
                 self.space(Abs::pt(8.0));
             }
@@ -323,15 +373,11 @@ impl Column<'_, '_> {
                 image,
                 alt,
                 title,
-                width: asked,
+                size,
                 span,
             } => {
-                // A width asked for in CSS pixels (96 per inch) narrows the
-                // figure, centred in the measure.
-                let w = asked.map_or(width, |px| Abs::pt(f64::from(px) * 0.75).min(width));
                 self.space(Abs::pt(8.0));
-                let at = indent + (width - w) / 2.0;
-                self.figure(*image, alt, title.as_deref(), at, w, *span);
+                self.figure(*image, alt, title.as_deref(), (indent, width), size, *span);
                 self.space(Abs::pt(8.0));
             }
             Block::DefinitionList { items, .. } => {
@@ -342,7 +388,11 @@ impl Column<'_, '_> {
             } => {
                 // Print has no disclosure: the summary as a bold line, then the content.
                 let summary = vec![Inline::Strong(summary.clone())];
-                let style = ParStyle::left(FaceId::Serif, 10.5, 14.0, Color::BLACK);
+                let theme = self.ctx.theme;
+                let style = ParStyle {
+                    display: false,
+                    ..theme.display(theme.serif[0], 10.5, 14.0, Color::BLACK)
+                };
                 self.lines(&summary, &style, indent, width, block.span(), true, None);
                 for b in blocks {
                     self.block(b, indent, width, depth);
@@ -366,10 +416,11 @@ impl Column<'_, '_> {
     /// Lays out every note referenced in the chapter (notes referenced from
     /// notes included), each as its own list of lines.
     fn notes(&mut self, width: Abs) -> Notes {
+        let theme = self.ctx.theme;
         let style = ParStyle {
-            size: Abs::pt(8.5),
-            leading: Abs::pt(10.5),
-            ..ParStyle::body()
+            size: theme.size * (8.5 / 11.0),
+            leading: theme.leading * (10.5 / 14.0),
+            ..theme.body()
         };
         let doc = self.ctx.doc;
         let mut out = Notes::new();

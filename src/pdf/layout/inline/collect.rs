@@ -6,8 +6,7 @@
 use super::super::Ctx;
 use super::*;
 use crate::doc::{Inline, LinkTarget};
-use crate::pdf::frame::{Color, LinkDest};
-use crate::text::FaceId;
+use crate::pdf::frame::LinkDest;
 
 /// Text with its style, before words are formed.
 pub(super) enum Piece {
@@ -21,14 +20,14 @@ pub(super) fn collect(ctx: &mut Ctx<'_>, content: &[Inline], style: &Style, out:
             Inline::Text(t) => out.push(Piece::Text(t.clone(), style.clone())),
             Inline::Emph(c) => {
                 let s = Style {
-                    face: style.face.italic(),
+                    face: ctx.theme.italic(style.face),
                     ..style.clone()
                 };
                 collect(ctx, c, &s, out);
             }
             Inline::Strong(c) => {
                 let s = Style {
-                    face: style.face.bold(),
+                    face: ctx.theme.bold(style.face),
                     ..style.clone()
                 };
                 collect(ctx, c, &s, out);
@@ -42,7 +41,7 @@ pub(super) fn collect(ctx: &mut Ctx<'_>, content: &[Inline], style: &Style, out:
             }
             Inline::Code(t) => {
                 let s = Style {
-                    face: FaceId::Mono,
+                    face: ctx.theme.mono[0],
                     size: style.size * 0.88,
                     small_caps: false,
                     ..style.clone()
@@ -58,7 +57,7 @@ pub(super) fn collect(ctx: &mut Ctx<'_>, content: &[Inline], style: &Style, out:
                 let s = match dest {
                     Some(dest) => Style {
                         link: Some(dest),
-                        color: Color::LINK,
+                        color: ctx.theme.link,
                         ..style.clone()
                     },
                     None => style.clone(),
@@ -128,7 +127,7 @@ pub(super) fn tagged(
             ..style.clone()
         },
         InlineTag::Kbd => Style {
-            face: FaceId::Mono,
+            face: ctx.theme.mono[0],
             size: style.size * 0.88,
             small_caps: false,
             ..style.clone()
@@ -138,7 +137,7 @@ pub(super) fn tagged(
             ..style.clone()
         },
         InlineTag::Cite | InlineTag::Dfn => Style {
-            face: style.face.italic(),
+            face: ctx.theme.italic(style.face),
             ..style.clone()
         },
         InlineTag::Quote

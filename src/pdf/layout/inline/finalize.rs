@@ -19,6 +19,35 @@ enum Atom<'l> {
     Space(Abs),
 }
 
+/// How far the ink of a line's last glyph reaches past its advance.
+fn overhang(book: &FontSet, line: &RawLine) -> Abs {
+    let Some(Part::Word(frags)) = line.parts.last() else {
+        return Abs::ZERO;
+    };
+    word_overhang(book, frags)
+}
+
+/// How far the ink of a word's last glyph reaches past its advance (the
+/// end mark ■ in Libertine: 2.5 pt at 11 pt), so line breaking keeps it
+/// inside the measure.
+pub(super) fn word_overhang(book: &FontSet, frags: &[Frag]) -> Abs {
+    let Some(run) = frags.last().and_then(|f| f.shaped.runs.last()) else {
+        return Abs::ZERO;
+    };
+    let Some(glyph) = run.glyphs.last() else {
+        return Abs::ZERO;
+    };
+    let font = book.font(run.face);
+    let bbox = font
+        .face()
+        .glyph_bounding_box(rustybuzz::ttf_parser::GlyphId(glyph.id));
+    let Some(bbox) = bbox else {
+        return Abs::ZERO;
+    };
+    let ink = run.size * (f64::from(bbox.x_max) / font.upem) + glyph.x_offset;
+    (ink - glyph.advance).max(Abs::ZERO)
+}
+
 /// Turns raw lines into positioned items, justifying all but last lines;
 /// `rtl`: the paragraph runs right to left.
 pub(super) fn finalize(
@@ -31,6 +60,9 @@ pub(super) fn finalize(
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
         let natural = line.width();
+        // A last glyph whose ink reaches past its advance (the end mark ■)
+        // is kept inside the measure.
+        let width = width - overhang(book, &line);
         let atoms = justified(&line, style, width, natural);
         let placed: Abs = atoms
             .iter()
@@ -111,6 +143,7 @@ pub(super) fn finalize(
             items,
             width: natural,
             notes,
+            hyphenated: line.hyphen,
         });
     }
     out
@@ -126,7 +159,8 @@ fn justified<'l>(
     width: Abs,
     natural: Abs,
 ) -> Vec<(Atom<'l>, u8)> {
-    let justify = style.align == TextAlign::Justify && !line.last;
+    // A last line the breaker set tight shrinks its spaces too.
+    let justify = (style.align == TextAlign::Justify && !line.last) || natural > width;
     let diff = width - natural;
     let spaces = line
         .parts
@@ -183,4 +217,54 @@ fn justified<'l>(
     let order = crate::text::bidi::visual_order(&levels);
     let mut slots: Vec<Option<(Atom<'l>, u8)>> = atoms.into_iter().map(Some).collect();
     order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::{Ctx, ParStyle};
+    use crate::diag::{FileId, Span};
+    use crate::doc::{Document, Inline};
+    use crate::pdf::frame::Item;
+    use crate::text::{Abs, FontSet};
+
+    /// The end mark ■ never reaches past the measure, wherever the line
+    /// breaks put it (its ink is wider than its advance in Libertine).
+    #[test]
+    fn the_end_mark_stays_inside_the_measure() {
+        let fonts = FontSet::bundled();
+        let doc = Document::default();
+        let text = "That makes it more feasible to deal with the island, and the \
+                    neighbours know it as well as anyone in the region does. ■";
+        let content = vec![Inline::Text(text.into())];
+        let mut worst = f64::MIN;
+        for w in (120..=330).step_by(3) {
+            let width = Abs::pt(f64::from(w));
+            let labels = crate::labels::Labels::default();
+            let mut ctx = Ctx::new(&doc, &fonts, &labels);
+            let lines = super::super::paragraph(
+                &mut ctx,
+                &content,
+                &ParStyle::body(),
+                width,
+                Span::new(FileId(0), 0..0),
+            );
+            for line in &lines {
+                for (p, item) in &line.items {
+                    let Item::Text(run) = item else { continue };
+                    let font = fonts.font(run.face);
+                    for g in &run.glyphs {
+                        let Some(b) = font
+                            .face()
+                            .glyph_bounding_box(rustybuzz::ttf_parser::GlyphId(g.id))
+                        else {
+                            continue;
+                        };
+                        let ink = p.x + g.x + run.size * (f64::from(b.x_max) / font.upem);
+                        worst = worst.max((ink - width).to_pt());
+                    }
+                }
+            }
+        }
+        assert!(worst <= 0.01, "ink {worst:.2} pt past the measure");
+    }
 }

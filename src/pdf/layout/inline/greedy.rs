@@ -27,8 +27,14 @@ pub(super) fn linebreak(
     let mut pending_space = Abs::ZERO;
     // The gap before the next word, in text that is not plain Latin.
     let mut pending_gap: Option<Gap> = None;
+    // Words left to set (the last may draw past its advance: ■).
+    let mut words = tokens
+        .iter()
+        .filter(|t| matches!(t, Token::Word(_)))
+        .count();
     let mut queue: std::collections::VecDeque<Token> = tokens.into();
     while let Some(token) = queue.pop_front() {
+        let last = words <= 1;
         match token {
             Token::Break => {
                 line.last = true;
@@ -42,7 +48,12 @@ pub(super) fn linebreak(
                 pending_gap = Some(g);
             }
             Token::Word(frags) => {
-                let ww = word_width(&frags);
+                let ink = if last {
+                    super::finalize::word_overhang(ctx.fonts, &frags)
+                } else {
+                    Abs::ZERO
+                };
+                let ww = word_width(&frags) + ink;
                 let space = if line.is_empty() {
                     Abs::ZERO
                 } else {
@@ -60,6 +71,7 @@ pub(super) fn linebreak(
                     }
                     line.parts.push(Part::Word(frags));
                     pending_space = Abs::ZERO;
+                    words = words.saturating_sub(1);
                     continue;
                 }
                 // Try a hyphenation point that fits in what is left.
@@ -69,6 +81,7 @@ pub(super) fn linebreak(
                         line.parts.push(separator(space));
                     }
                     line.parts.push(Part::Word(head));
+                    line.hyphen = true;
                     lines.push(std::mem::take(&mut line));
                     queue.push_front(Token::Word(tail));
                     pending_space = Abs::ZERO;

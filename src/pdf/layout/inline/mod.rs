@@ -45,6 +45,8 @@ pub struct LineBox {
     pub width: Abs,
     /// Footnotes referenced on this line.
     pub notes: Vec<crate::doc::NoteId>,
+    /// The line ends with a hyphen added by hyphenation.
+    pub hyphenated: bool,
 }
 
 /// Style of a stretch of text.
@@ -153,6 +155,13 @@ pub fn paragraph(
     let mut pieces = Vec::new();
     collect(ctx, content, &base, &mut pieces);
     let (tokens, rtl) = measure(ctx, pieces, span);
+    if style.display {
+        // Display text is never hyphenated, and its lines are balanced.
+        let hyphenate = std::mem::replace(&mut ctx.hyphenate, false);
+        let lines = balanced(ctx, tokens, width, style.first_indent);
+        ctx.hyphenate = hyphenate;
+        return finalize(ctx.fonts, lines, style, width, rtl);
+    }
     let lines = if style.align == TextAlign::Justify {
         // TeX's two passes: first without hyphenation, accepting only lines
         // at most as loose as their natural stretch (\pretolerance); then
@@ -167,6 +176,31 @@ pub fn paragraph(
     finalize(ctx.fonts, lines, style, width, rtl)
 }
 
+/// Lines of display text (headings, titles, standfirsts) balanced: set in
+/// the narrowest measure that keeps the number of lines the full measure
+/// gives, so the last line is never a lone short word ("friend-/ship" and
+/// "Erdo-/gan" neither: display text is not hyphenated).
+fn balanced(ctx: &mut Ctx<'_>, tokens: Vec<Token>, width: Abs, indent: Abs) -> Vec<RawLine> {
+    let full = linebreak(ctx, tokens.clone(), width, indent);
+    if full.len() < 2 {
+        return full;
+    }
+    let (mut lo, mut hi) = (width * 0.5, width);
+    let mut best = full;
+    // A few halvings get within a point of the narrowest measure.
+    for _ in 0..7 {
+        let mid = (lo + hi) / 2.0;
+        let lines = linebreak(ctx, tokens.clone(), mid, indent);
+        if lines.len() == best.len() && lines.iter().all(|l| l.width().fits_in(mid)) {
+            best = lines;
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    best
+}
+
 /// A line before finalizing: words and the spaces between them.
 #[derive(Debug, Clone, Default)]
 struct RawLine {
@@ -174,6 +208,8 @@ struct RawLine {
     /// Ends with a forced break or the paragraph end (not justified).
     last: bool,
     indent: Abs,
+    /// Ends with a hyphen added by hyphenation.
+    hyphen: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -12,6 +12,57 @@ use crate::text::{FaceId, FontSet};
 /// Longest word (in letters) offered to the hyphenator.
 pub(super) const MAX_HYPHENATED: usize = 64;
 
+/// The cost of breaking a URL or an identifier after one of its
+/// punctuation marks: cheaper than a hyphen (nothing is added to the line),
+/// dearer than a space.
+const URL_PENALTY: f64 = 30.0;
+
+/// The pieces of a URL or a long identifier, each ending after a mark it may
+/// break after (`/`, `.`, `-`, `?`, `&`, `_`, `=`; never between the two
+/// slashes of `//`, never leaving fewer than three characters after the
+/// last break), shaped; `None` for an ordinary word.
+fn url_parts(book: &FontSet, frags: &[Frag]) -> Option<Vec<Frag>> {
+    let [frag] = frags else {
+        return None;
+    };
+    let text = frag.text.as_str();
+    let link = matches!(frag.style.link, Some(crate::pdf::frame::LinkDest::Uri(_)));
+    let url = text.contains("://") || text.starts_with("www.") || (link && text.contains('/'));
+    let identifier = text.chars().count() >= 16
+        && text.contains(['/', '.', '_'])
+        && !text.contains(char::is_whitespace)
+        && frag.style.face == FaceId::Mono;
+    if !(url || identifier) {
+        return None;
+    }
+    let mut cuts = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let next = chars.get(k + 1).map(|&(_, n)| n);
+        let after = i + c.len_utf8();
+        let room = text[after..].chars().count() >= 3;
+        if matches!(c, '/' | '.' | '-' | '?' | '&' | '_' | '=') && next != Some('/') && room {
+            cuts.push(after);
+        }
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    let style = &frag.style;
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut from = 0;
+    for at in cuts.into_iter().chain(std::iter::once(text.len())) {
+        let piece = &text[from..at];
+        out.push(Frag {
+            style: style.clone(),
+            text: piece.to_string(),
+            shaped: book.shape(style.face, style.size, piece, style.small_caps),
+        });
+        from = at;
+    }
+    Some(out)
+}
+
 /// Where an item of the optimal breaker came from.
 #[derive(Debug, Clone)]
 pub(super) enum Source {
@@ -90,6 +141,9 @@ fn model(
         items.push(Item::Box(first_indent));
         sources.push(Source::Indent);
     }
+    // The paragraph's last word may draw past its advance (■): the breaker
+    // counts that ink.
+    let last_word = tokens.iter().rposition(|t| matches!(t, Token::Word(_)));
     for (word_index, token) in tokens.iter().enumerate() {
         match token {
             Token::Break => forced_end(&mut items, &mut sources),
@@ -113,6 +167,25 @@ fn model(
                 sources.push(Source::Gap(*g));
             }
             Token::Word(frags) => {
+                // A URL or identifier breaks after `/`, `.`, `-`, `?`, `&`,
+                // `_` and `=`, with no hyphen added (when each piece fits).
+                if let Some(parts) = url_parts(book, frags)
+                    && parts.iter().all(|p| p.width().fits_in(width))
+                {
+                    for (j, part) in parts.into_iter().enumerate() {
+                        if j > 0 {
+                            items.push(Item::Penalty {
+                                width: Abs::ZERO,
+                                cost: URL_PENALTY,
+                                flagged: false,
+                            });
+                            sources.push(Source::Split);
+                        }
+                        items.push(Item::Box(part.width()));
+                        sources.push(Source::Word(vec![part], word_index));
+                    }
+                    continue;
+                }
                 // A token wider than the measure is cut where it must.
                 let pieces = if word_width(frags) > width {
                     cut(ctx, frags, width, width)
@@ -160,7 +233,12 @@ fn model(
                             }
                         }
                         None => {
-                            items.push(Item::Box(word_width(&piece)));
+                            let ink = if Some(word_index) == last_word && k + 1 == n {
+                                super::finalize::word_overhang(book, &piece)
+                            } else {
+                                Abs::ZERO
+                            };
+                            items.push(Item::Box(word_width(&piece) + ink));
                             sources.push(Source::Word(piece, word_index));
                         }
                     }
@@ -220,6 +298,7 @@ fn lines(book: &FontSet, sources: &[Source], chosen: &[usize], first_indent: Abs
                 };
                 if let Some(Part::Word(frags)) = line.parts.last_mut() {
                     frags.push(hyphen);
+                    line.hyphen = true;
                 }
             }
             Source::End => line.last = true,
@@ -279,7 +358,12 @@ pub(super) fn syllables(ctx: &mut Ctx<'_>, frags: &[Frag]) -> Option<Vec<Frag>> 
     let lang = hyphenation_lang(ctx, &frag.style, core)?;
     let mut cuts = Vec::new();
     let mut pos = start;
-    for syllable in hypher::hyphenate(core, lang) {
+    // Fragments at least two letters before the hyphen and three after it
+    // (TeX's \lefthyphenmin and \righthyphenmin for English), or the
+    // language's own minimums where they are larger (hypher's patterns
+    // carry them: 2 and 2 for German, 2 and 3 for French…).
+    let (left, right) = lang.bounds();
+    for syllable in hypher::hyphenate_bounded(core, lang, left.max(2), right.max(3)) {
         pos += syllable.len();
         if pos < end {
             cuts.push(pos);
