@@ -99,7 +99,11 @@ impl Marks {
     fn inlines(&mut self, list: &mut [Inline]) {
         for inline in list {
             match inline {
-                Inline::Text(text) => *text = self.string(text),
+                Inline::Text(text) => {
+                    if text.contains(['“', '”', '‘', '’']) {
+                        *text = self.string(text);
+                    }
+                }
                 Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => self.inlines(c),
                 Inline::Link { content, .. } => self.inlines(content),
                 Inline::Tagged { attrs, content, .. } => match attrs.lang.as_deref() {

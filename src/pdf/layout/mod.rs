@@ -131,6 +131,9 @@ pub struct Ctx<'a> {
     pub lang: hypher::Lang,
     /// The book's language.
     pub book_lang: Option<LangTag>,
+    /// The patterns a Latin word without language markup is hyphenated
+    /// with: the book's, when its language writes Latin and has them.
+    pub latin_hyphenation: Option<hypher::Lang>,
     /// The book is written right to left (its language is).
     pub book_rtl: bool,
     /// The language markup gives the blocks being set (`<div lang>`).
@@ -180,6 +183,10 @@ impl<'a> Ctx<'a> {
             ragged: false,
             lang: lang.unwrap_or(hypher::Lang::English),
             book_lang: LangTag::new(language),
+            latin_hyphenation: lang.filter(|_| {
+                crate::text::script::scripts_of(language)
+                    .contains(&crate::text::script::Script::Latin)
+            }),
             book_rtl: crate::epub::package::is_rtl(language),
             block_lang: None,
             block_dir: None,

@@ -394,6 +394,11 @@ pub(super) fn syllables(ctx: &mut Ctx<'_>, frags: &[Frag]) -> Option<Vec<Frag>> 
 /// none: Chinese, Arabic and Thai are not hyphenated.
 fn hyphenation_lang(ctx: &Ctx<'_>, style: &Style, word: &str) -> Option<hypher::Lang> {
     use crate::text::script;
+    // The common case, a Latin word in the book's language, without
+    // looking anything up.
+    if style.lang.is_none() && word.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return ctx.latin_hyphenation;
+    }
     let sc = word
         .chars()
         .map(script::of)
