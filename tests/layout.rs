@@ -77,6 +77,7 @@ fn regression_fuzz_long_running_head_stays_on_the_page() {
     let mut diags = bindery::diag::Diagnostics::default();
     let options = bindery::parse::ParseOptions {
         dialect: Some(bindery::doc::Dialect::Article),
+        ..Default::default()
     };
     bindery::parse::parse_file(
         &mut doc,

@@ -26,6 +26,7 @@ pub mod xhtml;
 
 use crate::diag::{Error, Result};
 use crate::doc::{Blob, Document, ImageFormat, ImageStatus};
+use crate::labels::Label;
 use crate::text::FontSet;
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, ZipLibrary};
 use std::collections::BTreeMap;
@@ -62,6 +63,9 @@ pub struct EpubOptions {
     pub cover: Cover,
     /// Number footnotes from 1 in each chapter instead of through the book.
     pub notes_per_chapter: bool,
+    /// The words the EPUB writes (Contents, Cover, Landmarks…), in the
+    /// book's language.
+    pub labels: crate::labels::Labels,
     /// A title page and a copyright page from the metadata.
     pub front_matter: bool,
 }
@@ -75,6 +79,7 @@ impl Default for EpubOptions {
             toc_page: false,
             cover: Cover::None,
             notes_per_chapter: false,
+            labels: crate::labels::Labels::default(),
             front_matter: false,
         }
     }
@@ -99,7 +104,7 @@ pub fn export_to<W: Write + Seek>(
     sink: W,
 ) -> Result<()> {
     let language = doc.meta.language.clone().unwrap_or_else(|| "en".into());
-    let parts = nav::parts(doc, options.split_level);
+    let parts = nav::parts(doc, options.split_level, &options.labels);
     let part_files: Vec<String> = parts.iter().map(|p| p.file.clone()).collect();
     let anchor_parts = nav::anchor_parts(doc, &parts);
     let image_hrefs = image_hrefs(doc);
@@ -178,6 +183,8 @@ pub fn export_to<W: Write + Seek>(
             Vec::new()
         },
         elements,
+        landmarks: options.labels.get(Label::Landmarks).to_string(),
+        start: options.labels.get(Label::StartOfContent).to_string(),
     };
     c.copy(&assembled, &fixes).map_err(container_error)?;
     c.finish().map_err(container_error)?;
@@ -210,7 +217,13 @@ impl Book<'_> {
         let fail = |e: epub_builder::Error| Error::Backend(format!("epub assembly failed ({e})"));
         let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
         builder.epub_version(EpubVersion::V30);
-        let elements = package::fill(&mut builder, self.doc, self.language).map_err(fail)?;
+        let elements = package::fill(
+            &mut builder,
+            self.doc,
+            self.language,
+            self.options.labels.get(Label::Contents),
+        )
+        .map_err(fail)?;
         builder.stylesheet(self.css.as_bytes()).map_err(fail)?;
         for (name, (_, mime)) in self.media {
             let href = name.strip_prefix("OEBPS/").unwrap_or(name);
@@ -231,13 +244,13 @@ impl Book<'_> {
             builder
                 .add_content(
                     EpubContent::new("cover.xhtml", page.as_bytes())
-                        .title("Cover")
+                        .title(self.options.labels.get(Label::Cover))
                         .reftype(ReferenceType::Cover),
                 )
                 .map_err(fail)?;
         }
         if self.options.front_matter && self.doc.meta.title.is_some() {
-            let labels = crate::labels::Labels::new(self.language, Default::default());
+            let labels = &self.options.labels;
             let page = front::title_page(&self.doc.meta, self.language);
             builder
                 .add_content(
@@ -258,11 +271,15 @@ impl Book<'_> {
             }
         }
         if self.options.toc_page {
-            let page = nav::toc_page(self.toc, self.language);
+            let page = nav::toc_page(
+                self.toc,
+                self.language,
+                self.options.labels.get(Label::Contents),
+            );
             builder
                 .add_content(
                     EpubContent::new("toc.xhtml", page.as_bytes())
-                        .title("Contents")
+                        .title(self.options.labels.get(Label::Contents))
                         .reftype(ReferenceType::Toc),
                 )
                 .map_err(fail)?;
@@ -272,7 +289,16 @@ impl Book<'_> {
             self.parts
                 .par_iter()
                 .enumerate()
-                .map(|(i, part)| xhtml::chapter(self.doc, i, part, self.links, self.language))
+                .map(|(i, part)| {
+                    xhtml::chapter(
+                        self.doc,
+                        i,
+                        part,
+                        self.links,
+                        self.language,
+                        &self.options.labels,
+                    )
+                })
                 .collect()
         };
         for (i, (part, text)) in self.parts.iter().zip(&chapters).enumerate() {

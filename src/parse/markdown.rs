@@ -159,7 +159,11 @@ pub fn parse(ctx: &mut Context<'_>, text: &str, base: usize) -> Vec<Block> {
         html: None,
         after_image: false,
     };
-    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+    let mut opts = options();
+    if builder.ctx.smart {
+        opts |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
         builder.event(event, range);
     }
     builder.finish(text.len())

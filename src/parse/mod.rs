@@ -12,6 +12,7 @@ pub mod autolink;
 pub mod frontmatter;
 pub mod html;
 pub mod markdown;
+pub mod smart;
 
 use crate::diag::{Diagnostics, FileId, SourceFile, Span};
 use crate::doc::{
@@ -26,6 +27,9 @@ use std::path::{Component, Path, PathBuf};
 pub struct ParseOptions {
     /// Force a dialect instead of detecting it.
     pub dialect: Option<Dialect>,
+    /// Straight quotes, `--`, `---` and `...` become typographic marks
+    /// (localised later by [`smart::localize`]).
+    pub smart: bool,
 }
 
 /// What parsing one file produced besides the chapter itself.
@@ -64,6 +68,8 @@ pub struct Context<'d> {
     /// The front matter gives the title (an article saved without its `#`
     /// title line still has its standfirst and crossheads).
     pub titled: bool,
+    /// Smart punctuation is on.
+    pub smart: bool,
 }
 
 impl Context<'_> {
@@ -375,6 +381,7 @@ pub fn parse_file(
         note_index: std::collections::HashMap::new(),
         ids: Vec::new(),
         titled: front.meta.title.is_some(),
+        smart: options.smart,
     };
     let blocks = match dialect {
         Dialect::Article => article::parse(&mut ctx, body, body_start),

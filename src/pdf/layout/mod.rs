@@ -33,9 +33,10 @@ pub use theme::Theme;
 use super::PdfOptions;
 use super::frame::{Book, Color, Info, Numbering, Page, PageLabel, Section};
 use crate::diag::{Diagnostics, Span};
-use crate::doc::{Document, NoteId};
-use crate::text::{Abs, FaceId, FontSet};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::doc::{Direction, Document, NoteId};
+use crate::labels::Labels;
+use crate::text::{Abs, FaceId, FontSet, LangTag, missing::Missing};
+use std::collections::BTreeMap;
 
 /// The whole book laid out in memory (for tests and small tools; the PDF
 /// backend streams with [`stream`]).
@@ -118,6 +119,8 @@ pub struct Ctx<'a> {
     pub doc: &'a Document,
     /// The faces text is set in.
     pub fonts: &'a FontSet,
+    /// The words bindery writes, in the book's language.
+    pub labels: &'a Labels,
     /// Problems found while setting (reported by the caller, in order).
     pub diags: Diagnostics,
     /// Whether to hyphenate.
@@ -126,9 +129,20 @@ pub struct Ctx<'a> {
     pub ragged: bool,
     /// The hyphenation language.
     pub lang: hypher::Lang,
-    /// Characters no font has, each with its first use (reported by the
-    /// caller, once per book: chapters are set in parallel).
-    pub(crate) missing: Vec<(char, Span)>,
+    /// The book's language.
+    pub book_lang: Option<LangTag>,
+    /// The patterns a Latin word without language markup is hyphenated
+    /// with: the book's, when its language writes Latin and has them.
+    pub latin_hyphenation: Option<hypher::Lang>,
+    /// The book is written right to left (its language is).
+    pub book_rtl: bool,
+    /// The language markup gives the blocks being set (`<div lang>`).
+    pub block_lang: Option<LangTag>,
+    /// The direction markup gives the blocks being set (`<div dir>`).
+    pub block_dir: Option<Direction>,
+    /// Characters no font has, counted by script with their first use
+    /// (reported by the caller, once per book: chapters are set in parallel).
+    pub(crate) missing: Missing,
     /// The number of each note of the chapter being set.
     pub note_numbers: std::sync::Arc<BTreeMap<NoteId, usize>>,
     /// Notes referenced in the piece being set, in order of first reference.
@@ -147,8 +161,8 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    /// A context for laying out `doc`.
-    pub fn new(doc: &'a Document, fonts: &'a FontSet) -> Ctx<'a> {
+    /// A context for laying out `doc`, with its labels.
+    pub fn new(doc: &'a Document, fonts: &'a FontSet, labels: &'a Labels) -> Ctx<'a> {
         let language = doc.meta.language.as_deref().unwrap_or("en");
         let code = language
             .split(['-', '_'])
@@ -163,11 +177,20 @@ impl<'a> Ctx<'a> {
         Ctx {
             doc,
             fonts,
+            labels,
             diags: Diagnostics::default(),
             hyphenate: lang.is_some(),
             ragged: false,
             lang: lang.unwrap_or(hypher::Lang::English),
-            missing: Vec::new(),
+            book_lang: LangTag::new(language),
+            latin_hyphenation: lang.filter(|_| {
+                crate::text::script::scripts_of(language)
+                    .contains(&crate::text::script::Script::Latin)
+            }),
+            book_rtl: crate::epub::package::is_rtl(language),
+            block_lang: None,
+            block_dir: None,
+            missing: Missing::default(),
             note_numbers: Default::default(),
             chapter_notes: Vec::new(),
             overflows: 0,
@@ -190,11 +213,9 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Notes a character no bundled font can draw, at its first use.
+    /// Notes a character no font can draw (each use counts).
     pub fn missing_glyph(&mut self, c: char, span: Span) {
-        if !self.missing.iter().any(|(m, _)| *m == c) {
-            self.missing.push((c, span));
-        }
+        self.missing.add(c, span);
     }
 
     /// Counts glyphs wider than the whole measure (they overflow alone).
@@ -231,24 +252,8 @@ struct Flowed {
     chunks: Vec<flow::Chunk>,
     notes: flow::Notes,
     diags: Diagnostics,
-    missing: Vec<(char, Span)>,
+    missing: Missing,
     overflows: usize,
-}
-
-/// Warns about characters no font has, once per book: `reported` holds
-/// those warned about already.
-fn warn_missing(diags: &mut Diagnostics, missing: &[(char, Span)], reported: &mut BTreeSet<char>) {
-    for &(c, span) in missing {
-        if reported.insert(c) {
-            diags.warn(
-                span,
-                format!(
-                    "no font has a glyph for {c:?} (U+{:04X}); it is drawn as a box",
-                    c as u32
-                ),
-            );
-        }
-    }
 }
 
 /// What every piece of a window needs to be set.
@@ -279,7 +284,7 @@ impl Setter<'_> {
         window
             .par_iter()
             .map(|piece| {
-                let mut ctx = Ctx::new(self.doc, self.fonts);
+                let mut ctx = Ctx::new(self.doc, self.fonts, &self.options.labels);
                 ctx.ragged = self.options.ragged;
                 ctx.theme = self.theme;
                 ctx.min_dpi = self.options.min_dpi;
@@ -329,8 +334,9 @@ pub fn stream(
             .map(|c| std::sync::Arc::new(note_numbers(doc, c)))
             .collect(),
     };
+    let contents_label = options.labels.get(crate::labels::Label::Contents);
     let body_furniture =
-        furniture::Furniture::new(doc, fonts, &geometry, Numbering::Arabic, "Contents");
+        furniture::Furniture::new(doc, fonts, &geometry, Numbering::Arabic, contents_label);
     let page_options = pages::PageOptions {
         recto_chapters: options.recto_chapters,
         columns: (setter.theme.columns >= 2).then_some((setter.column(), setter.theme.gap)),
@@ -343,7 +349,7 @@ pub fn stream(
         },
     };
     let mut paginator = pages::Paginator::new(&geometry, &page_options, &body_furniture);
-    let mut missing_reported = BTreeSet::new();
+    let mut missing = Missing::default();
     let mut overflows = 0;
     let all = pieces(doc, PIECE_BLOCKS);
     let mut windows = all.chunks(WINDOW);
@@ -360,7 +366,7 @@ pub fn stream(
             }
             for flowed in flowed {
                 diags.extend(flowed.diags);
-                warn_missing(diags, &flowed.missing, &mut missing_reported);
+                missing.merge(flowed.missing);
                 overflows += flowed.overflows;
                 if flowed.piece.blocks.start == 0 {
                     paginator.begin(Some(flowed.piece.chapter));
@@ -404,10 +410,10 @@ pub fn stream(
     // the body's folios; both in roman numerals.
     let mut front = 0;
     if options.front_matter {
-        let mut ctx = Ctx::new(doc, fonts);
+        let mut ctx = Ctx::new(doc, fonts, &options.labels);
         ctx.theme = setter.theme;
         let mut pages = front::pages(&mut ctx, &geometry);
-        warn_missing(diags, &ctx.missing, &mut missing_reported);
+        missing.merge(ctx.missing);
         let marks = furniture::Furniture::new(doc, fonts, &geometry, Numbering::Roman, "");
         let blank = furniture::PageInfo {
             chapter: None,
@@ -428,11 +434,12 @@ pub fn stream(
             (&geometry, front),
             &body,
             diags,
-            &mut missing_reported,
+            &mut missing,
         );
         front += pages.len();
         sink(Section::Front, pages)?;
     }
+    missing.warn(diags, fonts.uses_system_fonts());
     let mut labels = Vec::new();
     if front > 0 {
         labels.push(PageLabel {
@@ -469,7 +476,7 @@ fn contents_pages(
     (geometry, before): (&Geometry, usize),
     body: &pages::Paginated,
     diags: &mut Diagnostics,
-    missing_reported: &mut BTreeSet<char>,
+    missing: &mut Missing,
 ) -> Vec<Page> {
     let numbers: BTreeMap<_, _> = body
         .outline
@@ -477,23 +484,15 @@ fn contents_pages(
         .filter_map(|e| body.anchors.get(&e.anchor).map(|(p, _)| (e.anchor, p + 1)))
         .collect();
     let entries: Vec<_> = body.outline.iter().filter(|e| e.level <= 2).collect();
-    let mut ctx = Ctx::new(doc, fonts);
+    let mut ctx = Ctx::new(doc, fonts, &options.labels);
     ctx.ragged = options.ragged;
     ctx.theme = Theme::new(options, fonts);
     let chunks = contents::page(&mut ctx, &entries, &numbers, geometry.measure());
     diags.extend(ctx.diags);
-    warn_missing(diags, &ctx.missing, missing_reported);
-    let labels = crate::labels::Labels::new(
-        doc.meta.language.as_deref().unwrap_or("en"),
-        Default::default(),
-    );
-    let mut front_furniture = furniture::Furniture::new(
-        doc,
-        fonts,
-        geometry,
-        Numbering::Roman,
-        labels.get(crate::labels::Label::Contents),
-    );
+    missing.merge(ctx.missing);
+    let contents_label = options.labels.get(crate::labels::Label::Contents);
+    let mut front_furniture =
+        furniture::Furniture::new(doc, fonts, geometry, Numbering::Roman, contents_label);
     front_furniture.first = before;
     let mut p = pages::Paginator::new(geometry, &pages::PageOptions::default(), &front_furniture);
     p.begin(None);
