@@ -158,6 +158,18 @@ pub struct InputArgs {
     /// Repeatable; replaces the project file's list.
     #[arg(long = "font", value_name = "FILE", value_parser = value::<FilePath>)]
     pub fonts: Vec<FilePath>,
+    /// Use only the bundled fonts and --font files, never the installed
+    /// ones (a hermetic build: the same output on any machine).
+    #[arg(long, overrides_with = "system_fonts")]
+    pub no_system_fonts: bool,
+    #[arg(long, hide = true, overrides_with = "no_system_fonts")]
+    pub system_fonts: bool,
+    /// Keep straight quotes, `--` and `...` as written (by default they
+    /// become the book language's quotation marks, dashes and ellipses).
+    #[arg(long, overrides_with = "smart")]
+    pub no_smart: bool,
+    #[arg(long, hide = true, overrides_with = "no_smart")]
+    pub smart: bool,
     /// PDF: margins as TOP,INNER,BOTTOM,OUTER with units (20mm,18mm,25mm,22mm).
     #[arg(long, value_name = "T,I,B,O", value_parser = value::<Margins>)]
     pub margins: Option<Margins>,
@@ -311,6 +323,7 @@ pub fn input_layer(args: &InputArgs) -> Result<Layer, String> {
         dialect: args.dialect,
         strict: switch(args.strict, args.no_strict),
         lossy_utf8: switch(args.lossy_utf8, args.no_lossy_utf8),
+        smart: switch(args.smart, args.no_smart),
         output: OutputLayer {
             each: switch(args.each, args.no_each),
             ..OutputLayer::default()
@@ -335,6 +348,7 @@ pub fn input_layer(args: &InputArgs) -> Result<Layer, String> {
             bleed: args.bleed,
             crop_marks: switch(args.crop_marks, args.no_crop_marks),
             fonts: (!args.fonts.is_empty()).then(|| List(args.fonts.clone())),
+            system_fonts: switch(args.system_fonts, args.no_system_fonts),
             margins: args.margins,
             standard: args.pdf_standard,
             front_matter: switch(args.front_matter, args.no_front_matter),

@@ -43,6 +43,7 @@ chapters = ["chapters/*.md"]
 # lossy_utf8 = false      # read invalid UTF-8 with replacement characters (and a warning)
 # bibliography = ["refs.bib"]  # BibTeX/BibLaTeX or hayagriva YAML: [@key] becomes a citation
 # csl = "apa"             # citation style: a name (apa, ieee, chicago-author-date...) or a .csl file
+# smart = true            # "quotes", -- and ... become the language's quotes, dashes, ellipses
 
 [metadata]
 title = "My Book"
@@ -90,6 +91,7 @@ paper = "a4"            # a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in, or 130x20
 # crop_marks = true     # crop marks outside the trimmed page
 # margins = "20mm,18mm,25mm,22mm"   # top, inner, bottom, outer
 # fonts = ["fonts/NotoSansCJK.otf"] # for characters the bundled fonts lack
+# system_fonts = true   # installed fonts draw what the bundled and given ones lack
 # profile = "print"     # "screen" (images checked against 150 dpi), or a print
 #                       # service whose rules are checked: "kdp", "ingramspark"
 # min_dpi = 300         # warn about images printed under this resolution
@@ -127,6 +129,11 @@ paper = "a4"            # a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in, or 130x20
 [images]
 missing = "placeholder" # "placeholder", "drop" or "error"
 # allow_outside_root = false
+
+# The words bindery writes (they follow metadata.language), replaced:
+# contents, cover, notes, landmarks, start, chapter, figure, table, ...
+# [labels]
+# contents = "Table of Contents"
 "#;
 
 /// The first chapter `bindery init` writes.
@@ -158,6 +165,11 @@ mod tests {
             let bare = line.trim_start_matches("# ");
             if let Some(name) = bare.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
                 section = name.to_string();
+                // A section that is one option (a map, as `[labels]`).
+                shown.push(section.clone());
+                uncommented.push_str(bare);
+                uncommented.push('\n');
+                continue;
             } else if let Some((key, _)) = bare.split_once(" = ")
                 && !key.contains(' ')
             {

@@ -7,6 +7,9 @@
 //! Languages are matched by their primary subtag (`fr-CA` → `fr`); Chinese
 //! by script (`zh-Hant`, `zh-TW`, `zh-HK` → traditional). A language not in
 //! the table gets English.
+//!
+//! The quotation marks of each language ([`quotes`]) live here too: smart
+//! punctuation and `<q>` in the PDF take them.
 
 use std::collections::BTreeMap;
 
@@ -130,7 +133,7 @@ const TABLE: &[Row] = &[
     ("sv", ["Innehåll", "Omslag", "Noter", "Landmärken", "Början av innehållet", "Kapitel", "Figur", "Tabell", "Ekvation", "Register", "Fortsättning", "Referenser", "Titelsida", "Upphovsrätt", "Obs", "Tips", "Viktigt", "Varning", "Försiktighet", "sidan"]),
     ("da", ["Indhold", "Omslag", "Noter", "Orienteringspunkter", "Start på indholdet", "Kapitel", "Figur", "Tabel", "Ligning", "Register", "Fortsat", "Litteratur", "Titelblad", "Ophavsret", "Bemærk", "Tip", "Vigtigt", "Advarsel", "Forsigtig", "side"]),
     ("nb", ["Innhold", "Omslag", "Noter", "Landemerker", "Start på innholdet", "Kapittel", "Figur", "Tabell", "Likning", "Register", "Fortsatt", "Litteratur", "Tittelside", "Opphavsrett", "Merk", "Tips", "Viktig", "Advarsel", "Forsiktig", "side"]),
-    ("fi", ["Sisällys", "Kansi", "Huomautukset", "Maamerkit", "Sisällön alku", "Luku", "Kuva", "Taulukko", "Yhtälö", "Hakemisto", "Jatkuu", "Lähteet", "Nimiösivu", "Tekijänoikeudet", "Huomio", "Vinkki", "Tärkeää", "Varoitus", "Varo", "sivulla"]),
+    ("fi", ["Sisällys", "Kansi", "Huomautukset", "Maamerkit", "Sisällön alku", "Luku", "Kuva", "Taulukko", "Yhtälö", "Hakemisto", "Jatkuu", "Lähteet", "Nimiösivu", "Tekijänoikeudet", "Huomio", "Vinkki", "Tärkeää", "Varoitus", "Varo", "sivu"]),
     ("pl", ["Spis treści", "Okładka", "Przypisy", "Punkty orientacyjne", "Początek treści", "Rozdział", "Rysunek", "Tabela", "Równanie", "Indeks", "Ciąg dalszy", "Bibliografia", "Strona tytułowa", "Prawa autorskie", "Uwaga", "Wskazówka", "Ważne", "Ostrzeżenie", "Przestroga", "strona"]),
     ("cs", ["Obsah", "Obálka", "Poznámky", "Orientační body", "Začátek obsahu", "Kapitola", "Obrázek", "Tabulka", "Rovnice", "Rejstřík", "Pokračování", "Literatura", "Titulní strana", "Autorská práva", "Poznámka", "Tip", "Důležité", "Varování", "Pozor", "strana"]),
     ("ru", ["Содержание", "Обложка", "Примечания", "Ориентиры", "Начало текста", "Глава", "Рисунок", "Таблица", "Уравнение", "Указатель", "Продолжение", "Литература", "Титульный лист", "Авторские права", "Примечание", "Совет", "Важно", "Предупреждение", "Осторожно", "с."]),
@@ -233,9 +236,68 @@ impl Labels {
     }
 }
 
+/// The quotation marks of a language: outer and inner, opening and
+/// closing, with the spaces French sets inside them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quotes {
+    /// Opening outer quote.
+    pub open: &'static str,
+    /// Closing outer quote.
+    pub close: &'static str,
+    /// Opening inner quote.
+    pub inner_open: &'static str,
+    /// Closing inner quote.
+    pub inner_close: &'static str,
+}
+
+/// The quotation marks of `language` (English ones for a language not
+/// listed). French sets a narrow no-break space inside its guillemets.
+pub fn quotes(language: &str) -> Quotes {
+    let q = |open, close, inner_open, inner_close| Quotes {
+        open,
+        close,
+        inner_open,
+        inner_close,
+    };
+    let tag = language.trim().replace('_', "-").to_ascii_lowercase();
+    let primary = tag.split('-').next().unwrap_or("");
+    match primary {
+        "fr" => q("«\u{202F}", "\u{202F}»", "“", "”"),
+        "de" | "cs" | "sk" | "sl" | "lt" | "is" => q("„", "“", "‚", "‘"),
+        "pl" | "ro" | "hu" | "hr" | "bg" => q("„", "”", "«", "»"),
+        "ru" | "uk" | "be" | "es" | "it" | "ca" | "el" | "ar" | "fa" | "nb" | "no" | "nn"
+        | "et" | "lv" | "hy" | "pt"
+            if !(primary == "pt" && tag.contains("br")) =>
+        {
+            q("«", "»", "“", "”")
+        }
+        "sv" | "fi" => q("”", "”", "’", "’"),
+        "da" => q("»", "«", "›", "‹"),
+        "nl" | "tr" | "he" | "hi" | "ta" | "th" | "vi" | "id" | "ko" | "en" => {
+            q("“", "”", "‘", "’")
+        }
+        "ja" => q("「", "」", "『", "』"),
+        "zh" if tag.contains("hant") || tag.contains("tw") || tag.contains("hk") => {
+            q("「", "」", "『", "』")
+        }
+        "zh" => q("“", "”", "‘", "’"),
+        _ => q("“", "”", "‘", "’"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotation_marks_by_language() {
+        assert_eq!(quotes("fr-CA").open, "«\u{202F}");
+        assert_eq!(quotes("de").open, "„");
+        assert_eq!(quotes("ja").close, "」");
+        assert_eq!(quotes("zh-Hant").open, "「");
+        assert_eq!(quotes("pt-BR").open, "“");
+        assert_eq!(quotes("xx").open, "“");
+    }
 
     #[test]
     fn every_row_has_every_label() {

@@ -124,6 +124,19 @@ pub struct FileReport {
     pub reason: String,
 }
 
+/// A face text was drawn with, for reports (`-v`, `--json`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FontReport {
+    /// The family name.
+    pub family: String,
+    /// The PostScript name.
+    pub name: String,
+    /// `bundled`, or the font file's path.
+    pub file: String,
+    /// The face's index in its file (collections hold several).
+    pub index: u32,
+}
+
 /// Diagnostics and what was read; returned whether or not the build succeeded.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
@@ -135,6 +148,8 @@ pub struct Report {
     pub files: Vec<FileReport>,
     /// One entry per image: what was done with it.
     pub images: Vec<doc::ImageReport>,
+    /// The faces text was drawn with (bundled, given or installed).
+    pub fonts: Vec<FontReport>,
     /// The outputs of the book, named (templates filled in) once its
     /// metadata is known: for messages about a book that failed.
     pub outputs: Vec<OutputSpec>,
@@ -215,6 +230,7 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Book> {
     let parse_options = parse::ParseOptions {
         dialect: book_options.dialect,
         citations: book_options.cite.enabled(),
+        smart: book_options.smart,
     };
     // Files are parsed in parallel, each into a document of its own, then
     // appended in order (so ids, anchors and diagnostics are what reading
@@ -285,6 +301,19 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Book> {
         None => fill_metadata(book_options.metadata.clone(), &doc),
     };
     check_language(&mut doc.meta, report);
+    if book_options.smart {
+        // Curly quotes become the book's language's own.
+        let language = doc.meta.language.clone().unwrap_or_else(|| "en".into());
+        parse::smart::localize(&mut doc, &language);
+    }
+    // The words bindery writes, in the book's language, with the project's.
+    let mut book_options = book_options;
+    let labels = labels::Labels::new(
+        doc.meta.language.as_deref().unwrap_or("en"),
+        book_options.labels.clone(),
+    );
+    book_options.epub.labels = labels.clone();
+    book_options.pdf.labels = labels;
     resolve::resolve(&mut doc, &mut report.diagnostics);
     cite::cite(
         &mut doc,
@@ -417,7 +446,19 @@ pub fn render_to<W: std::io::Write + std::io::Seek>(
     sink: W,
 ) -> Result<Option<usize>> {
     match format {
-        Format::Epub => epub::export_to(doc, &options.epub, fonts, sink).map(|()| None),
+        Format::Epub => {
+            if options.epub.cover == epub::Cover::Generated {
+                // The generated cover draws with the same fallback; what
+                // no font has is reported once per script, as in the PDF.
+                let span = diag::Span::new(diag::FileId(0), 0..0);
+                epub::cover::missing(&doc.meta, fonts, span).warn_in(
+                    diags,
+                    fonts.uses_system_fonts(),
+                    "the cover",
+                );
+            }
+            epub::export_to(doc, &options.epub, fonts, sink).map(|()| None)
+        }
         Format::Pdf => pdf::export_to(doc, fonts, &options.pdf, diags, sink).map(Some),
     }
 }
@@ -512,6 +553,16 @@ fn build_into(options: &BuildOptions, report: &mut Report) -> Result<Vec<Output>
     for spec in report.outputs.clone() {
         outputs.push(write_output(&book, &fonts, spec, &mut report.diagnostics)?);
     }
+    report.fonts = fonts
+        .used()
+        .into_iter()
+        .map(|f| FontReport {
+            family: f.family.clone(),
+            name: f.name.clone(),
+            file: f.origin.clone(),
+            index: f.index,
+        })
+        .collect();
     // Rendering can warn too (characters no font has).
     refuse_warnings(&book.options, report)?;
     Ok(outputs)
@@ -519,11 +570,14 @@ fn build_into(options: &BuildOptions, report: &mut Report) -> Result<Vec<Output>
 
 /// The fonts of a build, read once per build (so `--watch` sees a changed
 /// file) and lent to every backend: the bundled faces, the theme's font
-/// files, then the fallback files.
+/// files, then the fallback files, then (unless the build is hermetic) the
+/// installed faces, searched only when a character needs them.
 fn font_set(options: &Options) -> Result<text::FontSet> {
     let mut files = options.pdf.style.font_files();
     files.extend(options.pdf.fonts.iter().cloned());
-    text::FontSet::new(&files).map_err(|e| Error::Usage(e.to_string()))
+    Ok(text::FontSet::new(&files)
+        .map_err(|e| Error::Usage(e.to_string()))?
+        .with_system_fonts(options.pdf.system_fonts))
 }
 
 /// Makes the print cover wrap of a book (back, spine, front, bleed) into

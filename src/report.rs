@@ -55,6 +55,9 @@ impl Printer {
             for image in &report.images {
                 eprintln!("{}", image_line(image));
             }
+            for font in &report.fonts {
+                eprintln!("font: {} ({}) from {}", font.family, font.name, font.file);
+            }
         }
         for d in report.diagnostics.iter() {
             if self.quiet && d.severity == Severity::Warning {
@@ -234,6 +237,11 @@ fn book_json(
         "outputs": outputs,
         "diagnostics": diagnostics,
         "images": images,
+        "fonts": report
+            .fonts
+            .iter()
+            .map(|f| json!({"family": f.family, "name": f.name, "file": f.file, "index": f.index}))
+            .collect::<Vec<_>>(),
         "duration_ms": duration.as_millis() as u64,
     })
 }

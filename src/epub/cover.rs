@@ -1,7 +1,10 @@
-//! A typographic cover: title, subtitle and authors set in the bundled fonts
-//! and rasterised to PNG (1600 × 2560, the proportions e-book stores ask for).
+//! A typographic cover: title, subtitle and authors set in the build's
+//! font set (bundled faces, then the user's and the installed ones, as the
+//! PDF falls back) and rasterised to PNG (1600 × 2560, the proportions
+//! e-book stores ask for). [`missing`] tells what it could not draw.
 
 use crate::doc::Metadata;
+use crate::text::missing::Missing;
 use crate::text::units::Abs;
 use crate::text::{FaceId, FontSet};
 use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Transform};
@@ -69,30 +72,53 @@ pub fn render(meta: &Metadata, fonts: &FontSet) -> Option<Vec<u8>> {
     pixmap.encode_png().ok()
 }
 
-/// Greedy wrapping of text into lines no wider than `width` pixels.
+/// The characters of the cover's text no font of the set has, by script
+/// (reported once per script, at `span`).
+pub fn missing(meta: &Metadata, fonts: &FontSet, span: crate::diag::Span) -> Missing {
+    let mut out = Missing::default();
+    let authors = meta.authors.join(", ");
+    let texts = [
+        (meta.title.as_deref(), FaceId::SansBold),
+        (meta.subtitle.as_deref(), FaceId::SerifItalic),
+        (Some(authors.as_str()), FaceId::Serif),
+    ];
+    for (text, face) in texts {
+        if let Some(text) = text.filter(|t| !t.is_empty()) {
+            for &c in &fonts.shape(face, Abs::pt(12.0), text, false).missing {
+                out.add(c, span);
+            }
+        }
+    }
+    out
+}
+
+/// Greedy wrapping of text into lines no wider than `width` pixels, at
+/// the places UAX #14 allows (spaces; between Chinese or Japanese
+/// characters; between Thai words).
 fn wrap(fonts: &FontSet, text: &str, face: FaceId, size: f64, width: f64) -> Vec<String> {
-    let book = fonts;
+    let mut pieces: Vec<&str> = Vec::new();
+    let mut from = 0;
+    for at in crate::text::segment::line_breaks(text) {
+        pieces.push(&text[from..at]);
+        from = at;
+    }
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_string()
-        } else {
-            format!("{line} {word}")
-        };
-        let w = book
-            .shape(face, Abs::pt(size), &candidate, false)
+    for piece in pieces {
+        let candidate = format!("{line}{piece}");
+        let w = fonts
+            .shape(face, Abs::pt(size), candidate.trim_end(), false)
             .width()
             .to_pt();
-        if w > width && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-            line = word.to_string();
+        if w > width && !line.trim().is_empty() {
+            lines.push(std::mem::take(&mut line).trim().to_string());
+            line = piece.to_string();
         } else {
             line = candidate;
         }
     }
-    if !line.is_empty() {
-        lines.push(line);
+    if !line.trim().is_empty() {
+        lines.push(line.trim().to_string());
     }
     lines.truncate(6);
     lines

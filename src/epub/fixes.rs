@@ -45,6 +45,11 @@ pub struct Fixes {
     pub mathml: Vec<String>,
     /// Dublin Core elements to add to the metadata, as XML.
     pub elements: Vec<String>,
+    /// The landmarks' accessible name, in the book's language.
+    pub landmarks: String,
+    /// The name of the landmark to the start of the text (epub-builder
+    /// gives it the first chapter's title).
+    pub start: String,
 }
 
 impl Fixes {
@@ -120,9 +125,20 @@ impl Fixes {
     /// The navigation document.
     pub fn nav(&self, nav: &str) -> String {
         let lang = attr(&self.language);
+        let landmarks = format!(
+            "<nav epub:type=\"landmarks\" id=\"landmarks\" aria-label=\"{}\" hidden=\"hidden\">",
+            attr(if self.landmarks.is_empty() {
+                "Landmarks"
+            } else {
+                &self.landmarks
+            })
+        );
+        let nav = start_landmark(nav, &self.start);
         nav.replacen(
             "xmlns:epub=\"http://www.idpf.org/2007/ops\">",
-            &format!("xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">"),
+            &format!(
+                "xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">"
+            ),
             1,
         )
         .replacen(
@@ -130,11 +146,23 @@ impl Fixes {
             "<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">",
             1,
         )
-        .replacen(
-            "<nav epub:type = \"landmarks\">",
-            "<nav epub:type=\"landmarks\" id=\"landmarks\" aria-label=\"Landmarks\" hidden=\"hidden\">",
-            1,
-        )
+        .replacen("<nav epub:type = \"landmarks\">", &landmarks, 1)
+    }
+}
+
+/// The landmark to the start of the text named `name` (when given).
+fn start_landmark(nav: &str, name: &str) -> String {
+    const START: &str = "epub:type=\"bodymatter\"";
+    let Some(at) = nav.find(START) else {
+        return nav.to_string();
+    };
+    let text = nav[at..].find('>').map(|i| at + i + 1);
+    let end = text.and_then(|t| nav[t..].find("</a>").map(|i| t + i));
+    match (text, end) {
+        (Some(text), Some(end)) if !name.is_empty() => {
+            format!("{}{}{}", &nav[..text], attr(name), &nav[end..])
+        }
+        _ => nav.to_string(),
     }
 }
 

@@ -27,6 +27,7 @@ pub mod xhtml;
 
 use crate::diag::{Error, Result};
 use crate::doc::{Blob, Document, ImageFormat, ImageStatus};
+use crate::labels::Label;
 use crate::text::FontSet;
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, ZipLibrary};
 use std::collections::BTreeMap;
@@ -65,6 +66,9 @@ pub struct EpubOptions {
     pub notes_per_chapter: bool,
     /// How code is highlighted.
     pub code: crate::highlight::CodeStyle,
+    /// The words the EPUB writes (Contents, Cover, Landmarks…), in the
+    /// book's language.
+    pub labels: crate::labels::Labels,
     /// A title page and a copyright page from the metadata.
     pub front_matter: bool,
 }
@@ -79,6 +83,7 @@ impl Default for EpubOptions {
             cover: Cover::None,
             notes_per_chapter: false,
             code: crate::highlight::CodeStyle::default(),
+            labels: crate::labels::Labels::default(),
             front_matter: false,
         }
     }
@@ -103,19 +108,18 @@ pub fn export_to<W: Write + Seek>(
     sink: W,
 ) -> Result<()> {
     let language = doc.meta.language.clone().unwrap_or_else(|| "en".into());
-    let parts = nav::parts(doc, options.split_level);
+    let parts = nav::parts(doc, options.split_level, &options.labels);
     let part_files: Vec<String> = parts.iter().map(|p| p.file.clone()).collect();
     let anchor_parts = nav::anchor_parts(doc, &parts);
     let image_hrefs = image_hrefs(doc);
     let note_plan = notes::plan(doc, &parts, &anchor_parts, options.notes_per_chapter);
-    let labels = crate::labels::Labels::new(&language, Default::default());
     let links = xhtml::Links {
         part_files: &part_files,
         anchor_parts: &anchor_parts,
         image_hrefs: &image_hrefs,
         notes: &note_plan,
         code: &options.code,
-        labels: &labels,
+        labels: &options.labels,
     };
     let title = doc.meta.title.clone().unwrap_or_else(|| "Untitled".into());
     let css = options.stylesheet.as_deref().unwrap_or(DEFAULT_CSS);
@@ -186,6 +190,8 @@ pub fn export_to<W: Write + Seek>(
         },
         mathml,
         elements,
+        landmarks: options.labels.get(Label::Landmarks).to_string(),
+        start: options.labels.get(Label::StartOfContent).to_string(),
     };
     c.copy(&assembled, &fixes).map_err(container_error)?;
     c.finish().map_err(container_error)?;
@@ -222,13 +228,28 @@ impl Book<'_> {
         let fail = |e: epub_builder::Error| Error::Backend(format!("epub assembly failed ({e})"));
         let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
         builder.epub_version(EpubVersion::V30);
-        let elements = package::fill(&mut builder, self.doc, self.language).map_err(fail)?;
+        let elements = package::fill(
+            &mut builder,
+            self.doc,
+            self.language,
+            self.options.labels.get(Label::Contents),
+        )
+        .map_err(fail)?;
         let chapters: Vec<String> = {
             use rayon::prelude::*;
             self.parts
                 .par_iter()
                 .enumerate()
-                .map(|(i, part)| xhtml::chapter(self.doc, i, part, self.links, self.language))
+                .map(|(i, part)| {
+                    xhtml::chapter(
+                        self.doc,
+                        i,
+                        part,
+                        self.links,
+                        self.language,
+                        &self.options.labels,
+                    )
+                })
                 .collect()
         };
         // The code palette goes with the stylesheet only when some code is
@@ -269,13 +290,13 @@ impl Book<'_> {
             builder
                 .add_content(
                     EpubContent::new("cover.xhtml", page.as_bytes())
-                        .title("Cover")
+                        .title(self.options.labels.get(Label::Cover))
                         .reftype(ReferenceType::Cover),
                 )
                 .map_err(fail)?;
         }
         if self.options.front_matter && self.doc.meta.title.is_some() {
-            let labels = crate::labels::Labels::new(self.language, Default::default());
+            let labels = &self.options.labels;
             let page = front::title_page(&self.doc.meta, self.language);
             builder
                 .add_content(
@@ -296,11 +317,15 @@ impl Book<'_> {
             }
         }
         if self.options.toc_page {
-            let page = nav::toc_page(self.toc, self.language);
+            let page = nav::toc_page(
+                self.toc,
+                self.language,
+                self.options.labels.get(Label::Contents),
+            );
             builder
                 .add_content(
                     EpubContent::new("toc.xhtml", page.as_bytes())
-                        .title("Contents")
+                        .title(self.options.labels.get(Label::Contents))
                         .reftype(ReferenceType::Toc),
                 )
                 .map_err(fail)?;

@@ -25,7 +25,11 @@ pub struct Part<'a> {
 }
 
 /// Splits chapters at headings of `level` or higher (none: one part per chapter).
-pub fn parts(doc: &Document, split_level: Option<u8>) -> Vec<Part<'_>> {
+pub fn parts<'d>(
+    doc: &'d Document,
+    split_level: Option<u8>,
+    labels: &crate::labels::Labels,
+) -> Vec<Part<'d>> {
     let mut out = Vec::new();
     for (c, chapter) in doc.chapters.iter().enumerate() {
         let mut starts = vec![0];
@@ -44,7 +48,7 @@ pub fn parts(doc: &Document, split_level: Option<u8>) -> Vec<Part<'_>> {
             let end = starts.get(k + 1).copied().unwrap_or(chapter.blocks.len());
             let blocks = &chapter.blocks[start..end];
             let title = if k == 0 {
-                super::xhtml::toc_title(doc, c)
+                super::xhtml::toc_title(doc, c, labels)
             } else {
                 blocks
                     .iter()
@@ -52,7 +56,7 @@ pub fn parts(doc: &Document, split_level: Option<u8>) -> Vec<Part<'_>> {
                         Block::Heading { content, .. } => Some(plain_text(content)),
                         _ => None,
                     })
-                    .unwrap_or_else(|| super::xhtml::toc_title(doc, c))
+                    .unwrap_or_else(|| super::xhtml::toc_title(doc, c, labels))
             };
             out.push(Part {
                 chapter: c,
@@ -373,12 +377,13 @@ pub fn toc_elements(entries: &[Entry], parts: &[Part<'_>]) -> Vec<Option<TocElem
 }
 
 /// The printed table of contents, a page in the reading order.
-pub fn toc_page(entries: &[Entry], language: &str) -> String {
+pub fn toc_page(entries: &[Entry], language: &str, title: &str) -> String {
     let lang = attr(language);
+    let title = super::xhtml::escape(title);
     let mut list = String::new();
     ol(entries, 0, &mut list);
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>Contents</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n<body epub:type=\"frontmatter\">\n<section class=\"toc-page\" role=\"doc-toc\">\n<h1>Contents</h1>\n{list}</section>\n</body>\n</html>\n"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>{title}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n<body epub:type=\"frontmatter\">\n<section class=\"toc-page\" role=\"doc-toc\">\n<h1>{title}</h1>\n{list}</section>\n</body>\n</html>\n"
     )
 }
 

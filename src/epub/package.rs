@@ -105,6 +105,7 @@ pub fn fill(
     builder: &mut EpubBuilder<ZipLibrary>,
     doc: &Document,
     language: &str,
+    contents: &str,
 ) -> Result<Vec<String>, epub_builder::Error> {
     let meta_ = &doc.meta;
     let mut elements = Vec::new();
@@ -126,7 +127,7 @@ pub fn fill(
     builder.set_modified_date(utc(&modified(doc)));
     builder.set_uuid(package_uuid(doc));
     builder.set_generator(format!("bindery {}", env!("CARGO_PKG_VERSION")));
-    builder.set_toc_name("Contents");
+    builder.set_toc_name(clean(contents));
     if is_rtl(language) {
         builder.metadata("direction", "rtl")?;
     }

@@ -129,10 +129,7 @@ impl Writer<'_> {
             .unwrap_or_default();
         let text = crate::doc::plain_text(caption);
         let name = match (label, text.is_empty()) {
-            (Some(l), true) => self
-                .links
-                .labels
-                .numbered(Label::Table, &l.number.to_string()),
+            (Some(l), true) => self.labels.numbered(Label::Table, &l.number.to_string()),
             (Some(l), false) => format!(
                 "{}: {text}",
                 self.links
@@ -140,7 +137,7 @@ impl Writer<'_> {
                     .numbered(Label::Table, &l.number.to_string())
             ),
             (None, false) => text,
-            (None, true) => format!("Table {}", self.tables),
+            (None, true) => self.labels.numbered(Label::Table, &self.tables.to_string()),
         };
         (id, name)
     }
@@ -152,10 +149,7 @@ impl Writer<'_> {
         }
         self.out.push_str("<caption>");
         if let Some(l) = label {
-            let word = self
-                .links
-                .labels
-                .numbered(Label::Table, &l.number.to_string());
+            let word = self.labels.numbered(Label::Table, &l.number.to_string());
             let colon = if caption.is_empty() { "" } else { ":" };
             let _ = write!(
                 self.out,
@@ -172,10 +166,7 @@ impl Writer<'_> {
         match r.target {
             Some((anchor, number)) => {
                 let href = self.links.anchor_href(self.doc, anchor, self.index);
-                let text = self
-                    .links
-                    .labels
-                    .numbered(r.kind.word(), &number.to_string());
+                let text = self.labels.numbered(r.kind.word(), &number.to_string());
                 let _ = write!(
                     self.out,
                     "<a class=\"xref\" href=\"{}\">{}</a>",
@@ -184,7 +175,7 @@ impl Writer<'_> {
                 );
             }
             None => {
-                let text = self.links.labels.numbered(r.kind.word(), "??");
+                let text = self.labels.numbered(r.kind.word(), "??");
                 let _ = write!(
                     self.out,
                     "<span class=\"xref unresolved\">{}</span>",
@@ -209,7 +200,7 @@ impl Writer<'_> {
 
     /// The bibliography: one list item per work, which citations link to.
     pub(super) fn bibliography(&mut self, entries: &[BibEntry]) {
-        let name = self.links.labels.get(Label::References).to_string();
+        let name = self.labels.get(Label::References).to_string();
         let _ = writeln!(
             self.out,
             "<section class=\"bibliography\" epub:type=\"bibliography\" role=\"doc-bibliography\" aria-label=\"{}\">\n<ul class=\"references\">",
@@ -243,7 +234,7 @@ impl Writer<'_> {
                 ("notice", "note")
             }
         };
-        let label = self.links.labels.get(kind.label()).to_string();
+        let label = self.labels.get(kind.label()).to_string();
         let _ = writeln!(
             self.out,
             "<aside class=\"callout {}\" epub:type=\"{epub_type}\" role=\"{role}\" aria-label=\"{}\">\n<p class=\"callout-title\">{}</p>",

@@ -100,6 +100,7 @@ pub fn chapter(
     part: &super::nav::Part<'_>,
     links: &Links<'_>,
     language: &str,
+    labels: &crate::labels::Labels,
 ) -> String {
     let chapter = &doc.chapters[part.chapter];
     let title = if part.title.trim().is_empty() {
@@ -117,6 +118,9 @@ pub fn chapter(
         out: String::new(),
         refs_seen: BTreeMap::new(),
         tables: 0,
+        lang: language.to_string(),
+        rtl: super::package::is_rtl(language),
+        labels,
     };
     for block in part.blocks {
         w.block(block);
@@ -160,6 +164,13 @@ pub(super) struct Writer<'a> {
     refs_seen: BTreeMap<NoteId, usize>,
     /// Tables written so far in this part (for their labels).
     pub(super) tables: usize,
+    /// The language of what is being written (the book's, or the markup's
+    /// or the script's of the block around it).
+    lang: String,
+    /// What is being written runs right to left.
+    rtl: bool,
+    /// The words the book writes, in its language.
+    pub(super) labels: &'a crate::labels::Labels,
 }
 
 impl Writer<'_> {
@@ -172,17 +183,21 @@ impl Writer<'_> {
                 ..
             } => {
                 let id = attr(&self.doc.anchors.get(*anchor).id);
-                let _ = write!(self.out, "<h{level} id=\"{id}\">");
+                let (attrs, saved) = self.text_attrs(content);
+                let _ = write!(self.out, "<h{level} id=\"{id}\"{attrs}>");
                 self.inlines(content);
                 let _ = writeln!(self.out, "</h{level}>");
+                (self.lang, self.rtl) = saved;
             }
             Block::Kicker { content, .. } => self.para("kicker", content),
             Block::Standfirst { content, .. } => self.para("standfirst", content),
             Block::Dateline { content, .. } => self.para("dateline", content),
             Block::Paragraph { content, .. } => {
-                self.out.push_str("<p>");
+                let (attrs, saved) = self.text_attrs(content);
+                let _ = write!(self.out, "<p{attrs}>");
                 self.inlines(content);
                 self.out.push_str("</p>\n");
+                (self.lang, self.rtl) = saved;
             }
             Block::Quote { blocks, .. } => {
                 self.out.push_str("<blockquote>\n");
@@ -280,18 +295,87 @@ impl Writer<'_> {
             }
             Block::Division { attrs, blocks, .. } => {
                 let _ = writeln!(self.out, "<div{}>", attributes(attrs));
+                let saved = self.enter(attrs);
                 for b in blocks {
                     self.block(b);
                 }
+                (self.lang, self.rtl) = saved;
                 self.out.push_str("</div>\n");
             }
         }
     }
 
     fn para(&mut self, class: &str, content: &[Inline]) {
-        let _ = write!(self.out, "<p class=\"{class}\">");
+        let (attrs, saved) = self.text_attrs(content);
+        let _ = write!(self.out, "<p class=\"{class}\"{attrs}>");
         self.inlines(content);
         self.out.push_str("</p>\n");
+        (self.lang, self.rtl) = saved;
+    }
+
+    /// ` lang` and ` dir` for a block of text whose language (every
+    /// letter in another script) or direction (its first strong
+    /// character) is not that of what surrounds it (WCAG "language of
+    /// parts"); they become the context of its inlines. Returns the
+    /// attributes and the context to restore after the block.
+    fn text_attrs(&mut self, content: &[Inline]) -> (String, (String, bool)) {
+        use crate::text::{bidi, script};
+        let saved = (self.lang.clone(), self.rtl);
+        let text = plain_text(content);
+        if text.chars().all(|c| (c as u32) < 0x0250) && !self.rtl {
+            return (String::new(), saved);
+        }
+        let mut out = String::new();
+        if let Some(lang) = script::block_language(&text, &self.lang) {
+            let _ = write!(out, " lang=\"{lang}\" xml:lang=\"{lang}\"");
+            self.lang = lang.to_string();
+        }
+        if let Some(rtl) = bidi::first_strong(&text)
+            && rtl != self.rtl
+        {
+            out.push_str(if rtl { " dir=\"rtl\"" } else { " dir=\"ltr\"" });
+            self.rtl = rtl;
+        }
+        (out, saved)
+    }
+
+    /// Takes the language and direction of markup as the context of what
+    /// it holds; returns the context to restore.
+    fn enter(&mut self, attrs: &Attrs) -> (String, bool) {
+        let saved = (self.lang.clone(), self.rtl);
+        if let Some(lang) = &attrs.lang {
+            self.lang.clone_from(lang);
+        }
+        match attrs.dir {
+            Some(crate::doc::Direction::Rtl) => self.rtl = true,
+            Some(crate::doc::Direction::Ltr) => self.rtl = false,
+            _ => {}
+        }
+        saved
+    }
+
+    /// Text, with a `span` carrying `lang` (and `dir` when it differs)
+    /// around each stretch in a script the context's language does not
+    /// write.
+    fn text(&mut self, text: &str) {
+        let runs = crate::text::script::foreign_runs(text, &self.lang);
+        let mut at = 0;
+        for run in runs {
+            self.out.push_str(&escape(&text[at..run.range.start]));
+            let dir = match (run.rtl, self.rtl) {
+                (true, false) => " dir=\"rtl\"",
+                (false, true) => " dir=\"ltr\"",
+                _ => "",
+            };
+            let _ = write!(
+                self.out,
+                "<span lang=\"{0}\" xml:lang=\"{0}\"{dir}>{1}</span>",
+                run.lang,
+                escape(&text[run.range.clone()])
+            );
+            at = run.range.end;
+        }
+        self.out.push_str(&escape(&text[at..]));
     }
 
     fn cell(&mut self, tag: &str, align: Option<crate::doc::Align>, content: &[Inline]) {
@@ -316,27 +400,40 @@ impl Writer<'_> {
             None => self.out.push_str("<ul>\n"),
         }
         for item in items {
+            // A single paragraph stays inline so tight lists stay tight;
+            // its language and direction go on the item (whose marker
+            // then stands on the right of a right-to-left item).
+            let single = match item.blocks.as_slice() {
+                [Block::Paragraph { content, .. }] => Some(content),
+                _ => None,
+            };
+            let (li, saved) = match single {
+                Some(content) => self.text_attrs(content),
+                None => (String::new(), (self.lang.clone(), self.rtl)),
+            };
             match item.task {
                 Some(done) => {
                     let mark = if done { "☑" } else { "☐" };
                     let state = if done { "done" } else { "open" };
                     let _ = write!(
                         self.out,
-                        "<li class=\"task {state}\"><span class=\"task-mark\">{mark}</span> "
+                        "<li class=\"task {state}\"{li}><span class=\"task-mark\">{mark}</span> "
                     );
                 }
-                None => self.out.push_str("<li>"),
+                None => {
+                    let _ = write!(self.out, "<li{li}>");
+                }
             }
-            // A single paragraph stays inline so tight lists stay tight.
-            match item.blocks.as_slice() {
-                [Block::Paragraph { content, .. }] => self.inlines(content),
-                blocks => {
+            match single {
+                Some(content) => self.inlines(content),
+                None => {
                     self.out.push('\n');
-                    for b in blocks {
+                    for b in &item.blocks {
                         self.block(b);
                     }
                 }
             }
+            (self.lang, self.rtl) = saved;
             self.out.push_str("</li>\n");
         }
         self.out.push_str(if start.is_some() {
@@ -439,7 +536,7 @@ impl Writer<'_> {
 
     fn inline(&mut self, inline: &Inline) {
         match inline {
-            Inline::Text(t) => self.out.push_str(&escape(t)),
+            Inline::Text(t) => self.text(t),
             Inline::Emph(c) => self.wrap("em", c),
             Inline::Strong(c) => self.wrap("strong", c),
             Inline::Strike(c) => self.wrap("del", c),
@@ -470,7 +567,9 @@ impl Writer<'_> {
                 content,
             } => {
                 let _ = write!(self.out, "<{}{}>", tag.name(), attributes(attrs));
+                let saved = self.enter(attrs);
                 self.inlines(content);
+                (self.lang, self.rtl) = saved;
                 let _ = write!(self.out, "</{}>", tag.name());
             }
             Inline::Math(m) => self.math(m),
@@ -644,7 +743,7 @@ pub(super) fn class_name(lang: &str) -> String {
 }
 
 /// The plain-text title of a chapter for the TOC.
-pub fn toc_title(doc: &Document, index: usize) -> String {
+pub fn toc_title(doc: &Document, index: usize, labels: &crate::labels::Labels) -> String {
     let chapter = &doc.chapters[index];
     chapter.title.clone().unwrap_or_else(|| {
         chapter
@@ -655,7 +754,9 @@ pub fn toc_title(doc: &Document, index: usize) -> String {
                 _ => None,
             })
             .map(|t| t.chars().take(40).collect())
-            .unwrap_or_else(|| format!("Chapter {}", index + 1))
+            .unwrap_or_else(|| {
+                labels.numbered(crate::labels::Label::Chapter, &(index + 1).to_string())
+            })
     })
 }
 

@@ -165,6 +165,11 @@ section! {
         pub bibliography: Option<List<FilePath>>,
         /// The citation style: a name (`apa`, `ieee`…) or a `.csl` file.
         pub csl: Option<CslChoice>,
+        /// Typographic quotes, dashes and ellipses from straight ones, by
+        /// the book's language.
+        pub smart: Option<Switch>,
+        /// `[labels]`: the words bindery writes, replaced.
+        pub labels: LabelsLayer,
         /// `[metadata]`.
         pub metadata: MetadataLayer,
         /// `[output]`.
@@ -300,6 +305,8 @@ section! {
         pub crop_marks: Option<Switch>,
         /// Fallback font files.
         pub fonts: Option<List<FilePath>>,
+        /// Installed fonts draw what the bundled and given fonts lack.
+        pub system_fonts: Option<Switch>,
         /// Margins: top, inner, bottom, outer.
         pub margins: Option<Margins>,
         /// References say on which page their figure, table or equation is
@@ -371,6 +378,55 @@ section! {
         pub missing: Option<MissingPolicy>,
         /// Allow images (and files named in project files) outside the project folder.
         pub allow_outside_root: Option<Switch>,
+    }
+}
+
+/// `[labels]`: words bindery writes into the book, replaced by the
+/// project's own (`contents = "Sommaire"`), by label key. Merged label by
+/// label: a later layer replaces only the labels it names.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabelsLayer(pub std::collections::BTreeMap<crate::labels::Label, String>);
+
+impl<'de> serde::Deserialize<'de> for LabelsLayer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let raw = std::collections::BTreeMap::<String, String>::deserialize(d)?;
+        let mut out = std::collections::BTreeMap::new();
+        for (key, text) in raw {
+            let label = crate::labels::Label::from_key(&key)
+                .ok_or_else(|| D::Error::custom(unknown_label(&key)))?;
+            out.insert(label, text);
+        }
+        Ok(LabelsLayer(out))
+    }
+}
+
+/// The message for a `[labels]` key that names no label.
+fn unknown_label(key: &str) -> String {
+    let known: Vec<&str> = crate::labels::Label::ALL.iter().map(|l| l.key()).collect();
+    format!("unknown label `{key}` (known: {})", known.join(", "))
+}
+
+impl Field for LabelsLayer {
+    fn merge(&mut self, over: Self) {
+        self.0.extend(over.0);
+    }
+
+    fn rebase(&mut self, _dir: &Path) {}
+
+    fn set(&mut self, key: &str, value: &str, at: &str) -> Result<(), String> {
+        if key.is_empty() {
+            return Err(format!(
+                "`{at}` is a section: name one of its labels (`{at}.contents=…`)"
+            ));
+        }
+        let label = crate::labels::Label::from_key(key).ok_or_else(|| unknown_label(key))?;
+        self.0.insert(label, value.to_string());
+        Ok(())
+    }
+
+    fn keys(prefix: &str, out: &mut Vec<String>) {
+        out.push(prefix.to_string());
     }
 }
 
@@ -505,6 +561,10 @@ pub struct Options {
     pub strict: bool,
     /// Invalid UTF-8 is replaced (with a warning) instead of failing.
     pub lossy_utf8: bool,
+    /// Straight quotes, dashes and dots become typographic ones.
+    pub smart: bool,
+    /// Labels the project replaces (the book's language gives the rest).
+    pub labels: std::collections::BTreeMap<crate::labels::Label, String>,
     /// The EPUB backend's options.
     pub epub: EpubOptions,
     /// The PDF backend's options.
@@ -618,6 +678,8 @@ impl Options {
             toc_depth: l.epub.toc_depth.map_or(d.toc_depth, |x| x.0),
             toc_page: on(l.epub.toc_page, d.toc_page),
             notes_per_chapter: on(l.epub.notes_per_chapter, d.notes_per_chapter),
+            // Set for the book's language once it is known (`load`).
+            labels: d.labels,
             front_matter: on(l.epub.front_matter, d.front_matter),
             cover: match &l.epub.cover {
                 None => d.cover,
@@ -649,10 +711,13 @@ impl Options {
                 .pdf
                 .fonts
                 .map_or(d.fonts, |f| f.0.into_iter().map(|f| f.path).collect()),
+            system_fonts: on(l.pdf.system_fonts, d.system_fonts),
             margins: l.pdf.margins.map(|m| m.0).or(d.margins),
             page_refs: on(l.pdf.page_refs, d.page_refs),
             greyscale: on(l.pdf.greyscale, d.greyscale),
             code: code.clone(),
+            // Set for the book's language once it is known (`load`).
+            labels: d.labels,
             // A print service's profile chooses the standard (an explicit one
             // wins), turns the front matter on and never draws crop marks.
             standard: l
@@ -716,6 +781,8 @@ impl Options {
             },
             strict: on(l.strict, false),
             lossy_utf8: on(l.lossy_utf8, false),
+            smart: on(l.smart, true),
+            labels: l.labels.0,
             files: {
                 if let crate::epub::Cover::Image(path) = &epub.cover {
                     files.push(path.clone());
@@ -808,7 +875,7 @@ mod tests {
         let mut l = Layer::default();
         assert_eq!(
             l.set("pdf.papr", "a4").unwrap_err(),
-            "unknown option `pdf.papr` (known: `pdf.paper`, `pdf.profile`, `pdf.min_dpi`, `pdf.max_dpi`, `pdf.toc`, `pdf.recto_chapters`, `pdf.ragged`, `pdf.bleed`, `pdf.crop_marks`, `pdf.fonts`, `pdf.margins`, `pdf.page_refs`, `pdf.greyscale`, `pdf.standard`, `pdf.front_matter`, `pdf.stock`, `pdf.style`)"
+            "unknown option `pdf.papr` (known: `pdf.paper`, `pdf.profile`, `pdf.min_dpi`, `pdf.max_dpi`, `pdf.toc`, `pdf.recto_chapters`, `pdf.ragged`, `pdf.bleed`, `pdf.crop_marks`, `pdf.fonts`, `pdf.system_fonts`, `pdf.margins`, `pdf.standard`, `pdf.front_matter`, `pdf.stock`, `pdf.style`)"
         );
         assert!(
             l.set("pdf", "a4")

@@ -178,8 +178,11 @@ pub fn parse(ctx: &mut Context<'_>, text: &str, base: usize) -> Vec<Block> {
         figure_at: Vec::new(),
         after_image: false,
     };
-    let options = options(builder.ctx.math);
-    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+    let mut opts = options(builder.ctx.math);
+    if builder.ctx.smart {
+        opts |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
         builder.event(event, range);
     }
     builder.finish(text.len())

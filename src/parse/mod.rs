@@ -12,6 +12,7 @@ pub mod autolink;
 pub mod frontmatter;
 pub mod html;
 pub mod markdown;
+pub mod smart;
 pub mod technical;
 
 use crate::diag::{Diagnostics, FileId, SourceFile, Span};
@@ -29,6 +30,9 @@ pub struct ParseOptions {
     pub dialect: Option<Dialect>,
     /// The book has a bibliography: `[@key]` and `@key` are citations.
     pub citations: bool,
+    /// Straight quotes, `--`, `---` and `...` become typographic marks
+    /// (localised later by [`smart::localize`]).
+    pub smart: bool,
 }
 
 /// What parsing one file produced besides the chapter itself.
@@ -71,6 +75,8 @@ pub struct Context<'d> {
     pub math: bool,
     /// `[@key]` and `@key` are citations (the book has a bibliography).
     pub citations: bool,
+    /// Smart punctuation is on.
+    pub smart: bool,
 }
 
 impl Context<'_> {
@@ -384,6 +390,7 @@ pub fn parse_file(
         titled: front.meta.title.is_some(),
         math: dialect == Dialect::CommonMark,
         citations: options.citations,
+        smart: options.smart,
     };
     let blocks = match dialect {
         Dialect::Article => article::parse(&mut ctx, body, body_start),

@@ -216,7 +216,7 @@ impl StyleOptions {
 }
 
 /// Options of the PDF backend.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PdfOptions {
     /// The PDF standard written.
     pub standard: Standard,
@@ -247,6 +247,12 @@ pub struct PdfOptions {
     pub crop_marks: bool,
     /// Font files used for characters no bundled font has.
     pub fonts: Vec<std::path::PathBuf>,
+    /// Installed fonts may draw what neither the bundled fonts nor `fonts`
+    /// have (off: a hermetic build).
+    pub system_fonts: bool,
+    /// The words the PDF writes (the contents page's title, its running
+    /// head), in the book's language.
+    pub labels: crate::labels::Labels,
     /// Margins (top, inner, bottom, outer) instead of the default proportions.
     pub margins: Option<[Abs; 4]>,
     /// References add the page of their target ("Figure 3 on page 41"),
@@ -257,6 +263,33 @@ pub struct PdfOptions {
     pub greyscale: bool,
     /// How code is highlighted.
     pub code: crate::highlight::CodeStyle,
+}
+
+impl Default for PdfOptions {
+    fn default() -> Self {
+        PdfOptions {
+            standard: Standard::default(),
+            service: None,
+            front_matter: false,
+            style: StyleOptions::default(),
+            stock: Stock::default(),
+            min_dpi: 0.0,
+            screen: false,
+            paper: PaperSize::default(),
+            recto_chapters: false,
+            toc: false,
+            ragged: false,
+            bleed: Abs::ZERO,
+            crop_marks: false,
+            fonts: Vec::new(),
+            system_fonts: true,
+            labels: crate::labels::Labels::default(),
+            margins: None,
+            page_refs: false,
+            greyscale: false,
+            code: crate::highlight::CodeStyle::default(),
+        }
+    }
 }
 
 /// Renders the book as a PDF into `sink`, page by page as they are set;

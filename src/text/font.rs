@@ -1,14 +1,25 @@
 //! The font set of one build: the bundled faces, compiled into the binary,
-//! and font files the user gave (`--font`), each parsed once per build and
-//! handed to whoever sets text (PDF layout, the generated cover) by
-//! reference. Nothing here is global: two builds in one process with
-//! different fonts never see each other's, and a build that re-reads a
-//! changed font file (`--watch`) gets the new one.
+//! the font files the user gave (`--font`), each parsed once per build, and
+//! the faces installed on the system (unless the build is hermetic), taken
+//! from the process's index of installed fonts ([`super::system`]) when a
+//! character needs one. The set is handed to whoever sets text (PDF
+//! layout, the generated cover) by reference. Nothing of a build is global:
+//! two builds in one process with different fonts never see each other's,
+//! and a build that re-reads a changed font file (`--watch`) gets the new
+//! one.
+//!
+//! Fallback is by character cluster: the face asked for when it has the
+//! cluster, else its bundled siblings, then the user's files in order, then
+//! the installed face that suits the cluster's script and language best
+//! ([`super::system::SystemFonts::best`]); the choice is deterministic and
+//! each face drawn with is recorded for the build's report.
 
 use super::shape::ShapeCache;
+use super::system::{self, Class, SystemFonts, Want};
 use rustybuzz::ttf_parser::{GlyphId, name_id};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A face of the font set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -35,6 +46,8 @@ pub enum FaceId {
     /// A face loaded from a file, by its place in the font set (used for
     /// characters no bundled face has).
     Loaded(u16),
+    /// An installed face, by its place in the system's font index.
+    System(u16),
 }
 
 impl FaceId {
@@ -54,7 +67,7 @@ impl FaceId {
     /// The file of a bundled face (empty for a loaded one).
     pub fn bundled_data(self) -> &'static [u8] {
         match self {
-            FaceId::Loaded(_) => &[],
+            FaceId::Loaded(_) | FaceId::System(_) => &[],
             FaceId::Serif => include_bytes!("../../fonts/LinLibertine_R.otf"),
             FaceId::SerifItalic => include_bytes!("../../fonts/LinLibertine_RI.otf"),
             FaceId::SerifBold => include_bytes!("../../fonts/LinLibertine_RB.otf"),
@@ -75,7 +88,7 @@ impl FaceId {
             FaceId::Sans | FaceId::SansBold => FaceId::SansBold,
             FaceId::Mono | FaceId::MonoBold => FaceId::MonoBold,
             FaceId::Math => FaceId::Math,
-            FaceId::Loaded(n) => FaceId::Loaded(n),
+            other @ (FaceId::Loaded(_) | FaceId::System(_)) => other,
         }
     }
 
@@ -100,7 +113,23 @@ impl FaceId {
             FaceId::Mono => "LiberationMono",
             FaceId::MonoBold => "LiberationMono-Bold",
             FaceId::Math => "LibertinusMath-Regular",
-            FaceId::Loaded(_) => "Font",
+            FaceId::Loaded(_) | FaceId::System(_) => "Font",
+        }
+    }
+
+    /// What a fallback face should look like to stand in for this one.
+    pub fn want(self) -> (Class, bool, bool) {
+        match self {
+            FaceId::Serif | FaceId::Math | FaceId::Loaded(_) | FaceId::System(_) => {
+                (Class::Serif, false, false)
+            }
+            FaceId::SerifItalic => (Class::Serif, false, true),
+            FaceId::SerifBold => (Class::Serif, true, false),
+            FaceId::SerifBoldItalic => (Class::Serif, true, true),
+            FaceId::Sans => (Class::Sans, false, false),
+            FaceId::SansBold => (Class::Sans, true, false),
+            FaceId::Mono => (Class::Mono, false, false),
+            FaceId::MonoBold => (Class::Mono, true, false),
         }
     }
 
@@ -114,10 +143,12 @@ impl FaceId {
     }
 }
 
-/// The bytes of a font file: compiled in, or read for this build.
+/// The bytes of a font file: compiled in, read for this build, or an
+/// installed file shared by every build of the process.
 enum Data {
     Static(&'static [u8]),
     Owned(Vec<u8>),
+    Shared(Arc<[u8]>),
 }
 
 impl std::ops::Deref for Data {
@@ -126,6 +157,7 @@ impl std::ops::Deref for Data {
         match self {
             Data::Static(d) => d,
             Data::Owned(d) => d,
+            Data::Shared(d) => d,
         }
     }
 }
@@ -154,8 +186,15 @@ pub struct Font {
     pub descender: f64,
     /// The PostScript name (letters, digits and `-` only).
     pub name: String,
+    /// The family name, as the font gives it.
+    pub family: String,
     /// Where the face came from: `bundled` or the file's path.
     pub origin: String,
+    /// The face's index in its file (collections hold several).
+    pub index: u32,
+    /// Its glyphs are colour bitmaps (an emoji font): fallback passes it
+    /// over, as the PDF cannot embed it yet.
+    pub bitmap: bool,
 }
 
 impl std::fmt::Debug for Font {
@@ -170,9 +209,11 @@ impl std::fmt::Debug for Font {
 
 impl Font {
     /// Parses face `index` of a font file; `None` if it is not a font.
-    fn parse(id: FaceId, data: Data, origin: String) -> Option<Font> {
-        let cell =
-            FaceCell::try_new(data, |data| rustybuzz::Face::from_slice(data, 0).ok_or(())).ok()?;
+    fn parse(id: FaceId, data: Data, origin: String, index: u32) -> Option<Font> {
+        let cell = FaceCell::try_new(data, |data| {
+            rustybuzz::Face::from_slice(data, index).ok_or(())
+        })
+        .ok()?;
         let face = cell.borrow_dependent();
         let upem = f64::from(face.units_per_em());
         let name: String = face
@@ -184,10 +225,20 @@ impl Font {
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
             .collect();
+        let family = face
+            .names()
+            .into_iter()
+            .filter(|n| n.name_id == name_id::TYPOGRAPHIC_FAMILY || n.name_id == name_id::FAMILY)
+            .find_map(|n| n.to_string())
+            .unwrap_or_else(|| name.clone());
         let (ascender, descender) = (
             f64::from(face.ascender()) / upem,
             f64::from(face.descender()) / upem,
         );
+        let tables = face.tables();
+        let bitmap = (tables.cbdt.is_some() || tables.sbix.is_some())
+            && tables.glyf.is_none()
+            && tables.cff.is_none();
         Some(Font {
             id,
             cell,
@@ -195,7 +246,10 @@ impl Font {
             ascender,
             descender,
             name,
+            family,
             origin,
+            index,
+            bitmap,
         })
     }
 
@@ -227,6 +281,11 @@ impl Font {
 pub struct FontSet {
     bundled: Vec<Font>,
     loaded: Vec<Font>,
+    /// Installed faces this set may use (`None`: a hermetic build), each
+    /// parsed when the set first draws with it.
+    system: Option<OnceLock<Vec<OnceLock<Option<Font>>>>>,
+    /// Faces text was shaped in (for the build's report).
+    used: Mutex<std::collections::BTreeSet<FaceId>>,
     pub(super) cache: thread_local::ThreadLocal<RefCell<ShapeCache>>,
 }
 
@@ -234,6 +293,7 @@ impl std::fmt::Debug for FontSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FontSet")
             .field("loaded", &self.loaded)
+            .field("system", &self.system.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -271,26 +331,43 @@ impl FontSet {
             .map(|&id| {
                 // The bundled fonts are checked by the tests; a failure here
                 // is a build defect.
-                Font::parse(id, Data::Static(id.bundled_data()), "bundled".into())
+                Font::parse(id, Data::Static(id.bundled_data()), "bundled".into(), 0)
                     .expect("bundled font parses")
             })
             .collect();
         FontSet {
             bundled,
             loaded: Vec::new(),
+            system: None,
+            used: Mutex::default(),
             cache: thread_local::ThreadLocal::new(),
         }
     }
 
     /// The bundled faces and the font files `paths`, read now (so a build
     /// started after a file changed sees the change). The files are used, in
-    /// order, for characters no bundled face has.
+    /// order, for characters no bundled face has. Installed fonts are not
+    /// used until [`FontSet::with_system_fonts`] says so.
     pub fn new(paths: &[PathBuf]) -> Result<FontSet, FontError> {
         let mut set = FontSet::bundled();
         for path in paths {
             set.load(path)?;
         }
         Ok(set)
+    }
+
+    /// Lets (or forbids) the set use the fonts installed on the system for
+    /// characters neither the bundled faces nor the given files have. The
+    /// system is searched only when such a character comes.
+    pub fn with_system_fonts(mut self, on: bool) -> FontSet {
+        self.system = on.then(OnceLock::new);
+        self.cache.clear();
+        self
+    }
+
+    /// Whether the set may use installed fonts.
+    pub fn uses_system_fonts(&self) -> bool {
+        self.system.is_some()
     }
 
     /// Reads one font file into the set; returns its face.
@@ -305,12 +382,11 @@ impl FontSet {
             cause: e.to_string(),
         })?;
         let id = FaceId::Loaded(n);
-        let font =
-            Font::parse(id, Data::Owned(bytes), path.display().to_string()).ok_or_else(|| {
-                FontError::NotAFont {
-                    path: path.to_path_buf(),
-                }
-            })?;
+        let font = Font::parse(id, Data::Owned(bytes), path.display().to_string(), 0).ok_or_else(
+            || FontError::NotAFont {
+                path: path.to_path_buf(),
+            },
+        )?;
         self.loaded.push(font);
         // Shapes made before may have drawn boxes the new face can fill.
         self.cache.clear();
@@ -321,6 +397,7 @@ impl FontSet {
     pub fn font(&self, id: FaceId) -> &Font {
         match id {
             FaceId::Loaded(n) => self.loaded.get(usize::from(n)).unwrap_or(&self.bundled[0]),
+            FaceId::System(n) => self.system_font(usize::from(n)).unwrap_or(&self.bundled[0]),
             bundled => {
                 let index = FaceId::BUNDLED
                     .iter()
@@ -331,9 +408,66 @@ impl FontSet {
         }
     }
 
-    /// Every face of the set, bundled first.
+    /// Installed face `n`, parsed on first use by this set.
+    fn system_font(&self, n: usize) -> Option<&Font> {
+        let slots = self.system.as_ref()?.get()?;
+        slots
+            .get(n)?
+            .get_or_init(|| {
+                let installed = system::installed();
+                let face = installed.faces().get(n)?;
+                let data = installed.data(n)?;
+                let id = FaceId::System(u16::try_from(n).ok()?);
+                Font::parse(
+                    id,
+                    Data::Shared(data),
+                    face.path.display().to_string(),
+                    face.index,
+                )
+            })
+            .as_ref()
+    }
+
+    /// The installed fonts, when the set may use them (scanned on first
+    /// call in the process).
+    fn installed(&self) -> Option<&'static SystemFonts> {
+        let slots = self.system.as_ref()?;
+        let installed = system::installed();
+        slots.get_or_init(|| {
+            // At most 65,536 installed faces can be told apart.
+            let n = installed.faces().len().min(usize::from(u16::MAX) + 1);
+            (0..n).map(|_| OnceLock::new()).collect()
+        });
+        Some(installed)
+    }
+
+    /// Every face of the set that is loaded, bundled first.
     pub fn fonts(&self) -> impl Iterator<Item = &Font> {
-        self.bundled.iter().chain(&self.loaded)
+        let system = self
+            .system
+            .as_ref()
+            .and_then(OnceLock::get)
+            .into_iter()
+            .flatten()
+            .filter_map(|slot| slot.get().and_then(Option::as_ref));
+        self.bundled.iter().chain(&self.loaded).chain(system)
+    }
+
+    /// The faces text was shaped in so far, in a fixed order.
+    pub fn used(&self) -> Vec<&Font> {
+        let used = self
+            .used
+            .lock()
+            .map(|u| u.iter().copied().collect::<Vec<_>>())
+            .unwrap_or_default();
+        used.into_iter().map(|id| self.font(id)).collect()
+    }
+
+    /// Records that text was shaped in face `id`.
+    pub(super) fn mark_used(&self, id: FaceId) {
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(id);
+        }
     }
 
     /// Whether face `id` has a glyph for `c`.
@@ -341,16 +475,71 @@ impl FontSet {
         self.font(id).covers(c)
     }
 
-    /// The face that draws `c` when `id` is wanted: `id` itself, another
-    /// bundled face, then the loaded ones in order; `None` if no face has it.
+    /// Whether face `id` has a glyph for every character of `cluster` that
+    /// needs one.
+    pub fn covers_cluster(&self, id: FaceId, cluster: &str) -> bool {
+        let font = self.font(id);
+        cluster
+            .chars()
+            .all(|c| super::script::is_ignorable(c) || c.is_control() || font.covers(c))
+    }
+
+    /// The face that draws `c` when `id` is wanted (see [`FontSet::fallback`]).
     pub fn face_for(&self, id: FaceId, c: char) -> Option<FaceId> {
         if c.is_whitespace() || c.is_control() || self.covers(id, c) {
             return Some(id);
         }
-        if let Some(f) = id.fallbacks().into_iter().find(|&f| self.covers(f, c)) {
-            return Some(f);
+        let mut buf = [0u8; 4];
+        self.fallback(id, c.encode_utf8(&mut buf), &Want::of(id, c, None))
+    }
+
+    /// The face that draws a cluster `id` lacks: another bundled face, then
+    /// the loaded files in order, then the installed face that suits `want`
+    /// best; `None` if no face has it. Colour bitmap faces are passed over
+    /// (the PDF cannot embed them yet): emoji are drawn in monochrome.
+    pub fn fallback(&self, id: FaceId, cluster: &str, want: &Want) -> Option<FaceId> {
+        let installed = |set: &FontSet| {
+            let fonts = set.installed()?;
+            let n = fonts.best(cluster, want)?;
+            let id = FaceId::System(u16::try_from(n).ok()?);
+            // A file that cannot be read now is no use.
+            set.system_font(n).map(|_| id)
+        };
+        id.fallbacks()
+            .into_iter()
+            .find(|&f| self.covers_cluster(f, cluster))
+            .or_else(|| {
+                self.loaded
+                    .iter()
+                    .find(|f| !f.bitmap && f.covers_all(cluster))
+                    .map(|f| f.id)
+            })
+            .or_else(|| installed(self))
+    }
+}
+
+impl Want {
+    /// What a cluster starting with `c` wants of a face standing in for
+    /// `id`, in language `lang`.
+    pub fn of(id: FaceId, c: char, lang: Option<super::LangTag>) -> Want {
+        let (class, bold, italic) = id.want();
+        Want {
+            script: super::script::of(c),
+            lang,
+            class,
+            bold,
+            italic,
+            emoji: super::script::is_emoji(c, None),
         }
-        self.loaded.iter().find(|f| f.covers(c)).map(|f| f.id)
+    }
+}
+
+impl Font {
+    /// Whether the face has every character of `cluster` that needs a glyph.
+    pub fn covers_all(&self, cluster: &str) -> bool {
+        cluster
+            .chars()
+            .all(|c| super::script::is_ignorable(c) || c.is_control() || self.covers(c))
     }
 }
 

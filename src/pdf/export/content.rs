@@ -242,6 +242,19 @@ impl Text {
             self.style = Some(style);
         }
         let scaled = |gid: u16| -> f32 { width_units(font, gid) * size / 1000.0 };
+        // Indic and South-East Asian clusters reorder and stack their
+        // glyphs: one glyph cannot say which letters it stands for in
+        // /ToUnicode (a vowel sign drawn before its consonant, a glyph
+        // shared by two clusters). Such a run carries its text as
+        // /ActualText, which extraction reads instead of the glyphs.
+        let actual = needs_actual_text(run);
+        if actual {
+            self.flush(content);
+            content
+                .begin_marked_content_with_properties(Name(b"Span"))
+                .properties()
+                .actual_text(pdf_writer::TextStr(&run.text));
+        }
         let mut i = 0;
         while i < run.glyphs.len() {
             let rise = run.glyphs[i].rise;
@@ -273,7 +286,27 @@ impl Text {
                 i += 1;
             }
         }
+        if actual {
+            self.flush(content);
+            content.end_marked_content();
+        }
     }
+}
+
+/// Whether a run's glyphs do not map one by one, in order, onto its
+/// text: a cluster of a script that reorders or stacks its glyphs
+/// (Devanagari to Sinhala, Thai to Tibetan, Myanmar, Khmer) drawn with
+/// more glyphs than one or a glyph for several letters. Runs are left to
+/// right in these scripts, so the run's text is in reading order.
+fn needs_actual_text(run: &crate::pdf::frame::TextRun) -> bool {
+    let complex = run.text.chars().any(|c| {
+        matches!(c as u32, 0x0900..=0x0DFF | 0x0E00..=0x0FFF | 0x1000..=0x109F | 0x1780..=0x17FF)
+    });
+    complex
+        && run.glyphs.iter().any(|g| {
+            let text = run.glyph_text(g);
+            text.is_empty() || text.chars().nth(1).is_some()
+        })
 }
 
 /// A rectangle whose top-left corner is at (`x`, `y`) on the sheet.

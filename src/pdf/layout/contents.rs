@@ -20,12 +20,8 @@ pub fn page(
     let book = ctx.fonts;
     let mut chunks = Vec::new();
     let (heading, _, after) = ctx.theme.heading(1);
-    let labels = crate::labels::Labels::new(
-        ctx.doc.meta.language.as_deref().unwrap_or("en"),
-        Default::default(),
-    );
     let title = vec![Inline::Text(
-        labels.get(crate::labels::Label::Contents).to_string(),
+        ctx.labels.get(crate::labels::Label::Contents).to_string(),
     )];
     let span = Span::new(crate::diag::FileId(0), 0..0);
     for line in paragraph(ctx, &title, &heading, width, span) {

@@ -35,9 +35,10 @@ pub use theme::Theme;
 use super::PdfOptions;
 use super::frame::{Book, Color, Info, Numbering, Page, PageLabel, Section};
 use crate::diag::{Diagnostics, Span};
-use crate::doc::{Document, NoteId};
-use crate::text::{Abs, FaceId, FontSet};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::doc::{Direction, Document, NoteId};
+use crate::labels::Labels;
+use crate::text::{Abs, FaceId, FontSet, LangTag, missing::Missing};
+use std::collections::BTreeMap;
 
 /// The whole book laid out in memory (for tests and small tools; the PDF
 /// backend streams with [`stream`]).
@@ -120,6 +121,8 @@ pub struct Ctx<'a> {
     pub doc: &'a Document,
     /// The faces text is set in.
     pub fonts: &'a FontSet,
+    /// The words bindery writes, in the book's language.
+    pub labels: &'a Labels,
     /// Problems found while setting (reported by the caller, in order).
     pub diags: Diagnostics,
     /// Whether to hyphenate.
@@ -128,9 +131,20 @@ pub struct Ctx<'a> {
     pub ragged: bool,
     /// The hyphenation language.
     pub lang: hypher::Lang,
-    /// Characters no font has, each with its first use (reported by the
-    /// caller, once per book: chapters are set in parallel).
-    pub(crate) missing: Vec<(char, Span)>,
+    /// The book's language.
+    pub book_lang: Option<LangTag>,
+    /// The patterns a Latin word without language markup is hyphenated
+    /// with: the book's, when its language writes Latin and has them.
+    pub latin_hyphenation: Option<hypher::Lang>,
+    /// The book is written right to left (its language is).
+    pub book_rtl: bool,
+    /// The language markup gives the blocks being set (`<div lang>`).
+    pub block_lang: Option<LangTag>,
+    /// The direction markup gives the blocks being set (`<div dir>`).
+    pub block_dir: Option<Direction>,
+    /// Characters no font has, counted by script with their first use
+    /// (reported by the caller, once per book: chapters are set in parallel).
+    pub(crate) missing: Missing,
     /// The number of each note of the chapter being set.
     pub note_numbers: std::sync::Arc<BTreeMap<NoteId, usize>>,
     /// Notes referenced in the piece being set, in order of first reference.
@@ -139,8 +153,6 @@ pub struct Ctx<'a> {
     pub(crate) overflows: usize,
     /// The math face, parsed on the first formula (shared by the pieces).
     pub math: math::MathFaces<'a>,
-    /// The words bindery writes (Figure, Note…), in the book's language.
-    pub labels: std::sync::Arc<crate::labels::Labels>,
     /// The page number (as printed) of each anchor, from an earlier layout,
     /// when references say on which page their target is.
     pub page_of: Option<std::sync::Arc<BTreeMap<crate::doc::AnchorId, String>>>,
@@ -160,8 +172,8 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    /// A context for laying out `doc`.
-    pub fn new(doc: &'a Document, fonts: &'a FontSet) -> Ctx<'a> {
+    /// A context for laying out `doc`, with its labels.
+    pub fn new(doc: &'a Document, fonts: &'a FontSet, labels: &'a Labels) -> Ctx<'a> {
         let language = doc.meta.language.as_deref().unwrap_or("en");
         let code = language
             .split(['-', '_'])
@@ -176,16 +188,24 @@ impl<'a> Ctx<'a> {
         Ctx {
             doc,
             fonts,
+            labels,
             diags: Diagnostics::default(),
             hyphenate: lang.is_some(),
             ragged: false,
             lang: lang.unwrap_or(hypher::Lang::English),
-            missing: Vec::new(),
+            book_lang: LangTag::new(language),
+            latin_hyphenation: lang.filter(|_| {
+                crate::text::script::scripts_of(language)
+                    .contains(&crate::text::script::Script::Latin)
+            }),
+            book_rtl: crate::epub::package::is_rtl(language),
+            block_lang: None,
+            block_dir: None,
+            missing: Missing::default(),
             note_numbers: Default::default(),
             chapter_notes: Vec::new(),
             overflows: 0,
             math: math::MathFaces::default(),
-            labels: std::sync::Arc::new(crate::labels::Labels::new(language, Default::default())),
             page_of: None,
             code: Default::default(),
             greyscale: false,
@@ -208,11 +228,9 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Notes a character no bundled font can draw, at its first use.
+    /// Notes a character no font can draw (each use counts).
     pub fn missing_glyph(&mut self, c: char, span: Span) {
-        if !self.missing.iter().any(|(m, _)| *m == c) {
-            self.missing.push((c, span));
-        }
+        self.missing.add(c, span);
     }
 
     /// Counts glyphs wider than the whole measure (they overflow alone).
@@ -249,24 +267,8 @@ struct Flowed {
     chunks: Vec<flow::Chunk>,
     notes: flow::Notes,
     diags: Diagnostics,
-    missing: Vec<(char, Span)>,
+    missing: Missing,
     overflows: usize,
-}
-
-/// Warns about characters no font has, once per book: `reported` holds
-/// those warned about already.
-fn warn_missing(diags: &mut Diagnostics, missing: &[(char, Span)], reported: &mut BTreeSet<char>) {
-    for &(c, span) in missing {
-        if reported.insert(c) {
-            diags.warn(
-                span,
-                format!(
-                    "no font has a glyph for {c:?} (U+{:04X}); it is drawn as a box",
-                    c as u32
-                ),
-            );
-        }
-    }
 }
 
 /// What every piece of a window needs to be set.
@@ -300,7 +302,7 @@ impl Setter<'_> {
         window
             .par_iter()
             .map(|piece| {
-                let mut ctx = Ctx::new(self.doc, self.fonts);
+                let mut ctx = Ctx::new(self.doc, self.fonts, &self.options.labels);
                 ctx.ragged = self.options.ragged;
                 ctx.theme = self.theme;
                 ctx.min_dpi = self.options.min_dpi;
@@ -308,7 +310,6 @@ impl Setter<'_> {
                 ctx.landscape = self.geometry.body_height();
                 ctx.note_numbers = self.numbers[piece.chapter].clone();
                 ctx.math = self.shared.math.clone();
-                ctx.labels = self.shared.labels.clone();
                 ctx.page_of = self.shared.page_of.clone();
                 ctx.code = self.shared.code.clone();
                 ctx.greyscale = self.shared.greyscale;
@@ -344,7 +345,7 @@ pub fn stream(
     diags: &mut Diagnostics,
     sink: &mut dyn FnMut(Section, Vec<Page>) -> crate::diag::Result<()>,
 ) -> crate::diag::Result<Book> {
-    let mut shared = Ctx::new(doc, fonts);
+    let mut shared = Ctx::new(doc, fonts, &options.labels);
     shared.code = std::sync::Arc::new(options.code.clone());
     shared.greyscale = options.greyscale;
     if options.page_refs && has_refs(doc) {
@@ -379,7 +380,7 @@ fn pages_of_anchors<'a>(
 ) -> BTreeMap<crate::doc::AnchorId, String> {
     let mut guess: Option<BTreeMap<crate::doc::AnchorId, String>> = None;
     for _ in 0..3 {
-        let mut ctx = Ctx::new(doc, fonts);
+        let mut ctx = Ctx::new(doc, fonts, &options.labels);
         ctx.math = shared.math.clone();
         ctx.code = shared.code.clone();
         ctx.greyscale = shared.greyscale;
@@ -429,8 +430,9 @@ fn stream_with<'a>(
             .collect(),
         shared,
     };
+    let contents_label = options.labels.get(crate::labels::Label::Contents);
     let body_furniture =
-        furniture::Furniture::new(doc, fonts, &geometry, Numbering::Arabic, "Contents");
+        furniture::Furniture::new(doc, fonts, &geometry, Numbering::Arabic, contents_label);
     let page_options = pages::PageOptions {
         recto_chapters: options.recto_chapters,
         columns: (setter.theme.columns >= 2).then_some((setter.column(), setter.theme.gap)),
@@ -443,7 +445,7 @@ fn stream_with<'a>(
         },
     };
     let mut paginator = pages::Paginator::new(&geometry, &page_options, &body_furniture);
-    let mut missing_reported = BTreeSet::new();
+    let mut missing = Missing::default();
     let mut overflows = 0;
     let all = pieces(doc, PIECE_BLOCKS);
     let mut windows = all.chunks(WINDOW);
@@ -460,7 +462,7 @@ fn stream_with<'a>(
             }
             for flowed in flowed {
                 diags.extend(flowed.diags);
-                warn_missing(diags, &flowed.missing, &mut missing_reported);
+                missing.merge(flowed.missing);
                 overflows += flowed.overflows;
                 if flowed.piece.blocks.start == 0 {
                     paginator.begin(Some(flowed.piece.chapter));
@@ -504,10 +506,10 @@ fn stream_with<'a>(
     // the body's folios; both in roman numerals.
     let mut front = 0;
     if options.front_matter {
-        let mut ctx = Ctx::new(doc, fonts);
+        let mut ctx = Ctx::new(doc, fonts, &options.labels);
         ctx.theme = setter.theme;
         let mut pages = front::pages(&mut ctx, &geometry);
-        warn_missing(diags, &ctx.missing, &mut missing_reported);
+        missing.merge(ctx.missing);
         let marks = furniture::Furniture::new(doc, fonts, &geometry, Numbering::Roman, "");
         let blank = furniture::PageInfo {
             chapter: None,
@@ -528,11 +530,12 @@ fn stream_with<'a>(
             (&geometry, front),
             &body,
             diags,
-            &mut missing_reported,
+            &mut missing,
         );
         front += pages.len();
         sink(Section::Front, pages)?;
     }
+    missing.warn(diags, fonts.uses_system_fonts());
     let mut labels = Vec::new();
     if front > 0 {
         labels.push(PageLabel {
@@ -569,7 +572,7 @@ fn contents_pages(
     (geometry, before): (&Geometry, usize),
     body: &pages::Paginated,
     diags: &mut Diagnostics,
-    missing_reported: &mut BTreeSet<char>,
+    missing: &mut Missing,
 ) -> Vec<Page> {
     let numbers: BTreeMap<_, _> = body
         .outline
@@ -577,23 +580,15 @@ fn contents_pages(
         .filter_map(|e| body.anchors.get(&e.anchor).map(|(p, _)| (e.anchor, p + 1)))
         .collect();
     let entries: Vec<_> = body.outline.iter().filter(|e| e.level <= 2).collect();
-    let mut ctx = Ctx::new(doc, fonts);
+    let mut ctx = Ctx::new(doc, fonts, &options.labels);
     ctx.ragged = options.ragged;
     ctx.theme = Theme::new(options, fonts);
     let chunks = contents::page(&mut ctx, &entries, &numbers, geometry.measure());
     diags.extend(ctx.diags);
-    warn_missing(diags, &ctx.missing, missing_reported);
-    let labels = crate::labels::Labels::new(
-        doc.meta.language.as_deref().unwrap_or("en"),
-        Default::default(),
-    );
-    let mut front_furniture = furniture::Furniture::new(
-        doc,
-        fonts,
-        geometry,
-        Numbering::Roman,
-        labels.get(crate::labels::Label::Contents),
-    );
+    missing.merge(ctx.missing);
+    let contents_label = options.labels.get(crate::labels::Label::Contents);
+    let mut front_furniture =
+        furniture::Furniture::new(doc, fonts, geometry, Numbering::Roman, contents_label);
     front_furniture.first = before;
     let mut p = pages::Paginator::new(geometry, &pages::PageOptions::default(), &front_furniture);
     p.begin(None);

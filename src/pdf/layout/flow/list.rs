@@ -1,5 +1,6 @@
 //! Lists: items indented, with their markers (bullets, numbers, check
-//! boxes drawn with rules) hung on their first line.
+//! boxes drawn with rules) hung on their first line — on the right of a
+//! right-to-left item, whose indent is on the right too.
 
 use super::*;
 use crate::doc::ListItem;
@@ -63,6 +64,7 @@ impl Column<'_, '_> {
         };
         let book = self.ctx.fonts;
         for (i, item) in items.iter().enumerate() {
+            let rtl = self.item_rtl(item);
             let marker = match (item.task, start) {
                 (Some(_), _) => String::new(),
                 (None, Some(n)) => format!("{}.", n + i as u64),
@@ -74,11 +76,18 @@ impl Column<'_, '_> {
                 .to_string(),
             };
             let first = self.chunks.len();
+            let content_indent = if rtl { indent } else { indent + hang };
             for b in &item.blocks {
-                self.block(b, indent + hang, width - hang, depth + 1);
+                self.block(b, content_indent, width - hang, depth + 1);
             }
-            // Hang the marker on the item's first line.
+            // Hang the marker on the item's first line. A right-to-left
+            // marker reads from the right ("1." shows as ".1").
             let size = Abs::pt(10.0);
+            let marker = if rtl && !marker.is_empty() {
+                format!("\u{200F}{marker}")
+            } else {
+                marker
+            };
             let shaped = book.shape(FaceId::Serif, size, &marker, false);
             let marker_width = shaped.width();
             if let Some(Chunk::Content(c)) = self.chunks[first..]
@@ -90,22 +99,50 @@ impl Column<'_, '_> {
                     .iter()
                     .find_map(|(p, it)| matches!(it, Item::Text(_)).then_some(p.y))
                     .unwrap_or(size);
-                let x = indent + hang - marker_width - Abs::pt(4.0);
+                let x = if rtl {
+                    indent + width - hang + Abs::pt(4.0)
+                } else {
+                    indent + hang - marker_width - Abs::pt(4.0)
+                };
                 if let Some(done) = item.task {
-                    c.items
-                        .extend(task_box(indent + hang - Abs::pt(12.0), baseline, done));
+                    let at = if rtl {
+                        indent + width - hang + Abs::pt(5.0)
+                    } else {
+                        indent + hang - Abs::pt(12.0)
+                    };
+                    c.items.extend(task_box(at, baseline, done));
                 }
+                let mut pen = x;
                 for run in shaped.runs.iter() {
                     c.items.insert(
                         0,
                         (
-                            Point::new(x, baseline),
+                            Point::new(pen, baseline),
                             Item::Text(TextRun::shaped(run, Abs::ZERO, Color::BLACK)),
                         ),
                     );
+                    pen += run.width;
                 }
             }
         }
+    }
+
+    /// Whether a list item is set right to left: as markup says, else as
+    /// its first strong character, else as the book.
+    fn item_rtl(&self, item: &ListItem) -> bool {
+        match self.ctx.block_dir {
+            Some(crate::doc::Direction::Rtl) => return true,
+            Some(crate::doc::Direction::Ltr) => return false,
+            _ => {}
+        }
+        let text = item.blocks.iter().find_map(|b| match b {
+            Block::Paragraph { content, .. } | Block::Heading { content, .. } => {
+                Some(crate::doc::plain_text(content))
+            }
+            _ => None,
+        });
+        text.and_then(|t| crate::text::bidi::first_strong(&t))
+            .unwrap_or(self.ctx.book_rtl)
     }
 }
 

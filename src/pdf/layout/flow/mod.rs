@@ -148,10 +148,12 @@ pub fn piece(
             .any(|b| matches!(b, Block::Heading { level: 1, .. }))
     };
     if first && !has_h1() {
-        let title = chapter
-            .title
-            .clone()
-            .unwrap_or_else(|| format!("Chapter {}", piece.chapter + 1));
+        let title = chapter.title.clone().unwrap_or_else(|| {
+            column.ctx.labels.numbered(
+                crate::labels::Label::Chapter,
+                &(piece.chapter + 1).to_string(),
+            )
+        });
         if let Some(Chunk::Content(c)) = chunks.iter_mut().find(|c| matches!(c, Chunk::Content(_)))
         {
             c.outline = Some((title, 1));
@@ -431,10 +433,16 @@ impl Column<'_, '_> {
                     self.block(b, indent, width, depth);
                 }
             }
-            Block::Division { blocks, .. } => {
+            Block::Division { attrs, blocks, .. } => {
+                // Its language and direction hold for the blocks inside.
+                let lang = attrs.lang.as_deref().and_then(crate::text::LangTag::new);
+                let outer = (self.ctx.block_lang, self.ctx.block_dir);
+                self.ctx.block_lang = lang.or(outer.0);
+                self.ctx.block_dir = attrs.dir.or(outer.1);
                 for b in blocks {
                     self.block(b, indent, width, depth);
                 }
+                (self.ctx.block_lang, self.ctx.block_dir) = outer;
             }
             Block::Rule { .. } => self.rule(indent, width),
         }

@@ -1,5 +1,7 @@
 //! Collect: the inline tree → pieces of text, each with its style (faces,
-//! sizes, links, raised or lowered text), and forced breaks.
+//! sizes, links, raised or lowered text, the language markup gives), and
+//! forced breaks. A direction markup gives (`<span dir="rtl">`) becomes a
+//! pair of bidi isolates around the text, for UAX #9 to read.
 
 use super::super::Ctx;
 use super::*;
@@ -81,7 +83,11 @@ pub(super) fn collect(ctx: &mut Ctx<'_>, content: &[Inline], style: &Style, out:
                 };
                 out.push(Piece::Text(number.to_string(), s));
             }
-            Inline::Tagged { tag, content, .. } => tagged(ctx, *tag, content, style, out),
+            Inline::Tagged {
+                tag,
+                attrs,
+                content,
+            } => tagged(ctx, *tag, attrs, content, style, out),
             Inline::Math(m) => super::super::technical::inline_math(ctx, m, style, out),
             Inline::Ref(r) => super::super::technical::cross_ref(ctx, r, style, out),
             Inline::Cite(c) if c.rendered.is_empty() => {
@@ -101,11 +107,28 @@ pub(super) fn collect(ctx: &mut Ctx<'_>, content: &[Inline], style: &Style, out:
 pub(super) fn tagged(
     ctx: &mut Ctx<'_>,
     tag: crate::doc::InlineTag,
+    attrs: &crate::doc::Attrs,
     content: &[Inline],
     style: &Style,
     out: &mut Vec<Piece>,
 ) {
-    use crate::doc::InlineTag;
+    use crate::doc::{Direction, InlineTag};
+    let style = &Style {
+        lang: attrs
+            .lang
+            .as_deref()
+            .and_then(crate::text::LangTag::new)
+            .or(style.lang),
+        ..style.clone()
+    };
+    let isolate = attrs.dir.map(|d| match d {
+        Direction::Ltr => '\u{2066}',
+        Direction::Rtl => '\u{2067}',
+        Direction::Auto => '\u{2068}',
+    });
+    if let Some(open) = isolate {
+        out.push(Piece::Text(open.to_string(), style.clone()));
+    }
     let s = match tag {
         InlineTag::Sup => Style {
             size: style.size * 0.7,
@@ -138,10 +161,19 @@ pub(super) fn tagged(
         | InlineTag::Span => style.clone(),
     };
     if tag == InlineTag::Quote {
-        out.push(Piece::Text("“".into(), s.clone()));
+        let lang = s
+            .lang
+            .map(|l| l.as_str().to_string())
+            .or_else(|| ctx.doc.meta.language.clone())
+            .unwrap_or_default();
+        let quotes = crate::labels::quotes(&lang);
+        out.push(Piece::Text(quotes.open.to_string(), s.clone()));
         collect(ctx, content, &s, out);
-        out.push(Piece::Text("”".into(), s));
+        out.push(Piece::Text(quotes.close.to_string(), s.clone()));
     } else {
         collect(ctx, content, &s, out);
+    }
+    if isolate.is_some() {
+        out.push(Piece::Text('\u{2069}'.to_string(), s));
     }
 }

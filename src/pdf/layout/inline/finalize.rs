@@ -1,11 +1,23 @@
 //! Finalize: raw lines → positioned frame items, all but last lines
 //! justified, links and strike-through drawn over their words.
+//!
+//! A line of bidirectional text is put in visual order here, after line
+//! breaking (UAX #9, rule L2): its fragments and spaces are reordered by
+//! their levels. A right-to-left paragraph is aligned, justified and
+//! indented from the right.
 
 use super::super::{ParStyle, TextAlign};
 use super::*;
 use crate::pdf::frame::{Item, TextRun};
 use crate::text::FontSet;
 use crate::text::units::{Abs, Point};
+
+/// One piece of a line as it is placed: a fragment, or a space with the
+/// extra width justification gives it.
+enum Atom<'l> {
+    Frag(&'l Frag),
+    Space(Abs),
+}
 
 /// How far the ink of a line's last glyph reaches past its advance.
 fn overhang(book: &FontSet, line: &RawLine) -> Abs {
@@ -36,36 +48,38 @@ pub(super) fn word_overhang(book: &FontSet, frags: &[Frag]) -> Abs {
     (ink - glyph.advance).max(Abs::ZERO)
 }
 
-/// Turns raw lines into positioned items, justifying all but last lines.
+/// Turns raw lines into positioned items, justifying all but last lines;
+/// `rtl`: the paragraph runs right to left.
 pub(super) fn finalize(
     book: &FontSet,
     lines: Vec<RawLine>,
     style: &ParStyle,
     width: Abs,
+    rtl: bool,
 ) -> Vec<LineBox> {
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
         let natural = line.width();
-        let spaces = line
-            .parts
-            .iter()
-            .filter(|p| matches!(p, Part::Space(_)))
-            .count();
         // A last glyph whose ink reaches past its advance (the end mark ■)
         // is kept inside the measure.
         let width = width - overhang(book, &line);
-        let slack = (width - natural).max(Abs::ZERO);
-        let (mut x, extra) = match style.align {
-            // Justified lines may also shrink their spaces (the line breaker
-            // allowed it within each space's shrink).
-            TextAlign::Justify if !line.last && spaces > 0 => {
-                (line.indent, (width - natural) / spaces as f64)
-            }
-            // A last line the breaker set tight shrinks its spaces too.
-            _ if natural > width && spaces > 0 => (line.indent, (width - natural) / spaces as f64),
-            TextAlign::Center => (line.indent + slack / 2.0, Abs::ZERO),
-            TextAlign::Right => (line.indent + slack, Abs::ZERO),
-            _ => (line.indent, Abs::ZERO),
+        let atoms = justified(&line, style, width, natural);
+        let placed: Abs = atoms
+            .iter()
+            .map(|(a, _)| match a {
+                Atom::Frag(f) => f.width(),
+                Atom::Space(w) => *w,
+            })
+            .sum();
+        let slack = (width - line.indent - placed).max(Abs::ZERO);
+        // Where the line's content starts: the indent is on the side the
+        // paragraph starts from.
+        let mut x = match (style.align, rtl) {
+            (TextAlign::Center, _) => line.indent + slack / 2.0,
+            (TextAlign::Right, false) => line.indent + slack,
+            (TextAlign::Right, true) => Abs::ZERO,
+            (TextAlign::Left | TextAlign::Justify, false) => line.indent,
+            (TextAlign::Left | TextAlign::Justify, true) => slack,
         };
         // Line height: the style's leading, grown for bigger text.
         let mut ascent = style.size * book.font(style.face).ascender;
@@ -93,50 +107,48 @@ pub(super) fn finalize(
         }
         let mut items = Vec::new();
         let mut notes = Vec::new();
-        for part in &line.parts {
-            match part {
-                Part::Space(w) => x += *w + extra,
-                Part::Word(frags) => {
-                    for frag in frags {
-                        if let Some(id) = frag.style.note
-                            && !notes.contains(&id)
-                        {
-                            notes.push(id);
-                        }
-                        let start = x;
-                        if let Some(b) = &frag.boxed {
-                            items.extend(crate::pdf::layout::math::place(b, x, baseline));
-                            x += b.width;
-                        }
-                        for run in &frag.shaped.runs {
-                            items.push((
-                                Point::new(x, baseline),
-                                Item::Text(TextRun::shaped(run, frag.style.rise, frag.style.color)),
-                            ));
-                            x += run.width;
-                        }
-                        let fw = x - start;
-                        if frag.style.strike {
-                            items.push((
-                                Point::new(start, baseline - frag.style.size * 0.28),
-                                Item::Line {
-                                    dx: fw,
-                                    dy: Abs::ZERO,
-                                    color: frag.style.color,
-                                    thickness: frag.style.size * 0.05,
-                                },
-                            ));
-                        }
-                        if let Some(dest) = &frag.style.link {
-                            items.push((
-                                Point::new(start, Abs::ZERO),
-                                Item::Link {
-                                    width: fw,
-                                    height: leading,
-                                    dest: dest.clone(),
-                                },
-                            ));
-                        }
+        for (atom, _) in &atoms {
+            match atom {
+                Atom::Space(w) => x += *w,
+                Atom::Frag(frag) => {
+                    if let Some(id) = frag.style.note
+                        && !notes.contains(&id)
+                    {
+                        notes.push(id);
+                    }
+                    let start = x;
+                    if let Some(b) = &frag.boxed {
+                        items.extend(crate::pdf::layout::math::place(b, x, baseline));
+                        x += b.width;
+                    }
+                    for run in &frag.shaped.runs {
+                        items.push((
+                            Point::new(x, baseline),
+                            Item::Text(TextRun::shaped(run, frag.style.rise, frag.style.color)),
+                        ));
+                        x += run.width;
+                    }
+                    let fw = x - start;
+                    if frag.style.strike {
+                        items.push((
+                            Point::new(start, baseline - frag.style.size * 0.28),
+                            Item::Line {
+                                dx: fw,
+                                dy: Abs::ZERO,
+                                color: frag.style.color,
+                                thickness: frag.style.size * 0.05,
+                            },
+                        ));
+                    }
+                    if let Some(dest) = &frag.style.link {
+                        items.push((
+                            Point::new(start, Abs::ZERO),
+                            Item::Link {
+                                width: fw,
+                                height: leading,
+                                dest: dest.clone(),
+                            },
+                        ));
                     }
                 }
             }
@@ -150,6 +162,76 @@ pub(super) fn finalize(
         });
     }
     out
+}
+
+/// The line's pieces in visual order with their final widths: spaces of a
+/// justified line (but the last) take the slack, in proportion to how far
+/// each may stretch (or shrink); plain spaces share it equally. Each atom
+/// comes with its bidi level.
+fn justified<'l>(
+    line: &'l RawLine,
+    style: &ParStyle,
+    width: Abs,
+    natural: Abs,
+) -> Vec<(Atom<'l>, u8)> {
+    // A last line the breaker set tight shrinks its spaces too.
+    let justify = (style.align == TextAlign::Justify && !line.last) || natural > width;
+    let diff = width - natural;
+    let spaces = line
+        .parts
+        .iter()
+        .filter(|p| matches!(p, Part::Space(_)))
+        .count();
+    // Gaps stretch by their stretch, or shrink by their shrink.
+    let give: Abs = line
+        .parts
+        .iter()
+        .map(|p| match p {
+            Part::Gap(g) if diff >= Abs::ZERO => g.stretch,
+            Part::Gap(g) => g.shrink,
+            _ => Abs::ZERO,
+        })
+        .sum();
+    let mut atoms: Vec<(Atom<'l>, u8)> = Vec::with_capacity(line.parts.len() * 2);
+    let mut level = 0;
+    for part in &line.parts {
+        match part {
+            Part::Word(frags) => {
+                for f in frags {
+                    level = f.style.level;
+                    atoms.push((Atom::Frag(f), level));
+                }
+            }
+            Part::Space(w) => {
+                let extra = if justify && spaces > 0 && give == Abs::ZERO {
+                    diff / spaces as f64
+                } else {
+                    Abs::ZERO
+                };
+                atoms.push((Atom::Space(*w + extra), level));
+            }
+            Part::Gap(g) => {
+                let share = if diff >= Abs::ZERO {
+                    g.stretch
+                } else {
+                    g.shrink
+                };
+                let extra = if justify && give > Abs::ZERO {
+                    diff * (share / give)
+                } else {
+                    Abs::ZERO
+                };
+                atoms.push((Atom::Space(g.width + extra), g.level));
+            }
+        }
+    }
+    if atoms.iter().all(|(_, l)| *l == 0) {
+        return atoms;
+    }
+    let levels: Vec<u8> = atoms.iter().map(|(_, l)| *l).collect();
+    let order = crate::text::bidi::visual_order(&levels);
+    let mut slots: Vec<Option<(Atom<'l>, u8)>> = atoms.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 #[cfg(test)]
@@ -172,7 +254,8 @@ mod tests {
         let mut worst = f64::MIN;
         for w in (120..=330).step_by(3) {
             let width = Abs::pt(f64::from(w));
-            let mut ctx = Ctx::new(&doc, &fonts);
+            let labels = crate::labels::Labels::default();
+            let mut ctx = Ctx::new(&doc, &fonts, &labels);
             let lines = super::super::paragraph(
                 &mut ctx,
                 &content,

@@ -25,6 +25,8 @@ pub(super) fn linebreak(
         ..RawLine::default()
     };
     let mut pending_space = Abs::ZERO;
+    // The gap before the next word, in text that is not plain Latin.
+    let mut pending_gap: Option<Gap> = None;
     // Words left to set (the last may draw past its advance: ■).
     let mut words = tokens
         .iter()
@@ -38,8 +40,13 @@ pub(super) fn linebreak(
                 line.last = true;
                 lines.push(std::mem::take(&mut line));
                 pending_space = Abs::ZERO;
+                pending_gap = None;
             }
             Token::Space(w) => pending_space = w,
+            Token::Gap(g) => {
+                pending_space = g.width;
+                pending_gap = Some(g);
+            }
             Token::Word(frags) => {
                 let ink = if last {
                     super::finalize::word_overhang(ctx.fonts, &frags)
@@ -52,10 +59,15 @@ pub(super) fn linebreak(
                 } else {
                     pending_space
                 };
+                let gap = pending_gap.take();
+                let separator = |space: Abs| match gap {
+                    Some(g) => Part::Gap(g),
+                    None => Part::Space(space),
+                };
                 let used = line.width();
                 if (used + space + ww).fits_in(width) {
                     if !line.is_empty() {
-                        line.parts.push(Part::Space(space));
+                        line.parts.push(separator(space));
                     }
                     line.parts.push(Part::Word(frags));
                     pending_space = Abs::ZERO;
@@ -66,7 +78,7 @@ pub(super) fn linebreak(
                 let room = width - used - space;
                 if let Some((head, tail)) = hyphenate(ctx, &frags, room) {
                     if !line.is_empty() {
-                        line.parts.push(Part::Space(space));
+                        line.parts.push(separator(space));
                     }
                     line.parts.push(Part::Word(head));
                     line.hyphen = true;
@@ -120,7 +132,7 @@ pub(super) fn hyphenate(
     let frag = &frags[0];
     let text = frag.text.as_str();
     let book = ctx.fonts;
-    let shape = |t: &str| book.shape(frag.style.face, frag.style.size, t, frag.style.small_caps);
+    let shape = |t: &str| frag.style.shape(book, t);
     // Syllable boundaries; the longest head (plus a hyphen) that fits wins.
     let mut cuts: Vec<usize> = Vec::new();
     let mut pos = 0;

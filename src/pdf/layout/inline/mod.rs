@@ -6,6 +6,13 @@
 //! hyphenation; [`greedy`]: the fallback, with an emergency cut for tokens
 //! wider than the measure), and [`finalize`] each line into positioned frame
 //! items (justified or ragged). [`paragraph`] drives them.
+//!
+//! Text that is not plain Latin takes more care in [`measure`]: the
+//! paragraph's direction and each character's bidi level (UAX #9), break
+//! opportunities inside words for Chinese, Japanese and the scripts that
+//! need a dictionary (UAX #14), and each word fragment shaped with its
+//! direction and language; [`finalize`] then puts each line's pieces in
+//! visual order and sets a right-to-left paragraph from the right.
 
 mod collect;
 mod finalize;
@@ -18,7 +25,7 @@ use crate::diag::Span;
 use crate::doc::Inline;
 use crate::pdf::frame::{Color, Item, LinkDest};
 use crate::text::units::{Abs, Point};
-use crate::text::{FaceId, Shaped};
+use crate::text::{FaceId, FontSet, LangTag, Props, Shaped};
 use std::sync::Arc;
 
 pub(crate) use collect::Piece;
@@ -62,6 +69,26 @@ pub struct Style {
     pub strike: bool,
     /// This is the reference mark of a footnote.
     pub note: Option<crate::doc::NoteId>,
+    /// The language of the text, when it is not the book's (markup, or a
+    /// script the book's language does not write).
+    pub lang: Option<LangTag>,
+    /// The bidi embedding level (odd: right to left).
+    pub level: u8,
+}
+
+impl Style {
+    /// How this style's text is shaped: its direction and language.
+    pub fn props(&self) -> Props {
+        Props {
+            rtl: self.level % 2 == 1,
+            lang: self.lang,
+        }
+    }
+
+    /// Shapes `text` in this style.
+    pub fn shape(&self, fonts: &FontSet, text: &str) -> Arc<Shaped> {
+        fonts.shape_with(self.face, self.size, text, self.small_caps, self.props())
+    }
 }
 
 /// A word fragment of one style, shaped; or a formula, set as a box.
@@ -90,8 +117,25 @@ enum Token {
     Word(Vec<Frag>),
     /// An inter-word space in a style.
     Space(Abs),
+    /// A space or a break opportunity between characters, in text that
+    /// is not plain Latin: with its bidi level and how far it may stretch.
+    Gap(Gap),
     /// A forced line break.
     Break,
+}
+
+/// A space or a break opportunity inside a word (between two Chinese
+/// characters, two Thai words), with its bidi level.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Gap {
+    /// Natural width (zero between characters).
+    width: Abs,
+    /// How much it may stretch (inter-character justification for CJK).
+    stretch: Abs,
+    /// How much it may shrink.
+    shrink: Abs,
+    /// Its bidi level.
+    level: u8,
 }
 
 /// Lays out a paragraph of inline content into lines `width` wide.
@@ -111,16 +155,18 @@ pub fn paragraph(
         rise: Abs::ZERO,
         strike: false,
         note: None,
+        lang: ctx.block_lang,
+        level: 0,
     };
     let mut pieces = Vec::new();
     collect(ctx, content, &base, &mut pieces);
-    let tokens = measure(ctx, pieces, span);
+    let (tokens, rtl) = measure(ctx, pieces, span);
     if style.display {
         // Display text is never hyphenated, and its lines are balanced.
         let hyphenate = std::mem::replace(&mut ctx.hyphenate, false);
         let lines = balanced(ctx, tokens, width, style.first_indent);
         ctx.hyphenate = hyphenate;
-        return finalize(ctx.fonts, lines, style, width);
+        return finalize(ctx.fonts, lines, style, width, rtl);
     }
     let lines = if style.align == TextAlign::Justify {
         // TeX's two passes: first without hyphenation, accepting only lines
@@ -133,7 +179,7 @@ pub fn paragraph(
     } else {
         linebreak(ctx, tokens, width, style.first_indent)
     };
-    finalize(ctx.fonts, lines, style, width)
+    finalize(ctx.fonts, lines, style, width, rtl)
 }
 
 /// Lines of display text (headings, titles, standfirsts) balanced: set in
@@ -176,6 +222,7 @@ struct RawLine {
 enum Part {
     Word(Vec<Frag>),
     Space(Abs),
+    Gap(Gap),
 }
 
 impl RawLine {
@@ -187,6 +234,7 @@ impl RawLine {
                 .map(|p| match p {
                     Part::Word(frags) => frags.iter().map(Frag::width).sum(),
                     Part::Space(w) => *w,
+                    Part::Gap(g) => g.width,
                 })
                 .sum()
     }

@@ -73,6 +73,8 @@ pub(super) enum Source {
     Word(Vec<Frag>, usize),
     /// An inter-word space.
     Space(Abs),
+    /// A space or break opportunity with its bidi level.
+    Gap(Gap),
     /// A hyphenation point: the hyphen in this style if the line breaks here.
     Hyphen(Style),
     /// A break point inside an over-long token (no hyphen drawn).
@@ -157,6 +159,14 @@ fn model(
                 });
                 sources.push(Source::Space(w));
             }
+            Token::Gap(g) => {
+                items.push(Item::Glue {
+                    width: g.width,
+                    stretch: g.stretch,
+                    shrink: g.shrink,
+                });
+                sources.push(Source::Gap(*g));
+            }
             Token::Word(frags) => {
                 // A URL or identifier breaks after `/`, `.`, `-`, `?`, `&`,
                 // `_` and `=`, with no hyphen added (when each piece fits).
@@ -204,9 +214,12 @@ fn model(
                     match syllables {
                         Some(parts) => {
                             let hyphen_style = piece[0].style.clone();
-                            let hyphen = book
-                                .shape(hyphen_style.face, hyphen_style.size, "-", false)
-                                .width();
+                            let hyphen = Style {
+                                small_caps: false,
+                                ..hyphen_style.clone()
+                            }
+                            .shape(book, "-")
+                            .width();
                             for (j, part) in parts.into_iter().enumerate() {
                                 if j > 0 {
                                     items.push(Item::Penalty {
@@ -258,6 +271,10 @@ fn lines(book: &FontSet, sources: &[Source], chosen: &[usize], first_indent: Abs
                     }
                     last_word = None;
                 }
+                Source::Gap(g) => {
+                    line.parts.push(Part::Gap(*g));
+                    last_word = None;
+                }
                 Source::Word(frags, id) => {
                     // Syllables of one word on one line are shaped together
                     // again, for their ligatures and kerning.
@@ -278,7 +295,7 @@ fn lines(book: &FontSet, sources: &[Source], chosen: &[usize], first_indent: Abs
                 let hyphen = Frag {
                     style: style.clone(),
                     text: "-".into(),
-                    shaped: book.shape(style.face, style.size, "-", style.small_caps),
+                    shaped: style.shape(book, "-"),
                     boxed: None,
                 };
                 if let Some(Part::Word(frags)) = line.parts.last_mut() {
@@ -290,7 +307,7 @@ fn lines(book: &FontSet, sources: &[Source], chosen: &[usize], first_indent: Abs
             _ => {}
         }
         // Trailing spaces are not part of the line.
-        while matches!(line.parts.last(), Some(Part::Space(_))) {
+        while matches!(line.parts.last(), Some(Part::Space(_) | Part::Gap(_))) {
             line.parts.pop();
         }
         lines.push(line);
@@ -308,7 +325,7 @@ pub(super) fn merge(fonts: &FontSet, prev: &mut Vec<Frag>, next: &[Frag]) {
         && n.boxed.is_none()
     {
         let text = format!("{}{}", p.text, n.text);
-        let shaped = fonts.shape(p.style.face, p.style.size, &text, p.style.small_caps);
+        let shaped = p.style.shape(fonts, &text);
         if shaped.width().fits_in(p.width() + n.width()) && shaped.missing.is_empty() {
             let style = p.style.clone();
             *prev = vec![Frag {
@@ -346,14 +363,15 @@ pub(super) fn syllables(ctx: &mut Ctx<'_>, frags: &[Frag]) -> Option<Vec<Frag>> 
     if !(5..=MAX_HYPHENATED).contains(&letters) || !core.chars().all(char::is_alphabetic) {
         return None;
     }
+    let lang = hyphenation_lang(ctx, &frag.style, core)?;
     let mut cuts = Vec::new();
     let mut pos = start;
     // Fragments at least two letters before the hyphen and three after it
     // (TeX's \lefthyphenmin and \righthyphenmin for English), or the
     // language's own minimums where they are larger (hypher's patterns
     // carry them: 2 and 2 for German, 2 and 3 for French…).
-    let (left, right) = ctx.lang.bounds();
-    for syllable in hypher::hyphenate_bounded(core, ctx.lang, left.max(2), right.max(3)) {
+    let (left, right) = lang.bounds();
+    for syllable in hypher::hyphenate_bounded(core, lang, left.max(2), right.max(3)) {
         pos += syllable.len();
         if pos < end {
             cuts.push(pos);
@@ -371,14 +389,38 @@ pub(super) fn syllables(ctx: &mut Ctx<'_>, frags: &[Frag]) -> Option<Vec<Frag>> 
             boxed: None,
             style: frag.style.clone(),
             text: piece.to_string(),
-            shaped: book.shape(
-                frag.style.face,
-                frag.style.size,
-                piece,
-                frag.style.small_caps,
-            ),
+            shaped: frag.style.shape(book, piece),
         });
         from = at;
     }
     Some(out)
+}
+
+/// The patterns a word is hyphenated with: those of its language (the
+/// markup's, else the book's), when that language writes the word's
+/// script; else those of the language the script stands for (a Russian
+/// word in an English book takes Russian patterns). `None` when there are
+/// none: Chinese, Arabic and Thai are not hyphenated.
+fn hyphenation_lang(ctx: &Ctx<'_>, style: &Style, word: &str) -> Option<hypher::Lang> {
+    use crate::text::script;
+    // The common case, a Latin word in the book's language, without
+    // looking anything up.
+    if style.lang.is_none() && word.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return ctx.latin_hyphenation;
+    }
+    let sc = word
+        .chars()
+        .map(script::of)
+        .find(|s| !script::is_neutral(*s))?;
+    let from_tag = |tag: &str| {
+        let code = script::primary(tag);
+        let bytes: [u8; 2] = code.as_bytes().try_into().ok()?;
+        hypher::Lang::from_iso(bytes)
+    };
+    let tag = style.lang.or(ctx.book_lang);
+    match tag {
+        Some(tag) if script::scripts_of(tag.as_str()).contains(&sc) => from_tag(tag.as_str()),
+        None if sc == script::Script::Latin => Some(ctx.lang),
+        _ => script::language_of(sc, word).and_then(from_tag),
+    }
 }
