@@ -875,7 +875,7 @@ mod tests {
         let mut l = Layer::default();
         assert_eq!(
             l.set("pdf.papr", "a4").unwrap_err(),
-            "unknown option `pdf.papr` (known: `pdf.paper`, `pdf.profile`, `pdf.min_dpi`, `pdf.max_dpi`, `pdf.toc`, `pdf.recto_chapters`, `pdf.ragged`, `pdf.bleed`, `pdf.crop_marks`, `pdf.fonts`, `pdf.system_fonts`, `pdf.margins`, `pdf.standard`, `pdf.front_matter`, `pdf.stock`, `pdf.style`)"
+            "unknown option `pdf.papr` (known: `pdf.paper`, `pdf.profile`, `pdf.min_dpi`, `pdf.max_dpi`, `pdf.toc`, `pdf.recto_chapters`, `pdf.ragged`, `pdf.bleed`, `pdf.crop_marks`, `pdf.fonts`, `pdf.system_fonts`, `pdf.margins`, `pdf.page_refs`, `pdf.greyscale`, `pdf.standard`, `pdf.front_matter`, `pdf.stock`, `pdf.style`)"
         );
         assert!(
             l.set("pdf", "a4")
