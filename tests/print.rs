@@ -422,6 +422,46 @@ fn the_cover_spine_is_page_count_times_caliper() {
 }
 
 #[test]
+fn a_cover_image_under_the_minimum_resolution_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = novel(dir.path());
+    let cover = dir.path().join("cover.pdf");
+    let image = dir.path().join("images/photo.jpg");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "cover",
+            input.to_str().unwrap(),
+            "-o",
+            cover.to_str().unwrap(),
+            "--paper",
+            "6x9in",
+            "--profile",
+            "kdp",
+            "--pages",
+            "200",
+            "--cover-image",
+            image.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let out = bindery(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // The 1500 × 844 px photo covers the 9.25 in high front: 91 dpi.
+    let stderr = run(&[]);
+    assert!(
+        stderr.contains("warning: the cover image prints at 91 dpi on the front, under 300 dpi"),
+        "{stderr}"
+    );
+    let stderr = run(&["--pdf-min-dpi", "90"]);
+    assert!(!stderr.contains("dpi"), "{stderr}");
+}
+
+#[test]
 fn a_half_width_figure_is_placed_at_its_resolution_at_that_size() {
     let dir = tempfile::tempdir().unwrap();
     let input = novel(dir.path());
