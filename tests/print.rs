@@ -576,34 +576,14 @@ fn the_magazine_theme_sets_the_seed_in_two_columns_under_a_spanning_head() {
         &pdf,
         &["--theme", "magazine", "--meta", "language=en"],
     );
-    let Some(html) = tool_output(
-        "pdftotext",
-        &["-bbox", "-f", "1", "-l", "2", pdf.to_str().unwrap(), "-"],
-    ) else {
+    let Some(words) = common::pdf_words(&pdf, &["-f", "1", "-l", "2"]) else {
         return;
     };
-    let mut page = 0;
-    let mut words: Vec<(usize, f64, f64, String)> = Vec::new();
-    for line in html.lines() {
-        let line = line.trim();
-        if line.starts_with("<page") {
-            page += 1;
-        }
-        if let Some(rest) = line.strip_prefix("<word ") {
-            let num = |key: &str| -> f64 {
-                let start = rest.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
-                rest[start..].split('"').next().unwrap().parse().unwrap()
-            };
-            let word = rest
-                .split('>')
-                .nth(1)
-                .unwrap_or("")
-                .split('<')
-                .next()
-                .unwrap_or("");
-            words.push((page, num("xMin"), num("xMax"), word.to_string()));
-        }
-    }
+    // (page, xMin, xMax, text)
+    let words: Vec<(usize, f64, f64, String)> = words
+        .into_iter()
+        .map(|(page, x0, _, x1, _, text)| (page, x0, x1, text))
+        .collect();
     // A4: the text block runs from 83 pt to 488 pt on the first page; its
     // middle is near 286 pt.
     let mid = 286.0;
