@@ -77,7 +77,8 @@ pub struct InputArgs {
     pub no_strict: bool,
     /// Set a metadata field (title, subtitle, author, contributors, language,
     /// date, identifier, publisher, description, subjects, rights, series,
-    /// series-index). Several authors or subjects: separate with `;`.
+    /// series-index, and for the front matter edition, printing, dedication,
+    /// epigraph). Several authors or subjects: separate with `;`.
     /// Repeatable.
     #[arg(long = "meta", value_name = "KEY=VALUE", value_parser = parse_key_value)]
     pub meta: Vec<(String, String)>,

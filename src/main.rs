@@ -102,21 +102,27 @@ fn plan(request: &bindery::project::Request) -> Result<Plan, u8> {
     }
 }
 
+/// The request the command line makes, planned and its outputs checked;
+/// or the exit code of the first thing wrong.
+fn planned(
+    request: Result<bindery::project::Request, String>,
+) -> Result<(bindery::project::Request, Plan), u8> {
+    let request = request.map_err(|message| {
+        eprintln!("error: {message}");
+        EXIT_USAGE
+    })?;
+    let plan = plan(&request)?;
+    if let Some(code) = refuse_bad_outputs(&plan) {
+        return Err(code);
+    }
+    Ok((request, plan))
+}
+
 fn build(args: &cli::BuildArgs) -> u8 {
-    let request = match cli::build_request(args) {
-        Ok(request) => request,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
-    };
-    let plan = match plan(&request) {
-        Ok(p) => p,
+    let (request, plan) = match planned(cli::build_request(args)) {
+        Ok(planned) => planned,
         Err(code) => return code,
     };
-    if let Some(code) = refuse_bad_outputs(&plan) {
-        return code;
-    }
     let (code, reads) = build_plan_reading(args, &plan);
     if !args.watch {
         return code;
@@ -124,8 +130,8 @@ fn build(args: &cli::BuildArgs) -> u8 {
     watch(args, &request, plan, reads)
 }
 
-/// Builds every book of the plan, writes the outputs, prints the report.
-/// Builds the plan's books; returns the exit code and the files the books
+/// Builds every book of the plan, writes the outputs, prints the report;
+/// returns the exit code and the files the books
 /// read besides their sources (images, stylesheet, cover, fonts).
 fn build_plan_reading(args: &cli::BuildArgs, plan: &Plan) -> (u8, Vec<std::path::PathBuf>) {
     let input = &args.input;
@@ -163,20 +169,10 @@ fn build_plan_reading(args: &cli::BuildArgs, plan: &Plan) -> (u8, Vec<std::path:
 
 /// Makes the print cover wrap of each book of the plan (one output each).
 fn cover(args: &cli::CoverArgs) -> u8 {
-    let request = match cli::cover_request(args) {
-        Ok(request) => request,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
-    };
-    let plan = match plan(&request) {
-        Ok(p) => p,
+    let (_, plan) = match planned(cli::cover_request(args)) {
+        Ok(planned) => planned,
         Err(code) => return code,
     };
-    if let Some(code) = refuse_bad_outputs(&plan) {
-        return code;
-    }
     let input = &args.input;
     let started = std::time::Instant::now();
     let mut printer = report::Printer::new(input.json, input.quiet, input.verbose);

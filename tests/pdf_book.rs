@@ -45,42 +45,9 @@ fn bindery(dir: &Path, args: &[&str]) {
     );
 }
 
-/// A word and its box: (page, x0, y0, x1, y1, word).
-type Word = (usize, f64, f64, f64, f64, String);
-
 /// Words with their boxes from `pdftotext -bbox`.
-fn words(pdf: &Path) -> Option<Vec<Word>> {
-    let html = tool_output("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"])?;
-    let mut out = Vec::new();
-    let mut page = 0;
-    for line in html.lines() {
-        let line = line.trim();
-        if line.starts_with("<page") {
-            page += 1;
-        }
-        if let Some(rest) = line.strip_prefix("<word ") {
-            let num = |key: &str| -> f64 {
-                let start = rest.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
-                rest[start..].split('"').next().unwrap().parse().unwrap()
-            };
-            let word = rest
-                .split('>')
-                .nth(1)
-                .unwrap_or("")
-                .split('<')
-                .next()
-                .unwrap_or("");
-            out.push((
-                page,
-                num("xMin"),
-                num("yMin"),
-                num("xMax"),
-                num("yMax"),
-                word.to_string(),
-            ));
-        }
-    }
-    Some(out)
+fn words(pdf: &Path) -> Option<Vec<common::Word>> {
+    common::pdf_words(pdf, &[])
 }
 
 #[test]

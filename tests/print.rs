@@ -422,6 +422,46 @@ fn the_cover_spine_is_page_count_times_caliper() {
 }
 
 #[test]
+fn a_cover_image_under_the_minimum_resolution_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = novel(dir.path());
+    let cover = dir.path().join("cover.pdf");
+    let image = dir.path().join("images/photo.jpg");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "cover",
+            input.to_str().unwrap(),
+            "-o",
+            cover.to_str().unwrap(),
+            "--paper",
+            "6x9in",
+            "--profile",
+            "kdp",
+            "--pages",
+            "200",
+            "--cover-image",
+            image.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let out = bindery(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // The 1500 × 844 px photo covers the 9.25 in high front: 91 dpi.
+    let stderr = run(&[]);
+    assert!(
+        stderr.contains("warning: the cover image prints at 91 dpi on the front, under 300 dpi"),
+        "{stderr}"
+    );
+    let stderr = run(&["--pdf-min-dpi", "90"]);
+    assert!(!stderr.contains("dpi"), "{stderr}");
+}
+
+#[test]
 fn a_half_width_figure_is_placed_at_its_resolution_at_that_size() {
     let dir = tempfile::tempdir().unwrap();
     let input = novel(dir.path());
@@ -536,34 +576,14 @@ fn the_magazine_theme_sets_the_seed_in_two_columns_under_a_spanning_head() {
         &pdf,
         &["--theme", "magazine", "--meta", "language=en"],
     );
-    let Some(html) = tool_output(
-        "pdftotext",
-        &["-bbox", "-f", "1", "-l", "2", pdf.to_str().unwrap(), "-"],
-    ) else {
+    let Some(words) = common::pdf_words(&pdf, &["-f", "1", "-l", "2"]) else {
         return;
     };
-    let mut page = 0;
-    let mut words: Vec<(usize, f64, f64, String)> = Vec::new();
-    for line in html.lines() {
-        let line = line.trim();
-        if line.starts_with("<page") {
-            page += 1;
-        }
-        if let Some(rest) = line.strip_prefix("<word ") {
-            let num = |key: &str| -> f64 {
-                let start = rest.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
-                rest[start..].split('"').next().unwrap().parse().unwrap()
-            };
-            let word = rest
-                .split('>')
-                .nth(1)
-                .unwrap_or("")
-                .split('<')
-                .next()
-                .unwrap_or("");
-            words.push((page, num("xMin"), num("xMax"), word.to_string()));
-        }
-    }
+    // (page, xMin, xMax, text)
+    let words: Vec<(usize, f64, f64, String)> = words
+        .into_iter()
+        .map(|(page, x0, _, x1, _, text)| (page, x0, x1, text))
+        .collect();
     // A4: the text block runs from 83 pt to 488 pt on the first page; its
     // middle is near 286 pt.
     let mid = 286.0;

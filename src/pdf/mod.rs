@@ -162,7 +162,8 @@ pub enum Stock {
 pub enum Opening {
     /// At the top of the text block.
     Plain,
-    /// Sunk: the title starts a third of the way down the text block.
+    /// Sunk: the title starts a sixth of the way down the text block (in a
+    /// book of several chapters, or with front matter).
     Sink,
 }
 

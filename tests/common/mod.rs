@@ -116,3 +116,47 @@ pub fn tool_output(tool: &str, args: &[&str]) -> Option<String> {
     );
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
+
+/// A word `pdftotext -bbox` finds: page (from 1), xMin, yMin, xMax, yMax,
+/// text.
+pub type Word = (usize, f64, f64, f64, f64, String);
+
+/// The words of `pdf` with their boxes (`pdftotext -bbox`, `extra` options
+/// such as `-f 1 -l 2` first); `None` when pdftotext is not installed.
+#[allow(dead_code, reason = "not every test file reads word boxes")]
+pub fn pdf_words(pdf: &Path, extra: &[&str]) -> Option<Vec<Word>> {
+    let mut args = vec!["-bbox"];
+    args.extend_from_slice(extra);
+    args.extend([pdf.to_str().unwrap(), "-"]);
+    let html = tool_output("pdftotext", &args)?;
+    let mut out = Vec::new();
+    let mut page = 0;
+    for line in html.lines() {
+        let line = line.trim();
+        if line.starts_with("<page") {
+            page += 1;
+        }
+        if let Some(rest) = line.strip_prefix("<word ") {
+            let num = |key: &str| -> f64 {
+                let start = rest.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
+                rest[start..].split('"').next().unwrap().parse().unwrap()
+            };
+            let word = rest
+                .split('>')
+                .nth(1)
+                .unwrap_or("")
+                .split('<')
+                .next()
+                .unwrap_or("");
+            out.push((
+                page,
+                num("xMin"),
+                num("yMin"),
+                num("xMax"),
+                num("yMax"),
+                word.to_string(),
+            ));
+        }
+    }
+    Some(out)
+}

@@ -28,6 +28,11 @@ pub struct CoverImage {
 }
 
 impl CoverImage {
+    /// Its size in pixels.
+    pub fn pixels(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+
     /// Reads an image file for the cover, in the colour space `standard`
     /// allows (PDF/X: CMYK; else RGB or what a JPEG has).
     pub fn read(path: &std::path::Path, standard: Standard) -> Result<CoverImage, String> {

@@ -99,8 +99,8 @@ impl Wrap {
 }
 
 /// Renders the cover wrap for `pages` interior pages. Problems (no ISBN, a
-/// spine too thin for text, a cover image that cannot be read) are warnings
-/// in `diags`.
+/// spine too thin for text, a cover image that cannot be read or that
+/// prints under `min_dpi`) are warnings in `diags`.
 pub fn render(
     meta: &Metadata,
     fonts: &FontSet,
@@ -144,6 +144,18 @@ pub fn render(
         },
         None => None,
     };
+    if let Some(image) = &image {
+        let dpi = front_dpi(&wrap, image.pixels());
+        if dpi + 0.5 < options.min_dpi {
+            diags.warn(
+                nowhere,
+                format!(
+                    "the cover image prints at {dpi:.0} dpi on the front, under {:.0} dpi",
+                    options.min_dpi
+                ),
+            );
+        }
+    }
     let mut sheet = draw::Sheet::new(fonts, &wrap, options.standard);
     sheet.background();
     match &image {
@@ -156,6 +168,15 @@ pub fn render(
     sheet.back(meta, isbn.as_ref());
     let doc = sheet.finish(meta, image);
     finish(doc, &wrap, meta, options.standard)
+}
+
+/// The resolution of a cover image of `(width, height)` pixels scaled to
+/// cover the front panel and its bleed (as `draw::Sheet::front_image`
+/// places it: filling it, cropped, never distorted).
+fn front_dpi(wrap: &Wrap, (width, height): (u32, u32)) -> f64 {
+    let (w, h) = (wrap.trim_width + wrap.bleed, wrap.sheet_height());
+    let scale = (w.to_pt() / f64::from(width.max(1))).max(h.to_pt() / f64::from(height.max(1)));
+    72.0 / scale
 }
 
 /// printpdf's document as bytes, with what it does not write added to its
@@ -369,6 +390,11 @@ mod tests {
         assert!((inches(Wrap::new(&o, 200).spine) - 0.458).abs() < 1e-6);
         o.stock = Stock::White;
         assert!((inches(Wrap::new(&o, 200).spine) - 0.424).abs() < 1e-6);
+        // A 1500 × 844 px photo covering a 6 × 9 in front and its bleed is
+        // scaled to the height, 9.25 in: 91 dpi.
+        let wrap = Wrap::new(&o, 200);
+        assert_eq!(front_dpi(&wrap, (1500, 844)).round(), 91.0);
+        assert_eq!(front_dpi(&wrap, (1875, 2775)).round(), 300.0);
         // Text on the spine from 80 pages.
         assert!(Wrap::new(&o, 79).spine < spine_text_min(o.service, o.stock));
         assert!(Wrap::new(&o, 80).spine >= spine_text_min(o.service, o.stock));
