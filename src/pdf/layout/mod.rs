@@ -356,16 +356,15 @@ pub fn stream(
     stream_with(doc, fonts, options, shared, diags, sink)
 }
 
-/// Whether the book has references to figures, tables or equations.
+/// Whether the book has labelled figures, tables or equations, the only
+/// targets whose pages a reference prints (read from the chapters' id
+/// lists, without walking the text).
 fn has_refs(doc: &Document) -> bool {
-    let mut found = false;
-    let mut doc = doc.clone();
-    for chapter in &mut doc.chapters {
-        crate::doc::technical::walk_inlines_mut(&mut chapter.blocks, &mut |i| {
-            found |= matches!(i, crate::doc::Inline::Ref(_));
-        });
-    }
-    found
+    doc.chapters.iter().any(|c| {
+        c.ids
+            .iter()
+            .any(|(id, _)| crate::doc::RefKind::of_label(id).is_some())
+    })
 }
 
 /// The printed page number of every anchor, from layouts run without
