@@ -4,8 +4,8 @@
 
 use bindery::Format;
 use bindery::options::{
-    Count, CoverChoice, DialectChoice, Dpi, EpubLayer, FilePath, ImagesLayer, Layer, Level, List,
-    Margins, OutputLayer, PdfLayer, Pixels, Profile, StyleLayer, Switch, Text, Value,
+    Count, CoverChoice, CslChoice, DialectChoice, Dpi, EpubLayer, FilePath, ImagesLayer, Layer,
+    Level, List, Margins, OutputLayer, PdfLayer, Pixels, Profile, StyleLayer, Switch, Text, Value,
 };
 use bindery::pdf::{PaperSize, Standard, Stock, ThemeName};
 use bindery::project::Request;
@@ -174,6 +174,13 @@ pub struct InputArgs {
     /// PDF: margins as TOP,INNER,BOTTOM,OUTER with units (20mm,18mm,25mm,22mm).
     #[arg(long, value_name = "T,I,B,O", value_parser = value::<Margins>)]
     pub margins: Option<Margins>,
+    /// A bibliography file (BibTeX/BibLaTeX .bib or hayagriva .yaml):
+    /// `[@key]` becomes a citation. Repeatable; replaces the project file's list.
+    #[arg(long = "bibliography", value_name = "FILE", value_parser = value::<FilePath>)]
+    pub bibliography: Vec<FilePath>,
+    /// The citation style: a name (apa, ieee, chicago-author-date…) or a .csl file.
+    #[arg(long, value_name = "STYLE", value_parser = value::<CslChoice>)]
+    pub csl: Option<CslChoice>,
     /// Every input becomes its own book, built in parallel.
     #[arg(long, overrides_with = "no_each")]
     pub each: bool,
@@ -351,7 +358,10 @@ pub fn input_layer(args: &InputArgs) -> Result<Layer, String> {
                 theme: args.theme,
                 ..StyleLayer::default()
             },
+            ..PdfLayer::default()
         },
+        bibliography: (!args.bibliography.is_empty()).then(|| List(args.bibliography.clone())),
+        csl: args.csl.clone(),
         ..Layer::default()
     };
     for (key, value) in &args.meta {

@@ -41,6 +41,8 @@ chapters = ["chapters/*.md"]
 # dialect = "commonmark"  # read every chapter as "article" or "commonmark" ("auto": detect)
 # strict = false          # warnings fail the build; nothing is written
 # lossy_utf8 = false      # read invalid UTF-8 with replacement characters (and a warning)
+# bibliography = ["refs.bib"]  # BibTeX/BibLaTeX or hayagriva YAML: [@key] becomes a citation
+# csl = "apa"             # citation style: a name (apa, ieee, chicago-author-date...) or a .csl file
 # smart = true            # "quotes", -- and ... become the language's quotes, dashes, ellipses
 
 [metadata]
@@ -97,6 +99,8 @@ paper = "a4"            # a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in, or 130x20
 # standard = "x4"       # "none", "x4" (PDF/X-4), "x1a" (PDF/X-1a:2003), "a2b" (PDF/A-2b)
 # front_matter = false  # half-title, title and copyright pages from [metadata]
 # stock = "white"       # or "cream": the paper, for the cover's spine width
+# page_refs = false     # references say "Figure 3 on page 41"
+# greyscale = false     # code highlighting and other colour set in greys
 
 [pdf.style]
 # theme = "book"        # "book", "report" or "magazine" (two columns)
@@ -116,6 +120,11 @@ paper = "a4"            # a4, a5, b5, letter, 5x8in, 5.5x8.5in, 6x9in, or 130x20
 [cover]
 # image = "cover.jpg"   # the print cover's front (default: [epub] cover)
 # pages = 320           # the interior's page count (default: laid out)
+
+[code]
+# highlight = true      # colour code blocks that name their language
+# theme = "print"       # print, night, or a syntect theme name
+# line_numbers = false  # number the lines of every code block
 
 [images]
 missing = "placeholder" # "placeholder", "drop" or "error"

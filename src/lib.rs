@@ -31,11 +31,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod cite;
 pub mod config;
 pub mod date;
 pub mod diag;
 pub mod doc;
 pub mod epub;
+pub mod highlight;
 pub mod imprint;
 pub mod issue;
 pub mod labels;
@@ -227,6 +229,7 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Book> {
     }
     let parse_options = parse::ParseOptions {
         dialect: book_options.dialect,
+        citations: book_options.cite.enabled(),
         smart: book_options.smart,
     };
     // Files are parsed in parallel, each into a document of its own, then
@@ -312,6 +315,12 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Book> {
     book_options.epub.labels = labels.clone();
     book_options.pdf.labels = labels;
     resolve::resolve(&mut doc, &mut report.diagnostics);
+    cite::cite(
+        &mut doc,
+        &book_options.cite,
+        &mut report.sources,
+        &mut report.diagnostics,
+    )?;
     resource::load(&mut doc, &book_options.images, &mut report.diagnostics);
     report.reads = book_options.files.clone();
     report

@@ -1,16 +1,23 @@
-//! The resolve stage: internal links → anchors.
+//! The resolve stage: internal links → anchors; labelled figures, tables
+//! and equations → numbers; references to them → their anchors and numbers.
 //!
 //! Input: the tree with `LinkTarget::Unresolved` references (`#id`,
-//! `other.md`, `other.md#id`). Output: the same tree with each reference either
-//! turned into `LinkTarget::Internal` or reported (the backends then render the
-//! link text without a link).
+//! `other.md`, `other.md#id`) and unresolved `@fig:id` references. Output:
+//! the same tree with each reference either turned into
+//! `LinkTarget::Internal` or reported (the backends then render the link
+//! text without a link); figures, tables and equations with a label
+//! numbered through the book in reading order, one count per kind; each
+//! `@fig:id` pointing at its target (an unknown label is a warning).
 
 use crate::diag::Diagnostics;
-use crate::doc::{AnchorId, Block, Chapter, Document, Inline, LinkTarget};
+use crate::doc::{AnchorId, Block, Chapter, Document, Inline, LinkTarget, RefKind};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Resolves every internal link of the document.
 pub fn resolve(doc: &mut Document, diags: &mut Diagnostics) {
+    let labels = number(doc, diags);
+    resolve_refs(doc, &labels, diags);
     let index = Index::new(doc);
     for (i, chapter) in doc.chapters.iter_mut().enumerate() {
         for block in &mut chapter.blocks {
@@ -120,9 +127,20 @@ fn walk_block(block: &mut Block, index: &Index, chapter: usize, diags: &mut Diag
                 }
             }
         }
-        Block::Table { head, rows, .. } => {
+        Block::Table {
+            head,
+            rows,
+            caption,
+            ..
+        } => {
+            walk_inlines(caption, index, chapter, diags);
             for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
                 walk_inlines(cell, index, chapter, diags);
+            }
+        }
+        Block::Callout { blocks, .. } => {
+            for b in blocks {
+                walk_block(b, index, chapter, diags);
             }
         }
         Block::DefinitionList { items, .. } => {
@@ -146,7 +164,11 @@ fn walk_block(block: &mut Block, index: &Index, chapter: usize, diags: &mut Diag
                 walk_block(b, index, chapter, diags);
             }
         }
-        Block::Code { .. } | Block::Figure { .. } | Block::Rule { .. } => {}
+        Block::Code { .. }
+        | Block::Figure { .. }
+        | Block::Rule { .. }
+        | Block::Equation { .. }
+        | Block::Bibliography { .. } => {}
     }
 }
 
@@ -172,8 +194,77 @@ fn walk_inlines(inlines: &mut [Inline], index: &Index, chapter: usize, diags: &m
             Inline::Text(_)
             | Inline::Code(_)
             | Inline::NoteRef(_)
+            | Inline::Math(_)
+            | Inline::Ref(_)
+            | Inline::Cite(_)
             | Inline::SoftBreak
             | Inline::HardBreak => {}
         }
+    }
+}
+
+/// Numbers every labelled figure, table and equation through the book, in
+/// reading order, one count per kind; returns label → (anchor, number). A
+/// label given twice is reported; the first keeps it.
+fn number(doc: &mut Document, diags: &mut Diagnostics) -> HashMap<String, (AnchorId, u32)> {
+    let mut labels: HashMap<String, (AnchorId, u32)> = HashMap::new();
+    let mut counts: HashMap<RefKind, u32> = HashMap::new();
+    for chapter in &mut doc.chapters {
+        let span = crate::diag::Span::new(crate::diag::FileId(0), 0..0);
+        let mut twice = Vec::new();
+        crate::doc::technical::walk_numbered_mut(&mut chapter.blocks, &mut |kind, numbered| {
+            let n = counts.entry(kind).or_insert(0);
+            *n += 1;
+            numbered.number = *n;
+            if labels.contains_key(&numbered.label) {
+                twice.push(numbered.label.clone());
+            } else {
+                labels.insert(numbered.label.clone(), (numbered.anchor, *n));
+            }
+        });
+        for label in twice {
+            let at = chapter
+                .blocks
+                .iter()
+                .map(Block::span)
+                .next()
+                .unwrap_or(span);
+            diags.warn(
+                at,
+                format!("label {{#{label}}} is used twice; references go to the first"),
+            );
+        }
+    }
+    labels
+}
+
+/// Points every `@fig:id` reference at its target; an unknown label is a
+/// warning (the reference then shows the label).
+fn resolve_refs(
+    doc: &mut Document,
+    labels: &HashMap<String, (AnchorId, u32)>,
+    diags: &mut Diagnostics,
+) {
+    let mut resolve = |inline: &mut Inline| {
+        if let Inline::Ref(r) = inline {
+            match labels.get(&r.label) {
+                Some(&target) if RefKind::of_label(&r.label) == Some(r.kind) => {
+                    r.target = Some(target);
+                }
+                _ => diags.warn(
+                    r.span,
+                    format!(
+                        "unknown label @{}; no figure, table or equation has it",
+                        r.label
+                    ),
+                ),
+            }
+        }
+    };
+    for chapter in &mut doc.chapters {
+        crate::doc::technical::walk_inlines_mut(&mut chapter.blocks, &mut resolve);
+    }
+    for note in &mut doc.notes {
+        crate::doc::technical::walk_inlines_mut(&mut note.blocks, &mut resolve);
     }
 }

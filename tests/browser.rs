@@ -33,7 +33,9 @@ document.body.setAttribute('data-probe', JSON.stringify({{sw: d.scrollWidth, cw:
     )
 }
 
-fn measure(dir: &Path, page: &Path, profile: &Path) -> Probe {
+/// Runs headless Chromium on `page` (with `extra` flags) and returns the
+/// DOM it ends with.
+fn chromium(dir: &Path, page: &Path, profile: &Path, extra: &[&str]) -> String {
     let out = Command::new("chromium")
         .args([
             "--headless",
@@ -50,20 +52,30 @@ fn measure(dir: &Path, page: &Path, profile: &Path) -> Probe {
             "--virtual-time-budget=5000",
             "--dump-dom",
         ])
+        .args(extra)
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("file://{}", page.display()))
         .current_dir(dir)
         .output()
         .expect("run chromium");
-    let dom = String::from_utf8_lossy(&out.stdout);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The JSON a probe page left in its body's `data-probe` attribute.
+fn probe_json(dom: &str, page: &Path) -> serde_json::Value {
     let start = dom
         .find("data-probe=\"")
         .unwrap_or_else(|| panic!("no measurement in {}: {dom}", page.display()))
         + "data-probe=\"".len();
     let end = start + dom[start..].find('"').expect("attribute end");
     let json = dom[start..end].replace("&quot;", "\"");
-    let v: serde_json::Value = serde_json::from_str(&json).expect("probe JSON");
-    let n = |k: &str| v[k].as_u64().unwrap_or_else(|| panic!("{k} in {json}"));
+    serde_json::from_str(&json).expect("probe JSON")
+}
+
+fn measure(dir: &Path, page: &Path, profile: &Path) -> Probe {
+    let dom = chromium(dir, page, profile, &[]);
+    let v = probe_json(&dom, page);
+    let n = |k: &str| v[k].as_u64().unwrap_or_else(|| panic!("{k} in {v}"));
     Probe {
         scroll_width: n("sw"),
         client_width: n("cw"),
@@ -72,20 +84,13 @@ fn measure(dir: &Path, page: &Path, profile: &Path) -> Probe {
     }
 }
 
-#[test]
-fn stress_book_fits_phone_and_tablet_widths() {
-    if !common::have("chromium", &["--version"]) {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let epub = dir.path().join("stress.epub");
-    common::build(
-        &[&common::root().join("tests/data/stress")],
-        &epub,
-        &["--cover", "auto"],
-    );
+/// Builds `book` to EPUB, checks it, unpacks it and returns the folder
+/// (kept alive by `dir`) and its chapters.
+fn unpacked(dir: &Path, book: &Path, extra: &[&str]) -> (PathBuf, Vec<PathBuf>) {
+    let epub = dir.join("book.epub");
+    common::build(&[book], &epub, extra);
     common::epubcheck(&epub);
-    let unpacked = dir.path().join("book");
+    let unpacked = dir.join("book");
     let file = std::fs::File::open(&epub).unwrap();
     zip::ZipArchive::new(file)
         .unwrap()
@@ -102,14 +107,20 @@ fn stress_book_fits_phone_and_tablet_widths() {
         .collect();
     chapters.sort();
     assert!(chapters.len() >= 2, "{chapters:?}");
-    let profile = dir.path().join("profile");
+    (oebps, chapters)
+}
+
+/// Every chapter fits 360 and 600 pixels; returns the counts of `sup`
+/// and `sub` at 360.
+fn fits(dir: &Path, oebps: &Path, chapters: &[PathBuf]) -> (u64, u64) {
+    let profile = dir.join("profile");
     let (mut sup, mut sub) = (0, 0);
-    for chapter in &chapters {
+    for chapter in chapters {
         let name = chapter.file_name().unwrap().to_string_lossy().into_owned();
         for width in [360, 600] {
             let page = oebps.join(format!("probe-{width}-{name}.html"));
             std::fs::write(&page, probe_page(&name, width)).unwrap();
-            let probe = measure(&oebps, &page, &profile);
+            let probe = measure(oebps, &page, &profile);
             assert_eq!(probe.client_width, u64::from(width), "{name}: {probe:?}");
             assert!(
                 probe.scroll_width <= probe.client_width,
@@ -121,6 +132,100 @@ fn stress_book_fits_phone_and_tablet_widths() {
             }
         }
     }
+    (sup, sub)
+}
+
+#[test]
+fn stress_book_fits_phone_and_tablet_widths() {
+    if !common::have("chromium", &["--version"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let stress = common::root().join("tests/data/stress");
+    let (oebps, chapters) = unpacked(dir.path(), &stress, &["--cover", "auto"]);
+    let (sup, sub) = fits(dir.path(), &oebps, &chapters);
     assert!(sup > 0, "no <sup> in the stress book's chapters");
     assert!(sub > 0, "no <sub> in the stress book's chapters");
+}
+
+/// The technical book (formulas, highlighted code, tables with captions,
+/// callouts, the bibliography) fits a phone's and a tablet's width too.
+#[test]
+fn technical_book_fits_phone_and_tablet_widths() {
+    if !common::have("chromium", &["--version"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tech = common::root().join("tests/data/tech");
+    let (oebps, chapters) = unpacked(dir.path(), &tech, &[]);
+    fits(dir.path(), &oebps, &chapters);
+}
+
+/// A page that loads `chapter` in a frame, optionally forces a reader's
+/// night mode on it (black page, light text, as reading systems do), and
+/// writes the lowest contrast between a code token's colour and the
+/// background it is drawn on, and how many MathML elements have a size.
+fn contrast_page(chapter: &str, night: bool) -> String {
+    let force = if night {
+        "var st = doc.createElement('style'); st.textContent = 'html, body { background: #000 !important; color: #ddd !important; }'; doc.head.appendChild(st);"
+    } else {
+        ""
+    };
+    format!(
+        "<!DOCTYPE html><html><body><iframe id=\"f\" src=\"{chapter}\" style=\"width:600px;height:900px\"></iframe>\
+<script>\
+function rgb(s) {{ var m = s.match(/[0-9.]+/g).map(Number); return m; }}\
+function lum(c) {{ var a = c.slice(0, 3).map(function (v) {{ v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }}); return 0.2126 * a[0] + 0.7152 * a[1] + 0.0722 * a[2]; }}\
+function bg(doc, e) {{ while (e) {{ var c = rgb(doc.defaultView.getComputedStyle(e).backgroundColor); if (c.length < 4 || c[3] > 0) return c; e = e.parentElement; }} return [255, 255, 255]; }}\
+window.addEventListener('load', function () {{ var doc = document.getElementById('f').contentDocument; {force}\
+var min = 99, n = 0; doc.querySelectorAll('pre.code span[class^=hl-], pre.code .ln, pre.code code').forEach(function (e) {{ var a = lum(rgb(doc.defaultView.getComputedStyle(e).color)), b = lum(bg(doc, e)); var r = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); n++; if (r < min) min = r; }});\
+document.body.setAttribute('data-probe', JSON.stringify({{min: min, n: n}})); }});</script></body></html>"
+    )
+}
+
+/// Highlighted code keeps a contrast of 4.5:1 or more on a light screen,
+/// in the dark colour scheme (`prefers-color-scheme: dark`), and when a
+/// reader forces a black page and light text (night mode).
+#[test]
+fn highlighted_code_keeps_its_contrast_on_dark_backgrounds() {
+    if !common::have("chromium", &["--version"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tech = common::root().join("tests/data/tech");
+    let (oebps, chapters) = unpacked(dir.path(), &tech, &[]);
+    let name = chapters[1]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let profile = dir.path().join("profile");
+    for (night, flags) in [
+        (false, &[][..]),
+        (
+            false,
+            &[
+                "--force-dark-mode",
+                "--blink-settings=preferredColorScheme=0",
+            ][..],
+        ),
+        (true, &[][..]),
+        (
+            true,
+            &[
+                "--force-dark-mode",
+                "--blink-settings=preferredColorScheme=0",
+            ][..],
+        ),
+    ] {
+        let page = oebps.join(format!("contrast-{night}-{}.html", flags.len()));
+        std::fs::write(&page, contrast_page(&name, night)).unwrap();
+        let v = probe_json(&chromium(&oebps, &page, &profile, flags), &page);
+        let (min, n) = (v["min"].as_f64().unwrap(), v["n"].as_u64().unwrap());
+        assert!(n > 100, "{n} tokens measured");
+        assert!(
+            min >= 4.5,
+            "night mode {night}, flags {flags:?}: a token has a contrast of {min:.2}"
+        );
+    }
 }

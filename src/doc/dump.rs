@@ -135,21 +135,40 @@ fn dump_block(doc: &Document, block: &Block, depth: usize, out: &mut String) {
                 }
             }
         }
-        Block::Code { language, text, .. } => {
+        Block::Code {
+            language,
+            text,
+            attrs,
+            ..
+        } => {
+            let attrs = if attrs.is_default() {
+                String::new()
+            } else {
+                format!(" {attrs:?}")
+            };
             let _ = writeln!(
                 out,
-                "{pad}code lang={} {at}: {text:?}",
+                "{pad}code lang={}{attrs} {at}: {text:?}",
                 language.as_deref().unwrap_or("-")
             );
         }
         Block::Table {
-            aligns, head, rows, ..
+            aligns,
+            head,
+            rows,
+            caption,
+            label,
+            ..
         } => {
             let _ = writeln!(
                 out,
-                "{pad}table cols={} {at} aligns={aligns:?}",
-                aligns.len()
+                "{pad}table cols={}{} {at} aligns={aligns:?}",
+                aligns.len(),
+                numbered(doc, label.as_ref())
             );
+            if !caption.is_empty() {
+                let _ = writeln!(out, "{pad}  caption: {}", inlines(doc, caption));
+            }
             let row = |cells: &Vec<Vec<Inline>>| {
                 cells
                     .iter()
@@ -167,6 +186,7 @@ fn dump_block(doc: &Document, block: &Block, depth: usize, out: &mut String) {
             alt,
             title,
             size,
+            label,
             ..
         } => {
             let show = |l: Option<crate::doc::Length>| match l {
@@ -187,10 +207,43 @@ fn dump_block(doc: &Document, block: &Block, depth: usize, out: &mut String) {
             }
             let _ = writeln!(
                 out,
-                "{pad}figure image={} alt={alt:?} title={:?}{width} {at}",
+                "{pad}figure image={} alt={alt:?} title={:?}{width}{} {at}",
                 image.0,
-                title.as_deref().unwrap_or("")
+                title.as_deref().unwrap_or(""),
+                numbered(doc, label.as_ref())
             );
+        }
+        Block::Callout { kind, blocks, .. } => {
+            let _ = writeln!(out, "{pad}callout {} {at}", kind.name());
+            for b in blocks {
+                dump_block(doc, b, depth + 1, out);
+            }
+        }
+        Block::Equation { math, label, .. } => {
+            let _ = writeln!(
+                out,
+                "{pad}equation{}{} {at}: {:?}",
+                numbered(doc, label.as_ref()),
+                if math.mathml.is_some() {
+                    ""
+                } else {
+                    " unparsed"
+                },
+                math.tex
+            );
+        }
+        Block::Bibliography { entries, .. } => {
+            let _ = writeln!(out, "{pad}bibliography {at}");
+            for entry in entries {
+                let _ = writeln!(
+                    out,
+                    "{pad}  entry {} #{}: {}{}",
+                    entry.key,
+                    doc.anchors.get(entry.anchor).id,
+                    inlines(doc, &entry.label),
+                    inlines(doc, &entry.content)
+                );
+            }
         }
         Block::DefinitionList { items, .. } => {
             let _ = writeln!(out, "{pad}definitions {at}");
@@ -274,11 +327,51 @@ fn inlines(doc: &Document, content: &[Inline]) -> String {
                     inlines(doc, content)
                 );
             }
+            Inline::Math(m) => {
+                let mark = if m.display { "$$" } else { "$" };
+                let bad = if m.mathml.is_some() { "" } else { "!" };
+                let _ = write!(out, "{bad}{mark}{}{mark}", m.tex);
+            }
+            Inline::Ref(r) => {
+                let target = match r.target {
+                    Some((a, n)) => format!("#{} {n}", doc.anchors.get(a).id),
+                    None => "?".to_string(),
+                };
+                let _ = write!(out, "{{@{} → {target}}}", r.label);
+            }
+            Inline::Cite(c) => {
+                let items: Vec<String> = c
+                    .items
+                    .iter()
+                    .map(|i| {
+                        let dash = if i.suppress_author { "-" } else { "" };
+                        format!("{}{dash}@{}{}", i.prefix, i.key, i.suffix)
+                    })
+                    .collect();
+                let mode = if c.narrative { "text" } else { "paren" };
+                let _ = write!(out, "{{cite {mode} {}", items.join("; "));
+                if !c.rendered.is_empty() {
+                    let _ = write!(out, " → {}", inlines(doc, &c.rendered));
+                }
+                out.push('}');
+            }
             Inline::SoftBreak => out.push('⏎'),
             Inline::HardBreak => out.push('↵'),
         }
     }
     out
+}
+
+/// ` #id=fig:x n=3` for a labelled block, nothing otherwise.
+fn numbered(doc: &Document, label: Option<&crate::doc::Numbered>) -> String {
+    label.map_or_else(String::new, |l| {
+        format!(
+            " #{}={} n={}",
+            doc.anchors.get(l.anchor).id,
+            l.label,
+            l.number
+        )
+    })
 }
 
 /// Attributes as `key=value` pairs.

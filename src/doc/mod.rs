@@ -6,8 +6,12 @@
 //! [`ResourceId`] and internal link targets by [`AnchorId`], never by path.
 
 mod dump;
+pub mod technical;
 
 pub use dump::dump;
+pub use technical::{
+    BibEntry, CalloutKind, Citation, CiteItem, CodeAttrs, CrossRef, Math, Numbered, RefKind,
+};
 
 use crate::diag::Span;
 use std::path::PathBuf;
@@ -112,12 +116,32 @@ impl Remap<'_> {
                         self.blocks(&mut item.blocks);
                     }
                 }
-                Block::Table { head, rows, .. } => {
+                Block::Table {
+                    head,
+                    rows,
+                    caption,
+                    label,
+                    ..
+                } => {
+                    self.inlines(caption);
                     for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
                         self.inlines(cell);
                     }
+                    self.numbered(label);
                 }
-                Block::Figure { image, .. } => *image = self.images[image.0 as usize],
+                Block::Figure { image, label, .. } => {
+                    *image = self.images[image.0 as usize];
+                    self.numbered(label);
+                }
+                Block::Equation { label, .. } => self.numbered(label),
+                Block::Callout { blocks, .. } => self.blocks(blocks),
+                Block::Bibliography { entries, .. } => {
+                    for entry in entries {
+                        entry.anchor = self.anchor(entry.anchor);
+                        self.inlines(&mut entry.label);
+                        self.inlines(&mut entry.content);
+                    }
+                }
                 Block::DefinitionList { items, .. } => {
                     for item in items {
                         self.inlines(&mut item.term);
@@ -152,8 +176,24 @@ impl Remap<'_> {
                     self.inlines(content);
                 }
                 Inline::NoteRef(id) => *id = NoteId(id.0 + self.note0),
-                Inline::Text(_) | Inline::Code(_) | Inline::SoftBreak | Inline::HardBreak => {}
+                Inline::Ref(r) => {
+                    if let Some((anchor, _)) = &mut r.target {
+                        *anchor = self.anchor(*anchor);
+                    }
+                }
+                Inline::Cite(c) => self.inlines(&mut c.rendered),
+                Inline::Text(_)
+                | Inline::Code(_)
+                | Inline::Math(_)
+                | Inline::SoftBreak
+                | Inline::HardBreak => {}
             }
+        }
+    }
+
+    fn numbered(&self, label: &mut Option<Numbered>) {
+        if let Some(label) = label {
+            label.anchor = self.anchor(label.anchor);
         }
     }
 }
@@ -352,6 +392,8 @@ pub enum Block {
         language: Option<String>,
         /// The code, lines separated by `\n`, without a final newline.
         text: String,
+        /// Line numbers and highlighted lines asked for in the info string.
+        attrs: CodeAttrs,
         /// Where it is in the source.
         span: Span,
     },
@@ -363,6 +405,10 @@ pub enum Block {
         head: Vec<Vec<Inline>>,
         /// The body rows.
         rows: Vec<Vec<Vec<Inline>>>,
+        /// The caption (`Table: …` next to the table); empty for none.
+        caption: Vec<Inline>,
+        /// Its label and number (`{#tbl:id}` after the caption).
+        label: Option<Numbered>,
         /// Where it is in the source.
         span: Span,
     },
@@ -376,6 +422,8 @@ pub enum Block {
         title: Option<String>,
         /// The size asked for (`{width=50%}`, raw HTML `width`/`height`).
         size: FigureSize,
+        /// Its label and number (`{#fig:id}` after the image).
+        label: Option<Numbered>,
         /// Where it is in the source.
         span: Span,
     },
@@ -411,6 +459,32 @@ pub enum Block {
         /// Where it is in the source.
         span: Span,
     },
+    /// A GitHub callout (`> [!NOTE]`): an aside with a label.
+    Callout {
+        /// Which of the five.
+        kind: CalloutKind,
+        /// Its content.
+        blocks: Vec<Block>,
+        /// Where it is in the source.
+        span: Span,
+    },
+    /// A display equation (`$$…$$` standing alone in its paragraph).
+    Equation {
+        /// The formula.
+        math: Math,
+        /// Its label and number (`{#eq:id}` after the closing dollars).
+        label: Option<Numbered>,
+        /// Where it is in the source.
+        span: Span,
+    },
+    /// The bibliography: the works cited, formatted by the citation style
+    /// (made by the cite stage).
+    Bibliography {
+        /// The entries, in the style's order.
+        entries: Vec<BibEntry>,
+        /// Where it is (its heading's place, or the end of the book).
+        span: Span,
+    },
 }
 
 impl Block {
@@ -430,6 +504,9 @@ impl Block {
             | Block::DefinitionList { span, .. }
             | Block::Details { span, .. }
             | Block::Division { span, .. }
+            | Block::Callout { span, .. }
+            | Block::Equation { span, .. }
+            | Block::Bibliography { span, .. }
             | Block::Rule { span } => *span,
         }
     }
@@ -606,6 +683,12 @@ pub enum Inline {
         /// Its content.
         content: Vec<Inline>,
     },
+    /// A formula in the text (`$…$`).
+    Math(Box<Math>),
+    /// A reference to a labelled figure, table or equation (`@fig:id`).
+    Ref(Box<CrossRef>),
+    /// A citation (`[@key, p. 33]`, `@key says`).
+    Cite(Box<Citation>),
     /// A soft line break (a space when reflowed).
     SoftBreak,
     /// A hard line break.
@@ -1051,6 +1134,13 @@ fn collect_text(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
         match inline {
             Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Math(m) => out.push_str(&m.tex),
+            Inline::Ref(r) => out.push_str(&r.label),
+            Inline::Cite(c) if c.rendered.is_empty() => {
+                let keys: Vec<String> = c.items.iter().map(|i| format!("@{}", i.key)).collect();
+                out.push_str(&keys.join("; "));
+            }
+            Inline::Cite(c) => collect_text(&c.rendered, out),
             Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => collect_text(c, out),
             Inline::Tagged {
                 tag: InlineTag::Quote,

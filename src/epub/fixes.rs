@@ -10,7 +10,8 @@
 //!   or the author's own); the Dublin Core elements epub-builder has no way
 //!   to write (`dc:publisher`, `dc:contributor`, a subtitle's `dc:title`;
 //!   their refinements are epub-builder's `MetadataOpfV3`); manifest
-//!   `properties` it cannot set (`svg` for the cover page, which draws the
+//!   `properties` it cannot set (`mathml` for content documents with
+//!   formulas, `svg` for the cover page, which draws the
 //!   image in SVG);
 //! - NCX: `dtb:uid` (it writes none, and reading systems match it with the
 //!   package), the real depth of the tree (it always says 1), the book's
@@ -40,6 +41,8 @@ pub struct Fixes {
     pub depth: usize,
     /// Manifest hrefs (relative to the package) that need `properties="svg"`.
     pub svg: Vec<String>,
+    /// Manifest hrefs of content documents with MathML (`properties="mathml"`).
+    pub mathml: Vec<String>,
     /// Dublin Core elements to add to the metadata, as XML.
     pub elements: Vec<String>,
     /// The landmarks' accessible name, in the book's language.
@@ -79,6 +82,13 @@ impl Fixes {
             out = out.replacen(
                 &format!(">{}</dc:identifier>", attr(&self.written_identifier)),
                 &format!(">{}</dc:identifier>", attr(&self.identifier)),
+                1,
+            );
+        }
+        for href in &self.mathml {
+            out = out.replacen(
+                &format!(" href=\"{}\"/>", attr(href)),
+                &format!(" href=\"{}\" properties=\"mathml\"/>", attr(href)),
                 1,
             );
         }

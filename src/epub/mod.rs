@@ -22,6 +22,7 @@ pub mod front;
 pub mod nav;
 pub mod notes;
 pub mod package;
+mod technical;
 pub mod xhtml;
 
 use crate::diag::{Error, Result};
@@ -63,6 +64,8 @@ pub struct EpubOptions {
     pub cover: Cover,
     /// Number footnotes from 1 in each chapter instead of through the book.
     pub notes_per_chapter: bool,
+    /// How code is highlighted.
+    pub code: crate::highlight::CodeStyle,
     /// The words the EPUB writes (Contents, Cover, Landmarks…), in the
     /// book's language.
     pub labels: crate::labels::Labels,
@@ -79,6 +82,7 @@ impl Default for EpubOptions {
             toc_page: false,
             cover: Cover::None,
             notes_per_chapter: false,
+            code: crate::highlight::CodeStyle::default(),
             labels: crate::labels::Labels::default(),
             front_matter: false,
         }
@@ -114,6 +118,8 @@ pub fn export_to<W: Write + Seek>(
         anchor_parts: &anchor_parts,
         image_hrefs: &image_hrefs,
         notes: &note_plan,
+        code: &options.code,
+        labels: &options.labels,
     };
     let title = doc.meta.title.clone().unwrap_or_else(|| "Untitled".into());
     let css = options.stylesheet.as_deref().unwrap_or(DEFAULT_CSS);
@@ -155,7 +161,7 @@ pub fn export_to<W: Write + Seek>(
         elements: &elements_toc,
     };
     let container_error = |e| Error::Backend(format!("cannot write the EPUB container ({e})"));
-    let mut assembled: Result<(Vec<u8>, Vec<String>)> = Ok(Default::default());
+    let mut assembled: Result<Assembled> = Ok(Default::default());
     let mut container: std::io::Result<container::Container<W>> =
         Err(std::io::Error::other("not started"));
     rayon::in_place_scope(|scope| {
@@ -170,7 +176,7 @@ pub fn export_to<W: Write + Seek>(
         })();
     });
     let mut c = container.map_err(container_error)?;
-    let (assembled, elements) = assembled?;
+    let (assembled, elements, mathml) = assembled?;
     let fixes = fixes::Fixes {
         written_identifier: uuid::fmt::Urn::from_uuid(package::package_uuid(doc)).to_string(),
         identifier: package::identifier(doc),
@@ -182,6 +188,7 @@ pub fn export_to<W: Write + Seek>(
         } else {
             Vec::new()
         },
+        mathml,
         elements,
         landmarks: options.labels.get(Label::Landmarks).to_string(),
         start: options.labels.get(Label::StartOfContent).to_string(),
@@ -190,6 +197,10 @@ pub fn export_to<W: Write + Seek>(
     c.finish().map_err(container_error)?;
     Ok(())
 }
+
+/// epub-builder's archive, the Dublin Core elements it cannot write, and
+/// the content documents with MathML in them (for [`fixes`]).
+type Assembled = (Vec<u8>, Vec<String>, Vec<String>);
 
 /// What epub-builder is given.
 struct Book<'a> {
@@ -213,7 +224,7 @@ impl Book<'_> {
     /// content documents in reading order with their TOC entries and
     /// landmark types. Returns its archive and the Dublin Core elements it
     /// cannot write (for [`fixes`]).
-    fn assemble(&self) -> Result<(Vec<u8>, Vec<String>)> {
+    fn assemble(&self) -> Result<Assembled> {
         let fail = |e: epub_builder::Error| Error::Backend(format!("epub assembly failed ({e})"));
         let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
         builder.epub_version(EpubVersion::V30);
@@ -224,7 +235,42 @@ impl Book<'_> {
             self.options.labels.get(Label::Contents),
         )
         .map_err(fail)?;
-        builder.stylesheet(self.css.as_bytes()).map_err(fail)?;
+        let chapters: Vec<String> = {
+            use rayon::prelude::*;
+            self.parts
+                .par_iter()
+                .enumerate()
+                .map(|(i, part)| {
+                    xhtml::chapter(
+                        self.doc,
+                        i,
+                        part,
+                        self.links,
+                        self.language,
+                        &self.options.labels,
+                    )
+                })
+                .collect()
+        };
+        // The code palette goes with the stylesheet only when some code is
+        // highlighted (a book without any pays nothing for it).
+        if chapters.iter().any(|c| c.contains("<pre class=\"code")) {
+            let css = format!(
+                "{}\n{}",
+                self.css,
+                crate::highlight::css(&self.options.code.theme)
+            );
+            builder.stylesheet(css.as_bytes()).map_err(fail)?;
+        } else {
+            builder.stylesheet(self.css.as_bytes()).map_err(fail)?;
+        }
+        let mathml: Vec<String> = self
+            .parts
+            .iter()
+            .zip(&chapters)
+            .filter(|(_, text)| text.contains("<math "))
+            .map(|(part, _)| part.file.clone())
+            .collect();
         for (name, (_, mime)) in self.media {
             let href = name.strip_prefix("OEBPS/").unwrap_or(name);
             if href.starts_with("images/cover.") {
@@ -284,23 +330,6 @@ impl Book<'_> {
                 )
                 .map_err(fail)?;
         }
-        let chapters: Vec<String> = {
-            use rayon::prelude::*;
-            self.parts
-                .par_iter()
-                .enumerate()
-                .map(|(i, part)| {
-                    xhtml::chapter(
-                        self.doc,
-                        i,
-                        part,
-                        self.links,
-                        self.language,
-                        &self.options.labels,
-                    )
-                })
-                .collect()
-        };
         for (i, (part, text)) in self.parts.iter().zip(&chapters).enumerate() {
             let mut content = EpubContent::new(part.file.as_str(), text.as_bytes());
             if let Some(element) = &self.elements[i] {
@@ -316,7 +345,7 @@ impl Book<'_> {
         }
         let mut assembled = Vec::new();
         builder.generate(&mut assembled).map_err(fail)?;
-        Ok((assembled, elements))
+        Ok((assembled, elements, mathml))
     }
 }
 

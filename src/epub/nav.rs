@@ -116,9 +116,34 @@ fn walk(doc: &Document, blocks: &[Block], part: usize, map: &mut BTreeMap<Anchor
                     walk(doc, &item.blocks, part, map);
                 }
             }
-            Block::Table { head, rows, .. } => {
+            Block::Table {
+                head,
+                rows,
+                caption,
+                label,
+                ..
+            } => {
+                if let Some(label) = label {
+                    map.insert(label.anchor, part);
+                }
+                notes(doc, caption, part, map);
                 for cell in head.iter().chain(rows.iter().flatten()) {
                     notes(doc, cell, part, map);
+                }
+            }
+            Block::Figure {
+                label: Some(label), ..
+            }
+            | Block::Equation {
+                label: Some(label), ..
+            } => {
+                map.insert(label.anchor, part);
+            }
+            Block::Callout { blocks, .. } => walk(doc, blocks, part, map),
+            Block::Bibliography { entries, .. } => {
+                for entry in entries {
+                    map.insert(entry.anchor, part);
+                    notes(doc, &entry.content, part, map);
                 }
             }
             Block::DefinitionList { items, .. } => {
@@ -136,7 +161,10 @@ fn walk(doc: &Document, blocks: &[Block], part: usize, map: &mut BTreeMap<Anchor
                 walk(doc, blocks, part, map);
             }
             Block::Division { blocks, .. } => walk(doc, blocks, part, map),
-            Block::Code { .. } | Block::Figure { .. } | Block::Rule { .. } => {}
+            Block::Code { .. }
+            | Block::Figure { .. }
+            | Block::Equation { .. }
+            | Block::Rule { .. } => {}
         }
     }
 }
@@ -158,7 +186,13 @@ fn notes(doc: &Document, inlines: &[Inline], part: usize, map: &mut BTreeMap<Anc
             | Inline::Strike(c)
             | Inline::Tagged { content: c, .. } => notes(doc, c, part, map),
             Inline::Link { content, .. } => notes(doc, content, part, map),
-            Inline::Text(_) | Inline::Code(_) | Inline::SoftBreak | Inline::HardBreak => {}
+            Inline::Cite(c) => notes(doc, &c.rendered, part, map),
+            Inline::Text(_)
+            | Inline::Code(_)
+            | Inline::Math(_)
+            | Inline::Ref(_)
+            | Inline::SoftBreak
+            | Inline::HardBreak => {}
         }
     }
 }

@@ -92,9 +92,21 @@ impl Walk<'_> {
                         self.blocks(&item.blocks);
                     }
                 }
-                Block::Table { head, rows, .. } => {
+                Block::Table {
+                    head,
+                    rows,
+                    caption,
+                    ..
+                } => {
+                    self.inlines(caption);
                     for cell in head.iter().chain(rows.iter().flatten()) {
                         self.inlines(cell);
+                    }
+                }
+                Block::Callout { blocks, .. } => self.blocks(blocks),
+                Block::Bibliography { entries, .. } => {
+                    for entry in entries {
+                        self.inlines(&entry.content);
                     }
                 }
                 Block::DefinitionList { items, .. } => {
@@ -111,7 +123,10 @@ impl Walk<'_> {
                     self.inlines(summary);
                     self.blocks(blocks);
                 }
-                Block::Code { .. } | Block::Figure { .. } | Block::Rule { .. } => {}
+                Block::Code { .. }
+                | Block::Figure { .. }
+                | Block::Rule { .. }
+                | Block::Equation { .. } => {}
             }
         }
     }
@@ -125,7 +140,13 @@ impl Walk<'_> {
                 | Inline::Strike(c)
                 | Inline::Tagged { content: c, .. } => self.inlines(c),
                 Inline::Link { content, .. } => self.inlines(content),
-                Inline::Text(_) | Inline::Code(_) | Inline::SoftBreak | Inline::HardBreak => {}
+                Inline::Cite(c) => self.inlines(&c.rendered),
+                Inline::Text(_)
+                | Inline::Code(_)
+                | Inline::Math(_)
+                | Inline::Ref(_)
+                | Inline::SoftBreak
+                | Inline::HardBreak => {}
             }
         }
     }

@@ -218,6 +218,7 @@ pub fn accessibility(doc: &Document) -> Vec<(&'static str, &'static str)> {
                 Block::Figure { alt, image, .. } => out.push((alt.as_str(), *image)),
                 Block::Quote { blocks, .. }
                 | Block::Details { blocks, .. }
+                | Block::Callout { blocks, .. }
                 | Block::Division { blocks, .. } => figures(blocks, out),
                 Block::List { items, .. } => {
                     for item in items {
@@ -236,6 +237,8 @@ pub fn accessibility(doc: &Document) -> Vec<(&'static str, &'static str)> {
                 | Block::Paragraph { .. }
                 | Block::Code { .. }
                 | Block::Table { .. }
+                | Block::Equation { .. }
+                | Block::Bibliography { .. }
                 | Block::Rule { .. } => {}
             }
         }

@@ -24,6 +24,10 @@ pub struct Links<'a> {
     pub image_hrefs: &'a [Option<String>],
     /// Where notes are written, their numbers and their references' ids.
     pub notes: &'a NotePlan,
+    /// How code is highlighted.
+    pub code: &'a crate::highlight::CodeStyle,
+    /// The words bindery writes (Figure, Note…), in the book's language.
+    pub labels: &'a crate::labels::Labels,
 }
 
 impl Links<'_> {
@@ -151,26 +155,26 @@ pub fn chapter(
     out
 }
 
-struct Writer<'a> {
-    doc: &'a Document,
-    index: usize,
-    links: &'a Links<'a>,
-    out: String,
+pub(super) struct Writer<'a> {
+    pub(super) doc: &'a Document,
+    pub(super) index: usize,
+    pub(super) links: &'a Links<'a>,
+    pub(super) out: String,
     /// References to each note written so far in this part.
     refs_seen: BTreeMap<NoteId, usize>,
     /// Tables written so far in this part (for their labels).
-    tables: usize,
+    pub(super) tables: usize,
     /// The language of what is being written (the book's, or the markup's
     /// or the script's of the block around it).
     lang: String,
     /// What is being written runs right to left.
     rtl: bool,
     /// The words the book writes, in its language.
-    labels: &'a crate::labels::Labels,
+    pub(super) labels: &'a crate::labels::Labels,
 }
 
 impl Writer<'_> {
-    fn block(&mut self, block: &Block) {
+    pub(super) fn block(&mut self, block: &Block) {
         match block {
             Block::Heading {
                 level,
@@ -203,6 +207,14 @@ impl Writer<'_> {
                 self.out.push_str("</blockquote>\n");
             }
             Block::List { start, items, .. } => self.list(*start, items),
+            Block::Code {
+                language,
+                text,
+                attrs,
+                ..
+            } if self.highlights(language.as_deref(), attrs) => {
+                self.code(language.as_deref(), text, attrs);
+            }
             Block::Code { language, text, .. } => {
                 match language {
                     Some(lang) => {
@@ -218,21 +230,24 @@ impl Writer<'_> {
                 self.out.push_str("</code></pre>\n");
             }
             Block::Table {
-                aligns, head, rows, ..
+                aligns,
+                head,
+                rows,
+                caption,
+                label,
+                ..
             } => {
                 // The table scrolls inside its own box when it is wider
                 // than the screen; the box can take the keyboard focus so
                 // that it can be scrolled without a pointer.
                 self.tables += 1;
+                let (id, name) = self.table_name(caption, label.as_ref());
                 let _ = writeln!(
                     self.out,
-                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n<table>",
-                    attr(
-                        &self
-                            .labels
-                            .numbered(crate::labels::Label::Table, &self.tables.to_string())
-                    )
+                    "<div class=\"table-wrap\"{id} role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n<table>",
+                    attr(&name)
                 );
+                self.table_caption(caption, label.as_ref());
                 if !head.is_empty() {
                     self.out.push_str("<thead>\n<tr>");
                     for (i, cell) in head.iter().enumerate() {
@@ -255,8 +270,12 @@ impl Writer<'_> {
                 alt,
                 title,
                 size,
+                label,
                 ..
-            } => self.figure(*image, alt, title.as_deref(), size),
+            } => self.figure(*image, alt, title.as_deref(), size, label.as_ref()),
+            Block::Callout { kind, blocks, .. } => self.callout(*kind, blocks),
+            Block::Equation { math, label, .. } => self.equation(math, label.as_ref()),
+            Block::Bibliography { entries, .. } => self.bibliography(entries),
             Block::Rule { .. } => self.out.push_str("<hr/>\n"),
             Block::DefinitionList { items, .. } => self.definitions(items),
             Block::Details {
@@ -454,14 +473,18 @@ impl Writer<'_> {
         alt: &str,
         title: Option<&str>,
         size: &crate::doc::FigureSize,
+        label: Option<&crate::doc::Numbered>,
     ) {
         let caption = title.filter(|t| !t.is_empty());
+        let id = label
+            .map(|l| format!(" id=\"{}\"", attr(&self.doc.anchors.get(l.anchor).id)))
+            .unwrap_or_default();
         match self.links.image(image) {
             Some(href) => {
                 let width = figure_size(size);
                 let _ = write!(
                     self.out,
-                    "<figure>\n<img src=\"{}\" alt=\"{}\"{width}/>\n",
+                    "<figure{id}>\n<img src=\"{}\" alt=\"{}\"{width}/>\n",
                     attr(href),
                     attr(alt)
                 );
@@ -475,19 +498,37 @@ impl Writer<'_> {
                 };
                 let _ = write!(
                     self.out,
-                    "<figure class=\"missing-image\">\n<div class=\"placeholder\" role=\"img\" aria-label=\"{}\">{}</div>\n",
+                    "<figure{id} class=\"missing-image\">\n<div class=\"placeholder\" role=\"img\" aria-label=\"{}\">{}</div>\n",
                     attr(label),
                     escape(label)
                 );
             }
         }
-        if let Some(caption) = caption {
-            let _ = writeln!(self.out, "<figcaption>{}</figcaption>", escape(caption));
+        match (label, caption) {
+            (Some(l), caption) => {
+                let word = self
+                    .links
+                    .labels
+                    .numbered(crate::labels::Label::Figure, &l.number.to_string());
+                let rest = caption
+                    .map(|c| format!(" {}", escape(c)))
+                    .unwrap_or_default();
+                let colon = if caption.is_some() { ":" } else { "" };
+                let _ = writeln!(
+                    self.out,
+                    "<figcaption><span class=\"caption-label\">{}{colon}</span>{rest}</figcaption>",
+                    escape(&word)
+                );
+            }
+            (None, Some(caption)) => {
+                let _ = writeln!(self.out, "<figcaption>{}</figcaption>", escape(caption));
+            }
+            (None, None) => {}
         }
         self.out.push_str("</figure>\n");
     }
 
-    fn inlines(&mut self, content: &[Inline]) {
+    pub(super) fn inlines(&mut self, content: &[Inline]) {
         for inline in content {
             self.inline(inline);
         }
@@ -531,6 +572,9 @@ impl Writer<'_> {
                 (self.lang, self.rtl) = saved;
                 let _ = write!(self.out, "</{}>", tag.name());
             }
+            Inline::Math(m) => self.math(m),
+            Inline::Ref(r) => self.cross_ref(r),
+            Inline::Cite(c) => self.citation(c),
             Inline::SoftBreak => self.out.push('\n'),
             Inline::HardBreak => self.out.push_str("<br/>\n"),
         }
@@ -691,7 +735,7 @@ fn attributes(attrs: &Attrs) -> String {
 }
 
 /// A CSS class name from a code language (letters, digits, `-`, `_`).
-fn class_name(lang: &str) -> String {
+pub(super) fn class_name(lang: &str) -> String {
     lang.chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+'))
         .map(|c| if c == '+' { 'p' } else { c })

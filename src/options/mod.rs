@@ -43,8 +43,8 @@ use crate::resource::{MissingPolicy, ResourceOptions};
 use crate::text::Abs;
 use std::path::{Path, PathBuf};
 pub use value::{
-    Columns, Count, CoverChoice, DialectChoice, Dpi, FilePath, Level, List, Margins, Pixels,
-    Profile, Switch, Text, Value,
+    Columns, Count, CoverChoice, CslChoice, DialectChoice, Dpi, FilePath, Level, List, Margins,
+    Pixels, Profile, Switch, Text, Value,
 };
 
 /// A part of a layer: a single option (`Option<T>`) or a section of them.
@@ -160,6 +160,11 @@ section! {
         pub strict: Option<Switch>,
         /// Read invalid UTF-8 with replacement characters instead of failing.
         pub lossy_utf8: Option<Switch>,
+        /// Bibliography files (BibTeX/BibLaTeX `.bib`, hayagriva `.yaml`):
+        /// `[@key]` and `@key` become citations.
+        pub bibliography: Option<List<FilePath>>,
+        /// The citation style: a name (`apa`, `ieee`…) or a `.csl` file.
+        pub csl: Option<CslChoice>,
         /// Typographic quotes, dashes and ellipses from straight ones, by
         /// the book's language.
         pub smart: Option<Switch>,
@@ -177,6 +182,21 @@ section! {
         pub images: ImagesLayer,
         /// `[cover]`: the print cover wrap (`bindery cover`).
         pub cover: CoverLayer,
+        /// `[code]`.
+        pub code: CodeLayer,
+    }
+}
+
+section! {
+    /// `[code]`: how code blocks are shown (both formats).
+    #[serde(expecting = "a section of code options (`highlight`, `theme`, `line_numbers`)")]
+    pub struct CodeLayer {
+        /// Highlight code blocks that name their language.
+        pub highlight: Option<Switch>,
+        /// The colour theme: `print`, `night`, or one of syntect's.
+        pub theme: Option<Text>,
+        /// Number the lines of every code block.
+        pub line_numbers: Option<Switch>,
     }
 }
 
@@ -289,6 +309,12 @@ section! {
         pub system_fonts: Option<Switch>,
         /// Margins: top, inner, bottom, outer.
         pub margins: Option<Margins>,
+        /// References say on which page their figure, table or equation is
+        /// ("Figure 3 on page 41").
+        pub page_refs: Option<Switch>,
+        /// Greys only (code highlighting and other colour set in grey), for
+        /// black-and-white printing and PDF standards that forbid colour.
+        pub greyscale: Option<Switch>,
         /// The PDF standard: none, x4, x1a or a2b.
         pub standard: Option<Standard>,
         /// Half-title, title and copyright pages from the metadata.
@@ -545,6 +571,8 @@ pub struct Options {
     pub pdf: PdfOptions,
     /// Image handling (both backends).
     pub images: ResourceOptions,
+    /// Citations and the bibliography.
+    pub cite: crate::cite::CiteOptions,
     /// Files the options name that a build reads (the stylesheet, the
     /// cover image, font files): `--watch` rebuilds when one changes.
     pub files: Vec<PathBuf>,
@@ -602,7 +630,40 @@ impl Options {
             Ok(f.path.clone())
         };
 
+        let d = crate::highlight::CodeStyle::default();
+        let code = crate::highlight::CodeStyle {
+            highlight: on(l.code.highlight, d.highlight),
+            line_numbers: on(l.code.line_numbers, d.line_numbers),
+            theme: match &l.code.theme {
+                None => d.theme,
+                Some(Text(name)) => crate::highlight::Theme::named(name).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "unknown code theme `{name}` (known: {})",
+                        crate::highlight::Theme::names().join(", ")
+                    ))
+                })?,
+            },
+        };
+        let cite = crate::cite::CiteOptions {
+            bibliography: match &l.bibliography {
+                None => Vec::new(),
+                Some(files) => files.0.iter().map(&confined).collect::<Result<_>>()?,
+            },
+            style: match &l.csl {
+                None => None,
+                Some(CslChoice::Name(name)) => Some(name.clone()),
+                Some(CslChoice::File(f)) => Some(confined(f)?.display().to_string()),
+            },
+        };
+
         let mut files = Vec::new();
+        // A changed bibliography or citation style rebuilds under --watch.
+        files.extend(cite.bibliography.iter().cloned());
+        if let Some(CslChoice::File(_)) = &l.csl
+            && let Some(style) = &cite.style
+        {
+            files.push(PathBuf::from(style));
+        }
         let d = EpubOptions::default();
         let epub = EpubOptions {
             stylesheet: match &l.epub.css {
@@ -626,6 +687,7 @@ impl Options {
                 Some(CoverChoice::Auto) => crate::epub::Cover::Generated,
                 Some(CoverChoice::File(f)) => crate::epub::Cover::Image(confined(f)?),
             },
+            code: code.clone(),
         };
 
         let d = PdfOptions::default();
@@ -651,6 +713,9 @@ impl Options {
                 .map_or(d.fonts, |f| f.0.into_iter().map(|f| f.path).collect()),
             system_fonts: on(l.pdf.system_fonts, d.system_fonts),
             margins: l.pdf.margins.map(|m| m.0).or(d.margins),
+            page_refs: on(l.pdf.page_refs, d.page_refs),
+            greyscale: on(l.pdf.greyscale, d.greyscale),
+            code: code.clone(),
             // Set for the book's language once it is known (`load`).
             labels: d.labels,
             // A print service's profile chooses the standard (an explicit one
@@ -730,6 +795,7 @@ impl Options {
             epub,
             pdf,
             images,
+            cite,
             cover,
         })
     }
@@ -809,7 +875,7 @@ mod tests {
         let mut l = Layer::default();
         assert_eq!(
             l.set("pdf.papr", "a4").unwrap_err(),
-            "unknown option `pdf.papr` (known: `pdf.paper`, `pdf.profile`, `pdf.min_dpi`, `pdf.max_dpi`, `pdf.toc`, `pdf.recto_chapters`, `pdf.ragged`, `pdf.bleed`, `pdf.crop_marks`, `pdf.fonts`, `pdf.system_fonts`, `pdf.margins`, `pdf.standard`, `pdf.front_matter`, `pdf.stock`, `pdf.style`)"
+            "unknown option `pdf.papr` (known: `pdf.paper`, `pdf.profile`, `pdf.min_dpi`, `pdf.max_dpi`, `pdf.toc`, `pdf.recto_chapters`, `pdf.ragged`, `pdf.bleed`, `pdf.crop_marks`, `pdf.fonts`, `pdf.system_fonts`, `pdf.margins`, `pdf.page_refs`, `pdf.greyscale`, `pdf.standard`, `pdf.front_matter`, `pdf.stock`, `pdf.style`)"
         );
         assert!(
             l.set("pdf", "a4")

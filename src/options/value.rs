@@ -106,6 +106,7 @@ deserialize_by_parse!(
     Margins,
     FilePath,
     CoverChoice,
+    CslChoice,
     DialectChoice,
     Format,
     MissingPolicy,
@@ -276,6 +277,37 @@ impl Value for CoverChoice {
     }
     fn rebase(&mut self, dir: &Path) {
         if let CoverChoice::File(f) = self {
+            f.rebase(dir);
+        }
+    }
+}
+
+/// The citation style, as an option says it: a name hayagriva knows
+/// (`apa`, `ieee`) or a `.csl` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CslChoice {
+    /// A style hayagriva carries, by name.
+    Name(String),
+    /// A CSL file.
+    File(FilePath),
+}
+
+impl Value for CslChoice {
+    const WHAT: &'static str = "a citation style name (`apa`, `ieee`…) or a .csl file";
+    fn parse(text: &str) -> Result<Self, String> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Err("a citation style is empty".into());
+        }
+        let lower = t.to_ascii_lowercase();
+        if lower.ends_with(".csl") || lower.ends_with(".xml") {
+            FilePath::parse(t).map(CslChoice::File)
+        } else {
+            Ok(CslChoice::Name(lower))
+        }
+    }
+    fn rebase(&mut self, dir: &Path) {
+        if let CslChoice::File(f) = self {
             f.rebase(dir);
         }
     }

@@ -43,6 +43,9 @@ pub fn autolink(
             }),
             other @ (Inline::Link { .. }
             | Inline::Code(_)
+            | Inline::Math(_)
+            | Inline::Ref(_)
+            | Inline::Cite(_)
             | Inline::NoteRef(_)
             | Inline::SoftBreak
             | Inline::HardBreak) => out.push(other),

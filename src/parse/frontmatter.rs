@@ -290,7 +290,7 @@ pub fn read(text: &str, file: FileId, diags: &mut Diagnostics) -> (FrontMatter, 
         let start = block.body_start + key_offset(block.body, &key, block.toml);
         diags.push(Diagnostic::error(Span::new(file, start..start), message));
     }
-    if ["epub", "pdf", "images"]
+    if ["epub", "pdf", "images", "code", "bibliography", "csl"]
         .iter()
         .any(|k| value.get(k).is_some())
     {
@@ -313,6 +313,9 @@ struct Sections {
     epub: Option<crate::options::EpubLayer>,
     pdf: Option<crate::options::PdfLayer>,
     images: Option<crate::options::ImagesLayer>,
+    code: Option<crate::options::CodeLayer>,
+    bibliography: Option<crate::options::List<crate::options::FilePath>>,
+    csl: Option<crate::options::CslChoice>,
 }
 
 /// Reads the `epub:`, `pdf:` and `images:` sections of a front matter block
@@ -350,6 +353,9 @@ fn sections(block: &Block<'_>) -> Result<crate::options::Layer, (String, Option<
         epub: sections.epub.unwrap_or_default(),
         pdf: sections.pdf.unwrap_or_default(),
         images: sections.images.unwrap_or_default(),
+        code: sections.code.unwrap_or_default(),
+        bibliography: sections.bibliography,
+        csl: sections.csl,
         ..Default::default()
     })
 }

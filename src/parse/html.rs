@@ -261,6 +261,7 @@ impl<'c, 'd> Converter<'c, 'd> {
                 out.push(Block::Code {
                     language: None,
                     text,
+                    attrs: crate::doc::CodeAttrs::default(),
                     span,
                 });
             }
@@ -388,6 +389,8 @@ impl<'c, 'd> Converter<'c, 'd> {
             aligns: vec![Align::None; cols],
             head,
             rows: rows.into_iter().map(|(_, c)| c).collect(),
+            caption: Vec::new(),
+            label: None,
             span: self.span,
         });
         out.append(&mut self.figures);
@@ -422,6 +425,7 @@ impl<'c, 'd> Converter<'c, 'd> {
             alt,
             title,
             size,
+            label: None,
             span: self.span,
         });
     }
@@ -492,6 +496,7 @@ impl<'c, 'd> Converter<'c, 'd> {
                                 alt,
                                 title,
                                 size: crate::doc::FigureSize::default(),
+                                label: None,
                                 span: self.span,
                             });
                         }

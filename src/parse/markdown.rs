@@ -6,10 +6,11 @@
 
 use super::Context;
 use super::html::{self, Converter};
+use super::technical;
 use crate::diag::Span;
 use crate::doc::{
-    Align, Attrs, Block, Definition, Inline, InlineTag, LinkTarget, ListItem, NoteId, plain_text,
-    slugify,
+    Align, Attrs, Block, CalloutKind, CodeAttrs, Definition, Inline, InlineTag, LinkTarget,
+    ListItem, NoteId, Numbered, plain_text, slugify,
 };
 use pulldown_cmark::{
     Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
@@ -18,9 +19,16 @@ use pulldown_cmark::{
 /// Nesting deeper than this is flattened (with a warning) instead of growing the stack.
 pub const MAX_DEPTH: usize = 64;
 
-/// The pulldown-cmark options bindery reads Markdown with.
-pub fn options() -> Options {
-    Options::ENABLE_TABLES
+/// The pulldown-cmark options bindery reads Markdown with; `math` reads
+/// `$…$` and `$$…$$` as formulas (CommonMark books, not scraped articles,
+/// whose dollars are prices).
+pub fn options(math: bool) -> Options {
+    let math = if math {
+        Options::ENABLE_MATH
+    } else {
+        Options::empty()
+    };
+    math | Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -33,6 +41,8 @@ pub fn options() -> Options {
 enum BlockKind {
     Root,
     Quote,
+    /// A GitHub alert (`> [!NOTE]`).
+    Callout(CalloutKind),
     Item {
         task: Option<bool>,
     },
@@ -108,6 +118,7 @@ enum Frame {
     },
     Code {
         language: Option<String>,
+        attrs: CodeAttrs,
         text: String,
         start: usize,
     },
@@ -120,9 +131,11 @@ enum Frame {
 }
 
 /// Builds blocks from one Markdown text.
-struct Builder<'c, 'd> {
+struct Builder<'c, 'd, 't> {
     ctx: &'c mut Context<'d>,
     base: usize,
+    /// The text being read (citations and references find their place in it).
+    text: &'t str,
     stack: Vec<Frame>,
     /// Figures found inside inline content, placed after the enclosing block.
     figures: Vec<Block>,
@@ -131,6 +144,10 @@ struct Builder<'c, 'd> {
     last_end: usize,
     /// A paragraph with inline HTML, being collected as HTML.
     html: Option<HtmlMode>,
+    /// Each figure waiting in `figures` that stood directly in a paragraph:
+    /// how many inlines the paragraph had before it (its `{#fig:id}` label
+    /// follows there).
+    figure_at: Vec<Option<usize>>,
     /// The last event ended an image (a `{…}` of attributes may follow).
     after_image: bool,
 }
@@ -148,6 +165,7 @@ pub fn parse(ctx: &mut Context<'_>, text: &str, base: usize) -> Vec<Block> {
     let mut builder = Builder {
         ctx,
         base,
+        text,
         stack: vec![Frame::Blocks {
             kind: BlockKind::Root,
             blocks: Vec::new(),
@@ -157,9 +175,10 @@ pub fn parse(ctx: &mut Context<'_>, text: &str, base: usize) -> Vec<Block> {
         warned_depth: false,
         last_end: 0,
         html: None,
+        figure_at: Vec::new(),
         after_image: false,
     };
-    let mut opts = options();
+    let mut opts = options(builder.ctx.math);
     if builder.ctx.smart {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
@@ -169,7 +188,7 @@ pub fn parse(ctx: &mut Context<'_>, text: &str, base: usize) -> Vec<Block> {
     builder.finish(text.len())
 }
 
-impl Builder<'_, '_> {
+impl Builder<'_, '_, '_> {
     fn span(&self, range: std::ops::Range<usize>) -> Span {
         Span::new(self.ctx.file, range).shifted(self.base)
     }
@@ -194,7 +213,7 @@ impl Builder<'_, '_> {
                     let rest = if after_image {
                         self.image_attributes(&text, &range)
                     } else {
-                        &text
+                        std::borrow::Cow::Borrowed(&*text)
                     };
                     if !rest.is_empty() {
                         self.push_inline(Inline::Text(rest.to_string()), range.start);
@@ -202,8 +221,13 @@ impl Builder<'_, '_> {
                 }
             },
             Event::Code(code) => self.push_inline(Inline::Code(code.into_string()), range.start),
-            Event::InlineMath(math) | Event::DisplayMath(math) => {
-                self.push_inline(Inline::Code(math.into_string()), range.start)
+            Event::InlineMath(tex) => {
+                let inline = self.math(&tex, false, range.clone());
+                self.push_inline(inline, range.start);
+            }
+            Event::DisplayMath(tex) => {
+                let inline = self.math(&tex, true, range.clone());
+                self.push_inline(inline, range.start);
             }
             Event::Html(html) => match self.stack.last_mut() {
                 Some(Frame::Html { text, .. }) => text.push_str(&html),
@@ -280,42 +304,21 @@ impl Builder<'_, '_> {
             }),
             Tag::BlockQuote(kind) => {
                 self.close_implicit();
-                if let Some(kind) = kind {
-                    // GFM alerts keep their label as a first strong word.
-                    let label = alert_label(kind);
-                    self.open(
-                        Frame::Blocks {
-                            kind: BlockKind::Quote,
-                            blocks: Vec::new(),
-                            start,
-                        },
-                        &range,
-                    );
-                    let span = self.span(range.clone());
-                    self.push_block(Block::Paragraph {
-                        content: vec![Inline::Strong(vec![Inline::Text(label.into())])],
-                        span,
-                    });
-                    return;
-                }
                 Frame::Blocks {
-                    kind: BlockKind::Quote,
+                    kind: kind.map_or(BlockKind::Quote, |k| BlockKind::Callout(callout(k))),
                     blocks: Vec::new(),
                     start,
                 }
             }
             Tag::CodeBlock(kind) => {
                 self.close_implicit();
-                let language = match kind {
-                    CodeBlockKind::Fenced(info) => info
-                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
-                        .next()
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string),
-                    CodeBlockKind::Indented => None,
+                let (language, attrs) = match kind {
+                    CodeBlockKind::Fenced(info) => technical::code_info(&info),
+                    CodeBlockKind::Indented => (None, CodeAttrs::default()),
                 };
                 Frame::Code {
                     language,
+                    attrs,
                     text: String::new(),
                     start,
                 }
@@ -450,6 +453,9 @@ impl Builder<'_, '_> {
                         span,
                     }),
                     BlockKind::Quote => self.push_block(Block::Quote { blocks, span }),
+                    BlockKind::Callout(kind) => {
+                        self.push_block(Block::Callout { kind, blocks, span })
+                    }
                     BlockKind::Item { task } => {
                         if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
                             items.push(ListItem { task, blocks });
@@ -509,11 +515,15 @@ impl Builder<'_, '_> {
                     aligns,
                     head,
                     rows,
+                    caption: Vec::new(),
+                    label: None,
                     span,
                 });
+                self.caption_before_table();
             }
             Frame::Code {
                 language,
+                attrs,
                 mut text,
                 start,
             } => {
@@ -524,6 +534,7 @@ impl Builder<'_, '_> {
                 self.push_block(Block::Code {
                     language,
                     text,
+                    attrs,
                     span,
                 });
             }
@@ -567,15 +578,18 @@ impl Builder<'_, '_> {
                 self.flush_figures();
             }
             InlineKind::Para | InlineKind::ImplicitPara => {
+                let inlines = self.figure_labels(inlines);
                 let content = self.autolinks(trim_inlines(inlines), span);
+                let content = self.citations(content, span);
                 self.undefined_notes(&content, span);
-                if !content.is_empty() {
-                    self.push_block(Block::Paragraph { content, span });
+                if !content.is_empty() && !self.table_caption(&content, span) {
+                    self.paragraph(content, span);
                 }
                 self.flush_figures();
             }
             InlineKind::Heading { level, id } => {
                 let content = self.autolinks(trim_inlines(inlines), span);
+                let content = self.citations(content, span);
                 let text = plain_text(&content);
                 let wanted = id.clone().unwrap_or_else(|| slugify(&text));
                 let anchor = self.ctx.anchor(&wanted);
@@ -622,17 +636,29 @@ impl Builder<'_, '_> {
             InlineKind::Image { dest, title } => {
                 let alt = plain_text(&inlines);
                 let image = self.ctx.image(&dest, span);
+                let at = match self.stack.last() {
+                    Some(Frame::Inlines {
+                        kind: InlineKind::Para | InlineKind::ImplicitPara,
+                        inlines,
+                        ..
+                    }) => Some(inlines.len()),
+                    _ => None,
+                };
                 self.figures.push(Block::Figure {
                     image,
                     alt,
                     title: Some(title).filter(|t| !t.trim().is_empty()),
                     size: crate::doc::FigureSize::default(),
+                    label: None,
                     span,
                 });
+                self.figure_at.resize(self.figures.len() - 1, None);
+                self.figure_at.push(at);
                 self.after_image = true;
             }
             InlineKind::Cell => {
                 let content = self.autolinks(trim_inlines(inlines), span);
+                let content = self.citations(content, span);
                 if let Some(Frame::Table { row, .. }) = self.stack.last_mut() {
                     row.push(content);
                 }
@@ -642,14 +668,23 @@ impl Builder<'_, '_> {
 
     /// Reads a `{…}` of pandoc attributes at the start of the text after an
     /// image into that figure's size; returns the text after it.
-    fn image_attributes<'t>(&mut self, text: &'t str, range: &std::ops::Range<usize>) -> &'t str {
+    fn image_attributes<'t>(
+        &mut self,
+        text: &'t str,
+        range: &std::ops::Range<usize>,
+    ) -> std::borrow::Cow<'t, str> {
         let Some(inside) = text.strip_prefix('{') else {
-            return text;
+            return text.into();
         };
         let Some(end) = inside.find('}') else {
-            return text;
+            return text.into();
         };
-        let (size, unknown) = super::attrs::figure(&inside[..end]);
+        // A `#fig:id` among them is the figure's label: it is left, as
+        // `{#fig:id}`, for the label reader that follows.
+        let (labels, attrs): (Vec<&str>, Vec<&str>) = inside[..end]
+            .split_whitespace()
+            .partition(|a| a.starts_with('#'));
+        let (size, unknown) = super::attrs::figure(&attrs.join(" "));
         if let Some(Block::Figure { size: s, .. }) = self.figures.last_mut() {
             *s = size;
         }
@@ -663,7 +698,10 @@ impl Builder<'_, '_> {
                 ),
             );
         }
-        &inside[end + 1..]
+        match labels.first() {
+            Some(label) => format!("{{{label}}}{}", &inside[end + 1..]).into(),
+            None => inside[end + 1..].into(),
+        }
     }
 
     /// Bare URLs and `www.` addresses in the text become links (GFM).
@@ -684,7 +722,12 @@ impl Builder<'_, '_> {
                 | Inline::Strike(c)
                 | Inline::Tagged { content: c, .. } => has_bracket(c),
                 Inline::Link { content, .. } => has_bracket(content),
-                Inline::NoteRef(_) | Inline::SoftBreak | Inline::HardBreak => false,
+                Inline::NoteRef(_)
+                | Inline::Math(_)
+                | Inline::Ref(_)
+                | Inline::Cite(_)
+                | Inline::SoftBreak
+                | Inline::HardBreak => false,
             })
         }
         if !has_bracket(content) {
@@ -737,6 +780,7 @@ impl Builder<'_, '_> {
         {
             return;
         }
+        self.figure_at.clear();
         for figure in std::mem::take(&mut self.figures) {
             self.push_block(figure);
         }
@@ -1117,6 +1161,18 @@ fn render_inline(inline: &Inline, mode: &mut HtmlMode) {
             html::NOTE_TAG,
             id.0
         )),
+        // What HTML cannot carry is kept as its source.
+        Inline::Math(m) => {
+            let mark = if m.display { "$$" } else { "$" };
+            mode.buf
+                .push_str(&html::escape(&format!("{mark}{}{mark}", m.tex)));
+        }
+        Inline::Ref(r) => mode.buf.push_str(&html::escape(&format!("@{}", r.label))),
+        Inline::Cite(c) => {
+            let keys: Vec<String> = c.items.iter().map(|i| format!("@{}", i.key)).collect();
+            mode.buf
+                .push_str(&html::escape(&format!("[{}]", keys.join("; "))));
+        }
         Inline::SoftBreak => mode.buf.push('\n'),
         Inline::HardBreak => mode.buf.push_str("<br>"),
     }
@@ -1142,13 +1198,13 @@ fn align(a: Alignment) -> Align {
     }
 }
 
-fn alert_label(kind: BlockQuoteKind) -> &'static str {
+fn callout(kind: BlockQuoteKind) -> CalloutKind {
     match kind {
-        BlockQuoteKind::Note => "Note",
-        BlockQuoteKind::Tip => "Tip",
-        BlockQuoteKind::Important => "Important",
-        BlockQuoteKind::Warning => "Warning",
-        BlockQuoteKind::Caution => "Caution",
+        BlockQuoteKind::Note => CalloutKind::Note,
+        BlockQuoteKind::Tip => CalloutKind::Tip,
+        BlockQuoteKind::Important => CalloutKind::Important,
+        BlockQuoteKind::Warning => CalloutKind::Warning,
+        BlockQuoteKind::Caution => CalloutKind::Caution,
     }
 }
 
@@ -1174,4 +1230,262 @@ fn trim_inlines(mut inlines: Vec<Inline>) -> Vec<Inline> {
     }
     inlines.retain(|i| !matches!(i, Inline::Text(t) if t.is_empty()));
     inlines
+}
+
+/// Formulas, labels, captions and citations (the syntax is read in
+/// [`technical`]; here it is placed in the tree).
+impl Builder<'_, '_, '_> {
+    /// A formula as a tree node; TeX that does not parse is reported and
+    /// kept as its source.
+    fn math(&mut self, tex: &str, display: bool, range: std::ops::Range<usize>) -> Inline {
+        match technical::math(tex, display) {
+            Ok(math) => Inline::Math(Box::new(math)),
+            Err(cause) => {
+                let span = self.span(range);
+                self.ctx.diags.push(
+                    crate::diag::Diagnostic::warning(
+                        span,
+                        format!("formula does not parse ({cause}); it is shown as its source"),
+                    )
+                    .with_hint(format!("the formula reads: {}", tex.trim())),
+                );
+                Inline::Math(Box::new(crate::doc::Math {
+                    tex: tex.to_string(),
+                    display,
+                    mathml: None,
+                }))
+            }
+        }
+    }
+
+    /// A book-wide anchor and an unnumbered entry for a label (`fig:map` →
+    /// `#fig-map`); numbers are given once the whole book is read.
+    fn numbered(&mut self, label: String) -> Numbered {
+        let anchor = self.ctx.anchor(&label.replace(':', "-"));
+        self.ctx.ids.push((label.clone(), anchor));
+        Numbered {
+            label,
+            anchor,
+            number: 0,
+        }
+    }
+
+    /// Takes the `{#fig:id}` written right after each image of the paragraph
+    /// out of its text and gives it to the figure.
+    fn figure_labels(&mut self, mut inlines: Vec<Inline>) -> Vec<Inline> {
+        let placed: Vec<(usize, usize)> = self
+            .figure_at
+            .iter()
+            .enumerate()
+            .filter_map(|(i, at)| at.map(|at| (i, at)))
+            .collect();
+        for &(figure, at) in placed.iter().rev() {
+            // The text after the image, joined (`_` may have split it).
+            let end = inlines[at.min(inlines.len())..]
+                .iter()
+                .position(|i| !matches!(i, Inline::Text(_)))
+                .map_or(inlines.len(), |n| at + n);
+            if at >= end {
+                continue;
+            }
+            let joined: String = inlines[at..end]
+                .iter()
+                .map(|i| match i {
+                    Inline::Text(t) => t.as_str(),
+                    _ => "",
+                })
+                .collect();
+            let Some((label, rest)) = technical::leading_label(&joined) else {
+                continue;
+            };
+            if crate::doc::RefKind::of_label(&label) != Some(crate::doc::RefKind::Figure) {
+                continue;
+            }
+            let rest = rest.to_string();
+            inlines.splice(at..end, (!rest.is_empty()).then_some(Inline::Text(rest)));
+            let numbered = self.numbered(label);
+            if let Some(Block::Figure { label, .. }) = self.figures.get_mut(figure) {
+                *label = Some(numbered);
+            }
+        }
+        inlines
+    }
+
+    /// Citations and references in a paragraph's text.
+    fn citations(&mut self, content: Vec<Inline>, span: Span) -> Vec<Inline> {
+        technical::citations(
+            content,
+            technical::Scan {
+                citations: self.ctx.citations,
+                span,
+                source: (span.start as usize)
+                    .checked_sub(self.base)
+                    .zip((span.end as usize).checked_sub(self.base))
+                    .and_then(|(a, b)| self.text.get(a..b))
+                    .unwrap_or(""),
+            },
+        )
+    }
+
+    /// Adds a paragraph; display formulas standing in it become equations
+    /// of their own (with the `{#eq:id}` that follows them).
+    fn paragraph(&mut self, content: Vec<Inline>, span: Span) {
+        if !content
+            .iter()
+            .any(|i| matches!(i, Inline::Math(m) if m.display))
+        {
+            self.push_block(Block::Paragraph { content, span });
+            return;
+        }
+        let mut run: Vec<Inline> = Vec::new();
+        let mut rest = content.into_iter().peekable();
+        while let Some(inline) = rest.next() {
+            let Inline::Math(math) = inline else {
+                run.push(inline);
+                continue;
+            };
+            if !math.display {
+                run.push(Inline::Math(math));
+                continue;
+            }
+            let before = trim_inlines(std::mem::take(&mut run));
+            if !before.is_empty() {
+                self.push_block(Block::Paragraph {
+                    content: before,
+                    span,
+                });
+            }
+            let mut label = None;
+            if let Some(Inline::Text(t)) = rest.peek()
+                && let Some((l, after)) = technical::leading_label(t)
+                && crate::doc::RefKind::of_label(&l) == Some(crate::doc::RefKind::Equation)
+            {
+                let after = after.to_string();
+                rest.next();
+                if !after.trim().is_empty() {
+                    run.push(Inline::Text(after));
+                }
+                label = Some(self.numbered(l));
+            }
+            self.push_block(Block::Equation {
+                math: *math,
+                label,
+                span,
+            });
+        }
+        let after = trim_inlines(run);
+        if !after.is_empty() {
+            self.push_block(Block::Paragraph {
+                content: after,
+                span,
+            });
+        }
+    }
+
+    /// A `Table: …` paragraph right after a table is its caption: true when
+    /// it was taken.
+    fn table_caption(&mut self, content: &[Inline], span: Span) -> bool {
+        let Some(caption) = caption_text(content) else {
+            return false;
+        };
+        let _ = span;
+        let Some(Frame::Blocks { blocks, .. }) = self
+            .stack
+            .iter_mut()
+            .rev()
+            .find(|f| matches!(f, Frame::Blocks { .. }))
+        else {
+            return false;
+        };
+        if !matches!(blocks.last(), Some(Block::Table { caption, .. }) if caption.is_empty()) {
+            return false;
+        }
+        let (caption, label) = split_caption_label(caption);
+        let numbered = label.map(|l| self.numbered(l));
+        if let Some(Frame::Blocks { blocks, .. }) = self
+            .stack
+            .iter_mut()
+            .rev()
+            .find(|f| matches!(f, Frame::Blocks { .. }))
+            && let Some(Block::Table {
+                caption: c,
+                label: l,
+                ..
+            }) = blocks.last_mut()
+        {
+            *c = caption;
+            *l = numbered;
+        }
+        true
+    }
+
+    /// A `Table: …` paragraph right before a table (just closed) is its
+    /// caption.
+    fn caption_before_table(&mut self) {
+        let Some(Frame::Blocks { blocks, .. }) = self
+            .stack
+            .iter_mut()
+            .rev()
+            .find(|f| matches!(f, Frame::Blocks { .. }))
+        else {
+            return;
+        };
+        let n = blocks.len();
+        if n < 2 {
+            return;
+        }
+        let Block::Paragraph { content, .. } = &blocks[n - 2] else {
+            return;
+        };
+        let Some(caption) = caption_text(content) else {
+            return;
+        };
+        let (caption, label) = split_caption_label(caption);
+        blocks.remove(n - 2);
+        let numbered = label.map(|l| self.numbered(l));
+        if let Some(Frame::Blocks { blocks, .. }) = self
+            .stack
+            .iter_mut()
+            .rev()
+            .find(|f| matches!(f, Frame::Blocks { .. }))
+            && let Some(Block::Table {
+                caption: c,
+                label: l,
+                ..
+            }) = blocks.last_mut()
+        {
+            *c = caption;
+            *l = numbered;
+        }
+    }
+}
+
+/// The caption of a `Table: …` paragraph (its inlines without the prefix).
+fn caption_text(content: &[Inline]) -> Option<Vec<Inline>> {
+    let Some(Inline::Text(first)) = content.first() else {
+        return None;
+    };
+    let lower = first.get(..6)?.to_ascii_lowercase();
+    if lower != "table:" {
+        return None;
+    }
+    let mut out = content.to_vec();
+    out[0] = Inline::Text(first[6..].trim_start().to_string());
+    Some(trim_inlines(out))
+}
+
+/// A caption's `{#tbl:id}` taken off its end.
+fn split_caption_label(mut caption: Vec<Inline>) -> (Vec<Inline>, Option<String>) {
+    if let Some(Inline::Text(last)) = caption.last()
+        && let Some((before, label)) = technical::trailing_label(last)
+        && crate::doc::RefKind::of_label(&label) == Some(crate::doc::RefKind::Table)
+    {
+        let before = before.trim_end().to_string();
+        caption.pop();
+        if !before.is_empty() {
+            caption.push(Inline::Text(before));
+        }
+        return (trim_inlines(caption), Some(label));
+    }
+    (caption, None)
 }

@@ -13,6 +13,7 @@ pub mod frontmatter;
 pub mod html;
 pub mod markdown;
 pub mod smart;
+pub mod technical;
 
 use crate::diag::{Diagnostics, FileId, SourceFile, Span};
 use crate::doc::{
@@ -27,6 +28,8 @@ use std::path::{Component, Path, PathBuf};
 pub struct ParseOptions {
     /// Force a dialect instead of detecting it.
     pub dialect: Option<Dialect>,
+    /// The book has a bibliography: `[@key]` and `@key` are citations.
+    pub citations: bool,
     /// Straight quotes, `--`, `---` and `...` become typographic marks
     /// (localised later by [`smart::localize`]).
     pub smart: bool,
@@ -68,6 +71,10 @@ pub struct Context<'d> {
     /// The front matter gives the title (an article saved without its `#`
     /// title line still has its standfirst and crossheads).
     pub titled: bool,
+    /// Dollars are formulas (CommonMark; in scraped articles they are prices).
+    pub math: bool,
+    /// `[@key]` and `@key` are citations (the book has a bibliography).
+    pub citations: bool,
     /// Smart punctuation is on.
     pub smart: bool,
 }
@@ -381,6 +388,8 @@ pub fn parse_file(
         note_index: std::collections::HashMap::new(),
         ids: Vec::new(),
         titled: front.meta.title.is_some(),
+        math: dialect == Dialect::CommonMark,
+        citations: options.citations,
         smart: options.smart,
     };
     let blocks = match dialect {

@@ -76,7 +76,12 @@ fn blocks(list: &mut [Block], q: Quotes) {
                 let q = attrs.lang.as_deref().map_or(q, quotes);
                 blocks(b, q);
             }
-            Block::Code { .. } | Block::Figure { .. } | Block::Rule { .. } => {}
+            Block::Callout { blocks: b, .. } => blocks(b, q),
+            Block::Code { .. }
+            | Block::Figure { .. }
+            | Block::Rule { .. }
+            | Block::Equation { .. }
+            | Block::Bibliography { .. } => {}
         }
     }
 }
@@ -113,7 +118,13 @@ impl Marks {
                     }
                     None => self.inlines(content),
                 },
-                Inline::Code(_) | Inline::NoteRef(_) | Inline::SoftBreak | Inline::HardBreak => {}
+                Inline::Code(_)
+                | Inline::Math(_)
+                | Inline::Ref(_)
+                | Inline::Cite(_)
+                | Inline::NoteRef(_)
+                | Inline::SoftBreak
+                | Inline::HardBreak => {}
             }
         }
     }

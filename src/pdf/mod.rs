@@ -256,6 +256,14 @@ pub struct PdfOptions {
     pub labels: crate::labels::Labels,
     /// Margins (top, inner, bottom, outer) instead of the default proportions.
     pub margins: Option<[Abs; 4]>,
+    /// References add the page of their target ("Figure 3 on page 41"),
+    /// known after a first layout.
+    pub page_refs: bool,
+    /// Greys only: highlighted code and other colour set in grey (for PDF
+    /// standards that forbid colour, and black-and-white printing).
+    pub greyscale: bool,
+    /// How code is highlighted.
+    pub code: crate::highlight::CodeStyle,
 }
 
 impl Default for PdfOptions {
@@ -278,6 +286,9 @@ impl Default for PdfOptions {
             system_fonts: true,
             labels: crate::labels::Labels::default(),
             margins: None,
+            page_refs: false,
+            greyscale: false,
+            code: crate::highlight::CodeStyle::default(),
         }
     }
 }

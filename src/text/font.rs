@@ -40,6 +40,9 @@ pub enum FaceId {
     Mono,
     /// Liberation Mono Bold.
     MonoBold,
+    /// Libertinus Math: formulas (its OpenType MATH table drives their
+    /// layout). Not a fallback for text.
+    Math,
     /// A face loaded from a file, by its place in the font set (used for
     /// characters no bundled face has).
     Loaded(u16),
@@ -49,7 +52,7 @@ pub enum FaceId {
 
 impl FaceId {
     /// The bundled faces, in a fixed order.
-    pub const BUNDLED: [FaceId; 8] = [
+    pub const BUNDLED: [FaceId; 9] = [
         FaceId::Serif,
         FaceId::SerifItalic,
         FaceId::SerifBold,
@@ -58,10 +61,11 @@ impl FaceId {
         FaceId::SansBold,
         FaceId::Mono,
         FaceId::MonoBold,
+        FaceId::Math,
     ];
 
     /// The file of a bundled face (empty for a loaded one).
-    fn bundled_data(self) -> &'static [u8] {
+    pub fn bundled_data(self) -> &'static [u8] {
         match self {
             FaceId::Loaded(_) | FaceId::System(_) => &[],
             FaceId::Serif => include_bytes!("../../fonts/LinLibertine_R.otf"),
@@ -72,6 +76,7 @@ impl FaceId {
             FaceId::SansBold => include_bytes!("../../fonts/LinBiolinum_RB.otf"),
             FaceId::Mono => include_bytes!("../../fonts/LiberationMono-Regular.ttf"),
             FaceId::MonoBold => include_bytes!("../../fonts/LiberationMono-Bold.ttf"),
+            FaceId::Math => include_bytes!("../../fonts/LibertinusMath-Regular.otf"),
         }
     }
 
@@ -82,6 +87,7 @@ impl FaceId {
             FaceId::SerifItalic | FaceId::SerifBoldItalic => FaceId::SerifBoldItalic,
             FaceId::Sans | FaceId::SansBold => FaceId::SansBold,
             FaceId::Mono | FaceId::MonoBold => FaceId::MonoBold,
+            FaceId::Math => FaceId::Math,
             other @ (FaceId::Loaded(_) | FaceId::System(_)) => other,
         }
     }
@@ -106,6 +112,7 @@ impl FaceId {
             FaceId::SansBold => "LinBiolinumOB",
             FaceId::Mono => "LiberationMono",
             FaceId::MonoBold => "LiberationMono-Bold",
+            FaceId::Math => "LibertinusMath-Regular",
             FaceId::Loaded(_) | FaceId::System(_) => "Font",
         }
     }
@@ -113,7 +120,9 @@ impl FaceId {
     /// What a fallback face should look like to stand in for this one.
     pub fn want(self) -> (Class, bool, bool) {
         match self {
-            FaceId::Serif | FaceId::Loaded(_) | FaceId::System(_) => (Class::Serif, false, false),
+            FaceId::Serif | FaceId::Math | FaceId::Loaded(_) | FaceId::System(_) => {
+                (Class::Serif, false, false)
+            }
             FaceId::SerifItalic => (Class::Serif, false, true),
             FaceId::SerifBold => (Class::Serif, true, false),
             FaceId::SerifBoldItalic => (Class::Serif, true, true),

@@ -22,8 +22,10 @@ pub mod furniture;
 mod geometry;
 pub mod inline;
 pub mod linebreak;
+pub mod math;
 pub mod pages;
 mod piece;
+mod technical;
 pub mod theme;
 
 pub use geometry::Geometry;
@@ -149,6 +151,15 @@ pub struct Ctx<'a> {
     pub chapter_notes: Vec<NoteId>,
     /// Glyphs wider than the whole measure (each overflows alone).
     pub(crate) overflows: usize,
+    /// The math face, parsed on the first formula (shared by the pieces).
+    pub math: math::MathFaces<'a>,
+    /// The page number (as printed) of each anchor, from an earlier layout,
+    /// when references say on which page their target is.
+    pub page_of: Option<std::sync::Arc<BTreeMap<crate::doc::AnchorId, String>>>,
+    /// How code is highlighted, and whether colour turns to grey.
+    pub code: std::sync::Arc<crate::highlight::CodeStyle>,
+    /// Greys only (see [`PdfOptions::greyscale`]).
+    pub greyscale: bool,
     /// The design.
     pub theme: Theme,
     /// Images printed under this resolution are warned about.
@@ -194,6 +205,10 @@ impl<'a> Ctx<'a> {
             note_numbers: Default::default(),
             chapter_notes: Vec::new(),
             overflows: 0,
+            math: math::MathFaces::default(),
+            page_of: None,
+            code: Default::default(),
+            greyscale: false,
             theme: Theme::default(),
             min_dpi: 0.0,
             max_figure: Abs::pt(400.0),
@@ -265,6 +280,9 @@ struct Setter<'a> {
     theme: Theme,
     /// Note numbers of every chapter (counted once, shared by its pieces).
     numbers: Vec<std::sync::Arc<BTreeMap<NoteId, usize>>>,
+    /// What every piece shares: the math face (parsed once), the labels,
+    /// the code style, the pages of anchors from an earlier layout.
+    shared: Ctx<'a>,
 }
 
 impl Setter<'_> {
@@ -291,6 +309,10 @@ impl Setter<'_> {
                 ctx.max_figure = self.geometry.body_height() - Abs::pt(40.0);
                 ctx.landscape = self.geometry.body_height();
                 ctx.note_numbers = self.numbers[piece.chapter].clone();
+                ctx.math = self.shared.math.clone();
+                ctx.page_of = self.shared.page_of.clone();
+                ctx.code = self.shared.code.clone();
+                ctx.greyscale = self.shared.greyscale;
                 let (chunks, notes) =
                     flow::piece(&mut ctx, piece, (self.column(), self.geometry.measure()));
                 Flowed {
@@ -323,6 +345,78 @@ pub fn stream(
     diags: &mut Diagnostics,
     sink: &mut dyn FnMut(Section, Vec<Page>) -> crate::diag::Result<()>,
 ) -> crate::diag::Result<Book> {
+    let mut shared = Ctx::new(doc, fonts, &options.labels);
+    shared.code = std::sync::Arc::new(options.code.clone());
+    shared.greyscale = options.greyscale;
+    if options.page_refs && has_refs(doc) {
+        shared.page_of = Some(std::sync::Arc::new(pages_of_anchors(
+            doc, fonts, options, &shared,
+        )));
+    }
+    stream_with(doc, fonts, options, shared, diags, sink)
+}
+
+/// Whether the book has labelled figures, tables or equations, the only
+/// targets whose pages a reference prints (read from the chapters' id
+/// lists, without walking the text).
+fn has_refs(doc: &Document) -> bool {
+    doc.chapters.iter().any(|c| {
+        c.ids
+            .iter()
+            .any(|(id, _)| crate::doc::RefKind::of_label(id).is_some())
+    })
+}
+
+/// The printed page number of every anchor, from layouts run without
+/// writing a page, TeX's way: a first run with a placeholder number as
+/// wide as the book's longest, then again with the numbers found, until
+/// they no longer move (at most three runs).
+fn pages_of_anchors<'a>(
+    doc: &'a Document,
+    fonts: &'a FontSet,
+    options: &'a PdfOptions,
+    shared: &Ctx<'a>,
+) -> BTreeMap<crate::doc::AnchorId, String> {
+    let mut guess: Option<BTreeMap<crate::doc::AnchorId, String>> = None;
+    for _ in 0..3 {
+        let mut ctx = Ctx::new(doc, fonts, &options.labels);
+        ctx.math = shared.math.clone();
+        ctx.code = shared.code.clone();
+        ctx.greyscale = shared.greyscale;
+        // The first run has no numbers: each reference gets a placeholder
+        // of three digits.
+        ctx.page_of = Some(std::sync::Arc::new(guess.clone().unwrap_or_else(|| {
+            doc.anchors
+                .iter()
+                .map(|(a, _)| (a, "000".to_string()))
+                .collect()
+        })));
+        let mut quiet = Diagnostics::default();
+        let Ok(book) = stream_with(doc, fonts, options, ctx, &mut quiet, &mut |_, _| Ok(())) else {
+            break;
+        };
+        let found: BTreeMap<_, _> = book
+            .anchors
+            .iter()
+            .map(|(a, (page, _))| (*a, (page + 1 - book.front).to_string()))
+            .collect();
+        if guess.as_ref() == Some(&found) {
+            break;
+        }
+        guess = Some(found);
+    }
+    guess.unwrap_or_default()
+}
+
+/// [`stream`] with what every piece shares already made.
+fn stream_with<'a>(
+    doc: &'a Document,
+    fonts: &'a FontSet,
+    options: &'a PdfOptions,
+    shared: Ctx<'a>,
+    diags: &mut Diagnostics,
+    sink: &mut dyn FnMut(Section, Vec<Page>) -> crate::diag::Result<()>,
+) -> crate::diag::Result<Book> {
     let geometry = Geometry::new(options);
     let setter = Setter {
         doc,
@@ -333,6 +427,7 @@ pub fn stream(
         numbers: (0..doc.chapters.len())
             .map(|c| std::sync::Arc::new(note_numbers(doc, c)))
             .collect(),
+        shared,
     };
     let contents_label = options.labels.get(crate::labels::Label::Contents);
     let body_furniture =

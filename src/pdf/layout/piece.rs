@@ -63,7 +63,10 @@ fn keeps_with_next(block: &Block) -> bool {
         | Block::Rule { .. }
         | Block::DefinitionList { .. }
         | Block::Details { .. }
-        | Block::Division { .. } => false,
+        | Block::Division { .. }
+        | Block::Callout { .. }
+        | Block::Equation { .. }
+        | Block::Bibliography { .. } => false,
     }
 }
 
@@ -103,11 +106,18 @@ fn block_notes(block: &Block, out: &mut Vec<NoteId>) {
             .iter()
             .flat_map(|i| &i.blocks)
             .for_each(|b| block_notes(b, out)),
-        Block::Table { head, rows, .. } => {
+        Block::Table {
+            head,
+            rows,
+            caption,
+            ..
+        } => {
+            inline_notes(caption, out);
             for cell in head.iter().chain(rows.iter().flatten()) {
                 inline_notes(cell, out);
             }
         }
+        Block::Callout { blocks, .. } => blocks.iter().for_each(|b| block_notes(b, out)),
         Block::DefinitionList { items, .. } => {
             for item in items {
                 inline_notes(&item.term, out);
@@ -124,7 +134,11 @@ fn block_notes(block: &Block, out: &mut Vec<NoteId>) {
             blocks.iter().for_each(|b| block_notes(b, out));
         }
         Block::Division { blocks, .. } => blocks.iter().for_each(|b| block_notes(b, out)),
-        Block::Code { .. } | Block::Figure { .. } | Block::Rule { .. } => {}
+        Block::Code { .. }
+        | Block::Figure { .. }
+        | Block::Rule { .. }
+        | Block::Equation { .. }
+        | Block::Bibliography { .. } => {}
     }
 }
 
@@ -141,7 +155,13 @@ fn inline_notes(content: &[Inline], out: &mut Vec<NoteId>) {
             | Inline::Strike(c)
             | Inline::Tagged { content: c, .. } => inline_notes(c, out),
             Inline::Link { content, .. } => inline_notes(content, out),
-            Inline::Text(_) | Inline::Code(_) | Inline::SoftBreak | Inline::HardBreak => {}
+            Inline::Text(_)
+            | Inline::Code(_)
+            | Inline::Math(_)
+            | Inline::Ref(_)
+            | Inline::Cite(_)
+            | Inline::SoftBreak
+            | Inline::HardBreak => {}
         }
     }
 }

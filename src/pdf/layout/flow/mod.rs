@@ -1,9 +1,13 @@
 //! Flow: the blocks of a chapter → a column of chunks (lines, figures, rules
 //! and vertical space) that the page breaker distributes onto pages.
 
+mod callout;
 mod code;
+mod equation;
 mod figure;
 mod list;
+mod listing;
+mod references;
 mod table;
 
 use super::inline::{LineBox, paragraph};
@@ -159,11 +163,11 @@ pub fn piece(
 }
 
 impl Column<'_, '_> {
-    fn space(&mut self, h: Abs) {
+    pub(super) fn space(&mut self, h: Abs) {
         self.chunks.push(Chunk::Space(h));
     }
 
-    fn push(&mut self, mut content: Content) {
+    pub(super) fn push(&mut self, mut content: Content) {
         content.anchors.append(&mut self.pending_anchors);
         content.span = self.spanning;
         self.chunks.push(Chunk::Content(content));
@@ -171,7 +175,7 @@ impl Column<'_, '_> {
 
     /// Lays out inline content as lines, with widow and orphan control.
     #[allow(clippy::too_many_arguments)]
-    fn lines(
+    pub(super) fn lines(
         &mut self,
         content: &[Inline],
         style: &ParStyle,
@@ -278,7 +282,7 @@ impl Column<'_, '_> {
         self.space(Abs::pt(8.0));
     }
 
-    fn block(&mut self, block: &Block, indent: Abs, width: Abs, depth: usize) {
+    pub(super) fn block(&mut self, block: &Block, indent: Abs, width: Abs, depth: usize) {
         // A chapter's opening blocks span the columns, until its text starts.
         let opening = matches!(
             block,
@@ -354,6 +358,16 @@ impl Column<'_, '_> {
                 self.list(*start, items, indent, width, depth);
                 self.space(Abs::pt(4.0));
             }
+            Block::Code {
+                language,
+                text,
+                attrs,
+                span,
+            } if self.listed(language.as_deref(), attrs) => {
+                self.space(Abs::pt(6.0));
+                self.listing(language.as_deref(), text, attrs, indent, width, *span);
+                self.space(Abs::pt(6.0));
+            }
             Block::Code { text, span, .. } => {
                 self.space(Abs::pt(6.0));
                 self.code(text, indent, width, *span);
@@ -363,9 +377,12 @@ impl Column<'_, '_> {
                 aligns,
                 head,
                 rows,
+                caption,
+                label,
                 span,
             } => {
                 self.space(Abs::pt(6.0));
+                self.table_caption(caption, label.as_ref(), indent, width, *span);
                 self.table(aligns, head, rows, indent, width, *span);
                 self.space(Abs::pt(6.0));
             }
@@ -374,11 +391,29 @@ impl Column<'_, '_> {
                 alt,
                 title,
                 size,
+                label,
                 span,
             } => {
                 self.space(Abs::pt(8.0));
-                self.figure(*image, alt, title.as_deref(), (indent, width), size, *span);
+                let caption = self.figure_caption(title.as_deref(), label.as_ref());
+                self.figure(
+                    *image,
+                    alt,
+                    caption.as_deref(),
+                    (indent, width),
+                    size,
+                    *span,
+                );
                 self.space(Abs::pt(8.0));
+            }
+            Block::Callout { kind, blocks, span } => {
+                self.callout(*kind, blocks, indent, width, depth, *span);
+            }
+            Block::Equation { math, label, span } => {
+                self.equation(math, label.as_ref(), indent, width, *span);
+            }
+            Block::Bibliography { entries, span } => {
+                self.bibliography(entries, indent, width, *span);
             }
             Block::DefinitionList { items, .. } => {
                 self.definitions(items, block.span(), indent, width, depth);

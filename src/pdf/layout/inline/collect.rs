@@ -9,8 +9,10 @@ use crate::doc::{Inline, LinkTarget};
 use crate::pdf::frame::LinkDest;
 
 /// Text with its style, before words are formed.
-pub(super) enum Piece {
+pub(crate) enum Piece {
     Text(String, Style),
+    /// A formula, laid out: a box in the line, not broken.
+    Boxed(std::sync::Arc<crate::pdf::layout::math::MathBox>, Style),
     Break,
 }
 
@@ -57,7 +59,12 @@ pub(super) fn collect(ctx: &mut Ctx<'_>, content: &[Inline], style: &Style, out:
                 let s = match dest {
                     Some(dest) => Style {
                         link: Some(dest),
-                        color: ctx.theme.link,
+                        // Greys only: links keep the text's ink.
+                        color: if ctx.greyscale {
+                            style.color
+                        } else {
+                            ctx.theme.link
+                        },
                         ..style.clone()
                     },
                     None => style.clone(),
@@ -81,6 +88,13 @@ pub(super) fn collect(ctx: &mut Ctx<'_>, content: &[Inline], style: &Style, out:
                 attrs,
                 content,
             } => tagged(ctx, *tag, attrs, content, style, out),
+            Inline::Math(m) => super::super::technical::inline_math(ctx, m, style, out),
+            Inline::Ref(r) => super::super::technical::cross_ref(ctx, r, style, out),
+            Inline::Cite(c) if c.rendered.is_empty() => {
+                let keys: Vec<String> = c.items.iter().map(|i| format!("@{}", i.key)).collect();
+                out.push(Piece::Text(format!("[{}]", keys.join("; ")), style.clone()));
+            }
+            Inline::Cite(c) => collect(ctx, &c.rendered, style, out),
             Inline::SoftBreak => out.push(Piece::Text(" ".into(), style.clone())),
             Inline::HardBreak => out.push(Piece::Break),
         }

@@ -84,9 +84,16 @@ pub(super) fn finalize(
         // Line height: the style's leading, grown for bigger text.
         let mut ascent = style.size * book.font(style.face).ascender;
         let mut leading = style.leading;
+        // Formulas taller or deeper than the text open up the line.
+        let mut depth = Abs::ZERO;
         for part in &line.parts {
             if let Part::Word(frags) = part {
                 for f in frags {
+                    if let Some(b) = &f.boxed {
+                        ascent = ascent.max(b.ascent + style.size * 0.15);
+                        depth = depth.max(b.descent);
+                        continue;
+                    }
                     let a = f.style.size * book.font(f.style.face).ascender + f.style.rise;
                     ascent = ascent.max(a);
                     leading = leading.max(f.style.size * (style.leading / style.size));
@@ -94,6 +101,10 @@ pub(super) fn finalize(
             }
         }
         let baseline = ascent.max(leading * 0.78);
+        let natural_depth = leading - leading * 0.78;
+        if depth > natural_depth - style.size * 0.05 {
+            leading = leading.max(baseline + depth + style.size * 0.2);
+        }
         let mut items = Vec::new();
         let mut notes = Vec::new();
         for (atom, _) in &atoms {
@@ -106,6 +117,10 @@ pub(super) fn finalize(
                         notes.push(id);
                     }
                     let start = x;
+                    if let Some(b) = &frag.boxed {
+                        items.extend(crate::pdf::layout::math::place(b, x, baseline));
+                        x += b.width;
+                    }
                     for run in &frag.shaped.runs {
                         items.push((
                             Point::new(x, baseline),

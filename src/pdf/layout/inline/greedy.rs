@@ -149,6 +149,7 @@ pub(super) fn hyphenate(
                 style: frag.style.clone(),
                 text,
                 shaped,
+                boxed: None,
             };
             return Some((
                 vec![make(head_text, head)],
@@ -166,6 +167,11 @@ pub(super) fn hyphenate(
 /// a single glyph wider than the line is reported and overflows alone.
 pub(super) fn cut(ctx: &mut Ctx<'_>, frags: &[Frag], first: Abs, width: Abs) -> Vec<Vec<Frag>> {
     use crate::text::{Glyph, Run};
+    // A formula is not cut: a word holding one overflows whole.
+    if frags.iter().any(|f| f.boxed.is_some()) {
+        ctx.overflow("formula");
+        return vec![frags.to_vec()];
+    }
     // The word as a stream of glyphs with their style, face and size.
     let mut stream: Vec<(usize, FaceId, Abs, &Glyph)> = Vec::new();
     for (f, frag) in frags.iter().enumerate() {
@@ -219,6 +225,7 @@ pub(super) fn cut(ctx: &mut Ctx<'_>, frags: &[Frag], first: Abs, width: Abs) -> 
             });
             if !same {
                 piece.push(Frag {
+                    boxed: None,
                     style: frags[f].style.clone(),
                     text: String::new(),
                     shaped: Arc::new(Shaped {

@@ -40,7 +40,7 @@ const WORD_STRETCH: f64 = 0.25;
 pub(super) fn measure(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> (Vec<Token>, bool) {
     let simple = pieces.iter().all(|p| match p {
         Piece::Text(t, _) => script::is_simple(t),
-        Piece::Break => true,
+        Piece::Break | Piece::Boxed(..) => true,
     });
     let explicit = ctx.block_dir;
     let ltr = match explicit {
@@ -56,13 +56,16 @@ pub(super) fn measure(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> (Vec
     measure_complex(ctx, pieces, span)
 }
 
+/// Where a formula stands in the text of the complex path.
+const OBJECT: char = '\u{FFFC}';
+
 /// Whether the first strong character of the pieces is left to right.
 fn starts_ltr(pieces: &[Piece]) -> bool {
     pieces
         .iter()
         .find_map(|p| match p {
             Piece::Text(t, _) => bidi::first_strong(t),
-            Piece::Break => None,
+            Piece::Break | Piece::Boxed(..) => None,
         })
         .is_some_and(|rtl| !rtl)
 }
@@ -82,6 +85,22 @@ fn measure_simple(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> Vec<Toke
                 tokens.push(Token::Break);
                 gap = None;
             }
+            Piece::Boxed(b, style) => {
+                // A formula joins the word it touches, like a glyph.
+                if let Some(g) = gap.take()
+                    && word.is_empty()
+                    && !tokens.is_empty()
+                    && !matches!(tokens.last(), Some(Token::Break))
+                {
+                    tokens.push(Token::Space(g));
+                }
+                word.push(Frag {
+                    style,
+                    text: String::new(),
+                    shaped: Arc::new(Shaped::default()),
+                    boxed: Some(b),
+                });
+            }
             Piece::Text(text, style) => {
                 let mut rest = text.as_str();
                 while !rest.is_empty() {
@@ -100,6 +119,7 @@ fn measure_simple(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> Vec<Toke
                             style: style.clone(),
                             text: chunk.to_string(),
                             shaped,
+                            boxed: None,
                         });
                     }
                     if tail.is_empty() {
@@ -140,6 +160,7 @@ struct Reading<'p> {
 fn measure_complex(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> (Vec<Token>, bool) {
     let mut text = String::new();
     let mut starts = Vec::with_capacity(pieces.len());
+    let mut boxes: Vec<(usize, Arc<crate::pdf::layout::math::MathBox>)> = Vec::new();
     for piece in &pieces {
         match piece {
             Piece::Text(t, style) => {
@@ -149,6 +170,13 @@ fn measure_complex(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> (Vec<To
             Piece::Break => {
                 starts.push((text.len(), None));
                 text.push('\u{2028}');
+            }
+            // A formula stands in the text as one object character, a
+            // strong left-to-right letter for the bidi algorithm.
+            Piece::Boxed(b, style) => {
+                boxes.push((text.len(), b.clone()));
+                starts.push((text.len(), Some(style)));
+                text.push(OBJECT);
             }
         }
     }
@@ -197,6 +225,30 @@ fn measure_complex(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> (Vec<To
             prev = None;
             continue;
         };
+        if c == OBJECT
+            && let Ok(k) = boxes.binary_search_by_key(&i, |(at, _)| *at)
+        {
+            // A formula joins the word it touches, like a glyph.
+            w.end_frag(ctx, &reading, i, span);
+            if w.word.is_empty()
+                && let Some(g) = w.gap.take()
+                && !w.tokens.is_empty()
+                && !matches!(w.tokens.last(), Some(Token::Break))
+            {
+                w.tokens.push(Token::Gap(g));
+            }
+            w.word.push(Frag {
+                style: Style {
+                    level: reading.levels.at(i),
+                    ..style.clone()
+                },
+                text: String::new(),
+                shaped: Arc::new(Shaped::default()),
+                boxed: Some(boxes[k].1.clone()),
+            });
+            prev = Some(c);
+            continue;
+        }
         if script::is_bidi_control(c) {
             // Read by UAX #9, never drawn.
             w.end_frag(ctx, &reading, i, span);
@@ -350,6 +402,7 @@ impl<'p> Words<'p> {
             style,
             text: text.to_string(),
             shaped,
+            boxed: None,
         });
     }
 

@@ -28,7 +28,8 @@ use crate::text::units::{Abs, Point};
 use crate::text::{FaceId, FontSet, LangTag, Props, Shaped};
 use std::sync::Arc;
 
-use collect::{Piece, collect};
+pub(crate) use collect::Piece;
+use collect::collect;
 use finalize::finalize;
 use greedy::linebreak;
 use measure::measure;
@@ -90,17 +91,22 @@ impl Style {
     }
 }
 
-/// A word fragment of one style, shaped.
+/// A word fragment of one style, shaped; or a formula, set as a box.
 #[derive(Debug, Clone)]
 struct Frag {
     style: Style,
     text: String,
     shaped: Arc<Shaped>,
+    /// A formula in the text (then `shaped` is empty): never split.
+    boxed: Option<Arc<super::math::MathBox>>,
 }
 
 impl Frag {
     fn width(&self) -> Abs {
-        self.shaped.width()
+        match &self.boxed {
+            Some(b) => b.width,
+            None => self.shaped.width(),
+        }
     }
 }
 

@@ -57,6 +57,7 @@ fn url_parts(book: &FontSet, frags: &[Frag]) -> Option<Vec<Frag>> {
             style: style.clone(),
             text: piece.to_string(),
             shaped: book.shape(style.face, style.size, piece, style.small_caps),
+            boxed: None,
         });
         from = at;
     }
@@ -295,6 +296,7 @@ fn lines(book: &FontSet, sources: &[Source], chosen: &[usize], first_indent: Abs
                     style: style.clone(),
                     text: "-".into(),
                     shaped: style.shape(book, "-"),
+                    boxed: None,
                 };
                 if let Some(Part::Word(frags)) = line.parts.last_mut() {
                     frags.push(hyphen);
@@ -319,6 +321,8 @@ fn lines(book: &FontSet, sources: &[Source], chosen: &[usize], first_indent: Abs
 pub(super) fn merge(fonts: &FontSet, prev: &mut Vec<Frag>, next: &[Frag]) {
     if let ([p], [n]) = (prev.as_slice(), next)
         && p.style == n.style
+        && p.boxed.is_none()
+        && n.boxed.is_none()
     {
         let text = format!("{}{}", p.text, n.text);
         let shaped = p.style.shape(fonts, &text);
@@ -328,6 +332,7 @@ pub(super) fn merge(fonts: &FontSet, prev: &mut Vec<Frag>, next: &[Frag]) {
                 style,
                 text,
                 shaped,
+                boxed: None,
             }];
             return;
         }
@@ -340,6 +345,9 @@ pub(super) fn syllables(ctx: &mut Ctx<'_>, frags: &[Frag]) -> Option<Vec<Frag>> 
     let [frag] = frags else {
         return None;
     };
+    if frag.boxed.is_some() {
+        return None;
+    }
     if !ctx.hyphenate || frag.style.face == FaceId::Mono || frag.style.link.is_some() {
         return None;
     }
@@ -378,6 +386,7 @@ pub(super) fn syllables(ctx: &mut Ctx<'_>, frags: &[Frag]) -> Option<Vec<Frag>> 
     for at in cuts.into_iter().chain(std::iter::once(text.len())) {
         let piece = &text[from..at];
         out.push(Frag {
+            boxed: None,
             style: frag.style.clone(),
             text: piece.to_string(),
             shaped: frag.style.shape(book, piece),
