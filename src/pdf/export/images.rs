@@ -86,15 +86,7 @@ fn write<W: Write>(
     hash: &str,
     rgb_space: Option<Ref>,
 ) -> std::io::Result<Result<Option<Ref>>> {
-    // RGB samples: device RGB, or ICC-based sRGB where the standard asks.
-    let rgb = |x: &mut pdf_writer::writers::ImageXObject<'_>| match rgb_space {
-        Some(profile) => {
-            x.color_space().icc_based(profile);
-        }
-        None => {
-            x.color_space_name(Name(b"DeviceRGB"));
-        }
-    };
+    let rgb = Space::Rgb(rgb_space);
     Ok(match form {
         PdfImage::Jpeg {
             bytes,
@@ -104,30 +96,21 @@ fn write<W: Write>(
             height,
         } => {
             let data = bytes.read()?;
-            let id = objects.reserve();
-            let mut c = chunk();
-            let mut x = c.image_xobject(id, &data);
-            x.width(*width as i32)
-                .height(*height as i32)
-                .bits_per_component(8)
-                .filter(Filter::DctDecode);
-            match components {
-                1 => {
-                    x.color_space_name(Name(b"DeviceGray"));
-                }
-                4 => {
-                    x.color_space_name(Name(b"DeviceCMYK"));
-                }
-                _ => rgb(&mut x),
-            }
-            if *inverted {
+            let space = match components {
+                1 => Space::Gray,
+                4 => Space::Cmyk,
+                _ => rgb,
+            };
+            let sampled = Sampled {
+                size: (*width, *height),
+                space,
+                filter: Filter::DctDecode,
+                predictors: None,
+                mask: None,
                 // Adobe CMYK JPEGs store inverted samples.
-                x.decode([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
-            }
-            x.finish();
-            objects
-                .stream_unhashed(id, &c, data.len(), hash)
-                .map(|()| Some(id))
+                inverted: *inverted,
+            };
+            sampled.write(objects, &data, hash).map(Some)
         }
         PdfImage::Flate {
             rgb: samples,
@@ -135,43 +118,18 @@ fn write<W: Write>(
             width,
             height,
         } => {
+            let mut sampled = Sampled::flate((*width, *height), Space::Gray, Some(1));
             let mask = match alpha {
-                Some(alpha) => {
-                    let mask = objects.reserve();
-                    let mut c = chunk();
-                    let mut x = c.image_xobject(mask, alpha);
-                    x.width(*width as i32)
-                        .height(*height as i32)
-                        .color_space_name(Name(b"DeviceGray"))
-                        .bits_per_component(8)
-                        .filter(Filter::FlateDecode);
-                    png_predictors(&mut x, 1, *width);
-                    x.finish();
-                    if let Err(e) =
-                        objects.stream_unhashed(mask, &c, alpha.len(), &format!("{hash} mask"))
-                    {
-                        return Ok(Err(e));
-                    }
-                    Some(mask)
-                }
+                Some(alpha) => match sampled.write(objects, alpha, &format!("{hash} mask")) {
+                    Ok(mask) => Some(mask),
+                    Err(e) => return Ok(Err(e)),
+                },
                 None => None,
             };
-            let id = objects.reserve();
-            let mut c = chunk();
-            let mut x = c.image_xobject(id, samples);
-            x.width(*width as i32)
-                .height(*height as i32)
-                .bits_per_component(8)
-                .filter(Filter::FlateDecode);
-            rgb(&mut x);
-            png_predictors(&mut x, 3, *width);
-            if let Some(mask) = mask {
-                x.s_mask(mask);
-            }
-            x.finish();
-            objects
-                .stream_unhashed(id, &c, samples.len(), hash)
-                .map(|()| Some(id))
+            sampled.space = rgb;
+            sampled.predictors = Some(3);
+            sampled.mask = mask;
+            sampled.write(objects, samples, hash).map(Some)
         }
         PdfImage::Png {
             file,
@@ -183,44 +141,95 @@ fn write<W: Write>(
             let (data, _) = crate::resource::png::passthrough(&bytes).ok_or_else(|| {
                 std::io::Error::other("the PNG changed while the book was being built")
             })?;
-            let id = objects.reserve();
-            let mut c = chunk();
-            let mut x = c.image_xobject(id, &data);
-            x.width(*width as i32)
-                .height(*height as i32)
-                .bits_per_component(8)
-                .filter(Filter::FlateDecode);
-            if *colors == 1 {
-                x.color_space_name(Name(b"DeviceGray"));
-            } else {
-                rgb(&mut x);
-            }
-            png_predictors(&mut x, *colors, *width);
-            x.finish();
-            objects
-                .stream_unhashed(id, &c, data.len(), hash)
-                .map(|()| Some(id))
+            let space = if *colors == 1 { Space::Gray } else { rgb };
+            Sampled::flate((*width, *height), space, Some(*colors))
+                .write(objects, &data, hash)
+                .map(Some)
         }
         PdfImage::Cmyk {
             data,
             width,
             height,
-        } => {
-            let id = objects.reserve();
-            let mut c = chunk();
-            let mut x = c.image_xobject(id, data);
-            x.width(*width as i32)
-                .height(*height as i32)
-                .color_space_name(Name(b"DeviceCMYK"))
-                .bits_per_component(8)
-                .filter(Filter::FlateDecode);
-            x.finish();
-            objects
-                .stream_unhashed(id, &c, data.len(), hash)
-                .map(|()| Some(id))
-        }
+        } => Sampled::flate((*width, *height), Space::Cmyk, None)
+            .write(objects, data, hash)
+            .map(Some),
         PdfImage::Unsupported => Ok(None),
     })
+}
+
+/// The colour space of an image's samples.
+#[derive(Debug, Clone, Copy)]
+enum Space {
+    Gray,
+    /// Device RGB, or ICC-based sRGB (this profile) where the standard asks.
+    Rgb(Option<Ref>),
+    Cmyk,
+}
+
+/// How one image XObject's samples are described.
+#[derive(Debug, Clone, Copy)]
+struct Sampled {
+    size: (u32, u32),
+    space: Space,
+    filter: Filter,
+    /// PNG predictors kept in the data, with this many colours per pixel.
+    predictors: Option<u8>,
+    /// The soft mask (alpha) object.
+    mask: Option<Ref>,
+    /// Samples stored inverted (Adobe CMYK JPEGs).
+    inverted: bool,
+}
+
+impl Sampled {
+    /// Flate-compressed samples.
+    fn flate(size: (u32, u32), space: Space, predictors: Option<u8>) -> Sampled {
+        Sampled {
+            size,
+            space,
+            filter: Filter::FlateDecode,
+            predictors,
+            mask: None,
+            inverted: false,
+        }
+    }
+
+    /// Writes the XObject with `data` as its stream, identified by `hash`.
+    fn write<W: Write>(&self, objects: &mut Objects<W>, data: &[u8], hash: &str) -> Result<Ref> {
+        let id = objects.reserve();
+        let mut c = chunk();
+        let mut x = c.image_xobject(id, data);
+        let (width, height) = self.size;
+        x.width(width as i32)
+            .height(height as i32)
+            .bits_per_component(8)
+            .filter(self.filter);
+        match self.space {
+            Space::Gray => {
+                x.color_space_name(Name(b"DeviceGray"));
+            }
+            Space::Cmyk => {
+                x.color_space_name(Name(b"DeviceCMYK"));
+            }
+            Space::Rgb(Some(profile)) => {
+                x.color_space().icc_based(profile);
+            }
+            Space::Rgb(None) => {
+                x.color_space_name(Name(b"DeviceRGB"));
+            }
+        }
+        if let Some(colors) = self.predictors {
+            png_predictors(&mut x, colors, width);
+        }
+        if self.inverted {
+            x.decode([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
+        }
+        if let Some(mask) = self.mask {
+            x.s_mask(mask);
+        }
+        x.finish();
+        objects.stream_unhashed(id, &c, data.len(), hash)?;
+        Ok(id)
+    }
 }
 
 /// What an image must become for a standard.

@@ -35,20 +35,14 @@ impl Column<'_, '_> {
         span: Span,
     ) {
         let book = self.ctx.fonts;
-        // The theme's code faces (a user's `pdf.style.mono_font` included).
-        let mono = self.ctx.theme.mono;
         let code = self.ctx.code.clone();
-        let theme = if self.ctx.greyscale {
-            code.theme.greyed()
-        } else {
-            code.theme.clone()
-        };
         let numbers = attrs.line_numbers.unwrap_or(code.line_numbers);
         let tokens = language
             .filter(|_| code.highlight)
             .and_then(|l| highlight::highlight(l, text));
+        // The theme's code faces (a user's `pdf.style.mono_font` included).
+        let mono = self.ctx.theme.mono;
         let size = Abs::pt(8.5);
-        let leading = Abs::pt(11.0);
         let pad = Abs::pt(4.0);
         let advance = book.shape(mono[0], size, "M", false).width();
         let last = text.split('\n').count().saturating_sub(1);
@@ -58,138 +52,47 @@ impl Column<'_, '_> {
         } else {
             Abs::ZERO
         };
-        let left = indent + pad + gutter;
-        let right = indent + width - pad;
-        let mark = if book.covers(mono[0], '↪') {
-            "↪ "
-        } else {
-            "> "
+        let set = Setting {
+            theme: if self.ctx.greyscale {
+                code.theme.greyed()
+            } else {
+                code.theme.clone()
+            },
+            mono,
+            size,
+            leading: Abs::pt(11.0),
+            block: (indent, width),
+            measure: (indent + pad + gutter, indent + width - pad),
+            numbers: numbers.then_some((indent + pad, digits)),
+            mark: if book.covers(mono[0], '↪') {
+                "↪ "
+            } else {
+                "> "
+            },
         };
         let lines: Vec<&str> = text.split('\n').collect();
         let count = lines.len();
         for (li, line) in lines.into_iter().enumerate() {
             let n = attrs.number(li);
             let ground = if attrs.highlighted(n) {
-                theme.marked
+                set.theme.marked
             } else {
-                theme.background
+                set.theme.background
             };
-            // The line's pieces: text and how it looks.
-            let pieces: Vec<(String, highlight::Look)> =
-                match tokens.as_ref().and_then(|t| t.get(li)) {
-                    Some(tokens) => {
-                        let mut out = Vec::new();
-                        let mut at = 0;
-                        let plain = theme.look(Class::Plain);
-                        for (class, range) in tokens {
-                            if range.start > at {
-                                out.push((line[at..range.start].to_string(), plain));
-                            }
-                            out.push((line[range.clone()].to_string(), theme.look(*class)));
-                            at = range.end;
-                        }
-                        if at < line.len() {
-                            out.push((line[at..].to_string(), plain));
-                        }
-                        out
-                    }
-                    None => vec![(line.to_string(), theme.look(Class::Plain))],
-                };
-            // Glyphs placed one after another; a line too long for the
-            // measure continues on the next, under a mark.
-            let mut rows: Vec<Vec<(Abs, TextRun)>> = vec![Vec::new()];
-            let mut x = left;
-            for (piece, look) in pieces {
-                let piece = piece.replace('\t', "    ");
-                let face = if look.bold { mono[1] } else { mono[0] };
-                let shaped = book.shape(face, size, &piece, false);
-                for &c in &shaped.missing {
-                    self.ctx.missing_glyph(c, span);
-                }
-                for run in &shaped.runs {
-                    let mut placed = TextRun::new(run.face, run.size, color(look.color));
-                    let mut start = x;
-                    let mut pen = Abs::ZERO;
-                    for g in &run.glyphs {
-                        if x + g.advance > right && x > left && !g.text.is_empty() {
-                            let full = std::mem::replace(
-                                &mut placed,
-                                TextRun::new(run.face, run.size, color(look.color)),
-                            );
-                            if !full.glyphs.is_empty() {
-                                rows.last_mut()
-                                    .unwrap_or(&mut Vec::new())
-                                    .push((start, full));
-                            }
-                            rows.push(Vec::new());
-                            let mut cont = TextRun::new(
-                                mono[0],
-                                size,
-                                color(theme.look(Class::Comment).color),
-                            );
-                            let shaped_mark = book.shape(mono[0], size, mark, false);
-                            let mut mx = Abs::ZERO;
-                            for r in &shaped_mark.runs {
-                                for mg in &r.glyphs {
-                                    if mg.text != " " {
-                                        cont.push(mg.id, mx, Abs::ZERO, &mg.text);
-                                    }
-                                    mx += mg.advance;
-                                }
-                            }
-                            if let Some(row) = rows.last_mut() {
-                                row.push((left, cont));
-                            }
-                            x = left + mx;
-                            start = x;
-                            pen = Abs::ZERO;
-                        }
-                        if g.text != " " {
-                            placed.push(g.id, pen + g.x_offset, g.y_offset, &g.text);
-                        }
-                        pen += g.advance;
-                        x += g.advance;
-                    }
-                    if !placed.glyphs.is_empty()
-                        && let Some(row) = rows.last_mut()
-                    {
-                        row.push((start, placed));
-                    }
-                }
-            }
+            let pieces = pieces(line, tokens.as_ref().and_then(|t| t.get(li)), &set.theme);
+            let rows = self.code_rows(pieces, &set, span);
             let nrows = rows.len();
             for (ri, row) in rows.into_iter().enumerate() {
-                let mut items = vec![(
-                    Point::new(indent, Abs::ZERO),
-                    Item::Rect {
-                        width,
-                        height: leading,
-                        fill: Some(color(ground)),
-                        stroke: None,
-                    },
-                )];
-                if numbers && ri == 0 {
-                    let label = format!("{n:>digits$}");
-                    let shaped = book.shape(mono[0], size, &label, false);
-                    let mut gx = indent + pad;
-                    for run in shaped.runs.iter() {
-                        items.push((
-                            Point::new(gx, leading * 0.75),
-                            Item::Text(TextRun::shaped(
-                                run,
-                                Abs::ZERO,
-                                color(theme.look(Class::Comment).color),
-                            )),
-                        ));
-                        gx += run.width;
-                    }
+                let mut items = set.ground(ground);
+                if ri == 0 {
+                    items.extend(set.number(book, n));
                 }
                 for (at, run) in row {
-                    items.push((Point::new(at, leading * 0.75), Item::Text(run)));
+                    items.push((Point::new(at, set.leading * 0.75), Item::Text(run)));
                 }
                 let last_of_block = ri + 1 == nrows && li + 1 == count;
                 self.push(Content {
-                    height: leading,
+                    height: set.leading,
                     items,
                     keep_with_next: !last_of_block && (li == 0 || li + 2 == count),
                     ..Content::default()
@@ -197,4 +100,155 @@ impl Column<'_, '_> {
             }
         }
     }
+
+    /// One source line's glyphs placed one after another; a line too long
+    /// for the measure continues on the next row, under a mark.
+    fn code_rows(
+        &mut self,
+        pieces: Vec<(String, highlight::Look)>,
+        set: &Setting,
+        span: Span,
+    ) -> Vec<Vec<(Abs, TextRun)>> {
+        let book = self.ctx.fonts;
+        let (left, right) = set.measure;
+        let mut rows: Vec<Vec<(Abs, TextRun)>> = vec![Vec::new()];
+        let mut x = left;
+        for (piece, look) in pieces {
+            let piece = piece.replace('\t', "    ");
+            let face = if look.bold { set.mono[1] } else { set.mono[0] };
+            let shaped = book.shape(face, set.size, &piece, false);
+            for &c in &shaped.missing {
+                self.ctx.missing_glyph(c, span);
+            }
+            for run in &shaped.runs {
+                let mut placed = TextRun::new(run.face, run.size, color(look.color));
+                let mut start = x;
+                let mut pen = Abs::ZERO;
+                for g in &run.glyphs {
+                    if x + g.advance > right && x > left && !g.text.is_empty() {
+                        let full = std::mem::replace(
+                            &mut placed,
+                            TextRun::new(run.face, run.size, color(look.color)),
+                        );
+                        if !full.glyphs.is_empty()
+                            && let Some(row) = rows.last_mut()
+                        {
+                            row.push((start, full));
+                        }
+                        let (mark, mx) = set.continuation(book);
+                        rows.push(vec![(left, mark)]);
+                        x = left + mx;
+                        start = x;
+                        pen = Abs::ZERO;
+                    }
+                    if g.text != " " {
+                        placed.push(g.id, pen + g.x_offset, g.y_offset, &g.text);
+                    }
+                    pen += g.advance;
+                    x += g.advance;
+                }
+                if !placed.glyphs.is_empty()
+                    && let Some(row) = rows.last_mut()
+                {
+                    row.push((start, placed));
+                }
+            }
+        }
+        rows
+    }
+}
+
+/// How a listing's rows are set.
+struct Setting {
+    theme: highlight::Theme,
+    /// Regular and bold code faces.
+    mono: [crate::text::FaceId; 2],
+    size: Abs,
+    leading: Abs,
+    /// The block's box: its left edge and width.
+    block: (Abs, Abs),
+    /// Where code starts and must end.
+    measure: (Abs, Abs),
+    /// Line numbers: where they start, and their width in digits.
+    numbers: Option<(Abs, usize)>,
+    /// What starts a continued row.
+    mark: &'static str,
+}
+
+impl Setting {
+    /// A row's ground: a band of `ground` across the block.
+    fn ground(&self, ground: highlight::Rgb) -> Vec<(Point, Item)> {
+        let (indent, width) = self.block;
+        vec![(
+            Point::new(indent, Abs::ZERO),
+            Item::Rect {
+                width,
+                height: self.leading,
+                fill: Some(color(ground)),
+                stroke: None,
+            },
+        )]
+    }
+
+    /// Line number `n` in the gutter, when lines are numbered.
+    fn number(&self, book: &crate::text::FontSet, n: u32) -> Vec<(Point, Item)> {
+        let Some((mut gx, digits)) = self.numbers else {
+            return Vec::new();
+        };
+        let label = format!("{n:>digits$}");
+        let shaped = book.shape(self.mono[0], self.size, &label, false);
+        let grey = color(self.theme.look(Class::Comment).color);
+        let mut items = Vec::new();
+        for run in &shaped.runs {
+            items.push((
+                Point::new(gx, self.leading * 0.75),
+                Item::Text(TextRun::shaped(run, Abs::ZERO, grey)),
+            ));
+            gx += run.width;
+        }
+        items
+    }
+
+    /// The continuation mark as a run, and its advance.
+    fn continuation(&self, book: &crate::text::FontSet) -> (TextRun, Abs) {
+        let grey = color(self.theme.look(Class::Comment).color);
+        let mut cont = TextRun::new(self.mono[0], self.size, grey);
+        let shaped = book.shape(self.mono[0], self.size, self.mark, false);
+        let mut mx = Abs::ZERO;
+        for r in &shaped.runs {
+            for mg in &r.glyphs {
+                if mg.text != " " {
+                    cont.push(mg.id, mx, Abs::ZERO, &mg.text);
+                }
+                mx += mg.advance;
+            }
+        }
+        (cont, mx)
+    }
+}
+
+/// A source line's pieces: text and how it looks (tokens of no class in
+/// the plain look).
+fn pieces(
+    line: &str,
+    tokens: Option<&Vec<highlight::Token>>,
+    theme: &highlight::Theme,
+) -> Vec<(String, highlight::Look)> {
+    let plain = theme.look(Class::Plain);
+    let Some(tokens) = tokens else {
+        return vec![(line.to_string(), plain)];
+    };
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (class, range) in tokens {
+        if range.start > at {
+            out.push((line[at..range.start].to_string(), plain));
+        }
+        out.push((line[range.clone()].to_string(), theme.look(*class)));
+        at = range.end;
+    }
+    if at < line.len() {
+        out.push((line[at..].to_string(), plain));
+    }
+    out
 }
