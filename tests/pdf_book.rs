@@ -366,3 +366,51 @@ fn user_fallback_font_and_margins() {
         assert!((left - 85.04).abs() < 1.0, "text starts at {left}");
     }
 }
+
+/// A code line too long for a 6×9 in page continues after a space or a
+/// separator (identifiers stay whole), under its own indentation, behind a
+/// mark that is drawn, not written: the extracted text is the code.
+#[test]
+fn long_code_lines_continue_whole_under_their_indentation() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "    let ratio = compute_the_ratio(first_sample_value, second_sample_value, third_sample_value) / normalising_factor_for_the_page;";
+    let text = format!(
+        "# Code\n\nPlain:\n\n```\nfn main() {{\n{line}\n}}\n```\n\nHighlighted:\n\n```rust\nfn main() {{\n{line}\n}}\n```\n"
+    );
+    write(&dir.path().join("code.md"), &text);
+    bindery(
+        dir.path(),
+        &["build", "code.md", "-o", "code.pdf", "--paper", "6x9in"],
+    );
+    let Some(words) = words(&dir.path().join("code.pdf")) else {
+        return;
+    };
+    for block in ["Plain:", "Highlighted:"] {
+        let start = words.iter().position(|w| w.5 == block).expect(block);
+        let source = format!("fn main() {{ {line} }}");
+        let want: Vec<&str> = source.split_whitespace().collect();
+        let code: Vec<_> = words[start + 1..].iter().take(want.len()).collect();
+        let got: Vec<&str> = code.iter().map(|w| w.5.as_str()).collect();
+        assert_eq!(got, want, "{block} code extracted whole, without a mark");
+        // The line spans more than one row; continued rows start right of
+        // where the line itself starts (its indentation and the mark).
+        let first = code.iter().find(|w| w.5 == "let").unwrap();
+        assert!(
+            code.iter().any(|w| w.2 > first.2 + 1.0 && w.5 != "}"),
+            "{block}: the long line continues"
+        );
+        let fn_x = code[0].1;
+        for w in code.iter().filter(|w| w.2 > first.2 + 1.0 && w.5 != "}") {
+            let row_start = code
+                .iter()
+                .filter(|o| (o.2 - w.2).abs() < 1.0)
+                .map(|o| o.1)
+                .fold(f64::MAX, f64::min);
+            assert!(
+                row_start > first.1 + 5.0 && row_start > fn_x,
+                "{block}: a continued row starts at {row_start}, left of the hang (line at {})",
+                first.1
+            );
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! Code blocks: monospaced lines on a tinted band, long lines continued
-//! under a mark, never cut by the measure.
+//! under their indentation behind a drawn mark (see [`super::wrap`]), never
+//! cut by the measure.
 
 use super::*;
 use crate::diag::Span;
@@ -13,37 +14,24 @@ impl Column<'_, '_> {
         let leading = Abs::pt(11.0);
         let pad = Abs::pt(4.0);
         let inner = width - pad * 2.0;
-        let mark = if book.covers(FaceId::Mono, '↪') {
-            "↪ "
-        } else {
-            "> "
-        };
+        let advance = book.shape(FaceId::Mono, size, "M", false).width();
+        let columns = ((inner / advance).floor() as usize).max(1);
         let lines: Vec<&str> = text.split('\n').collect();
         let count = lines.len();
         for (li, raw) in lines.into_iter().enumerate() {
             let line = raw.replace('\t', "    ");
+            // Continued rows hang under the line's indentation, behind the mark.
+            let hang = advance * (wrap::indentation(&line, columns / 2) as f64);
             let mut rest = line.as_str();
             let mut continued = false;
             loop {
-                let prefix = if continued { mark } else { "" };
-                let available = inner - book.shape(FaceId::Mono, size, prefix, false).width();
-                // Monospace: cut by character count, then check the width.
-                let advance = book.shape(FaceId::Mono, size, "M", false).width();
-                let mut fit = ((available / advance).floor() as usize).max(1);
-                // Characters from fallback fonts are wider than the mono
-                // advance: shrink the line until its real width fits.
-                let (tail, shaped) = loop {
-                    let cut = rest.char_indices().nth(fit).map_or(rest.len(), |(i, _)| i);
-                    let (head, tail) = rest.split_at(cut);
-                    let shown = format!("{prefix}{head}");
-                    let shaped = book.shape(FaceId::Mono, size, &shown, false);
-                    let real = shaped.width();
-                    if fit <= 1 || real.fits_in(inner) {
-                        break (tail, shaped);
-                    }
-                    let scaled = (fit as f64 * (inner / real)).floor() as usize;
-                    fit = scaled.clamp(1, fit - 1);
+                let offset = if continued {
+                    hang + advance * 2.0
+                } else {
+                    Abs::ZERO
                 };
+                let (cut, shaped) = fit_row(book, (size, advance), rest, inner - offset);
+                let tail = &rest[cut..];
                 for &c in &shaped.missing {
                     self.ctx.missing_glyph(c, span);
                 }
@@ -56,7 +44,11 @@ impl Column<'_, '_> {
                         stroke: None,
                     },
                 )];
-                let mut x = indent + pad;
+                if continued {
+                    let at = indent + pad + hang;
+                    items.extend(wrap::mark(at, advance * 2.0, leading, Color::GREY));
+                }
+                let mut x = indent + pad + offset;
                 for run in shaped.runs.iter() {
                     let mut placed = TextRun::new(run.face, run.size, Color::BLACK);
                     let mut pen = Abs::ZERO;
@@ -84,5 +76,33 @@ impl Column<'_, '_> {
                 continued = true;
             }
         }
+    }
+}
+
+/// The first row of `rest` that fits in `available`: where it ends (a byte
+/// offset) and its glyphs. Rows are cut by character count at the mono
+/// `advance` (after a space or separator where one is near), then shortened
+/// while characters from wider fallback faces make the row too wide.
+fn fit_row(
+    book: &crate::text::FontSet,
+    (size, advance): (Abs, Abs),
+    rest: &str,
+    available: Abs,
+) -> (usize, std::sync::Arc<crate::text::shape::Shaped>) {
+    let first_row = |room: usize| {
+        wrap::row_starts(rest, room, room)
+            .first()
+            .copied()
+            .unwrap_or(rest.len())
+    };
+    let mut cut = first_row(((available / advance).floor() as usize).max(1));
+    loop {
+        let shaped = book.shape(FaceId::Mono, size, &rest[..cut], false);
+        let real = shaped.width();
+        let n = rest[..cut].chars().count();
+        if n <= 1 || real.fits_in(available) {
+            return (cut, shaped);
+        }
+        cut = first_row(((n as f64 * (available / real)).floor() as usize).clamp(1, n - 1));
     }
 }

@@ -1,7 +1,8 @@
 //! Highlighted code: each token in its class's colour and weight (greys
 //! when the PDF must not use colour), on the theme's ground; line numbers
 //! in a gutter and marked lines on a band of their own when asked. Long
-//! lines continue under a mark, as plain code does.
+//! lines continue under their indentation behind a drawn mark, as plain
+//! code does ([`super::wrap`]).
 
 use super::*;
 use crate::doc::CodeAttrs;
@@ -64,11 +65,7 @@ impl Column<'_, '_> {
             block: (indent, width),
             measure: (indent + pad + gutter, indent + width - pad),
             numbers: numbers.then_some((indent + pad, digits)),
-            mark: if book.covers(mono[0], '↪') {
-                "↪ "
-            } else {
-                "> "
-            },
+            advance,
         };
         let lines: Vec<&str> = text.split('\n').collect();
         let count = lines.len();
@@ -82,10 +79,13 @@ impl Column<'_, '_> {
             let pieces = pieces(line, tokens.as_ref().and_then(|t| t.get(li)), &set.theme);
             let rows = self.code_rows(pieces, &set, span);
             let nrows = rows.len();
-            for (ri, row) in rows.into_iter().enumerate() {
+            for (ri, (row, continued)) in rows.into_iter().enumerate() {
                 let mut items = set.ground(ground);
                 if ri == 0 {
                     items.extend(set.number(book, n));
+                }
+                if continued {
+                    items.extend(set.continuation(&row));
                 }
                 for (at, run) in row {
                     items.push((Point::new(at, set.leading * 0.75), Item::Text(run)));
@@ -102,54 +102,62 @@ impl Column<'_, '_> {
     }
 
     /// One source line's glyphs placed one after another; a line too long
-    /// for the measure continues on the next row, under a mark.
+    /// for the measure continues on the next rows (see [`super::wrap`]),
+    /// under its indentation. Each row: its runs and whether it continues
+    /// the line.
     fn code_rows(
         &mut self,
         pieces: Vec<(String, highlight::Look)>,
         set: &Setting,
         span: Span,
-    ) -> Vec<Vec<(Abs, TextRun)>> {
+    ) -> Vec<(Vec<(Abs, TextRun)>, bool)> {
         let book = self.ctx.fonts;
         let (left, right) = set.measure;
-        let mut rows: Vec<Vec<(Abs, TextRun)>> = vec![Vec::new()];
-        let mut x = left;
+        let pieces: Vec<_> = pieces
+            .into_iter()
+            .map(|(p, look)| (p.replace('\t', "    "), look))
+            .collect();
+        let line: String = pieces.iter().map(|(p, _)| p.as_str()).collect();
+        let columns = |w: Abs| ((w / set.advance).floor() as usize).max(1);
+        let hang = set.advance * (wrap::indentation(&line, columns(right - left) / 2) as f64 + 2.0);
+        let mut starts =
+            wrap::row_starts(&line, columns(right - left), columns(right - left - hang))
+                .into_iter()
+                .peekable();
+        let mut rows: Vec<(Vec<(Abs, TextRun)>, bool)> = vec![(Vec::new(), false)];
+        let (mut x, mut pos) = (left, 0);
         for (piece, look) in pieces {
-            let piece = piece.replace('\t', "    ");
             let face = if look.bold { set.mono[1] } else { set.mono[0] };
             let shaped = book.shape(face, set.size, &piece, false);
             for &c in &shaped.missing {
                 self.ctx.missing_glyph(c, span);
             }
             for run in &shaped.runs {
-                let mut placed = TextRun::new(run.face, run.size, color(look.color));
-                let mut start = x;
-                let mut pen = Abs::ZERO;
+                let new_run = || TextRun::new(run.face, run.size, color(look.color));
+                let (mut placed, mut start, mut pen) = (new_run(), x, Abs::ZERO);
                 for g in &run.glyphs {
-                    if x + g.advance > right && x > left && !g.text.is_empty() {
-                        let full = std::mem::replace(
-                            &mut placed,
-                            TextRun::new(run.face, run.size, color(look.color)),
-                        );
-                        if !full.glyphs.is_empty()
-                            && let Some(row) = rows.last_mut()
+                    let due = starts
+                        .next_if(|&s| pos >= s && !g.text.is_empty())
+                        .is_some();
+                    // Wide fallback glyphs may overrun before the row's end.
+                    let over = x + g.advance > right && x > left + hang && !g.text.is_empty();
+                    if due || over {
+                        let full = std::mem::replace(&mut placed, new_run());
+                        if let Some((row, _)) = rows.last_mut().filter(|_| !full.glyphs.is_empty())
                         {
                             row.push((start, full));
                         }
-                        let (mark, mx) = set.continuation(book);
-                        rows.push(vec![(left, mark)]);
-                        x = left + mx;
-                        start = x;
-                        pen = Abs::ZERO;
+                        rows.push((Vec::new(), true));
+                        (x, start, pen) = (left + hang, left + hang, Abs::ZERO);
                     }
                     if g.text != " " {
                         placed.push(g.id, pen + g.x_offset, g.y_offset, &g.text);
                     }
+                    pos += g.text.len();
                     pen += g.advance;
                     x += g.advance;
                 }
-                if !placed.glyphs.is_empty()
-                    && let Some(row) = rows.last_mut()
-                {
+                if let Some((row, _)) = rows.last_mut().filter(|_| !placed.glyphs.is_empty()) {
                     row.push((start, placed));
                 }
             }
@@ -171,8 +179,8 @@ struct Setting {
     measure: (Abs, Abs),
     /// Line numbers: where they start, and their width in digits.
     numbers: Option<(Abs, usize)>,
-    /// What starts a continued row.
-    mark: &'static str,
+    /// The advance of a code character.
+    advance: Abs,
 }
 
 impl Setting {
@@ -209,21 +217,19 @@ impl Setting {
         items
     }
 
-    /// The continuation mark as a run, and its advance.
-    fn continuation(&self, book: &crate::text::FontSet) -> (TextRun, Abs) {
+    /// The continuation mark of a row, in the two characters before its
+    /// first run.
+    fn continuation(&self, row: &[(Abs, TextRun)]) -> Vec<(Point, Item)> {
+        let Some(&(x, _)) = row.first() else {
+            return Vec::new();
+        };
         let grey = color(self.theme.look(Class::Comment).color);
-        let mut cont = TextRun::new(self.mono[0], self.size, grey);
-        let shaped = book.shape(self.mono[0], self.size, self.mark, false);
-        let mut mx = Abs::ZERO;
-        for r in &shaped.runs {
-            for mg in &r.glyphs {
-                if mg.text != " " {
-                    cont.push(mg.id, mx, Abs::ZERO, &mg.text);
-                }
-                mx += mg.advance;
-            }
-        }
-        (cont, mx)
+        wrap::mark(
+            x - self.advance * 2.0,
+            self.advance * 2.0,
+            self.leading,
+            grey,
+        )
     }
 }
 

@@ -10,6 +10,7 @@ mod listing;
 mod prose;
 mod references;
 mod table;
+mod wrap;
 
 use super::inline::{LineBox, paragraph};
 use super::{Ctx, ParStyle, TextAlign};
