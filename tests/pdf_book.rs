@@ -414,3 +414,54 @@ fn long_code_lines_continue_whole_under_their_indentation() {
         }
     }
 }
+
+/// A narrow figure's caption is set two thirds of the measure wide, not
+/// squeezed to the figure's width.
+#[test]
+fn a_narrow_figures_caption_is_not_squeezed_to_its_width() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::root().join("seeds/images/20230325_IRD001.jpg"),
+        dir.path().join("photo.jpg"),
+    )
+    .unwrap();
+    let prose = "Ordinary prose that fills the measure from one margin to the other, \
+                 so that the width of a full line is known to the test.";
+    let text = format!(
+        "# Figures\n\n{prose} {prose}\n\n![A banquet](photo.jpg \"The banquet hall of the \
+         palace where the two leaders met for a dinner that lasted well into the night\")\
+         {{width=25%}}\n\n{prose}\n"
+    );
+    write(&dir.path().join("fig.md"), &text);
+    bindery(
+        dir.path(),
+        &["build", "fig.md", "-o", "fig.pdf", "--paper", "6x9in"],
+    );
+    let Some(words) = words(&dir.path().join("fig.pdf")) else {
+        return;
+    };
+    let extent = |ws: &[&common::Word]| {
+        let left = ws.iter().map(|w| w.1).fold(f64::MAX, f64::min);
+        let right = ws.iter().map(|w| w.3).fold(f64::MIN, f64::max);
+        right - left
+    };
+    let first_line: Vec<_> = words
+        .iter()
+        .filter(|w| (w.2 - words[1].2).abs() < 1.0)
+        .collect();
+    let start = words.iter().position(|w| w.5 == "banquet").unwrap();
+    let end = words.iter().position(|w| w.5 == "night").unwrap();
+    let caption: Vec<_> = words[start - 1..=end].iter().collect();
+    let lines = {
+        let mut ys: Vec<i64> = caption.iter().map(|w| w.2.round() as i64).collect();
+        ys.dedup();
+        ys.len()
+    };
+    assert!(
+        extent(&caption) > 0.6 * extent(&first_line),
+        "caption {:.0} pt wide in a {:.0} pt measure",
+        extent(&caption),
+        extent(&first_line)
+    );
+    assert!(lines <= 3, "the caption takes {lines} lines");
+}

@@ -116,10 +116,14 @@ impl Column<'_, '_> {
         if let Some(caption) = title.filter(|t| !t.trim().is_empty()) {
             height += Abs::pt(4.0);
             let text = vec![Inline::Text(caption.to_string())];
-            let lines = paragraph(self.ctx, &text, &caption_style, width, span);
+            // A narrow figure's caption still gets two thirds of the
+            // measure, centred under it, rather than a word or two a line.
+            let caption_width = width.max(measure * (2.0 / 3.0)).min(measure);
+            let caption_left = left + (measure - caption_width) / 2.0;
+            let lines = paragraph(self.ctx, &text, &caption_style, caption_width, span);
             for line in lines {
                 for (p, item) in line.items {
-                    items.push((Point::new(indent + p.x, height + p.y), item));
+                    items.push((Point::new(caption_left + p.x, height + p.y), item));
                 }
                 height += line.height;
             }
