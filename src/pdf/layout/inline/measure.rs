@@ -157,49 +157,63 @@ struct Reading<'p> {
     breaks: Vec<usize>,
 }
 
-fn measure_complex(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> (Vec<Token>, bool) {
-    let mut text = String::new();
-    let mut starts = Vec::with_capacity(pieces.len());
-    let mut boxes: Vec<(usize, Arc<crate::pdf::layout::math::MathBox>)> = Vec::new();
-    for piece in &pieces {
-        match piece {
-            Piece::Text(t, style) => {
-                starts.push((text.len(), Some(style)));
-                text.push_str(t);
-            }
-            Piece::Break => {
-                starts.push((text.len(), None));
-                text.push('\u{2028}');
-            }
-            // A formula stands in the text as one object character, a
-            // strong left-to-right letter for the bidi algorithm.
-            Piece::Boxed(b, style) => {
-                boxes.push((text.len(), b.clone()));
-                starts.push((text.len(), Some(style)));
-                text.push(OBJECT);
+/// A formula's box and where its object character is in the text.
+type Placed = (usize, Arc<crate::pdf::layout::math::MathBox>);
+
+impl<'p> Reading<'p> {
+    /// The paragraph read as one text: formulas as object characters,
+    /// forced breaks as U+2028; its direction (from markup, else the first
+    /// strong character, else the book's), bidi levels and, for scripts
+    /// that need them, break opportunities inside words.
+    fn new(ctx: &Ctx<'_>, pieces: &'p [Piece]) -> (Reading<'p>, Vec<Placed>, bool) {
+        let mut text = String::new();
+        let mut starts = Vec::with_capacity(pieces.len());
+        let mut boxes = Vec::new();
+        for piece in pieces {
+            match piece {
+                Piece::Text(t, style) => {
+                    starts.push((text.len(), Some(style)));
+                    text.push_str(t);
+                }
+                Piece::Break => {
+                    starts.push((text.len(), None));
+                    text.push('\u{2028}');
+                }
+                // A formula stands in the text as one object character, a
+                // strong left-to-right letter for the bidi algorithm.
+                Piece::Boxed(b, style) => {
+                    boxes.push((text.len(), b.clone()));
+                    starts.push((text.len(), Some(style)));
+                    text.push(OBJECT);
+                }
             }
         }
+        let rtl = match ctx.block_dir {
+            Some(Direction::Rtl) => true,
+            Some(Direction::Ltr) => false,
+            Some(Direction::Auto) | None => bidi::first_strong(&text).unwrap_or(ctx.book_rtl),
+        };
+        let levels = bidi::Levels::new(&text, rtl);
+        let breaks = if text.chars().any(|c| {
+            let s = script::of(c);
+            script::breaks_anywhere(s) || script::needs_dictionary(s)
+        }) {
+            segment::line_breaks(&text)
+        } else {
+            Vec::new()
+        };
+        let reading = Reading {
+            text,
+            starts,
+            levels,
+            breaks,
+        };
+        (reading, boxes, rtl)
     }
-    let rtl = match ctx.block_dir {
-        Some(Direction::Rtl) => true,
-        Some(Direction::Ltr) => false,
-        Some(Direction::Auto) | None => bidi::first_strong(&text).unwrap_or(ctx.book_rtl),
-    };
-    let levels = bidi::Levels::new(&text, rtl);
-    let breaks = if text.chars().any(|c| {
-        let s = script::of(c);
-        script::breaks_anywhere(s) || script::needs_dictionary(s)
-    }) {
-        segment::line_breaks(&text)
-    } else {
-        Vec::new()
-    };
-    let reading = Reading {
-        text,
-        starts,
-        levels,
-        breaks,
-    };
+}
+
+fn measure_complex(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> (Vec<Token>, bool) {
+    let (reading, boxes, rtl) = Reading::new(ctx, &pieces);
     let mut w = Words {
         tokens: Vec::new(),
         word: Vec::new(),
@@ -228,24 +242,7 @@ fn measure_complex(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> (Vec<To
         if c == OBJECT
             && let Ok(k) = boxes.binary_search_by_key(&i, |(at, _)| *at)
         {
-            // A formula joins the word it touches, like a glyph.
-            w.end_frag(ctx, &reading, i, span);
-            if w.word.is_empty()
-                && let Some(g) = w.gap.take()
-                && !w.tokens.is_empty()
-                && !matches!(w.tokens.last(), Some(Token::Break))
-            {
-                w.tokens.push(Token::Gap(g));
-            }
-            w.word.push(Frag {
-                style: Style {
-                    level: reading.levels.at(i),
-                    ..style.clone()
-                },
-                text: String::new(),
-                shaped: Arc::new(Shaped::default()),
-                boxed: Some(boxes[k].1.clone()),
-            });
+            w.formula(ctx, &reading, (i, style), boxes[k].1.clone(), span);
             prev = Some(c);
             continue;
         }
@@ -256,17 +253,7 @@ fn measure_complex(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> (Vec<To
         }
         if is_space(c) {
             w.end_word(ctx, &reading, i, span);
-            let width = space_width(ctx.fonts, style);
-            let level = reading.levels.at(i);
-            w.gap = Some(match w.gap {
-                Some(g) if g.width >= width => g,
-                _ => Gap {
-                    width,
-                    stretch: width / 2.0,
-                    shrink: width / 3.0,
-                    level,
-                },
-            });
+            w.space(space_width(ctx.fonts, style), reading.levels.at(i));
             prev = Some(c);
             continue;
         }
@@ -275,18 +262,7 @@ fn measure_complex(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> (Vec<To
         if let Some(p) = prev.filter(|p| !is_space(*p))
             && reading.breaks.get(next_break) == Some(&i)
         {
-            let (a, b) = (script::of(p), script::of(c));
-            let cjk = script::breaks_anywhere(a) || script::breaks_anywhere(b);
-            if cjk || script::needs_dictionary(a) || script::needs_dictionary(b) {
-                w.end_word(ctx, &reading, i, span);
-                let em = if cjk { CJK_STRETCH } else { WORD_STRETCH };
-                w.gap.get_or_insert(Gap {
-                    width: Abs::ZERO,
-                    stretch: style.size * em,
-                    shrink: Abs::ZERO,
-                    level: reading.levels.at(i),
-                });
-            }
+            w.inside_word_break(ctx, &reading, (p, c), (i, style), span);
         }
         let level = reading.levels.at(i);
         let lang = style.lang.or_else(|| text_lang(ctx, c, text));
@@ -302,6 +278,75 @@ fn measure_complex(ctx: &mut Ctx<'_>, pieces: Vec<Piece>, span: Span) -> (Vec<To
         tokens.pop();
     }
     (tokens, rtl)
+}
+
+impl Words<'_> {
+    /// A formula joins the word it touches, like a glyph.
+    fn formula(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        reading: &Reading<'_>,
+        (i, style): (usize, &Style),
+        boxed: Arc<crate::pdf::layout::math::MathBox>,
+        span: Span,
+    ) {
+        self.end_frag(ctx, reading, i, span);
+        if self.word.is_empty()
+            && let Some(g) = self.gap.take()
+            && !self.tokens.is_empty()
+            && !matches!(self.tokens.last(), Some(Token::Break))
+        {
+            self.tokens.push(Token::Gap(g));
+        }
+        self.word.push(Frag {
+            style: Style {
+                level: reading.levels.at(i),
+                ..style.clone()
+            },
+            text: String::new(),
+            shaped: Arc::new(Shaped::default()),
+            boxed: Some(boxed),
+        });
+    }
+
+    /// A space: the gap before the next word, the widest of a run of
+    /// spaces.
+    fn space(&mut self, width: Abs, level: u8) {
+        self.gap = Some(match self.gap {
+            Some(g) if g.width >= width => g,
+            _ => Gap {
+                width,
+                stretch: width / 2.0,
+                shrink: width / 3.0,
+                level,
+            },
+        });
+    }
+
+    /// A break opportunity between `p` and `c` inside a word: a gap that
+    /// only stretches, between CJK characters (which justify by it) or
+    /// between the words of scripts written without spaces.
+    fn inside_word_break(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        reading: &Reading<'_>,
+        (p, c): (char, char),
+        (i, style): (usize, &Style),
+        span: Span,
+    ) {
+        let (a, b) = (script::of(p), script::of(c));
+        let cjk = script::breaks_anywhere(a) || script::breaks_anywhere(b);
+        if cjk || script::needs_dictionary(a) || script::needs_dictionary(b) {
+            self.end_word(ctx, reading, i, span);
+            let em = if cjk { CJK_STRETCH } else { WORD_STRETCH };
+            self.gap.get_or_insert(Gap {
+                width: Abs::ZERO,
+                stretch: style.size * em,
+                shrink: Abs::ZERO,
+                level: reading.levels.at(i),
+            });
+        }
+    }
 }
 
 /// The language of a character's text when markup gives none: the book's

@@ -121,134 +121,172 @@ fn model(
     first_indent: Abs,
     pass: Pass,
 ) -> (Vec<Item>, Vec<Source>) {
-    let book = ctx.fonts;
-    let mut items: Vec<Item> = Vec::new();
-    let mut sources: Vec<Source> = Vec::new();
-    let forced_end = |items: &mut Vec<Item>, sources: &mut Vec<Source>| {
-        items.push(Item::Glue {
-            width: Abs::ZERO,
-            stretch: Abs::pt(INFINITY),
-            shrink: Abs::ZERO,
-        });
-        sources.push(Source::Space(Abs::ZERO));
-        items.push(Item::Penalty {
-            width: Abs::ZERO,
-            cost: -INFINITY,
-            flagged: false,
-        });
-        sources.push(Source::End);
-    };
+    let mut m = Model::default();
     if first_indent > Abs::ZERO {
-        items.push(Item::Box(first_indent));
-        sources.push(Source::Indent);
+        m.push(Item::Box(first_indent), Source::Indent);
     }
     // The paragraph's last word may draw past its advance (■): the breaker
     // counts that ink.
     let last_word = tokens.iter().rposition(|t| matches!(t, Token::Word(_)));
     for (word_index, token) in tokens.iter().enumerate() {
         match token {
-            Token::Break => forced_end(&mut items, &mut sources),
+            Token::Break => m.forced_end(),
             // Inter-word glue: stretch by half a space, shrink by a third
             // (the proportions TeX's fonts give their spaces).
             Token::Space(w) => {
                 let w = *w;
-                items.push(Item::Glue {
+                let glue = Item::Glue {
                     width: w,
                     stretch: w / 2.0,
                     shrink: w / 3.0,
-                });
-                sources.push(Source::Space(w));
+                };
+                m.push(glue, Source::Space(w));
             }
             Token::Gap(g) => {
-                items.push(Item::Glue {
+                let glue = Item::Glue {
                     width: g.width,
                     stretch: g.stretch,
                     shrink: g.shrink,
-                });
-                sources.push(Source::Gap(*g));
+                };
+                m.push(glue, Source::Gap(*g));
             }
             Token::Word(frags) => {
                 // A URL or identifier breaks after `/`, `.`, `-`, `?`, `&`,
                 // `_` and `=`, with no hyphen added (when each piece fits).
-                if let Some(parts) = url_parts(book, frags)
+                if let Some(parts) = url_parts(ctx.fonts, frags)
                     && parts.iter().all(|p| p.width().fits_in(width))
                 {
-                    for (j, part) in parts.into_iter().enumerate() {
-                        if j > 0 {
-                            items.push(Item::Penalty {
-                                width: Abs::ZERO,
-                                cost: URL_PENALTY,
-                                flagged: false,
-                            });
-                            sources.push(Source::Split);
-                        }
-                        items.push(Item::Box(part.width()));
-                        sources.push(Source::Word(vec![part], word_index));
-                    }
-                    continue;
-                }
-                // A token wider than the measure is cut where it must.
-                let pieces = if word_width(frags) > width {
-                    cut(ctx, frags, width, width)
+                    m.url(parts, word_index);
                 } else {
-                    vec![frags.clone()]
-                };
-                let n = pieces.len();
-                for (k, piece) in pieces.into_iter().enumerate() {
-                    if k > 0 {
-                        // A break inside an over-long token: glue that may
-                        // stretch to a whole line, so the piece's line is
-                        // acceptable though it has no spaces to stretch.
-                        items.push(Item::Glue {
-                            width: Abs::ZERO,
-                            stretch: width,
-                            shrink: Abs::ZERO,
-                        });
-                        sources.push(Source::Split);
-                    }
-                    let syllables = if n == 1 && pass == Pass::Second {
-                        syllables(ctx, &piece)
-                    } else {
-                        None
-                    };
-                    match syllables {
-                        Some(parts) => {
-                            let hyphen_style = piece[0].style.clone();
-                            let hyphen = Style {
-                                small_caps: false,
-                                ..hyphen_style.clone()
-                            }
-                            .shape(book, "-")
-                            .width();
-                            for (j, part) in parts.into_iter().enumerate() {
-                                if j > 0 {
-                                    items.push(Item::Penalty {
-                                        width: hyphen,
-                                        cost: HYPHEN_PENALTY,
-                                        flagged: true,
-                                    });
-                                    sources.push(Source::Hyphen(hyphen_style.clone()));
-                                }
-                                items.push(Item::Box(part.width()));
-                                sources.push(Source::Word(vec![part], word_index));
-                            }
-                        }
-                        None => {
-                            let ink = if Some(word_index) == last_word && k + 1 == n {
-                                super::finalize::word_overhang(book, &piece)
-                            } else {
-                                Abs::ZERO
-                            };
-                            items.push(Item::Box(word_width(&piece) + ink));
-                            sources.push(Source::Word(piece, word_index));
-                        }
-                    }
+                    let last = Some(word_index) == last_word;
+                    m.word(ctx, frags, (word_index, last), width, pass);
                 }
             }
         }
     }
-    forced_end(&mut items, &mut sources);
-    (items, sources)
+    m.forced_end();
+    (m.items, m.sources)
+}
+
+/// The breaker's items and, for each, where it came from.
+#[derive(Default)]
+struct Model {
+    items: Vec<Item>,
+    sources: Vec<Source>,
+}
+
+impl Model {
+    fn push(&mut self, item: Item, source: Source) {
+        self.items.push(item);
+        self.sources.push(source);
+    }
+
+    /// A forced break: glue that fills the line, then a break that must be
+    /// taken.
+    fn forced_end(&mut self) {
+        let fill = Item::Glue {
+            width: Abs::ZERO,
+            stretch: Abs::pt(INFINITY),
+            shrink: Abs::ZERO,
+        };
+        self.push(fill, Source::Space(Abs::ZERO));
+        let force = Item::Penalty {
+            width: Abs::ZERO,
+            cost: -INFINITY,
+            flagged: false,
+        };
+        self.push(force, Source::End);
+    }
+
+    /// A URL or identifier in pieces, a hyphen-less break between each.
+    fn url(&mut self, parts: Vec<Frag>, word_index: usize) {
+        for (j, part) in parts.into_iter().enumerate() {
+            if j > 0 {
+                let point = Item::Penalty {
+                    width: Abs::ZERO,
+                    cost: URL_PENALTY,
+                    flagged: false,
+                };
+                self.push(point, Source::Split);
+            }
+            self.push(
+                Item::Box(part.width()),
+                Source::Word(vec![part], word_index),
+            );
+        }
+    }
+
+    /// A word: cut where it must be when wider than the measure, offered
+    /// to the hyphenator in the second pass; the paragraph's last word
+    /// (`last`) counts the ink of its end mark.
+    fn word(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        frags: &[Frag],
+        (word_index, last): (usize, bool),
+        width: Abs,
+        pass: Pass,
+    ) {
+        let book = ctx.fonts;
+        // A token wider than the measure is cut where it must.
+        let pieces = if word_width(frags) > width {
+            cut(ctx, frags, width, width)
+        } else {
+            vec![frags.to_vec()]
+        };
+        let n = pieces.len();
+        for (k, piece) in pieces.into_iter().enumerate() {
+            if k > 0 {
+                // A break inside an over-long token: glue that may stretch
+                // to a whole line, so the piece's line is acceptable though
+                // it has no spaces to stretch.
+                let glue = Item::Glue {
+                    width: Abs::ZERO,
+                    stretch: width,
+                    shrink: Abs::ZERO,
+                };
+                self.push(glue, Source::Split);
+            }
+            let syllables = if n == 1 && pass == Pass::Second {
+                syllables(ctx, &piece)
+            } else {
+                None
+            };
+            let Some(parts) = syllables else {
+                let ink = if last && k + 1 == n {
+                    super::finalize::word_overhang(book, &piece)
+                } else {
+                    Abs::ZERO
+                };
+                self.push(
+                    Item::Box(word_width(&piece) + ink),
+                    Source::Word(piece, word_index),
+                );
+                continue;
+            };
+            let hyphen_style = piece[0].style.clone();
+            let hyphen = Style {
+                small_caps: false,
+                ..hyphen_style.clone()
+            }
+            .shape(book, "-")
+            .width();
+            for (j, part) in parts.into_iter().enumerate() {
+                if j > 0 {
+                    let point = Item::Penalty {
+                        width: hyphen,
+                        cost: HYPHEN_PENALTY,
+                        flagged: true,
+                    };
+                    self.push(point, Source::Hyphen(hyphen_style.clone()));
+                }
+                self.push(
+                    Item::Box(part.width()),
+                    Source::Word(vec![part], word_index),
+                );
+            }
+        }
+    }
 }
 
 /// The lines the chosen breaks make of the paragraph's items.
