@@ -5,8 +5,10 @@
 # crowbook, Typst and pandoc + WeasyPrint figures and ratios when those tools
 # are installed (ratio = their time / bindery's time, measured in the same run).
 #
-#   benches/run.sh [N ...]      (default: seed 1 10 60 100 1000; `seed` is the sample
-#                                article in seeds/, 60 articles make a ~330-page book)
+#   benches/run.sh [N ...]      (default: seed 1 10 60 100 1000 manual50; `seed` is the
+#                                sample article in seeds/, 60 articles make a ~330-page
+#                                book, `manualM` is one Markdown file of M megabytes,
+#                                examples/manual.rs, built by bindery alone)
 #
 # Every figure is the median of BENCH_RUNS runs (default 3; 1 from 1,000
 # articles on). WeasyPrint takes minutes and gigabytes from a few hundred
@@ -17,9 +19,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
-[ ${#sizes[@]} -eq 0 ] && sizes=(seed 1 10 60 100 1000)
+[ ${#sizes[@]} -eq 0 ] && sizes=(seed 1 10 60 100 1000 manual50)
 cargo build --release --quiet
-cargo build --release --quiet --example corpus
+cargo build --release --quiet --example corpus --example manual
 bin=target/release/bindery
 work=target/bench
 mkdir -p "$work"
@@ -72,12 +74,19 @@ echo "| N | format | bindery s | peak MB | output MB | pages | pages/s | zip -r 
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
     runs=${BENCH_RUNS:-3}
-    [ "$n" != seed ] && [ "$n" -ge 1000 ] && runs=1
     corpus="$work/corpus-$n"
+    compare=1
     if [ "$n" = seed ]; then
         mkdir -p "$corpus"
         cp seeds/xi-putin.md "$corpus/" && cp -r seeds/images "$corpus/"
+    elif [[ "$n" == manual* ]]; then
+        # One long file: the other tools take minutes on it; bindery alone.
+        runs=1
+        compare=0
+        corpus="$work/$n.md"
+        [ -f "$corpus" ] || target/release/examples/manual "$corpus" "${n#manual}" >/dev/null
     else
+        [ "$n" -ge 1000 ] && runs=1
         [ -d "$corpus" ] || target/release/examples/corpus "$corpus" "$n" >/dev/null
     fi
     read -r zip_s _ <<< "$(measure sh -c 'rm -f "$1" && zip -qr "$1" "$2"' sh "$work/baseline-$n.zip" "$corpus")"
@@ -94,7 +103,7 @@ for n in "${sizes[@]}"; do
         fi
         pandoc_s="-"; pandoc_ratio="-"; typst_s="-"; typst_ratio="-"
         crow_s="-"; crow_ratio="-"; weasy_s="-"; weasy_ratio="-"
-        if [ "$fmt" = epub ] && command -v crowbook >/dev/null; then
+        if [ "$compare" = 1 ] && [ "$fmt" = epub ] && command -v crowbook >/dev/null; then
             # A crowbook project file listing the articles, beside them.
             { printf 'author: Bench\ntitle: Bench\nlang: en\noutput.epub: %s\n' "$PWD/$work/crowbook-$n.epub"
               for f in "$corpus"/*.md; do echo "+ $(basename "$f")"; done; } > "$corpus/_bench.book"
@@ -102,19 +111,19 @@ for n in "${sizes[@]}"; do
             rm -f "$corpus/_bench.book"
             crow_ratio=$(ratio "$crow_s" "$secs")
         fi
-        if [ "$fmt" = pdf ] && command -v weasyprint >/dev/null && command -v pandoc >/dev/null \
+        if [ "$compare" = 1 ] && [ "$fmt" = pdf ] && command -v weasyprint >/dev/null && command -v pandoc >/dev/null \
             && { [ "$n" = seed ] || [ "$n" -le "$weasy_max" ]; }; then
             read -r weasy_s _ <<< "$(measure sh -c 'cd "$1" && pandoc ./*.md -s -t html5 --metadata title=Bench -o _bench.html && weasyprint -q _bench.html "$2"' sh "$corpus" "$PWD/$work/weasy-$n.pdf")"
             rm -f "$corpus/_bench.html"
             weasy_ratio=$(ratio "$weasy_s" "$secs")
         fi
-        if command -v pandoc >/dev/null; then
+        if [ "$compare" = 1 ] && command -v pandoc >/dev/null; then
             if [ "$fmt" = epub ]; then
                 read -r pandoc_s _ <<< "$(measure pandoc "$corpus"/*.md -o "$work/pandoc-$n.epub" --resource-path "$corpus")"
             fi
             [ "$pandoc_s" != "-" ] && pandoc_ratio=$(ratio "$pandoc_s" "$secs")
         fi
-        if [ "$fmt" = pdf ] && command -v typst >/dev/null && [ -n "$pandoc3" ]; then
+        if [ "$compare" = 1 ] && [ "$fmt" = pdf ] && command -v typst >/dev/null && [ -n "$pandoc3" ]; then
             # The Typst source must sit inside the root it reads images from.
             "$pandoc3" "$corpus"/*.md -t typst -o "$corpus/_bench.typ" --resource-path "$corpus" 2>/dev/null || true
             read -r typst_s _ <<< "$(measure typst compile --root "$corpus" "$corpus/_bench.typ" "$work/typst-$n.pdf")"
