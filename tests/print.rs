@@ -405,6 +405,21 @@ fn the_cover_spine_is_page_count_times_caliper() {
         for digits in ["783161", "484100"] {
             assert!(text.contains(digits), "{text}");
         }
+        // Only the glyphs drawn are embedded: every font is a tagged subset.
+        let fonts = tool_output("pdffonts", &[cover.to_str().unwrap()]).unwrap();
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(!rows.is_empty());
+        for row in rows {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            assert!(cols[0].chars().nth(6) == Some('+'), "{row}");
+            assert_eq!(
+                cols[cols.len() - 5..cols.len() - 2],
+                ["yes", "yes", "yes"],
+                "{row}"
+            );
+        }
+        let size = std::fs::metadata(&cover).unwrap().len();
+        assert!(size < 200_000, "a cover without an image is {size} bytes");
     }
     // Without --pages the interior is laid out to count them.
     let cover = dir.path().join("cover.pdf");

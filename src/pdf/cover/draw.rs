@@ -3,7 +3,8 @@
 //! subtitle and authors set on the background), the spine (title and authors
 //! rotated to read top to bottom) and the back (the description, the
 //! publisher and the ISBN bar code in a white box). Text is shaped with
-//! bindery's font set and handed to printpdf as glyph ids with their kerning.
+//! bindery's font set and handed to printpdf as glyph ids with their kerning,
+//! renumbered for the subset of each font that is embedded.
 
 use super::Wrap;
 use super::barcode;
@@ -95,7 +96,9 @@ pub struct Sheet<'a> {
     wrap: Wrap,
     standard: Standard,
     ops: Vec<Op>,
-    used: BTreeMap<FaceId, FontId>,
+    /// Each face used: printpdf's id for it, and its glyphs renumbered for
+    /// the subset embedded.
+    used: BTreeMap<FaceId, (FontId, subsetter::GlyphRemapper)>,
 }
 
 /// The background: a dark blue that prints in CMYK and RGB alike.
@@ -418,6 +421,7 @@ impl<'a> Sheet<'a> {
             self.ops.push(Op::SetTextMatrix {
                 matrix: TextMatrix::Raw([cos, sin, -sin, cos, x, y]),
             });
+            let remapper = self.remapper(run.face);
             let glyphs = run
                 .glyphs
                 .iter()
@@ -425,7 +429,7 @@ impl<'a> Sheet<'a> {
                     let font_width = (f64::from(parsed.advance_units(g.id)) * em).trunc();
                     let advance = g.advance.to_pt() * 1000.0 / size.to_pt();
                     Codepoint {
-                        gid: g.id,
+                        gid: remapper.remap(g.id),
                         offset: (font_width - advance) as f32,
                         cid: Some(g.text.clone()),
                     }
@@ -443,21 +447,41 @@ impl<'a> Sheet<'a> {
     /// name (printpdf's own ids are random; the file would change with
     /// every build).
     fn font(&mut self, face: FaceId) -> FontId {
-        let n = self.used.len();
-        self.used
-            .entry(face)
-            .or_insert_with(|| FontId(format!("F{}", n + 1)))
-            .clone()
+        self.entry(face).0.clone()
     }
 
-    /// The document: one page, the fonts used, the image.
-    pub fn finish(self, meta: &Metadata, image: Option<CoverImage>) -> PdfDocument {
+    /// The glyph numbering of a face's subset.
+    fn remapper(&mut self, face: FaceId) -> &mut subsetter::GlyphRemapper {
+        &mut self.entry(face).1
+    }
+
+    fn entry(&mut self, face: FaceId) -> &mut (FontId, subsetter::GlyphRemapper) {
+        let n = self.used.len();
+        self.used.entry(face).or_insert_with(|| {
+            let mut remapper = subsetter::GlyphRemapper::new();
+            remapper.remap(0);
+            (FontId(format!("F{}", n + 1)), remapper)
+        })
+    }
+
+    /// The document: one page, the fonts used (subset), the image. The
+    /// error names a font that cannot be subset.
+    pub fn finish(self, meta: &Metadata, image: Option<CoverImage>) -> Result<PdfDocument, String> {
         let mut doc = PdfDocument::new(meta.title.as_deref().unwrap_or("Cover"));
-        for (face, id) in &self.used {
+        for (face, (id, remapper)) in &self.used {
+            // Only the glyphs drawn are embedded (printpdf embeds what it
+            // is given whole: its own subsetting needs its text layout).
+            let whole = self.fonts.font(*face).data();
+            let subset = subsetter::subset(whole, 0, remapper)
+                .map_err(|e| format!("cannot subset font {} ({e})", self.fonts.font(*face).name))?;
             let mut warnings = Vec::new();
-            if let Some(parsed) =
-                ParsedFont::from_bytes(self.fonts.font(*face).data(), 0, &mut warnings)
-            {
+            if let Some(mut parsed) = ParsedFont::from_bytes(&subset, 0, &mut warnings) {
+                // A subset's name carries its tag (ISO 32000-1, 9.6.4), as the
+                // interior's fonts do.
+                let name = &self.fonts.font(*face).name;
+                let olds: Vec<u16> = remapper.remapped_gids().collect();
+                let tag = crate::pdf::export::fonts::subset_tag(name, &olds);
+                parsed.font_name = Some(format!("{tag}+{name}"));
                 doc.resources
                     .fonts
                     .map
@@ -486,7 +510,7 @@ impl<'a> Sheet<'a> {
             self.ops,
         );
         doc.with_pages(vec![page]);
-        doc
+        Ok(doc)
     }
 }
 

@@ -166,7 +166,7 @@ pub fn render(
         sheet.spine(meta);
     }
     sheet.back(meta, isbn.as_ref());
-    let doc = sheet.finish(meta, image);
+    let doc = sheet.finish(meta, image).map_err(Error::Backend)?;
     finish(doc, &wrap, meta, options.standard)
 }
 

@@ -110,7 +110,7 @@ impl Fonts {
 
 /// Six capital letters derived from the font and its glyph set
 /// (deterministic), the subset tag of the font's name.
-fn subset_tag(name: &str, glyphs: &[u16]) -> String {
+pub(crate) fn subset_tag(name: &str, glyphs: &[u16]) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     hasher.update(name.as_bytes());
