@@ -474,6 +474,21 @@ fn a_cover_image_under_the_minimum_resolution_is_a_warning() {
     );
     let stderr = run(&["--pdf-min-dpi", "90"]);
     assert!(!stderr.contains("dpi"), "{stderr}");
+    // PDF/X-4 (kdp's standard) keeps the RGB photo in ICC-based sRGB, as
+    // the interior does; PDF/X-1a converts it to CMYK.
+    let Some(text) = qdf(&cover) else { return };
+    assert!(text.contains("/ICCBased"), "calibrated RGB under PDF/X-4");
+    assert!(
+        !text.contains("/ColorSpace /DeviceRGB"),
+        "no device RGB image"
+    );
+    run(&["--pdf-standard", "x1a", "--pdf-min-dpi", "90"]);
+    let Some(text) = qdf(&cover) else { return };
+    assert!(!text.contains("/DeviceRGB") && !text.contains("/ICCBased"));
+    assert!(
+        text.contains("/ColorSpace /DeviceCMYK"),
+        "converted for X-1a"
+    );
 }
 
 #[test]

@@ -47,9 +47,13 @@ impl CoverImage {
         let components = jpeg.as_ref().map(|j| j.components);
         let img = image::load_from_memory(&bytes).map_err(|e| e.to_string())?;
         let (width, height) = (img.width(), img.height());
+        // PDF/X-1a takes CMYK or grey only; PDF/X-4 takes RGB in an
+        // ICC-based sRGB space (set when the cover is finished), as the
+        // interior's images do.
+        let cmyk_only = standards::colors(standard) == standards::Colors::CmykOnly;
         let jpeg_ok = match components {
             Some(4) | Some(1) => true,
-            Some(3) => !standard.is_x(),
+            Some(3) => !cmyk_only,
             _ => false,
         };
         let data = if jpeg_ok && standard != Standard::A2b || components == Some(1) {
@@ -70,7 +74,7 @@ impl CoverImage {
             bytes
         } else {
             let rgb = img.to_rgb8().into_raw();
-            let (space, samples): (&[u8], Vec<u8>) = if standard.is_x() {
+            let (space, samples): (&[u8], Vec<u8>) = if cmyk_only {
                 (b"DeviceCMYK", standards::rgb_to_cmyk(&rgb))
             } else {
                 (b"DeviceRGB", rgb)

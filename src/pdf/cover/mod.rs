@@ -20,6 +20,7 @@
 pub mod barcode;
 mod draw;
 
+use super::export::standards;
 use super::{PdfOptions, Service, Standard, Stock};
 use crate::diag::{Diagnostics, Error, FileId, Result, Span};
 use crate::doc::Metadata;
@@ -276,6 +277,9 @@ fn finish(
     xmp.allows_compression = false;
     let xmp_id = pdf.add_object(xmp);
     let intent = output_intent(&mut pdf, standard);
+    if standards::colors(standard) == standards::Colors::CmykManagedImages {
+        calibrate_rgb_images(&mut pdf);
+    }
     let catalog = pdf
         .catalog_mut()
         .map_err(|e| failed("finish the cover's catalog", e))?;
@@ -351,6 +355,43 @@ fn output_intent(pdf: &mut lopdf::Document, standard: Standard) -> Option<lopdf:
         ("Info", Object::string_literal(info)),
         ("DestOutputProfile", Object::Reference(profile)),
     ])))
+}
+
+/// PDF/X-4 allows RGB only in a calibrated space: the cover image's
+/// device RGB becomes ICC-based sRGB (the interior's images are written so).
+fn calibrate_rgb_images(pdf: &mut lopdf::Document) {
+    use lopdf::{Dictionary, Object, Stream};
+    let is_rgb_image = |o: &Object| {
+        o.as_stream().is_ok_and(|s| {
+            s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image".as_slice())
+                && s.dict.get(b"ColorSpace").and_then(Object::as_name).ok()
+                    == Some(b"DeviceRGB".as_slice())
+        })
+    };
+    let images: Vec<lopdf::ObjectId> = pdf
+        .objects
+        .iter()
+        .filter(|(_, o)| is_rgb_image(o))
+        .map(|(id, _)| *id)
+        .collect();
+    if images.is_empty() {
+        return;
+    }
+    let mut profile = Stream::new(
+        Dictionary::from_iter(vec![("N", Object::Integer(3))]),
+        standards::SRGB.to_vec(),
+    );
+    let _ = profile.compress();
+    let profile = pdf.add_object(profile);
+    let space = Object::Array(vec![
+        Object::Name(b"ICCBased".to_vec()),
+        Object::Reference(profile),
+    ]);
+    for id in images {
+        if let Ok(Object::Stream(image)) = pdf.get_object_mut(id) {
+            image.dict.set("ColorSpace", space.clone());
+        }
+    }
 }
 
 #[cfg(test)]
