@@ -176,7 +176,11 @@ fn world_scripts_book_in_pdf_and_epub() {
             let n = cols.len();
             assert!(n >= 7, "{line}");
             assert_eq!(cols[n - 5], "yes", "embedded: {line}");
-            assert_eq!(cols[n - 4], "yes", "subset: {line}");
+            // A Type 3 font (the colour emoji face) holds only the glyphs
+            // drawn: it is a subset without a subset tag.
+            if !line.contains("Type 3") {
+                assert_eq!(cols[n - 4], "yes", "subset: {line}");
+            }
             assert_eq!(cols[n - 3], "yes", "ToUnicode: {line}");
         }
     }
@@ -428,11 +432,14 @@ fn right_to_left_book_runs_right_to_left() {
     }
     assert!(opf.contains("page-progression-direction=\"rtl\""), "{opf}");
     let xhtml = chapter_text(&epub);
-    // The book is Arabic: its paragraphs need no lang or dir of their own
-    // (Latin words are left to the reader's bidi: no language can be told
-    // from Latin letters), and the quotes are Arabic guillemets.
+    // The book is Arabic: its paragraphs need no lang or dir of their own,
+    // the English words inside one do (taken for English, left to right),
+    // and the quotes are Arabic guillemets.
     assert!(xhtml.contains("<p>هذا نص عربي قصير «مقتبس»"), "{xhtml}");
-    assert!(xhtml.contains("مع English words في"), "{xhtml}");
+    assert!(
+        xhtml.contains("مع <span lang=\"en\" xml:lang=\"en\" dir=\"ltr\">English words</span> في"),
+        "{xhtml}"
+    );
     assert!(xhtml.contains("<li>البند الأول</li>"), "{xhtml}");
     run(dir.path(), &["build", "book", "-o", "book.pdf"]);
     let pdf = dir.path().join("book.pdf");
@@ -440,5 +447,248 @@ fn right_to_left_book_runs_right_to_left() {
         let wanted = words("هذا نص عربي قصير مع English words في وسطه");
         let recall = recall_in_order(&text, &wanted);
         assert!(recall >= 0.95, "recall {recall:.2}: {text}");
+    }
+}
+
+/// Whether Noto Color Emoji (a CBDT colour bitmap face, Debian's
+/// fonts-noto-color-emoji) is installed; CI installs it.
+fn have_color_emoji() -> bool {
+    let ok = Path::new("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf").exists();
+    if !ok {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("Noto Color Emoji (fonts-noto-color-emoji) is required under CI=true");
+        }
+        eprintln!("notice: Noto Color Emoji not installed; skipping the colour emoji test");
+    }
+    ok
+}
+
+/// Every dictionary in `qpdf --json` output (object values and stream
+/// dictionaries), found by walking the whole document.
+fn dictionaries(
+    value: &serde_json::Value,
+    out: &mut Vec<serde_json::Map<String, serde_json::Value>>,
+) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.contains_key("/Subtype") || map.contains_key("/Type") {
+                out.push(map.clone());
+            }
+            for v in map.values() {
+                dictionaries(v, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for v in items {
+                dictionaries(v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Pixels of a rendered page that are emoji yellow (saturated, no white,
+/// black or grey of text and rules).
+fn yellow_pixels(png: &Path) -> usize {
+    let img = image::open(png).unwrap().to_rgb8();
+    img.pixels()
+        .filter(|p| p[0] > 200 && p[1] > 140 && p[1] < 230 && p[2] < 90)
+        .count()
+}
+
+#[test]
+fn colour_emoji_are_drawn_as_images_and_read_as_text() {
+    if !have_color_emoji() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("book/party.md"),
+        "---\ntitle: Party 😀🎉\nlanguage: en\n---\n\n# A party 😀🎉\n\nA grin 😀 and a party 🎉, then the grin again 😀.\n",
+    );
+    let out = run(dir.path(), &["build", "book", "-o", "party.pdf", "-v"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("warning"), "no warning: {stderr}");
+    assert!(
+        stderr.contains("Noto Color Emoji"),
+        "face reported: {stderr}"
+    );
+    let pdf = dir.path().join("party.pdf");
+    let pdf_s = pdf.to_str().unwrap();
+    if let Some(check) = tool_output("qpdf", &["--check", pdf_s]) {
+        assert!(
+            check.contains("No syntax or stream encoding errors"),
+            "{check}"
+        );
+    }
+    if let Some(json) = tool_output("qpdf", &["--json", pdf_s]) {
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let mut dicts = Vec::new();
+        dictionaries(&json, &mut dicts);
+        let is = |d: &serde_json::Map<String, serde_json::Value>, key: &str, v: &str| {
+            d.get(key).and_then(|x| x.as_str()) == Some(v)
+        };
+        // One colour image (with its alpha as a soft mask) per distinct
+        // emoji, however often it is drawn; no other images in the book.
+        let colour = dicts
+            .iter()
+            .filter(|d| is(d, "/Subtype", "/Image") && d.contains_key("/SMask"))
+            .count();
+        assert_eq!(colour, 2, "one image per distinct emoji");
+        assert!(
+            dicts.iter().any(|d| is(d, "/Subtype", "/Type3")),
+            "the emoji face as a Type 3 font"
+        );
+    }
+    if let Some(text) = tool_output("pdftotext", &[pdf_s, "-"]) {
+        assert!(
+            text.contains("A grin 😀 and a party 🎉"),
+            "emoji extract as text: {text}"
+        );
+        assert!(text.contains("A party 😀🎉"), "heading: {text}");
+    }
+    // Rendered, the page shows the emoji in colour.
+    if common::have("pdftoppm", &["-v"]) {
+        let prefix = dir.path().join("page");
+        let status = Command::new("pdftoppm")
+            .args(["-r", "100", "-png", "-f", "1", "-l", "1", pdf_s])
+            .arg(&prefix)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let png = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "png"))
+            .expect("a rendered page");
+        if let Ok(keep) = std::env::var("BINDERY_KEEP_PAGE") {
+            std::fs::copy(&png, keep).unwrap();
+        }
+        assert!(yellow_pixels(&png) > 100, "emoji drawn in colour");
+    }
+    // The generated cover draws them too.
+    let out = run(
+        dir.path(),
+        &["build", "book", "-o", "party.epub", "--cover", "auto"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("warning"), "no warning: {stderr}");
+    epubcheck(&dir.path().join("party.epub"));
+    let file = std::fs::File::open(dir.path().join("party.epub")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let name = (0..zip.len())
+        .map(|i| {
+            zip.by_index(i)
+                .unwrap()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        })
+        .find(|n| n.contains("cover") && n.ends_with(".png"))
+        .expect("a generated cover image");
+    let cover = dir.path().join("cover.png");
+    {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        zip.by_name(&name).unwrap().read_to_end(&mut bytes).unwrap();
+        std::fs::write(&cover, bytes).unwrap();
+    }
+    assert!(yellow_pixels(&cover) > 1000, "emoji on the cover");
+}
+
+#[test]
+fn french_punctuation_takes_narrow_no_break_spaces() {
+    let n = '\u{202F}';
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("book/un.md"),
+        "---\ntitle: Livre\nlanguage: fr\n---\n\n# Un\n\nQuoi ? Il a dit : « oui » ! Rendez-vous à 12:30 sur <https://exemple.fr/a?b=1;c=2> ; merci! Et \"ceci\"? `a ? b : c`\n",
+    );
+    run(dir.path(), &["build", "book", "-o", "book.epub"]);
+    let epub = dir.path().join("book.epub");
+    epubcheck(&epub);
+    let xhtml = chapter_text(&epub);
+    for want in [
+        format!("Quoi{n}? Il a dit{n}: «{n}oui{n}»{n}! Rendez-vous à 12:30 sur"),
+        format!("</a>{n}; merci{n}! Et «{n}ceci{n}»{n}?"),
+        "href=\"https://exemple.fr/a?b=1;c=2\">https://exemple.fr/a?b=1;c=2</a>".to_string(),
+        "<code>a ? b : c</code>".to_string(),
+    ] {
+        assert!(xhtml.contains(&want), "{want:?} in {xhtml}");
+    }
+    run(dir.path(), &["build", "book", "-o", "book.pdf"]);
+    let pdf = dir.path().join("book.pdf");
+    if let Some(text) = tool_output("pdftotext", &[pdf.to_str().unwrap(), "-"]) {
+        let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for want in [
+            format!("Quoi{n}? Il a dit{n}: «{n}oui{n}»{n}!"),
+            "12:30".to_string(),
+            "https://exemple.fr/a?b=1;c=2".to_string(),
+            format!("merci{n}!"),
+            "a ? b : c".to_string(),
+        ] {
+            assert!(flat.contains(&want), "{want:?} in {flat:?}");
+        }
+    }
+}
+
+#[test]
+fn continued_label_follows_the_project_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    // A note far longer than a page goes on over the page, marked.
+    let note = "Une note très longue qui continue encore et encore. ".repeat(160);
+    write(
+        &dir.path().join("book/un.md"),
+        &format!(
+            "---\ntitle: Livre\nlanguage: fr\n---\n\n# Un\n\nUn paragraphe avec une note.[^1]\n\n[^1]: {note}\n"
+        ),
+    );
+    run(dir.path(), &["build", "book", "-o", "default.pdf"]);
+    write(
+        &dir.path().join("book/bindery.toml"),
+        "[labels]\ncontinued = \"suite au verso\"\n",
+    );
+    run(dir.path(), &["build", "book", "-o", "custom.pdf"]);
+    let text =
+        |name: &str| tool_output("pdftotext", &[dir.path().join(name).to_str().unwrap(), "-"]);
+    if let (Some(default), Some(custom)) = (text("default.pdf"), text("custom.pdf")) {
+        assert!(default.contains("Suite →"), "French label: {default}");
+        assert!(
+            custom.contains("suite au verso →"),
+            "the project's label: {custom}"
+        );
+        assert!(!custom.contains("Suite →"), "{custom}");
+    }
+}
+
+#[test]
+fn latin_phrases_in_arabic_and_japanese_books_have_their_own_language() {
+    for (lang, body, around) in [
+        (
+            "ar",
+            "هذا نص عربي مع English words في وسطه.\n\nAn English paragraph in an Arabic book.\n",
+            "مع ",
+        ),
+        (
+            "ja",
+            "これは日本語の文章で、English words が入っています。\n\nAn English paragraph in a Japanese book.\n",
+            "文章で、",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            &dir.path().join("book/one.md"),
+            &format!("---\ntitle: Book\nlanguage: {lang}\n---\n\n# One\n\n{body}"),
+        );
+        run(dir.path(), &["build", "book", "-o", "book.epub"]);
+        let epub = dir.path().join("book.epub");
+        epubcheck(&epub);
+        let xhtml = chapter_text(&epub);
+        let dir_attr = if lang == "ar" { " dir=\"ltr\"" } else { "" };
+        let span =
+            format!("{around}<span lang=\"en\" xml:lang=\"en\"{dir_attr}>English words</span>");
+        assert!(xhtml.contains(&span), "{lang}: {span} in {xhtml}");
+        let para = format!("<p lang=\"en\" xml:lang=\"en\"{dir_attr}>An English paragraph");
+        assert!(xhtml.contains(&para), "{lang}: {para} in {xhtml}");
     }
 }

@@ -1,12 +1,15 @@
 //! A typographic cover: title, subtitle and authors set in the build's
 //! font set (bundled faces, then the user's and the installed ones, as the
 //! PDF falls back) and rasterised to PNG (1600 × 2560, the proportions
-//! e-book stores ask for). [`missing`] tells what it could not draw.
+//! e-book stores ask for). Emoji a colour bitmap face draws (Noto Color
+//! Emoji) are painted from its images. [`missing`] tells what it could not
+//! draw.
 
 use crate::doc::Metadata;
 use crate::text::missing::Missing;
 use crate::text::units::Abs;
 use crate::text::{FaceId, FontSet};
+use rustybuzz::ttf_parser::RasterImageFormat;
 use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Transform};
 
 const WIDTH: u32 = 1600;
@@ -152,6 +155,24 @@ fn draw_line(
                 let gx = (x + glyph.x_offset.to_pt()) as f32;
                 let transform = Transform::from_row(scale, 0.0, 0.0, -scale, gx, y as f32);
                 pixmap.fill_path(&path, &paint, FillRule::Winding, transform, None);
+            } else if let Some(image) = font
+                .face()
+                .glyph_raster_image(id, u16::MAX)
+                .filter(|r| r.format == RasterImageFormat::PNG && r.pixels_per_em > 0)
+                && let Ok(bitmap) = Pixmap::decode_png(image.data)
+            {
+                // A colour glyph: its image scaled from the strike's
+                // pixels per em, its bottom edge `image.y` above the
+                // baseline.
+                let s = (run.size.to_pt() / f64::from(image.pixels_per_em)) as f32;
+                let gx = (x + glyph.x_offset.to_pt()) as f32 + f32::from(image.x) * s;
+                let top = y as f32 - (f32::from(image.y) + f32::from(image.height)) * s;
+                let quality = tiny_skia::PixmapPaint {
+                    quality: tiny_skia::FilterQuality::Bicubic,
+                    ..Default::default()
+                };
+                let transform = Transform::from_row(s, 0.0, 0.0, s, gx, top);
+                pixmap.draw_pixmap(0, 0, bitmap.as_ref(), &quality, transform, None);
             }
             x += glyph.advance.to_pt();
         }

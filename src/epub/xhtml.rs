@@ -322,7 +322,10 @@ impl Writer<'_> {
         use crate::text::{bidi, script};
         let saved = (self.lang.clone(), self.rtl);
         let text = plain_text(content);
-        if text.chars().all(|c| (c as u32) < 0x0250) && !self.rtl {
+        if text.chars().all(|c| (c as u32) < 0x0250)
+            && !self.rtl
+            && script::scripts_of(&self.lang).contains(&script::Script::Latin)
+        {
             return (String::new(), saved);
         }
         let mut out = String::new();

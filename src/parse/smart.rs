@@ -4,11 +4,15 @@
 //! inside code, raw HTML or link targets. Once the book's language is
 //! known, this pass gives the quotes that language's marks (« … » with
 //! narrow no-break spaces in French, „…“ in German, 「…」 in Japanese),
-//! following `lang` markup on spans and divisions. Both backends read the
+//! following `lang` markup on spans and divisions. French text also gets
+//! its narrow no-break space (U+202F) before `; : ! ?` and inside « »,
+//! replacing the space typed there or added where none was typed, but not
+//! in code, in URLs or between digits (12:30). Both backends read the
 //! result, so the EPUB and the PDF agree.
 //!
 //! Input: the tree after parsing and the book's language. Output: the same
-//! tree, its text nodes (and chapter titles) with localised quotes. An
+//! tree, its text nodes (and chapter titles) with localised quotes and
+//! French spacing. An
 //! apostrophe (a closing single quote with no opening one before it in the
 //! block) stays an apostrophe.
 
@@ -18,10 +22,11 @@ use crate::labels::{Quotes, quotes};
 /// Gives every quotation mark of `doc` the marks of its language (the
 /// book's `language`, or the `lang` of the markup around it).
 pub fn localize(doc: &mut Document, language: &str) {
-    let book = quotes(language);
+    let book = language;
     for chapter in &mut doc.chapters {
         if let Some(title) = &mut chapter.title {
-            *title = Marks::new(book).string(title);
+            let mut marks = Marks::new(book);
+            *title = marks.string(title);
         }
         blocks(&mut chapter.blocks, book);
     }
@@ -37,7 +42,7 @@ pub fn is_identity(language: &str) -> bool {
     quotes(language) == quotes("en")
 }
 
-fn blocks(list: &mut [Block], q: Quotes) {
+fn blocks(list: &mut [Block], q: &str) {
     for block in list {
         match block {
             Block::Heading { content, .. }
@@ -73,7 +78,7 @@ fn blocks(list: &mut [Block], q: Quotes) {
             Block::Division {
                 attrs, blocks: b, ..
             } => {
-                let q = attrs.lang.as_deref().map_or(q, quotes);
+                let q = attrs.lang.as_deref().unwrap_or(q);
                 blocks(b, q);
             }
             Block::Callout { blocks: b, .. } => blocks(b, q),
@@ -89,15 +94,22 @@ fn blocks(list: &mut [Block], q: Quotes) {
 /// The quotes of one block as they are read, in order: which are open.
 struct Marks {
     q: Quotes,
+    /// French spacing applies.
+    french: bool,
     /// Open quotes, innermost last: `true` for a double one.
     open: Vec<bool>,
+    /// The last character of the block's text so far (spacing looks back
+    /// across inline boundaries).
+    prev: Option<char>,
 }
 
 impl Marks {
-    fn new(q: Quotes) -> Marks {
+    fn new(lang: &str) -> Marks {
         Marks {
-            q,
+            q: quotes(lang),
+            french: crate::text::script::primary(lang) == "fr",
             open: Vec::new(),
+            prev: None,
         }
     }
 
@@ -105,21 +117,31 @@ impl Marks {
         for inline in list {
             match inline {
                 Inline::Text(text) => {
-                    if text.contains(['“', '”', '‘', '’']) {
+                    if text.contains(['“', '”', '‘', '’'])
+                        || (self.french && text.contains([';', ':', '!', '?', '«', '»']))
+                    {
                         *text = self.string(text);
+                    }
+                    if let Some(c) = text.chars().last() {
+                        self.prev = Some(c);
                     }
                 }
                 Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => self.inlines(c),
                 Inline::Link { content, .. } => self.inlines(content),
                 Inline::Tagged { attrs, content, .. } => match attrs.lang.as_deref() {
                     Some(lang) => {
-                        let mut inner = Marks::new(quotes(lang));
+                        let mut inner = Marks::new(lang);
+                        inner.prev = self.prev;
                         inner.inlines(content);
                     }
                     None => self.inlines(content),
                 },
-                Inline::Code(_)
-                | Inline::Math(_)
+                Inline::Code(code) => {
+                    if let Some(c) = code.chars().last() {
+                        self.prev = Some(c);
+                    }
+                }
+                Inline::Math(_)
                 | Inline::Ref(_)
                 | Inline::Cite(_)
                 | Inline::NoteRef(_)
@@ -129,8 +151,19 @@ impl Marks {
         }
     }
 
-    /// The text with its curly quotes replaced by the language's.
+    /// The text with its curly quotes replaced by the language's (and
+    /// French spacing).
     fn string(&mut self, text: &str) -> String {
+        let quoted = self.quotes(text);
+        if self.french {
+            french_spacing(&quoted, self.prev)
+        } else {
+            quoted
+        }
+    }
+
+    /// The text with its curly quotes replaced by the language's.
+    fn quotes(&mut self, text: &str) -> String {
         if !text.contains(['“', '”', '‘', '’']) {
             return text.to_string();
         }
@@ -164,12 +197,119 @@ impl Marks {
     }
 }
 
+/// Spaces French sets before high punctuation and inside guillemets:
+/// narrow no-break spaces. `prev` is the character before `text` in its
+/// block. A space typed there becomes the narrow one; none typed, one is
+/// added after a letter, a digit or closing punctuation. A colon, question
+/// or exclamation mark followed by a letter or digit (12:30, `?id=3`) and
+/// anything in a URL is left alone, as is a mark after another (`?!`).
+fn french_spacing(text: &str, prev: Option<char>) -> String {
+    const NNBSP: char = '\u{202F}';
+    let spaces = |c: char| matches!(c, ' ' | '\u{A0}' | '\u{2009}');
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let in_url = url_ranges(text);
+    let mut out = String::with_capacity(text.len() + 8);
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let next = chars.get(k + 1).map(|&(_, n)| n);
+        let before = out.chars().last().or(if k == 0 { prev } else { None });
+        let url = in_url.iter().any(|r| r.contains(&i));
+        match c {
+            ';' | ':' | '!' | '?' if !url && !next.is_some_and(char::is_alphanumeric) => {
+                match before {
+                    Some(b) if spaces(b) && !out.is_empty() => {
+                        out.pop();
+                        out.push(NNBSP);
+                    }
+                    Some(b) if b.is_alphanumeric() || ")]»”’…*".contains(b) => {
+                        out.push(NNBSP)
+                    }
+                    _ => {}
+                }
+                out.push(c);
+            }
+            '»' if !url => {
+                match before {
+                    Some(b) if spaces(b) && !out.is_empty() => {
+                        out.pop();
+                        out.push(NNBSP);
+                    }
+                    Some(b) if b != NNBSP && !b.is_whitespace() => out.push(NNBSP),
+                    _ => {}
+                }
+                out.push(c);
+            }
+            '«' if !url => {
+                out.push(c);
+                if !next.is_some_and(|n| n.is_whitespace()) {
+                    out.push(NNBSP);
+                }
+            }
+            c if spaces(c) && out.ends_with('«') => out.push(NNBSP),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Byte ranges of the words of `text` that are URLs or e-mail addresses.
+fn url_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut push = |s: usize, e: usize| {
+        let word = &text[s..e];
+        if word.contains("://") || word.starts_with("www.") || word.starts_with("mailto:") {
+            out.push(s..e);
+        }
+    };
+    for (i, c) in text.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                push(s, i);
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        push(s, text.len());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn localized(lang: &str, text: &str) -> String {
-        Marks::new(quotes(lang)).string(text)
+        Marks::new(lang).string(text)
+    }
+
+    #[test]
+    fn french_spaces_before_high_punctuation_and_inside_guillemets() {
+        let n = '\u{202F}';
+        assert_eq!(
+            localized("fr", "Quoi ? Oui! Voici : la liste; enfin?!"),
+            format!("Quoi{n}? Oui{n}! Voici{n}: la liste{n}; enfin{n}?!")
+        );
+        assert_eq!(
+            localized("fr", "« Bonjour » et «salut»"),
+            format!("«{n}Bonjour{n}» et «{n}salut{n}»")
+        );
+        // Times, URLs and a mark before a letter keep their characters.
+        for kept in [
+            "à 12:30 précises",
+            "voir https://exemple.fr/a?b=1;c=2 demain",
+            "www.exemple.fr/x!y",
+        ] {
+            assert_eq!(localized("fr", kept), kept);
+        }
+        assert_eq!(
+            localized("fr", "“Il l’a dit”?"),
+            format!("«{n}Il l’a dit{n}»{n}?")
+        );
+        // Other languages are left as typed.
+        assert_eq!(localized("en", "What? Yes: 12:30!"), "What? Yes: 12:30!");
     }
 
     #[test]

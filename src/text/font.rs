@@ -192,8 +192,8 @@ pub struct Font {
     pub origin: String,
     /// The face's index in its file (collections hold several).
     pub index: u32,
-    /// Its glyphs are colour bitmaps (an emoji font): fallback passes it
-    /// over, as the PDF cannot embed it yet.
+    /// Its glyphs are colour bitmaps (an emoji font, CBDT or sbix): it
+    /// draws emoji only, and the PDF writes it as images in a Type 3 font.
     pub bitmap: bool,
 }
 
@@ -495,8 +495,8 @@ impl FontSet {
 
     /// The face that draws a cluster `id` lacks: another bundled face, then
     /// the loaded files in order, then the installed face that suits `want`
-    /// best; `None` if no face has it. Colour bitmap faces are passed over
-    /// (the PDF cannot embed them yet): emoji are drawn in monochrome.
+    /// best; `None` if no face has it. Colour bitmap faces draw emoji only
+    /// (and are then preferred: emoji come out in colour).
     pub fn fallback(&self, id: FaceId, cluster: &str, want: &Want) -> Option<FaceId> {
         let installed = |set: &FontSet| {
             let fonts = set.installed()?;
@@ -511,7 +511,7 @@ impl FontSet {
             .or_else(|| {
                 self.loaded
                     .iter()
-                    .find(|f| !f.bitmap && f.covers_all(cluster))
+                    .find(|f| (!f.bitmap || want.emoji) && f.covers_all(cluster))
                     .map(|f| f.id)
             })
             .or_else(|| installed(self))

@@ -252,6 +252,11 @@ pub fn language_of(script: Script, text: &str) -> Option<&'static str> {
     })
 }
 
+/// The language taken for Latin letters in a book whose language is
+/// written in another script: English, the likeliest by far (markup such
+/// as `[mot]{lang=fr}` says otherwise).
+pub const LATIN_GUESS: &str = "en";
+
 /// Whether text in `script` belongs to a book (or passage) in `lang`:
 /// its own scripts, and Latin everywhere (names and terms in Latin letters
 /// are not another language one can name).
@@ -274,16 +279,29 @@ pub struct Foreign {
 /// The stretches of `text` not in language `lang`: runs of letters of one
 /// script `lang` does not write (punctuation and spaces between two of
 /// them included), each with its likely language. Scripts too widely
-/// shared to name a language are left out. Text in Latin-1 has none.
+/// shared to name a language are left out. Latin letters in a language
+/// written otherwise (an English phrase in an Arabic or Japanese book) are
+/// taken for English ([`LATIN_GUESS`]); in a language written in Latin
+/// they belong, so text in Latin-1 there has none.
 pub fn foreign_runs(text: &str, lang: &str) -> Vec<Foreign> {
     let mut out = Vec::new();
-    if text.chars().all(|c| (c as u32) < 0x0250) {
+    let latin_foreign = !scripts_of(lang).contains(&Script::Latin);
+    if !latin_foreign && text.chars().all(|c| (c as u32) < 0x0250) {
         return out;
     }
+    // Whether a script's letters belong to `lang` here.
+    let belongs = |sc: Script| {
+        if sc == Script::Latin {
+            !latin_foreign
+        } else {
+            belongs_to(sc, lang)
+        }
+    };
     let mut open: Option<(Script, usize, usize)> = None;
     let close = |open: Option<(Script, usize, usize)>, out: &mut Vec<Foreign>| {
         if let Some((sc, start, end)) = open
-            && let Some(l) = language_of(sc, &text[start..end])
+            && let Some(l) =
+                language_of(sc, &text[start..end]).or((sc == Script::Latin).then_some(LATIN_GUESS))
         {
             out.push(Foreign {
                 range: start..end,
@@ -301,7 +319,7 @@ pub fn foreign_runs(text: &str, lang: &str) -> Vec<Foreign> {
         // Han and kana in one Japanese stretch; Hangul with Han.
         let same = |a: Script| a == sc || (breaks_anywhere(a) && breaks_anywhere(sc));
         match open {
-            _ if belongs_to(sc, lang) => close(open.take(), &mut out),
+            _ if belongs(sc) => close(open.take(), &mut out),
             Some((a, start, _)) if same(a) => open = Some((a, start, end)),
             _ => {
                 close(open.take(), &mut out);
@@ -332,9 +350,8 @@ pub fn block_language(text: &str, lang: &str) -> Option<&'static str> {
 /// names; other systems have the same Noto families).
 pub fn font_package(script: Script, emoji: bool) -> &'static str {
     if emoji {
-        // Noto Sans Symbols 2: emoji in outline (colour bitmaps are not
-        // embedded).
-        return "fonts-noto-core";
+        // Noto Color Emoji (drawn in colour in both formats).
+        return "fonts-noto-color-emoji";
     }
     match script {
         Script::Han | Script::Hiragana | Script::Katakana | Script::Hangul | Script::Bopomofo => {
@@ -407,5 +424,14 @@ mod tests {
         assert_eq!(block_language("שלום, עולם!", "en"), Some("he"));
         assert_eq!(block_language("Hello שלום", "en"), None);
         assert_eq!(block_language("Plain text", "en"), None);
+        // Latin letters in a language written otherwise: taken for English.
+        let text = "これは English words です";
+        let runs = foreign_runs(text, "ja");
+        assert_eq!(runs.len(), 1);
+        assert_eq!(&text[runs[0].range.clone()], "English words");
+        assert_eq!((runs[0].lang, runs[0].rtl), ("en", false));
+        assert_eq!(block_language("Plain text.", "ar"), Some("en"));
+        assert_eq!(block_language("Plain text.", "fr"), None);
+        assert_eq!(block_language("Plain text.", "sr"), None);
     }
 }

@@ -179,8 +179,10 @@ impl SystemFonts {
         data.get_or_init(|| read(path)).clone()
     }
 
-    /// The face that draws `cluster` best for `want`, among the outline
-    /// faces that cover each of its characters: a face of the text's language (Noto Serif CJK JP for Han in Japanese),
+    /// The face that draws `cluster` best for `want`, among the faces that
+    /// cover each of its characters (colour bitmap faces for emoji only):
+    /// for an emoji a colour face (Noto Color Emoji), then a symbols face;
+    /// a face of the text's language (Noto Serif CJK JP for Han in Japanese),
     /// a face made for the script (its family names it), a family without
     /// a special purpose (UI, Looped, Display…), the same kind (serif, sans
     /// serif, monospaced), the nearest weight, the same slant, then the
@@ -196,9 +198,9 @@ impl SystemFonts {
         self.faces
             .iter()
             .enumerate()
-            // Colour bitmap faces (Noto Color Emoji) cannot be embedded
-            // yet: emoji are drawn in monochrome outline faces.
-            .filter(|(_, f)| !f.bitmap && needed.iter().all(|&c| f.covers(c)))
+            // Colour bitmap faces (Noto Color Emoji) draw emoji only: their
+            // glyphs become images in the PDF, never text of a script.
+            .filter(|(_, f)| (!f.bitmap || want.emoji) && needed.iter().all(|&c| f.covers(c)))
             .min_by_key(|(i, f)| (rank(f, want), *i))
             .map(|(i, _)| i)
     }
@@ -206,7 +208,7 @@ impl SystemFonts {
 
 /// How well a face suits what the text wants: lower is better, compared
 /// field by field.
-fn rank(face: &SystemFace, want: &Want) -> (bool, bool, bool, bool, bool, u16, bool) {
+fn rank(face: &SystemFace, want: &Want) -> (bool, bool, bool, bool, bool, bool, u16, bool) {
     let key = face.key.as_str();
     let lang = want.lang.map(|l| l.as_str().to_ascii_lowercase());
     let lang = lang.as_deref().unwrap_or("");
@@ -258,8 +260,10 @@ fn rank(face: &SystemFace, want: &Want) -> (bool, bool, bool, bool, bool, u16, b
     };
     let weight = if want.bold { 700 } else { 400 };
     (
-        // Emoji: a symbols or emoji face before a text face that happens
-        // to have a few.
+        // Emoji: in colour when a colour face has them,
+        want.emoji && !face.bitmap,
+        // then a symbols or emoji face before a text face that happens to
+        // have a few.
         want.emoji && !(key.contains("symbol") || key.contains("emoji")),
         wrong_region,
         not_for_script,

@@ -103,6 +103,8 @@ pub struct Sheet<'a> {
     /// Each face used: printpdf's id for it, and its glyphs renumbered for
     /// the subset embedded.
     used: BTreeMap<FaceId, (FontId, subsetter::GlyphRemapper)>,
+    /// Glyphs of colour emoji faces left out (printpdf cannot embed them).
+    pub emoji_left_out: usize,
 }
 
 /// The background: a dark blue that prints in CMYK and RGB alike.
@@ -117,6 +119,7 @@ impl<'a> Sheet<'a> {
             standard,
             ops: Vec::new(),
             used: BTreeMap::new(),
+            emoji_left_out: 0,
         }
     }
 
@@ -413,8 +416,15 @@ impl<'a> Sheet<'a> {
         self.ops.push(Op::StartTextSection);
         self.ops.push(Op::SetFillColor { col });
         for run in &shaped.runs {
-            let font = self.font(run.face);
             let parsed = self.fonts.font(run.face);
+            if parsed.bitmap {
+                // A colour emoji face has no outlines printpdf could
+                // embed: its glyphs are left out of the print cover.
+                self.emoji_left_out += run.glyphs.len();
+                pen += run.width;
+                continue;
+            }
+            let font = self.font(run.face);
             let em = 1000.0 / parsed.upem;
             let x = at.0.to_pt() as f32 + cos * pen.to_pt() as f32;
             let y = at.1.to_pt() as f32 + sin * pen.to_pt() as f32;

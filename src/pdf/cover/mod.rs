@@ -167,6 +167,15 @@ pub fn render(
         sheet.spine(meta);
     }
     sheet.back(meta, isbn.as_ref());
+    if sheet.emoji_left_out > 0 {
+        diags.warn(
+            nowhere,
+            format!(
+                "the print cover cannot draw colour emoji yet: {} left out",
+                sheet.emoji_left_out
+            ),
+        );
+    }
     let doc = sheet.finish(meta, image).map_err(Error::Backend)?;
     finish(doc, &wrap, meta, options.standard)
 }

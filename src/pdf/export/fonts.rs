@@ -7,7 +7,9 @@
 //! subset with `subsetter` and written as a Type 0 font over a CID font —
 //! CFF outlines as `CIDFontType0` with the bare CFF table (`FontFile3`,
 //! `CIDFontType0C`), TrueType outlines as `CIDFontType2` (`FontFile2`) —
-//! with its widths (`/W`) and descriptor.
+//! with its widths (`/W`) and descriptor. A colour bitmap face (an emoji
+//! font) has no outlines to embed: it is written as Type 3 fonts whose
+//! glyphs draw its images ([`super::bitmap`]).
 
 use super::objects::Objects;
 use crate::diag::{Error, Result};
@@ -50,6 +52,34 @@ impl FontUse {
         self.table[usize::from(id)]
     }
 
+    /// The text subset glyph `new` stands for (for `/ToUnicode`).
+    pub fn text(&self, new: u16) -> &str {
+        self.texts.get(usize::from(new)).map_or("", String::as_str)
+    }
+
+    /// A colour bitmap face is written as Type 3 fonts of at most
+    /// [`TYPE3_GLYPHS`] glyphs each (one-byte codes, 0 unused): the font
+    /// (its index) and the code that draw subset glyph `new`.
+    pub fn type3_code(new: u16) -> (usize, u8) {
+        match new.checked_sub(1) {
+            None => (0, 0),
+            Some(n) => (
+                usize::from(n) / TYPE3_GLYPHS,
+                (usize::from(n) % TYPE3_GLYPHS + 1) as u8,
+            ),
+        }
+    }
+
+    /// The resource name of the `slice`th Type 3 font of a colour bitmap
+    /// face (the first takes the face's name).
+    pub fn slice_name(&self, slice: usize) -> String {
+        if slice == 0 {
+            self.name.clone()
+        } else {
+            format!("{}s{}", self.name, slice + 1)
+        }
+    }
+
     /// Notes that glyph `id` is drawn standing for `text`.
     fn use_glyph(&mut self, id: u16, text: &str) {
         let new = match self.table[usize::from(id)] {
@@ -67,6 +97,9 @@ impl FontUse {
         }
     }
 }
+
+/// Glyphs per Type 3 font (codes 1 to 255).
+pub const TYPE3_GLYPHS: usize = 255;
 
 /// The faces used so far.
 #[derive(Default)]
@@ -92,15 +125,27 @@ impl Fonts {
         self.used.get(&face)
     }
 
-    /// Writes every used face; returns resource name → font object.
+    /// Writes every used face (colour bitmap faces as Type 3 fonts whose
+    /// images take the colour spaces of `standard`); returns resource name
+    /// → font object.
     pub fn write<W: Write>(
         &self,
         objects: &mut Objects<W>,
         set: &FontSet,
+        (standard, profiles): (crate::pdf::Standard, &mut super::standards::Profiles),
     ) -> Result<Vec<(String, Ref)>> {
         let mut out = Vec::new();
         for (&face, used) in &self.used {
             let font = set.font(face);
+            if font.bitmap {
+                out.extend(super::bitmap::write(
+                    objects,
+                    font,
+                    used,
+                    (standard, &mut *profiles),
+                )?);
+                continue;
+            }
             let id = write_font(objects, font, used)?;
             out.push((used.name.clone(), id));
         }

@@ -7,12 +7,14 @@
 //! stream ([`content`]) is encoded and compressed on every core in batches
 //! and written at once, with the images it places ([`images`]); what stays
 //! in memory per page is its boxes, its links and one object number. At the
-//! end come the fonts, subset to the glyphs used ([`fonts`]), the page
+//! end come the fonts, subset to the glyphs used ([`fonts`]; emoji faces
+//! as Type 3 fonts of images, [`bitmap`]), the page
 //! objects with their link annotations, the outline and page labels
 //! ([`navigation`]), the metadata ([`metadata`]) and the cross-reference
 //! table ([`objects`]). One serialiser writes everything; rebuilds are
 //! byte-identical.
 
+pub mod bitmap;
 pub mod content;
 pub mod fonts;
 pub mod images;
@@ -148,7 +150,9 @@ impl<'a, W: Write> Exporter<'a, W> {
     /// cross-reference table. Returns the sink.
     pub fn finish(mut self, book: &Book) -> Result<W> {
         let objects = &mut self.objects;
-        let font_refs = self.fonts.write(objects, self.set)?;
+        let font_refs = self
+            .fonts
+            .write(objects, self.set, (self.standard, &mut self.profiles))?;
         let resources = objects.reserve();
         objects.write(resources, |c, id| {
             let mut r = c.indirect(id).start::<pdf_writer::writers::Resources>();

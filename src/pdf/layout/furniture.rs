@@ -42,19 +42,21 @@ pub struct Furniture<'a> {
     title_is_a_chapter: bool,
     /// Each chapter's section (magazine issues).
     sections: Vec<Option<String>>,
-    /// "continued", in the book's language.
+    /// "continued", in the book's language or as `[labels]` says.
     continued: String,
 }
 
 impl<'a> Furniture<'a> {
     /// Furniture for `doc`'s pages, folios numbered `numbering`; `front_head`
-    /// heads pages outside chapters.
+    /// heads pages outside chapters; `labels` are the book's words (its
+    /// language's, with the project's `[labels]`).
     pub fn new(
         doc: &Document,
         fonts: &'a FontSet,
         geometry: &Geometry,
         numbering: Numbering,
         front_head: &str,
+        labels: &crate::labels::Labels,
     ) -> Furniture<'a> {
         let book_title = doc.meta.title.clone().unwrap_or_default();
         let chapter_titles: Vec<String> = doc
@@ -67,10 +69,6 @@ impl<'a> Furniture<'a> {
                 .chapters
                 .iter()
                 .any(|c| c.title.as_deref() == Some(&book_title));
-        let labels = crate::labels::Labels::new(
-            doc.meta.language.as_deref().unwrap_or("en"),
-            Default::default(),
-        );
         Furniture {
             fonts,
             geometry: *geometry,

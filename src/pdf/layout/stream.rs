@@ -231,6 +231,7 @@ fn body(
         geometry,
         Numbering::Arabic,
         contents_label,
+        &options.labels,
     );
     let page_options = pages::PageOptions {
         recto_chapters: options.recto_chapters,
@@ -317,7 +318,8 @@ fn front_matter(
         ctx.theme = setter.theme;
         let mut pages = front::pages(&mut ctx, geometry);
         missing.merge(ctx.missing);
-        let marks = furniture::Furniture::new(doc, fonts, geometry, Numbering::Roman, "");
+        let marks =
+            furniture::Furniture::new(doc, fonts, geometry, Numbering::Roman, "", &options.labels);
         let blank = furniture::PageInfo {
             chapter: None,
             opener: true,
@@ -361,8 +363,14 @@ fn contents_pages(
     diags.extend(ctx.diags);
     missing.merge(ctx.missing);
     let contents_label = options.labels.get(crate::labels::Label::Contents);
-    let mut front_furniture =
-        furniture::Furniture::new(doc, fonts, geometry, Numbering::Roman, contents_label);
+    let mut front_furniture = furniture::Furniture::new(
+        doc,
+        fonts,
+        geometry,
+        Numbering::Roman,
+        contents_label,
+        &options.labels,
+    );
     front_furniture.first = before;
     let mut p = pages::Paginator::new(geometry, &pages::PageOptions::default(), &front_furniture);
     p.begin(None);

@@ -102,8 +102,12 @@ impl Draw<'_, '_> {
             match item {
                 Item::Text(run) => {
                     if let Some(used) = self.fonts.get(run.face) {
-                        self.text
-                            .show(content, self.book.font(run.face), used, run, x, y);
+                        let font = self.book.font(run.face);
+                        if font.bitmap {
+                            self.text.show_type3(content, used, run, x, y);
+                        } else {
+                            self.text.show(content, font, used, run, x, y);
+                        }
                     }
                 }
                 Item::Rect {
@@ -169,6 +173,8 @@ impl Draw<'_, '_> {
 struct Text {
     colors: Colors,
     style: Option<(FaceId, u32, FrameColor)>,
+    /// The Type 3 font of a colour bitmap face that is set, if one is.
+    slice: Option<usize>,
     baseline: Option<f32>,
     pen: f32,
     bytes: Vec<u8>,
@@ -180,6 +186,7 @@ impl Default for Text {
         Text {
             colors: Colors::Rgb,
             style: None,
+            slice: None,
             baseline: None,
             pen: 0.0,
             bytes: Vec::new(),
@@ -210,8 +217,45 @@ impl Text {
     /// Ends the text object, if one is open.
     fn close(&mut self, content: &mut Content) {
         self.flush(content);
+        self.slice = None;
         if self.style.take().is_some() {
             content.end_text();
+        }
+    }
+
+    /// Shows a run of a colour bitmap face (emoji) whose origin is at
+    /// (`x`, `y`): each glyph a one-byte code of one of the face's Type 3
+    /// fonts, placed by its own text matrix (emoji are few; the glyphs
+    /// stay text for extraction).
+    fn show_type3(
+        &mut self,
+        content: &mut Content,
+        used: &super::fonts::FontUse,
+        run: &crate::pdf::frame::TextRun,
+        x: f32,
+        y: f32,
+    ) {
+        let size = run.size.to_pt() as f32;
+        let style = (run.face, size.to_bits(), run.color);
+        if self.style != Some(style) {
+            self.close(content);
+            content.begin_text();
+            self.style = Some(style);
+        }
+        for g in &run.glyphs {
+            let (slice, code) = super::fonts::FontUse::type3_code(used.new_id(g.id));
+            if code == 0 {
+                continue;
+            }
+            self.flush(content);
+            if self.slice != Some(slice) {
+                content.set_font(Name(used.slice_name(slice).as_bytes()), size);
+                self.slice = Some(slice);
+            }
+            let gx = round(x + g.x.to_pt() as f32, 1000.0);
+            let gy = round(y + g.rise.to_pt() as f32, 1000.0);
+            content.set_text_matrix([1.0, 0.0, 0.0, 1.0, gx, gy]);
+            content.show(Str(&[code]));
         }
     }
 }
