@@ -40,9 +40,23 @@ pub fn write<W: Write>(
     let mut out = Vec::new();
     // Subset id 0 is .notdef, never drawn; ids 1.. in order of first use.
     for (slice, olds) in used.olds[1..].chunks(TYPE3_GLYPHS).enumerate() {
-        let mut procs = Vec::with_capacity(olds.len());
+        let mut procs = Vec::with_capacity(olds.len() + 1);
         let mut images: Vec<(String, Ref)> = Vec::new();
-        let mut widths = Vec::with_capacity(olds.len());
+        let mut widths = Vec::with_capacity(olds.len() + 1);
+        // Code 0, never shown: an empty glyph named `m`, 0.6 em wide.
+        // Text extraction (poppler) guesses a Type 3 font's size from the
+        // width of its `m` (else of any glyph, against half an em): without
+        // it, emoji, about 1.25 em wide, would read as text 2.5 times the
+        // size of their line's and be cut out of it.
+        let mut m = Content::new();
+        m.start_shape_glyph(600.0, 0.0, 0.0, 0.0, 0.0);
+        let m = m.finish().into_vec();
+        let m_id = objects.reserve();
+        objects.write(m_id, |c, id| {
+            c.stream(id, &m);
+        })?;
+        procs.push(("m".to_string(), m_id));
+        widths.push(600.0);
         let mut bbox: Option<[f32; 4]> = None;
         for (i, &old) in olds.iter().enumerate() {
             let width = width_units(font, old);
@@ -111,13 +125,13 @@ pub fn write<W: Write>(
             let mut f = c.type3_font(id);
             f.bbox(Rect::new(x0, y0, x1, y1))
                 .matrix([0.001, 0.0, 0.0, 0.001, 0.0, 0.0])
-                .first_char(1)
+                .first_char(0)
                 .last_char(olds.len() as u8)
                 .widths(widths.iter().copied())
                 .to_unicode(cmap);
             f.encoding_custom()
                 .differences()
-                .consecutive(1, procs.iter().map(|(n, _)| Name(n.as_bytes())));
+                .consecutive(0, procs.iter().map(|(n, _)| Name(n.as_bytes())));
             let mut p = f.char_procs();
             for (name, proc) in &procs {
                 p.pair(Name(name.as_bytes()), *proc);
