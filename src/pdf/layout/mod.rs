@@ -166,6 +166,9 @@ pub struct Ctx<'a> {
     pub min_dpi: f64,
     /// The tallest a figure may be (the text block, less room for a caption).
     pub max_figure: Abs,
+    /// What a full-bleed plate covers: the trimmed page and its bleed
+    /// (top, bottom and outer edge).
+    pub plate: (Abs, Abs),
     /// The measure of a turned (landscape) page: the text block's height
     /// (0: no turned pages).
     pub landscape: Abs,
@@ -212,6 +215,7 @@ impl<'a> Ctx<'a> {
             theme: Theme::default(),
             min_dpi: 0.0,
             max_figure: Abs::pt(400.0),
+            plate: (Abs::ZERO, Abs::ZERO),
             landscape: Abs::ZERO,
         }
     }
@@ -308,6 +312,8 @@ impl Setter<'_> {
                 ctx.min_dpi = self.options.min_dpi;
                 ctx.max_figure = self.geometry.body_height() - Abs::pt(40.0);
                 ctx.landscape = self.geometry.body_height();
+                let (g, bleed) = (&self.geometry, self.geometry.bleed);
+                ctx.plate = (g.width + bleed, g.height + bleed * 2.0);
                 ctx.note_numbers = self.numbers[piece.chapter].clone();
                 ctx.math = self.shared.math.clone();
                 ctx.page_of = self.shared.page_of.clone();

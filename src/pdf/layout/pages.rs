@@ -118,7 +118,7 @@ impl<'f> Paginator<'f> {
                 Chunk::Content(c) if c.plate.is_some() => {
                     // A full-bleed picture: a page of its own after this one.
                     if let Some(plate) = c.plate {
-                        pager.plates.push(plate);
+                        pager.plates.push((plate, c.low_dpi));
                     }
                 }
                 Chunk::Content(c) if c.own_page => {
@@ -220,14 +220,16 @@ impl<'f> Paginator<'f> {
     }
 
     /// Adds a blank page when the page count is odd, so what follows opens
-    /// on a right-hand page.
-    pub fn pad_to_even(&mut self) {
+    /// on a right-hand page; says whether it did.
+    pub fn pad_to_even(&mut self) -> bool {
         if self.pager.count() % 2 == 1 {
             let chapter = self.pager.info.and_then(|i| i.chapter);
             self.pager.new_page(chapter, true);
             self.pager.mark_blank();
             self.pager.finish_page();
+            return true;
         }
+        false
     }
 
     /// The pages finished since the last call, in order.
@@ -329,7 +331,7 @@ struct Pager<'f> {
     /// Figures waiting for the top of the next page.
     floats: Vec<Content>,
     /// Full-bleed pictures waiting for a page of their own.
-    plates: Vec<(crate::doc::ResourceId, f64)>,
+    plates: Vec<((crate::doc::ResourceId, f64), Option<LowDpi>)>,
     /// Chunks that take a page of their own (turned tables).
     own_pages: Vec<Content>,
     /// Content chunks placed on the current page.
@@ -434,7 +436,10 @@ impl Pager<'_> {
         self.col_top = Abs::ZERO;
         self.column_content = false;
         self.after_span = false;
-        for plate in std::mem::take(&mut self.plates) {
+        for (plate, low_dpi) in std::mem::take(&mut self.plates) {
+            if let Some(low) = low_dpi {
+                self.low_dpi.push((low, self.count()));
+            }
             self.plate(chapter, plate);
         }
         for c in std::mem::take(&mut self.own_pages) {
