@@ -484,6 +484,15 @@ fn stream_with<'a>(
         });
         result?;
     }
+    // The front matter and the contents have even counts: a service that
+    // prints only even counts gets a blank last page when the body's is odd.
+    if let Some(service) = crate::pdf::service::wants_even_pages(options)
+        && paginator.pad_to_even()
+    {
+        diags.note(format!(
+            "a blank page ends the book: {service} prints only an even number of pages"
+        ));
+    }
     let mut body = paginator.finish();
     let last = std::mem::take(&mut body.pages);
     if !last.is_empty() {
