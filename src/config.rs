@@ -27,6 +27,28 @@ pub fn parse(text: &str, file: FileId) -> Result<Layer, Diagnostic> {
     })
 }
 
+/// Where `key` (dotted: `pdf.paper`) is set in a project file's text: the
+/// byte range of the key as written, found by the TOML parser (a `[pdf]`
+/// table, a dotted key or an inline table alike); `None` when the file
+/// does not set it.
+pub fn key_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    let doc = DeTable::parse(text).ok()?;
+    let mut table = doc.get_ref();
+    let mut parts = key.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let (k, v) = table.iter().find(|(k, _)| k.get_ref() == part)?;
+        if parts.peek().is_none() {
+            return Some(k.span());
+        }
+        let DeValue::Table(inner) = v.get_ref() else {
+            return None;
+        };
+        table = inner;
+    }
+    None
+}
+
 /// The commented starter file `bindery init` writes.
 pub const STARTER: &str = r#"# bindery project file. Every key is optional; delete what you do not need.
 # The first chapter's front matter may set [metadata] keys (as `title:`...) and
@@ -189,6 +211,19 @@ mod tests {
             assert!(shown.contains(&key), "the starter does not show `{key}`");
         }
         parse(&uncommented, FileId(0)).unwrap();
+    }
+
+    #[test]
+    fn key_spans_find_a_key_however_it_is_written() {
+        let text = "title = 1\n[pdf]\npaper = \"6x9in\"\n";
+        let at = key_span(text, "pdf.paper").unwrap();
+        assert_eq!(&text[at], "paper");
+        let text = "pdf.bleed = \"3mm\"\n";
+        assert_eq!(&text[key_span(text, "pdf.bleed").unwrap()], "bleed");
+        let text = "pdf = { profile = \"kdp\" }\n";
+        assert_eq!(&text[key_span(text, "pdf.profile").unwrap()], "profile");
+        assert_eq!(key_span(text, "pdf.paper"), None);
+        assert_eq!(key_span("[epub]\npaper = 1\n", "pdf.paper"), None);
     }
 
     #[test]

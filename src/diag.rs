@@ -191,6 +191,8 @@ impl Diagnostic {
 #[derive(Debug, Clone, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// What was done on the user's behalf, shown with `-v` only.
+    notes: Vec<String>,
 }
 
 impl Diagnostics {
@@ -202,6 +204,17 @@ impl Diagnostics {
     /// Records a warning at `span`.
     pub fn warn(&mut self, span: Span, message: impl Into<String>) {
         self.push(Diagnostic::warning(span, message));
+    }
+
+    /// Records a note: something done on the user's behalf that is not a
+    /// problem (a blank page added), shown with `-v` only.
+    pub fn note(&mut self, message: impl Into<String>) {
+        self.notes.push(message.into());
+    }
+
+    /// The notes, in the order they were recorded.
+    pub fn notes(&self) -> impl Iterator<Item = &str> {
+        self.notes.iter().map(String::as_str)
     }
 
     /// Whether any error was recorded.
@@ -233,6 +246,7 @@ impl Diagnostics {
     /// Moves all diagnostics of `other` into this sink.
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
+        self.notes.extend(other.notes);
     }
 }
 

@@ -100,6 +100,9 @@ pub struct BuildOptions {
     /// The project file's options (under the front matter), relative paths
     /// already joined to its folder.
     pub project: Layer,
+    /// The project file itself, when there is one (a warning about an
+    /// option set there points at its line).
+    pub project_file: Option<PathBuf>,
     /// The caller's options (the command line): over every other layer.
     pub overrides: Layer,
 }
@@ -227,6 +230,11 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Book> {
         }
         files.push(file);
     }
+    let mut book_options = book_options;
+    if book_options.pdf.service.is_some() {
+        book_options.pdf.origins =
+            service_origins(options, (&inputs[0].path, files[0]), &mut report.sources);
+    }
     let parse_options = parse::ParseOptions {
         dialect: book_options.dialect,
         citations: book_options.cite.enabled(),
@@ -307,7 +315,6 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Book> {
         parse::smart::localize(&mut doc, &language);
     }
     // The words bindery writes, in the book's language, with the project's.
-    let mut book_options = book_options;
     let labels = labels::Labels::new(
         doc.meta.language.as_deref().unwrap_or("en"),
         book_options.labels.clone(),
@@ -354,6 +361,59 @@ fn resolve_options(
         ],
         root,
     )
+}
+
+/// Where the options a print service's rules read were set (see
+/// [`pdf::service::Origins`]): for each, the highest layer that sets it —
+/// the caller's (the command line), the first file's front matter (`first`:
+/// its path and id in `sources`), the project file (added to `sources`
+/// when a warning may point into it).
+fn service_origins(
+    options: &BuildOptions,
+    (first, first_id): (&std::path::Path, diag::FileId),
+    sources: &mut diag::Sources,
+) -> pdf::service::Origins {
+    use pdf::service::Origin;
+    type Sets = fn(&Layer) -> bool;
+    let keys: [(&str, &'static str, Sets); 4] = [
+        ("pdf.profile", "--profile", |l| l.pdf.profile.is_some()),
+        ("pdf.paper", "--paper", |l| l.pdf.paper.is_some()),
+        ("pdf.margins", "--margins", |l| l.pdf.margins.is_some()),
+        ("pdf.bleed", "--bleed", |l| l.pdf.bleed.is_some()),
+    ];
+    let first_text = sources.get(first_id).text.clone();
+    let mut ignored = Diagnostics::default();
+    let (front, _) = parse::frontmatter::read(&first_text, first_id, &mut ignored);
+    let front = Layer::from_front_matter(front, first);
+    let project_text = options
+        .project_file
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok().map(|t| (p.clone(), t)));
+    let mut project_id = None;
+    let mut origins = pdf::service::Origins::default();
+    for (key, flag, sets) in keys {
+        let name = key.rsplit('.').next().unwrap_or(key);
+        let origin = if sets(&options.overrides) {
+            Origin::Flag(flag)
+        } else if sets(&front) {
+            let at = parse::frontmatter::option_offset(&first_text, key).unwrap_or(0);
+            Origin::File(diag::Span::new(first_id, at..at + name.len()))
+        } else if sets(&options.project)
+            && let Some((path, text)) = &project_text
+            && let Some(range) = config::key_span(text, key)
+        {
+            let id = *project_id.get_or_insert_with(|| {
+                sources.add(diag::SourceFile::new(path.clone(), text.clone()))
+            });
+            Origin::File(diag::Span::new(id, range))
+        } else {
+            Origin::Unknown
+        };
+        if let Some(slot) = origins.get_mut(key) {
+            *slot = origin;
+        }
+    }
+    origins
 }
 
 /// Checks the language tag: a missing one is a warning and becomes `en`

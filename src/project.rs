@@ -360,6 +360,7 @@ pub fn plan(request: &Request) -> Result<Plan, PlanError> {
         outputs,
         root: Some(project_dir.clone()),
         project: project.clone(),
+        project_file: project_file.clone(),
         overrides: request.options.clone(),
     };
     let mut books = Vec::new();

@@ -58,6 +58,9 @@ impl Printer {
             for font in &report.fonts {
                 eprintln!("font: {} ({}) from {}", font.family, font.name, font.file);
             }
+            for note in report.diagnostics.notes() {
+                eprintln!("note: {note}");
+            }
         }
         for d in report.diagnostics.iter() {
             if self.quiet && d.severity == Severity::Warning {

@@ -229,3 +229,81 @@ fn highlighted_code_keeps_its_contrast_on_dark_backgrounds() {
         );
     }
 }
+
+/// A page that loads `chapter` in a frame `width` pixels wide and records,
+/// once everything loaded, each image's drawn and natural sizes.
+fn image_page(chapter: &str, width: u32) -> String {
+    format!(
+        "<!DOCTYPE html><html><body style=\"margin:0\"><iframe id=\"f\" src=\"{chapter}\" style=\"width:{width}px;height:900px;border:0\"></iframe>\
+<script>window.addEventListener('load', function () {{ var doc = document.getElementById('f').contentDocument; \
+var out = []; var imgs = doc.getElementsByTagName('img'); for (var i = 0; i < imgs.length; i++) {{ var r = imgs[i].getBoundingClientRect(); \
+out.push([r.width, r.height, imgs[i].naturalWidth, imgs[i].naturalHeight]); }} \
+document.body.setAttribute('data-probe', JSON.stringify({{images: out}})); }});</script></body></html>"
+    )
+}
+
+#[test]
+fn images_given_a_width_and_a_height_keep_their_shape_at_phone_width() {
+    if !common::have("chromium", &["--version"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let images = dir.path().join("images");
+    std::fs::create_dir_all(&images).unwrap();
+    for (from, to) in [
+        ("20230325_IRD001.jpg", "wide.jpg"),
+        ("20230325_IRD002.jpg", "photo.jpg"),
+    ] {
+        std::fs::copy(common::seed("images").join(from), images.join(to)).unwrap();
+    }
+    let book = dir.path().join("book.md");
+    std::fs::write(
+        &book,
+        "---\ntitle: Shapes\nlanguage: en\n---\n\n# One\n\n\
+         ![Both](images/wide.jpg){width=50% height=3cm}\n\n\
+         ![Height alone](images/photo.jpg){height=2in}\n\n\
+         ![Full and short](images/photo.jpg){width=100% height=1in}\n\n\
+         # Two\n\n<img src=\"images/wide.jpg\" width=\"300\" height=\"300\" alt=\"Square box\">\n\n\
+         <img src=\"images/photo.jpg\" width=\"800\" height=\"100\" alt=\"Wide box\">\n",
+    )
+    .unwrap();
+    let epub = dir.path().join("book.epub");
+    common::build(&[&book], &epub, &[]);
+    common::epubcheck(&epub);
+    let unpacked = dir.path().join("book");
+    zip::ZipArchive::new(std::fs::File::open(&epub).unwrap())
+        .unwrap()
+        .extract(&unpacked)
+        .unwrap();
+    let oebps = unpacked.join("OEBPS");
+    let chapters: Vec<PathBuf> = std::fs::read_dir(&oebps)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("chapter-"))
+        })
+        .collect();
+    let profile = dir.path().join("profile");
+    let mut seen = 0;
+    for chapter in &chapters {
+        let name = chapter.file_name().unwrap().to_string_lossy().into_owned();
+        let page = oebps.join(format!("images-{name}.html"));
+        std::fs::write(&page, image_page(&name, 360)).unwrap();
+        let dom = chromium(&oebps, &page, &profile, &[]);
+        let v = probe_json(&dom, &page);
+        for image in v["images"].as_array().unwrap() {
+            let n = |i: usize| image[i].as_f64().unwrap();
+            let (w, h, nw, nh) = (n(0), n(1), n(2), n(3));
+            assert!(nw > 0.0 && w > 0.0, "{name}: not loaded: {image}");
+            let (drawn, natural) = (w / h, nw / nh);
+            assert!(
+                (drawn / natural - 1.0).abs() < 0.02,
+                "{name}: drawn {w}×{h}, the picture is {nw}×{nh}"
+            );
+            assert!(w <= 360.0, "{name}: {w} px wide at 360");
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 5);
+}

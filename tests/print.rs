@@ -665,3 +665,343 @@ fn the_epub_gets_title_and_copyright_pages() {
     assert!(copyright.contains("ISBN 978-3-16-148410-0"));
     epubcheck(&epub);
 }
+
+/// Lines of words (`pdftotext -bbox`): words of a page sharing a baseline,
+/// left to right.
+fn lines_of(words: &[common::Word]) -> Vec<Vec<common::Word>> {
+    let mut lines: Vec<Vec<common::Word>> = Vec::new();
+    for w in words {
+        // Code (another face, another size) has other ascent and descent:
+        // words share a line when their middles are close.
+        let middle = |w: &common::Word| (w.2 + w.4) / 2.0;
+        match lines
+            .iter_mut()
+            .find(|l| l[0].0 == w.0 && (middle(&l[0]) - middle(w)).abs() < 3.0)
+        {
+            Some(line) => line.push(w.clone()),
+            None => lines.push(vec![w.clone()]),
+        }
+    }
+    for line in &mut lines {
+        line.sort_by(|a, b| a.1.total_cmp(&b.1));
+    }
+    lines
+}
+
+/// A 6 × 9 in page of prose with a 120-character URL as a link's text
+/// (a full stop after it), a bare autolink and long identifiers set as
+/// code.
+fn url_book(dir: &Path) -> (PathBuf, String) {
+    let url = "https://www.example.org/archive/2024/05/01/the-long-afternoon-of-charles-babbage-and-the-analytical-engine?ref=letter&utm=print";
+    assert!(url.len() >= 120, "{}", url.len());
+    let mut md = String::from("---\ntitle: Addresses\nlanguage: en\n---\n\n# Addresses\n\n");
+    for i in 0..3 {
+        md.push_str(&format!(
+            "Paragraph {i}: the full account of the afternoon is kept at [{url}]({url}). \
+             The engine's own notes are at <https://www.example.org/notes/analytical-engine/2024/index.html?page=all> \
+             and the hasher the program uses is `std::collections::hash_map::DefaultHasher`, \
+             next to `core::hash::BuildHasherDefault` in the same program, which is enough \
+             ordinary prose around the addresses to fill several lines of a small page.\n\n"
+        ));
+    }
+    let path = dir.join("urls.md");
+    write(&path, &md);
+    (path, url.to_string())
+}
+
+#[test]
+fn long_urls_and_identifiers_break_after_their_punctuation_with_even_spacing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, url) = url_book(dir.path());
+    let pdf = dir.path().join("urls.pdf");
+    build(&[&input], &pdf, &["--paper", "6x9in"]);
+    let Some(words) = common::pdf_words(&pdf, &[]) else {
+        return;
+    };
+    // The natural space: the median gap between words on a line.
+    let lines = lines_of(&words);
+    let mut gaps: Vec<f64> = lines
+        .iter()
+        .flat_map(|l| l.windows(2).map(|w| w[1].1 - w[0].3))
+        .collect();
+    gaps.sort_by(f64::total_cmp);
+    let natural = gaps[gaps.len() / 2];
+    // A justified line's spaces stretch by half their width per unit of
+    // tolerance; the breaker accepts 2 (TeX's), so a gap is at most twice
+    // the natural space; a point is left for the measurement (pdftotext's
+    // boxes are the glyphs' advances). Before this fix, lines before a URL
+    // held 40–50 pt gaps.
+    let bound = natural * 2.0 + 1.0;
+    for line in &lines {
+        for w in line.windows(2) {
+            let gap = w[1].1 - w[0].3;
+            assert!(
+                gap <= bound,
+                "a {gap:.1} pt gap (natural {natural:.1} pt) between {:?} and {:?} on page {}",
+                w[0].5,
+                w[1].5,
+                w[0].0
+            );
+        }
+    }
+    // The URL breaks across lines and reads back whole: its pieces joined
+    // are the address, with no hyphen added.
+    let texts: Vec<&str> = words.iter().map(|w| w.5.as_str()).collect();
+    let mut found = 0;
+    for (i, t) in texts.iter().enumerate() {
+        if !t.starts_with("https://") {
+            continue;
+        }
+        let mut joined = t.to_string();
+        let mut j = i + 1;
+        while joined.len() < url.len() && j < texts.len() {
+            joined.push_str(texts[j]);
+            j += 1;
+        }
+        if !joined.starts_with("https://www.example.org/archive") {
+            continue;
+        }
+        assert!(
+            joined.starts_with(&url) && joined[url.len()..].starts_with('.'),
+            "{joined}"
+        );
+        if j > i + 1 {
+            found += 1;
+        }
+    }
+    assert_eq!(found, 3, "each URL broken across lines");
+    // Identifiers break after `::` only, never with a hyphen.
+    for t in &texts {
+        if t.contains("::") || t.contains("DefaultHasher") {
+            assert!(!t.ends_with('-'), "{t}");
+        }
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.last().is_some_and(|w| w.5.ends_with("::"))),
+        "an identifier broken after `::`"
+    );
+}
+
+#[test]
+fn the_epub_marks_where_urls_and_identifiers_may_break() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, _) = url_book(dir.path());
+    let epub = dir.path().join("urls.epub");
+    build(&[&input], &epub, &[]);
+    let file = std::fs::File::open(&epub).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut xhtml = String::new();
+    for i in 0..zip.len() {
+        use std::io::Read;
+        let mut entry = zip.by_index(i).unwrap();
+        if entry.name().unwrap().ends_with(".xhtml") {
+            entry.read_to_string(&mut xhtml).unwrap();
+        }
+    }
+    assert!(
+        xhtml.contains(">https://<wbr/>www.<wbr/>example.<wbr/>org/<wbr/>archive/"),
+        "{xhtml}"
+    );
+    assert!(xhtml.contains(
+        "<code>std::<wbr/>collections::<wbr/>hash_<wbr/>map::<wbr/>DefaultHasher</code>"
+    ));
+    // The href stays the address.
+    assert!(xhtml.contains("href=\"https://www.example.org/archive/2024/"));
+    epubcheck(&epub);
+}
+
+/// The number of pages of `pdf` (`pdfinfo`).
+fn page_count(pdf: &Path) -> Option<usize> {
+    let info = tool_output("pdfinfo", &[pdf.to_str().unwrap()])?;
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .map(|n| n.trim().parse().unwrap())
+}
+
+/// A book of `paragraphs` paragraphs of prose in one chapter.
+fn prose(dir: &Path, paragraphs: usize) -> PathBuf {
+    let mut md = String::from("---\ntitle: Pages\nlanguage: en\n---\n\n# Pages\n\n");
+    for p in 0..paragraphs {
+        md.push_str(&format!(
+            "Paragraph {p} holds ordinary prose, long enough to take several lines of a \
+             small page, so that the number of pages grows with the number of paragraphs \
+             one or two at a time.\n\n"
+        ));
+    }
+    let path = dir.join("pages.md");
+    write(&path, &md);
+    path
+}
+
+#[test]
+fn ingramspark_books_end_on_an_even_page_and_kdp_books_do_not_need_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("pages.pdf");
+    let mut padded = false;
+    let mut odd_kdp = false;
+    // Book lengths until one was padded for IngramSpark and one came out
+    // odd for KDP.
+    for n in (40..120).step_by(7) {
+        let input = prose(dir.path(), n);
+        let pdf_s = pdf.to_str().unwrap();
+        let input_s = input.to_str().unwrap();
+        let out = bindery(&[
+            "build",
+            input_s,
+            "-o",
+            pdf_s,
+            "--paper",
+            "6x9in",
+            "--profile",
+            "ingramspark",
+            "-v",
+        ]);
+        assert!(out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("even page count"), "{stderr}");
+        let Some(pages) = page_count(&pdf) else {
+            return;
+        };
+        assert_eq!(pages % 2, 0, "IngramSpark: {pages} pages");
+        if stderr.contains(
+            "note: a blank page ends the book: IngramSpark prints only an even number of pages",
+        ) {
+            padded = true;
+            // The added page is blank: no text on it.
+            let last = pages.to_string();
+            let words = common::pdf_words(&pdf, &["-f", &last, "-l", &last]).unwrap();
+            assert!(words.is_empty(), "{words:?}");
+        }
+        let out = bindery(&[
+            "build",
+            input_s,
+            "-o",
+            pdf_s,
+            "--paper",
+            "6x9in",
+            "--profile",
+            "kdp",
+            "-v",
+        ]);
+        assert!(out.status.success());
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("blank page ends"));
+        odd_kdp |= page_count(&pdf).unwrap() % 2 == 1;
+        if padded && odd_kdp {
+            break;
+        }
+    }
+    assert!(padded, "no length needed a blank page");
+    assert!(odd_kdp, "KDP books were never odd");
+}
+
+#[test]
+fn service_warnings_point_where_the_option_was_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = prose(dir.path(), 3);
+    let pdf = dir.path().join("pages.pdf");
+    let (input_s, pdf_s) = (input.to_str().unwrap(), pdf.to_str().unwrap());
+    // On the command line: the option is named, no file place.
+    let out = bindery(&[
+        "build",
+        input_s,
+        "-o",
+        pdf_s,
+        "--profile",
+        "kdp",
+        "--paper",
+        "9x12in",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.lines().any(|l| l
+            .starts_with("warning: trim size 9.000 × 12.000 in is outside KDP's range")
+            && l.ends_with("(set by --paper)")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.lines().any(|l| l.starts_with("warning: ")
+            && l.contains("KDP prints 24 to 828 pages")
+            && l.ends_with("(set by --profile)")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("pages.md:1:1"), "{stderr}");
+    // In the project file: its line.
+    write(
+        &dir.path().join("bindery.toml"),
+        "chapters = [\"pages.md\"]\n\n[pdf]\nprofile = \"kdp\"\npaper = \"9x12in\"\n",
+    );
+    let out = bindery(&["build", dir.path().to_str().unwrap(), "-o", pdf_s]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "bindery.toml:5:1: warning: trim size 9.000 × 12.000 in is outside KDP's range"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("bindery.toml:4:1: warning: ")
+            && stderr.contains("KDP prints 24 to 828 pages"),
+        "{stderr}"
+    );
+    // The command line over the project file: named, not placed.
+    let out = bindery(&[
+        "build",
+        dir.path().to_str().unwrap(),
+        "-o",
+        pdf_s,
+        "--paper",
+        "8.5x12in",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("\nwarning: trim size 8.500 × 12.000 in")
+            || stderr.starts_with("warning: trim size 8.500"),
+        "{stderr}"
+    );
+    // In the front matter: its line there.
+    std::fs::remove_file(dir.path().join("bindery.toml")).unwrap();
+    let text = std::fs::read_to_string(&input).unwrap().replacen(
+        "language: en\n",
+        "language: en\npdf:\n  profile: kdp\n  paper: 9x12in\n",
+        1,
+    );
+    write(&input, &text);
+    let out = bindery(&["build", input_s, "-o", pdf_s]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("pages.md:6:3: warning: trim size 9.000 × 12.000 in"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_full_bleed_plate_is_preflighted_at_its_placed_size() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("images")).unwrap();
+    std::fs::copy(
+        common::root().join("seeds/images/20230325_IRD001.jpg"),
+        dir.path().join("images/photo.jpg"),
+    )
+    .unwrap();
+    let input = dir.path().join("plate.md");
+    write(
+        &input,
+        "---\ntitle: Plate\nlanguage: en\n---\n\n# Plate\n\nBefore the plate.\n\n\
+         ![A banquet](images/photo.jpg){.bleed}\n\nAfter the plate.\n",
+    );
+    let pdf = dir.path().join("plate.pdf");
+    // 1500 × 844 px covering 6.125 × 9.25 in (trim and bleed): the height
+    // decides, 9.25 in, so the picture is 16.44 in wide: 91 dpi.
+    let args = ["--paper", "6x9in", "--bleed", "0.125in", "--pdf-min-dpi"];
+    let out = build(&[&input], &pdf, &[&args[..], &["300"]].concat());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("plate.md:")
+            && stderr.contains("image images/photo.jpg prints at 91 dpi on page 2, under 300 dpi"),
+        "{stderr}"
+    );
+    let out = build(&[&input], &pdf, &[&args[..], &["90"]].concat());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("dpi"));
+}

@@ -46,25 +46,55 @@ impl Links<'_> {
     }
 }
 
-/// The size asked for an image as XHTML: pixels as `width`/`height`
-/// attributes, other lengths in a `style` (`width:50%`); never wider than
-/// the screen (the stylesheet caps images at 100%).
+/// The size asked for an image as XHTML, never distorting it: a width
+/// alone as a `width` attribute (pixels) or a `style` (`width:50%`), the
+/// stylesheet's `height:auto` keeping the ratio; a height (alone or with a
+/// width) as a box the image fits inside, `max-width`/`max-height` with
+/// both dimensions `auto` (CSS 2.1 §10.4 then scales both together, so a
+/// width and a height that disagree with the picture's shape never stretch
+/// it, and a narrow screen narrows it whole). Never wider than the screen
+/// (the stylesheet caps images at 100%).
 fn figure_size(size: &crate::doc::FigureSize) -> String {
     use crate::doc::Length;
-    let mut attrs = String::new();
-    let mut style = String::new();
-    for (key, value) in [("width", size.width), ("height", size.height)] {
-        match value {
-            Some(Length::Px(v)) => attrs.push_str(&format!(" {key}=\"{}\"", v.round() as u32)),
-            Some(Length::Percent(v)) => style.push_str(&format!("{key}:{v}%;")),
-            Some(Length::Pt(v)) => style.push_str(&format!("{key}:{v:.1}pt;")),
-            None => {}
+    let css = |v: Length| match v {
+        Length::Px(v) => format!("{}px", v.round() as u32),
+        Length::Percent(v) => format!("{v}%"),
+        Length::Pt(v) => format!("{v:.1}pt"),
+    };
+    match (size.width, size.height) {
+        (None, None) => String::new(),
+        (Some(Length::Px(v)), None) => format!(" width=\"{}\"", v.round() as u32),
+        (Some(w), None) => format!(" style=\"width:{};\"", css(w)),
+        (w, Some(h)) => {
+            // A length is capped at the screen's width with `min()`; a
+            // reader that does not know it keeps the 100% before it.
+            let max_width = match w {
+                None => "max-width:100%;".to_string(),
+                Some(Length::Percent(v)) => format!("max-width:{}%;", v.min(100.0)),
+                Some(w) => format!("max-width:100%;max-width:min({},100%);", css(w)),
+            };
+            format!(
+                " style=\"width:auto;height:auto;{max_width}max-height:{};\"",
+                css(h)
+            )
         }
     }
-    if !style.is_empty() {
-        attrs.push_str(&format!(" style=\"{style}\""));
+}
+
+/// A URL or an identifier escaped, with `<wbr/>` where it may break
+/// ([`crate::text::segment::url_breaks`]): a reader's narrow screen breaks
+/// it after its punctuation, with no hyphen, rather than anywhere
+/// (`overflow-wrap`) or past the edge.
+fn breakable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut from = 0;
+    for at in crate::text::segment::url_breaks(text) {
+        out.push_str(&escape(&text[from..at]));
+        out.push_str("<wbr/>");
+        from = at;
     }
-    attrs
+    out.push_str(&escape(&text[from..]));
+    out
 }
 
 /// Escapes text content.
@@ -543,6 +573,9 @@ impl Writer<'_> {
             Inline::Emph(c) => self.wrap("em", c),
             Inline::Strong(c) => self.wrap("strong", c),
             Inline::Strike(c) => self.wrap("del", c),
+            Inline::Code(t) if crate::text::segment::is_identifier(t) => {
+                let _ = write!(self.out, "<code>{}</code>", breakable(t));
+            }
             Inline::Code(t) => {
                 let _ = write!(self.out, "<code>{}</code>", escape(t));
             }
@@ -557,7 +590,18 @@ impl Writer<'_> {
                 match href {
                     Some(href) => {
                         let _ = write!(self.out, "<a href=\"{}\">", attr(&href));
-                        self.inlines(content);
+                        match content.as_slice() {
+                            // An address as its own text (a bare URL, an
+                            // autolink) breaks after its punctuation, as in
+                            // the PDF.
+                            [Inline::Text(t)]
+                                if crate::text::segment::is_url(t)
+                                    || (t.contains('/') && !t.contains(char::is_whitespace)) =>
+                            {
+                                self.out.push_str(&breakable(t));
+                            }
+                            _ => self.inlines(content),
+                        }
                         self.out.push_str("</a>");
                     }
                     None => self.inlines(content),

@@ -718,6 +718,8 @@ impl Options {
             code: code.clone(),
             // Set for the book's language once it is known (`load`).
             labels: d.labels,
+            // Known once the first file is read (`load`).
+            origins: d.origins,
             // A print service's profile chooses the standard (an explicit one
             // wins), turns the front matter on and never draws crop marks.
             standard: l

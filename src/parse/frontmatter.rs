@@ -212,6 +212,50 @@ fn find(text: &str) -> Option<Block<'_>> {
     None
 }
 
+/// Where the front matter of `text` sets `key` (dotted: `pdf.paper`), as
+/// a byte offset in `text`: the key's line in a TOML block (by the TOML
+/// parser); in YAML, the line of the last part of the key indented under
+/// the lines of the parts before it (`pdf:` then `  paper:`), or the line
+/// of a section written as a flow mapping (`pdf: {paper: 6x9in}`). `None`
+/// when the block does not name it.
+pub fn option_offset(text: &str, key: &str) -> Option<usize> {
+    let block = find(text)?;
+    if block.toml {
+        return crate::config::key_span(block.body, key).map(|r| block.body_start + r.start);
+    }
+    let mut parts = key.split('.');
+    let mut want = parts.next()?;
+    let mut depth: Option<usize> = None;
+    let mut offset = block.body_start;
+    for line in block.body.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start().len();
+        let words = line.trim();
+        let name = words
+            .split_once(':')
+            .map(|(k, _)| k.trim().trim_matches(['"', '\'']));
+        if depth.is_some_and(|d| indent <= d) && !words.is_empty() && !words.starts_with('#') {
+            // Left the section without finding the key.
+            break;
+        }
+        if name == Some(want) && depth.is_none_or(|d| indent > d) {
+            let flow = words
+                .split_once(':')
+                .is_some_and(|(_, v)| v.trim().starts_with('{'));
+            match parts.next() {
+                // A flow mapping (`pdf: {paper: a5}`) is one line.
+                Some(_) if flow => return Some(offset + indent),
+                Some(next) => {
+                    want = next;
+                    depth = Some(indent);
+                }
+                None => return Some(offset + indent),
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// Reads the front matter of `text`, returning it and where the body starts.
 ///
 /// A block is front matter only when it parses as a YAML (or TOML) mapping,
@@ -542,6 +586,20 @@ fn convert(value: &Value) -> (FrontMatter, Vec<KeyError>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn option_offsets_point_at_the_key() {
+        let text = "---\ntitle: A\nepub:\n  paper: no\npdf:\n  # comment\n  bleed: 3mm\n  paper: 6x9in\n---\nx\n";
+        let at = option_offset(text, "pdf.paper").unwrap();
+        assert!(text[at..].starts_with("paper: 6x9in"), "{}", &text[at..]);
+        assert!(text[option_offset(text, "pdf.bleed").unwrap()..].starts_with("bleed: 3mm"));
+        assert_eq!(option_offset(text, "pdf.margins"), None);
+        let flow = "---\npdf: {paper: a5}\n---\n";
+        assert!(flow[option_offset(flow, "pdf.paper").unwrap()..].starts_with("pdf:"));
+        let toml = "+++\n[pdf]\npaper = \"a5\"\n+++\n";
+        assert!(toml[option_offset(toml, "pdf.paper").unwrap()..].starts_with("paper ="));
+        assert_eq!(option_offset("# no front matter\n", "pdf.paper"), None);
+    }
 
     #[test]
     fn yaml_front_matter() {

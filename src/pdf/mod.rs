@@ -264,6 +264,9 @@ pub struct PdfOptions {
     pub greyscale: bool,
     /// How code is highlighted.
     pub code: crate::highlight::CodeStyle,
+    /// Where the options a print service's rules read were set (for its
+    /// warnings).
+    pub origins: service::Origins,
 }
 
 impl Default for PdfOptions {
@@ -289,6 +292,7 @@ impl Default for PdfOptions {
             page_refs: false,
             greyscale: false,
             code: crate::highlight::CodeStyle::default(),
+            origins: service::Origins::default(),
         }
     }
 }
@@ -308,12 +312,7 @@ pub fn export_to<W: std::io::Write>(
         exporter.pages(section, pages)
     })?;
     exporter.finish(&book)?;
-    for problem in service::check(options, book.pages()) {
-        diags.warn(
-            crate::diag::Span::new(crate::diag::FileId(0), 0..0),
-            problem,
-        );
-    }
+    service::warn(options, book.pages(), diags);
     Ok(book.pages())
 }
 

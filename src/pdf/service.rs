@@ -10,13 +10,69 @@
 //! bleed 0.125 in.
 //!
 //! IngramSpark (File Creation Guide): trims from 4 × 6 in to 8.5 × 11.69
-//! in; at least 18 pages, an even count; inside margin 0.5 in up to 150
+//! in; at least 18 pages, an even count (the layout adds a blank last page
+//! to an odd count: [`wants_even_pages`]); inside margin 0.5 in up to 150
 //! pages, 0.625 in to 400, 0.75 in to 600, 0.875 in beyond; other margins at
 //! least 0.25 in (0.375 in on the outside with bleed); bleed 0.125 in.
 
 use super::layout::Geometry;
 use super::{PdfOptions, Service};
+use crate::diag::{Diagnostic, Diagnostics, Severity, Span};
 use crate::text::Abs;
+
+/// Where an option the rules read was set, so that a violation names it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// Not set by the user (a default, or the profile's own value), or not
+    /// known (a library caller).
+    #[default]
+    Unknown,
+    /// A key of the project file or of the first file's front matter.
+    File(Span),
+    /// A command-line option (`--paper`).
+    Flag(&'static str),
+}
+
+/// Where the options the rules read were set: the profile that asks for
+/// the rules, the paper (trim), the margins and the bleed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Origins {
+    /// `pdf.profile`, `--profile`.
+    pub profile: Origin,
+    /// `pdf.paper`, `--paper`.
+    pub paper: Origin,
+    /// `pdf.margins`, `--margins`.
+    pub margins: Origin,
+    /// `pdf.bleed`, `--bleed`.
+    pub bleed: Origin,
+}
+
+impl Origins {
+    /// The origin of the option `key` (`pdf.profile`, `pdf.paper`,
+    /// `pdf.margins` or `pdf.bleed`).
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Origin> {
+        match key {
+            "pdf.profile" => Some(&mut self.profile),
+            "pdf.paper" => Some(&mut self.paper),
+            "pdf.margins" => Some(&mut self.margins),
+            "pdf.bleed" => Some(&mut self.bleed),
+            _ => None,
+        }
+    }
+}
+
+/// What a rule is about: the option that decides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// The trim size (the paper).
+    Trim,
+    /// The page count (the profile's rule: nothing else sets it).
+    Pages,
+    /// A margin.
+    Margins,
+    /// The bleed.
+    Bleed,
+}
 
 /// A service's rules.
 struct Rules {
@@ -78,9 +134,47 @@ fn rules(service: Service) -> &'static Rules {
     }
 }
 
+/// The service the options name, when it prints only an even number of
+/// pages (IngramSpark): the layout then ends an odd book with a blank page.
+pub fn wants_even_pages(options: &PdfOptions) -> Option<&'static str> {
+    let rules = rules(options.service?);
+    rules.even.then_some(rules.name)
+}
+
+/// Reports what breaks the service's rules as warnings placed where the
+/// option was set: the key's line in bindery.toml or the front matter; an
+/// option given on the command line is named in the message (no place);
+/// an option left at its default points where the profile was chosen.
+pub fn warn(options: &PdfOptions, pages: usize, diags: &mut Diagnostics) {
+    let o = &options.origins;
+    for (subject, message) in check(options, pages) {
+        let origin = match subject {
+            Subject::Trim => o.paper,
+            Subject::Pages => Origin::Unknown,
+            Subject::Margins => o.margins,
+            Subject::Bleed => o.bleed,
+        };
+        let origin = match origin {
+            Origin::Unknown => o.profile,
+            known => known,
+        };
+        let (span, message) = match origin {
+            Origin::File(span) => (Some(span), message),
+            Origin::Flag(flag) => (None, format!("{message} (set by {flag})")),
+            Origin::Unknown => (None, message),
+        };
+        diags.push(Diagnostic {
+            severity: Severity::Warning,
+            span,
+            message,
+            hints: Vec::new(),
+        });
+    }
+}
+
 /// What breaks the service's rules in a book of `pages` pages set with
-/// `options` (empty: nothing).
-pub fn check(options: &PdfOptions, pages: usize) -> Vec<String> {
+/// `options` (empty: nothing), each with what it is about.
+pub fn check(options: &PdfOptions, pages: usize) -> Vec<(Subject, String)> {
     let Some(service) = options.service else {
         return Vec::new();
     };
@@ -92,54 +186,60 @@ pub fn check(options: &PdfOptions, pages: usize) -> Vec<String> {
     // A hundredth of an inch of slack: KDP lists A4 as 8.27 × 11.69 in.
     let inside = |v: f64, (lo, hi): (f64, f64)| v >= lo - 0.01 && v <= hi + 0.01;
     if !inside(w, r.width) || !inside(h, r.height) {
-        out.push(format!(
-            "trim size {w:.3} × {h:.3} in is outside {}'s range ({} × {} in to {} × {} in)",
-            r.name, r.width.0, r.height.0, r.width.1, r.height.1
+        out.push((
+            Subject::Trim,
+            format!(
+                "trim size {w:.3} × {h:.3} in is outside {}'s range ({} × {} in to {} × {} in)",
+                r.name, r.width.0, r.height.0, r.width.1, r.height.1
+            ),
         ));
     }
     if pages < r.pages.0 || pages > r.pages.1 {
-        out.push(format!(
-            "{pages} pages: {} prints {} to {} pages",
-            r.name, r.pages.0, r.pages.1
-        ));
-    }
-    if r.even && pages % 2 == 1 {
-        out.push(format!(
-            "{pages} pages: {} wants an even page count",
-            r.name
+        out.push((
+            Subject::Pages,
+            format!(
+                "{pages} pages: {} prints {} to {} pages",
+                r.name, r.pages.0, r.pages.1
+            ),
         ));
     }
     let want = gutter(service, pages);
     if inch(g.inner) + 1e-6 < want {
-        out.push(format!(
+        out.push((Subject::Margins, format!(
             "inside margin {:.3} in is under {}'s {want} in for a book of {pages} pages (the gutter grows with the page count; set --margins)",
             inch(g.inner),
             r.name
-        ));
+        )));
     }
     let bleed = options.bleed > Abs::ZERO;
     let edge = if bleed { r.edge.1 } else { r.edge.0 };
     for (name, v) in [("outside", g.outer), ("top", g.top), ("bottom", g.bottom)] {
         let min = if name == "outside" { edge } else { r.edge.0 };
         if inch(v) + 1e-6 < min {
-            out.push(format!(
-                "{name} margin {:.3} in is under {}'s {min} in{}",
-                inch(v),
-                r.name,
-                if bleed && name == "outside" {
-                    " with bleed"
-                } else {
-                    ""
-                }
+            out.push((
+                Subject::Margins,
+                format!(
+                    "{name} margin {:.3} in is under {}'s {min} in{}",
+                    inch(v),
+                    r.name,
+                    if bleed && name == "outside" {
+                        " with bleed"
+                    } else {
+                        ""
+                    }
+                ),
             ));
         }
     }
     if bleed && (inch(options.bleed) - r.bleed).abs() > 1e-3 {
-        out.push(format!(
-            "bleed {:.3} in: {} wants {} in",
-            inch(options.bleed),
-            r.name,
-            r.bleed
+        out.push((
+            Subject::Bleed,
+            format!(
+                "bleed {:.3} in: {} wants {} in",
+                inch(options.bleed),
+                r.name,
+                r.bleed
+            ),
         ));
     }
     out
@@ -177,14 +277,27 @@ mod tests {
         assert!(check(&o, 200).is_empty(), "{:?}", check(&o, 200));
         let v = check(&o, 320);
         assert_eq!(v.len(), 1, "{v:?}");
-        assert!(v[0].contains("under KDP's 0.625 in for a book of 320 pages"));
-        assert!(check(&o, 12)[0].contains("KDP prints 24 to 828 pages"));
+        assert_eq!(v[0].0, Subject::Margins);
+        assert!(
+            v[0].1
+                .contains("under KDP's 0.625 in for a book of 320 pages")
+        );
+        assert!(check(&o, 12)[0].1.contains("KDP prints 24 to 828 pages"));
         o.paper = PaperSize::A4;
         assert!(check(&o, 200).is_empty(), "A4 is a KDP trim");
         o.paper = PaperSize::Custom(Abs::inch(9.0), Abs::inch(12.0));
-        assert!(check(&o, 200)[0].starts_with("trim size 9.000 × 12.000 in is outside KDP"));
+        let v = check(&o, 200);
+        assert_eq!(v[0].0, Subject::Trim);
+        assert!(
+            v[0].1
+                .starts_with("trim size 9.000 × 12.000 in is outside KDP")
+        );
         o.service = Some(Service::IngramSpark);
         o.paper = PaperSize::Trade6x9;
-        assert!(check(&o, 201)[0].contains("IngramSpark wants an even page count"));
+        // An odd count is made even by the layout, not reported.
+        assert!(check(&o, 149).is_empty(), "{:?}", check(&o, 149));
+        assert_eq!(wants_even_pages(&o), Some("IngramSpark"));
+        o.service = Some(Service::Kdp);
+        assert_eq!(wants_even_pages(&o), None);
     }
 }

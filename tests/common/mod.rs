@@ -154,7 +154,12 @@ pub fn pdf_words(pdf: &Path, extra: &[&str]) -> Option<Vec<Word>> {
                 num("yMin"),
                 num("xMax"),
                 num("yMax"),
-                word.to_string(),
+                // The words are XHTML text: entities read back.
+                word.replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&#39;", "'")
+                    .replace("&amp;", "&"),
             ));
         }
     }

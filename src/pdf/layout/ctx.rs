@@ -126,6 +126,9 @@ pub struct Ctx<'a> {
     pub min_dpi: f64,
     /// The tallest a figure may be (the text block, less room for a caption).
     pub max_figure: Abs,
+    /// What a full-bleed plate covers: the trimmed page and its bleed
+    /// (top, bottom and outer edge).
+    pub plate: (Abs, Abs),
     /// The measure of a turned (landscape) page: the text block's height
     /// (0: no turned pages).
     pub landscape: Abs,
@@ -172,6 +175,7 @@ impl<'a> Ctx<'a> {
             theme: Theme::default(),
             min_dpi: 0.0,
             max_figure: Abs::pt(400.0),
+            plate: (Abs::ZERO, Abs::ZERO),
             landscape: Abs::ZERO,
         }
     }

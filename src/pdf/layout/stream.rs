@@ -62,6 +62,8 @@ impl Setter<'_> {
                 ctx.min_dpi = self.options.min_dpi;
                 ctx.max_figure = self.geometry.body_height() - Abs::pt(40.0);
                 ctx.landscape = self.geometry.body_height();
+                let (g, bleed) = (&self.geometry, self.geometry.bleed);
+                ctx.plate = (g.width + bleed, g.height + bleed * 2.0);
                 ctx.note_numbers = self.numbers[piece.chapter].clone();
                 ctx.math = self.shared.math.clone();
                 ctx.page_of = self.shared.page_of.clone();
@@ -275,6 +277,15 @@ fn body(
             }
         });
         result?;
+    }
+    // The front matter and the contents have even counts: a service that
+    // prints only even counts gets a blank last page when the body's is odd.
+    if let Some(service) = crate::pdf::service::wants_even_pages(options)
+        && paginator.pad_to_even()
+    {
+        diags.note(format!(
+            "a blank page ends the book: {service} prints only an even number of pages"
+        ));
     }
     let mut body = paginator.finish();
     let last = std::mem::take(&mut body.pages);

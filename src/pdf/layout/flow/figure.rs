@@ -32,8 +32,17 @@ impl Column<'_, '_> {
                 Some(PdfImage::Unsupported) | None
             )
         {
+            // Placed as the plate's page places it: covering the trimmed
+            // page and its bleed, the ratio kept, so the wider of the two
+            // fits decides the size (and the resolution it prints at).
+            let ratio = f64::from(loaded.height) / f64::from(loaded.width);
+            let (w, h) = self.ctx.plate;
+            let placed = w.max(h / ratio);
+            let dpi = f64::from(loaded.width) / (placed.to_pt() / 72.0);
             self.push(Content {
-                plate: Some((image, f64::from(loaded.height) / f64::from(loaded.width))),
+                plate: Some((image, ratio)),
+                low_dpi: (placed > Abs::ZERO && dpi + 0.5 < self.ctx.min_dpi)
+                    .then_some((span, image, dpi)),
                 ..Content::default()
             });
             return;

@@ -182,6 +182,34 @@ fn justified<'l>(
         .iter()
         .filter(|p| matches!(p, Part::Space(_)))
         .count();
+    // A line ending inside a URL keeps its share of the slack blank at
+    // its end: every space takes the breaker's ratio of its stretch (half
+    // its width; a gap its own), the rest is left over.
+    if justify && diff > Abs::ZERO && line.end_stretch > Abs::ZERO {
+        let stretch: Abs = line
+            .parts
+            .iter()
+            .map(|p| match p {
+                Part::Space(w) => *w / 2.0,
+                Part::Gap(g) => g.stretch,
+                Part::Word(_) => Abs::ZERO,
+            })
+            .sum();
+        let ratio = diff / (stretch + line.end_stretch);
+        let mut atoms: Vec<(Atom<'l>, u8)> = Vec::with_capacity(line.parts.len() * 2);
+        for part in &line.parts {
+            match part {
+                Part::Word(frags) => {
+                    atoms.extend(frags.iter().map(|f| (Atom::Frag(f), f.style.level)))
+                }
+                Part::Space(w) => atoms.push((Atom::Space(*w + *w / 2.0 * ratio), 0)),
+                Part::Gap(g) => atoms.push((Atom::Space(g.width + g.stretch * ratio), g.level)),
+            }
+        }
+        if atoms.iter().all(|(_, l)| *l == 0) {
+            return atoms;
+        }
+    }
     // Gaps stretch by their stretch, or shrink by their shrink.
     let give: Abs = line
         .parts

@@ -1,6 +1,7 @@
-//! Greedy breaking, the fallback when no optimal set of breaks exists:
-//! fill each line as far as it goes, hyphenate a word that does not fit,
-//! cut a token wider than the measure at the best place in it.
+//! Greedy breaking, the fallback when no optimal set of breaks exists (and
+//! the breaker of ragged text): fill each line as far as it goes, hyphenate
+//! a word that does not fit or break a URL after its punctuation, cut a
+//! token wider than the measure at the best place in it.
 
 use super::super::Ctx;
 use super::optimal::syllables;
@@ -87,6 +88,32 @@ pub(super) fn linebreak(
                     pending_space = Abs::ZERO;
                     continue;
                 }
+                // Or the longest head of a URL or identifier that fits, cut
+                // after its punctuation with no hyphen (ragged text too
+                // fills its line instead of leaving it short).
+                if let Some(parts) = super::optimal::url_parts(ctx.fonts, &ctx.theme.mono, &frags) {
+                    let mut used_room = Abs::ZERO;
+                    let fit = parts
+                        .iter()
+                        .take_while(|p| {
+                            used_room += word_width(p);
+                            used_room.fits_in(room)
+                        })
+                        .count();
+                    if fit > 0 && fit < parts.len() {
+                        if !line.is_empty() {
+                            line.parts.push(separator(space));
+                        }
+                        line.parts
+                            .push(Part::Word(rejoin(ctx.fonts, parts[..fit].concat())));
+                        // The line ends short rather than opening its spaces.
+                        line.end_stretch = width;
+                        lines.push(std::mem::take(&mut line));
+                        queue.push_front(Token::Word(rejoin(ctx.fonts, parts[fit..].concat())));
+                        pending_space = Abs::ZERO;
+                        continue;
+                    }
+                }
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                     queue.push_front(Token::Word(frags));
@@ -116,6 +143,24 @@ pub(super) fn linebreak(
         l.last = true;
     }
     lines
+}
+
+/// Fragments of one style next to each other shaped as one again (the
+/// pieces of a URL on one line, or the rest of it for the next).
+fn rejoin(fonts: &crate::text::FontSet, frags: Vec<Frag>) -> Vec<Frag> {
+    let mut out: Vec<Frag> = Vec::with_capacity(frags.len());
+    for frag in frags {
+        match out.last_mut() {
+            Some(prev)
+                if prev.style == frag.style && prev.boxed.is_none() && frag.boxed.is_none() =>
+            {
+                prev.text.push_str(&frag.text);
+                prev.shaped = prev.style.shape(fonts, &prev.text);
+            }
+            _ => out.push(frag),
+        }
+    }
+    out
 }
 
 /// Splits a single-style word at the last hyphenation point whose head plus a

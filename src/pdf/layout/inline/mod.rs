@@ -216,6 +216,9 @@ struct RawLine {
     indent: Abs,
     /// Ends with a hyphen added by hyphenation.
     hyphen: bool,
+    /// Stretch at the line's end, where a URL breaks: its share of the
+    /// slack is left blank at the end instead of opening the spaces.
+    end_stretch: Abs,
 }
 
 #[derive(Debug, Clone)]

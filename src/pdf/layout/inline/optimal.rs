@@ -17,49 +17,54 @@ pub(super) const MAX_HYPHENATED: usize = 64;
 /// dearer than a space.
 const URL_PENALTY: f64 = 30.0;
 
-/// The pieces of a URL or a long identifier, each ending after a mark it may
-/// break after (`/`, `.`, `-`, `?`, `&`, `_`, `=`; never between the two
-/// slashes of `//`, never leaving fewer than three characters after the
-/// last break), shaped; `None` for an ordinary word.
-fn url_parts(book: &FontSet, frags: &[Frag]) -> Option<Vec<Frag>> {
-    let [frag] = frags else {
-        return None;
-    };
+/// How far a line ending inside a URL may fall short, in ems, as stretch
+/// at its end (left blank, not given to the spaces): a line of nothing but
+/// the address has no spaces to stretch, and one with a few would open
+/// them wide; this lets the address break where its marks are, the line
+/// a little short, while the breaker still prefers full lines (TeX's
+/// ragged break: glue, penalty, negative glue).
+const URL_END_STRETCH: f64 = 3.0;
+
+/// The pieces of a word holding a URL or a long identifier, each ending
+/// where the address may break ([`crate::text::segment::url_breaks`]:
+/// after `/`, `.`, `-`, `?`, `&`, `=`, `_`, `#` or `:`), shaped; `None` for
+/// an ordinary word. The address may be one fragment of the word, with
+/// what touches it (an opening bracket, the full stop after it) in
+/// fragments of their own that stay with its first and last pieces. An
+/// identifier is one set in a `mono` face (code).
+pub(super) fn url_parts(book: &FontSet, mono: &[FaceId], frags: &[Frag]) -> Option<Vec<Vec<Frag>>> {
+    use crate::text::segment;
+    let (k, frag) = frags.iter().enumerate().find(|(_, f)| {
+        let text = f.text.as_str();
+        let link = matches!(f.style.link, Some(crate::pdf::frame::LinkDest::Uri(_)));
+        f.boxed.is_none()
+            && (segment::is_url(text)
+                || (link && text.contains('/') && !text.contains(char::is_whitespace))
+                || (mono.contains(&f.style.face) && segment::is_identifier(text)))
+    })?;
     let text = frag.text.as_str();
-    let link = matches!(frag.style.link, Some(crate::pdf::frame::LinkDest::Uri(_)));
-    let url = text.contains("://") || text.starts_with("www.") || (link && text.contains('/'));
-    let identifier = text.chars().count() >= 16
-        && text.contains(['/', '.', '_'])
-        && !text.contains(char::is_whitespace)
-        && frag.style.face == FaceId::Mono;
-    if !(url || identifier) {
-        return None;
-    }
-    let mut cuts = Vec::new();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        let next = chars.get(k + 1).map(|&(_, n)| n);
-        let after = i + c.len_utf8();
-        let room = text[after..].chars().count() >= 3;
-        if matches!(c, '/' | '.' | '-' | '?' | '&' | '_' | '=') && next != Some('/') && room {
-            cuts.push(after);
-        }
-    }
+    let cuts = segment::url_breaks(text);
     if cuts.is_empty() {
         return None;
     }
     let style = &frag.style;
-    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut out: Vec<Vec<Frag>> = Vec::with_capacity(cuts.len() + 1);
     let mut from = 0;
     for at in cuts.into_iter().chain(std::iter::once(text.len())) {
         let piece = &text[from..at];
-        out.push(Frag {
+        out.push(vec![Frag {
             style: style.clone(),
             text: piece.to_string(),
-            shaped: book.shape(style.face, style.size, piece, style.small_caps),
+            shaped: style.shape(book, piece),
             boxed: None,
-        });
+        }]);
         from = at;
+    }
+    if let Some(first) = out.first_mut() {
+        first.splice(0..0, frags[..k].iter().cloned());
+    }
+    if let Some(last) = out.last_mut() {
+        last.extend(frags[k + 1..].iter().cloned());
     }
     Some(out)
 }
@@ -79,6 +84,9 @@ pub(super) enum Source {
     Hyphen(Style),
     /// A break point inside an over-long token (no hyphen drawn).
     Split,
+    /// A break point after a URL's mark, with the stretch its line ends
+    /// with.
+    UrlBreak(Abs),
     /// A forced break or the paragraph end.
     End,
 }
@@ -151,12 +159,13 @@ fn model(
                 m.push(glue, Source::Gap(*g));
             }
             Token::Word(frags) => {
-                // A URL or identifier breaks after `/`, `.`, `-`, `?`, `&`,
-                // `_` and `=`, with no hyphen added (when each piece fits).
-                if let Some(parts) = url_parts(ctx.fonts, frags)
-                    && parts.iter().all(|p| p.width().fits_in(width))
+                // A URL or identifier breaks after its punctuation, with no
+                // hyphen added (when each piece fits).
+                if let Some(parts) = url_parts(ctx.fonts, &ctx.theme.mono, frags)
+                    && parts.iter().all(|p| word_width(p).fits_in(width))
                 {
-                    m.url(parts, word_index);
+                    let size = frags.iter().map(|f| f.style.size).fold(Abs::ZERO, Abs::max);
+                    m.url(parts, word_index, size * URL_END_STRETCH);
                 } else {
                     let last = Some(word_index) == last_word;
                     m.word(ctx, frags, (word_index, last), width, pass);
@@ -198,21 +207,30 @@ impl Model {
         self.push(force, Source::End);
     }
 
-    /// A URL or identifier in pieces, a hyphen-less break between each.
-    fn url(&mut self, parts: Vec<Frag>, word_index: usize) {
+    /// A URL or identifier in pieces, a hyphen-less break between each
+    /// whose line may end up to `end` short.
+    fn url(&mut self, parts: Vec<Vec<Frag>>, word_index: usize, end: Abs) {
         for (j, part) in parts.into_iter().enumerate() {
             if j > 0 {
-                let point = Item::Penalty {
+                // No break before the stretch; the stretch counts only for
+                // a line that breaks here (TeX's ragged break: glue,
+                // penalty, negative glue).
+                let penalty = |cost| Item::Penalty {
                     width: Abs::ZERO,
-                    cost: URL_PENALTY,
+                    cost,
                     flagged: false,
                 };
-                self.push(point, Source::Split);
+                let glue = |stretch| Item::Glue {
+                    width: Abs::ZERO,
+                    stretch,
+                    shrink: Abs::ZERO,
+                };
+                self.push(penalty(INFINITY), Source::Split);
+                self.push(glue(end), Source::Split);
+                self.push(penalty(URL_PENALTY), Source::UrlBreak(end));
+                self.push(glue(Abs::ZERO - end), Source::Split);
             }
-            self.push(
-                Item::Box(part.width()),
-                Source::Word(vec![part], word_index),
-            );
+            self.push(Item::Box(word_width(&part)), Source::Word(part, word_index));
         }
     }
 
@@ -325,7 +343,7 @@ fn lines(book: &FontSet, sources: &[Source], chosen: &[usize], first_indent: Abs
                     }
                     last_word = Some(*id);
                 }
-                Source::Hyphen(_) | Source::Split | Source::End => {}
+                Source::Hyphen(_) | Source::Split | Source::UrlBreak(_) | Source::End => {}
             }
         }
         match &sources[b] {
@@ -342,6 +360,7 @@ fn lines(book: &FontSet, sources: &[Source], chosen: &[usize], first_indent: Abs
                 }
             }
             Source::End => line.last = true,
+            Source::UrlBreak(end) => line.end_stretch = *end,
             _ => {}
         }
         // Trailing spaces are not part of the line.

@@ -121,7 +121,7 @@ impl<'f> Paginator<'f> {
                 Chunk::Content(c) if c.plate.is_some() => {
                     // A full-bleed picture: a page of its own after this one.
                     if let Some(plate) = c.plate {
-                        pager.plates.push(plate);
+                        pager.plates.push((plate, c.low_dpi));
                     }
                 }
                 Chunk::Content(c) if c.own_page => {
@@ -223,14 +223,16 @@ impl<'f> Paginator<'f> {
     }
 
     /// Adds a blank page when the page count is odd, so what follows opens
-    /// on a right-hand page.
-    pub fn pad_to_even(&mut self) {
+    /// on a right-hand page; says whether it did.
+    pub fn pad_to_even(&mut self) -> bool {
         if self.pager.count() % 2 == 1 {
             let chapter = self.pager.info.and_then(|i| i.chapter);
             self.pager.new_page(chapter, true);
             self.pager.mark_blank();
             self.pager.finish_page();
+            return true;
         }
+        false
     }
 
     /// The pages finished since the last call, in order.

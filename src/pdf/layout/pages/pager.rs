@@ -46,7 +46,7 @@ pub(super) struct Pager<'f> {
     /// Figures waiting for the top of the next page.
     pub(super) floats: Vec<Content>,
     /// Full-bleed pictures waiting for a page of their own.
-    pub(super) plates: Vec<(crate::doc::ResourceId, f64)>,
+    pub(super) plates: Vec<((crate::doc::ResourceId, f64), Option<LowDpi>)>,
     /// Chunks that take a page of their own (turned tables).
     pub(super) own_pages: Vec<Content>,
     /// Content chunks placed on the current page.
@@ -151,7 +151,10 @@ impl Pager<'_> {
         self.col_top = Abs::ZERO;
         self.column_content = false;
         self.after_span = false;
-        for plate in std::mem::take(&mut self.plates) {
+        for (plate, low_dpi) in std::mem::take(&mut self.plates) {
+            if let Some(low) = low_dpi {
+                self.low_dpi.push((low, self.count()));
+            }
             self.plate(chapter, plate);
         }
         for c in std::mem::take(&mut self.own_pages) {
