@@ -607,7 +607,8 @@ fn french_punctuation_takes_narrow_no_break_spaces() {
     run(dir.path(), &["build", "book", "-o", "book.epub"]);
     let epub = dir.path().join("book.epub");
     epubcheck(&epub);
-    let xhtml = chapter_text(&epub);
+    // Break opportunities (`<wbr/>`) inside the URL's text are not text.
+    let xhtml = chapter_text(&epub).replace("<wbr/>", "");
     for want in [
         format!("Quoi{n}? Il a dit{n}: «{n}oui{n}»{n}! Rendez-vous à 12:30 sur"),
         format!("</a>{n}; merci{n}! Et «{n}ceci{n}»{n}?"),
