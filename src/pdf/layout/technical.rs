@@ -48,7 +48,7 @@ pub(crate) fn cross_ref(ctx: &mut Ctx<'_>, r: &CrossRef, style: &Style, out: &mu
     };
     let mut text = ctx.labels.numbered(r.kind.word(), &number.to_string());
     if let Some(page) = ctx.page_of.as_ref().and_then(|p| p.get(&anchor)) {
-        text = page_words(&ctx.labels, ctx.doc.meta.language.as_deref(), &text, page);
+        text = page_words(ctx.labels, ctx.doc.meta.language.as_deref(), &text, page);
     }
     let linked = Style {
         link: Some(LinkDest::Anchor(anchor)),
