@@ -465,7 +465,10 @@ fn have_color_emoji() -> bool {
 
 /// Every dictionary in `qpdf --json` output (object values and stream
 /// dictionaries), found by walking the whole document.
-fn dictionaries(value: &serde_json::Value, out: &mut Vec<serde_json::Map<String, serde_json::Value>>) {
+fn dictionaries(
+    value: &serde_json::Value,
+    out: &mut Vec<serde_json::Map<String, serde_json::Value>>,
+) {
     match value {
         serde_json::Value::Object(map) => {
             if map.contains_key("/Subtype") || map.contains_key("/Type") {
@@ -506,7 +509,10 @@ fn colour_emoji_are_drawn_as_images_and_read_as_text() {
     let out = run(dir.path(), &["build", "book", "-o", "party.pdf", "-v"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("warning:"), "no warning: {stderr}");
-    assert!(stderr.contains("Noto Color Emoji"), "face reported: {stderr}");
+    assert!(
+        stderr.contains("Noto Color Emoji"),
+        "face reported: {stderr}"
+    );
     let pdf = dir.path().join("party.pdf");
     let pdf_s = pdf.to_str().unwrap();
     if let Some(check) = tool_output("qpdf", &["--check", pdf_s]) {
@@ -671,10 +677,14 @@ fn continued_label_follows_the_project_labels() {
         "[labels]\ncontinued = \"suite au verso\"\n",
     );
     run(dir.path(), &["build", "book", "-o", "custom.pdf"]);
-    let text = |name: &str| tool_output("pdftotext", &[dir.path().join(name).to_str().unwrap(), "-"]);
+    let text =
+        |name: &str| tool_output("pdftotext", &[dir.path().join(name).to_str().unwrap(), "-"]);
     if let (Some(default), Some(custom)) = (text("default.pdf"), text("custom.pdf")) {
         assert!(default.contains("Suite →"), "French label: {default}");
-        assert!(custom.contains("suite au verso →"), "the project's label: {custom}");
+        assert!(
+            custom.contains("suite au verso →"),
+            "the project's label: {custom}"
+        );
         assert!(!custom.contains("Suite →"), "{custom}");
     }
 }
@@ -703,7 +713,8 @@ fn latin_phrases_in_arabic_and_japanese_books_have_their_own_language() {
         epubcheck(&epub);
         let xhtml = chapter_text(&epub);
         let dir_attr = if lang == "ar" { " dir=\"ltr\"" } else { "" };
-        let span = format!("{around}<span lang=\"en\" xml:lang=\"en\"{dir_attr}>English words</span>");
+        let span =
+            format!("{around}<span lang=\"en\" xml:lang=\"en\"{dir_attr}>English words</span>");
         assert!(xhtml.contains(&span), "{lang}: {span} in {xhtml}");
         let para = format!("<p lang=\"en\" xml:lang=\"en\"{dir_attr}>An English paragraph");
         assert!(xhtml.contains(&para), "{lang}: {para} in {xhtml}");

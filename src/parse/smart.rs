@@ -220,7 +220,9 @@ fn french_spacing(text: &str, prev: Option<char>) -> String {
                         out.pop();
                         out.push(NNBSP);
                     }
-                    Some(b) if b.is_alphanumeric() || ")]»”’…*".contains(b) => out.push(NNBSP),
+                    Some(b) if b.is_alphanumeric() || ")]»”’…*".contains(b) => {
+                        out.push(NNBSP)
+                    }
                     _ => {}
                 }
                 out.push(c);
@@ -302,7 +304,10 @@ mod tests {
         ] {
             assert_eq!(localized("fr", kept), kept);
         }
-        assert_eq!(localized("fr", "“Il l’a dit”?"), format!("«{n}Il l’a dit{n}»{n}?"));
+        assert_eq!(
+            localized("fr", "“Il l’a dit”?"),
+            format!("«{n}Il l’a dit{n}»{n}?")
+        );
         // Other languages are left as typed.
         assert_eq!(localized("en", "What? Yes: 12:30!"), "What? Yes: 12:30!");
     }

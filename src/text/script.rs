@@ -300,8 +300,8 @@ pub fn foreign_runs(text: &str, lang: &str) -> Vec<Foreign> {
     let mut open: Option<(Script, usize, usize)> = None;
     let close = |open: Option<(Script, usize, usize)>, out: &mut Vec<Foreign>| {
         if let Some((sc, start, end)) = open
-            && let Some(l) = language_of(sc, &text[start..end])
-                .or((sc == Script::Latin).then_some(LATIN_GUESS))
+            && let Some(l) =
+                language_of(sc, &text[start..end]).or((sc == Script::Latin).then_some(LATIN_GUESS))
         {
             out.push(Foreign {
                 range: start..end,

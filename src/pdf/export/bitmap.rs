@@ -68,8 +68,8 @@ pub fn write<W: Write>(
                 .glyph_raster_image(GlyphId(old), u16::MAX)
                 .filter(|r| r.format == RasterImageFormat::PNG && r.pixels_per_em > 0);
             if let Some(raster) = raster
-                && let Some(image) = write_image(objects, raster.data, standard, profiles)
-                    .map_err(|e| {
+                && let Some(image) =
+                    write_image(objects, raster.data, standard, profiles).map_err(|e| {
                         Error::Backend(format!("cannot embed an emoji of {} ({e})", font.name))
                     })?
             {
@@ -88,7 +88,12 @@ pub fn write<W: Write>(
                 glyph.restore_state();
                 images.push((name, image));
                 let b = bbox.get_or_insert([x0, y0, x0 + w, y0 + h]);
-                *b = [b[0].min(x0), b[1].min(y0), b[2].max(x0 + w), b[3].max(y0 + h)];
+                *b = [
+                    b[0].min(x0),
+                    b[1].min(y0),
+                    b[2].max(x0 + w),
+                    b[3].max(y0 + h),
+                ];
             }
             let data = glyph.finish().into_vec();
             let id = objects.reserve();

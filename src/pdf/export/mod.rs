@@ -150,9 +150,9 @@ impl<'a, W: Write> Exporter<'a, W> {
     /// cross-reference table. Returns the sink.
     pub fn finish(mut self, book: &Book) -> Result<W> {
         let objects = &mut self.objects;
-        let font_refs =
-            self.fonts
-                .write(objects, self.set, (self.standard, &mut self.profiles))?;
+        let font_refs = self
+            .fonts
+            .write(objects, self.set, (self.standard, &mut self.profiles))?;
         let resources = objects.reserve();
         objects.write(resources, |c, id| {
             let mut r = c.indirect(id).start::<pdf_writer::writers::Resources>();

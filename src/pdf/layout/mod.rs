@@ -430,8 +430,14 @@ fn stream_with<'a>(
         shared,
     };
     let contents_label = options.labels.get(crate::labels::Label::Contents);
-    let body_furniture =
-        furniture::Furniture::new(doc, fonts, &geometry, Numbering::Arabic, contents_label, &options.labels);
+    let body_furniture = furniture::Furniture::new(
+        doc,
+        fonts,
+        &geometry,
+        Numbering::Arabic,
+        contents_label,
+        &options.labels,
+    );
     let page_options = pages::PageOptions {
         recto_chapters: options.recto_chapters,
         columns: (setter.theme.columns >= 2).then_some((setter.column(), setter.theme.gap)),
@@ -509,7 +515,8 @@ fn stream_with<'a>(
         ctx.theme = setter.theme;
         let mut pages = front::pages(&mut ctx, &geometry);
         missing.merge(ctx.missing);
-        let marks = furniture::Furniture::new(doc, fonts, &geometry, Numbering::Roman, "", &options.labels);
+        let marks =
+            furniture::Furniture::new(doc, fonts, &geometry, Numbering::Roman, "", &options.labels);
         let blank = furniture::PageInfo {
             chapter: None,
             opener: true,
@@ -586,8 +593,14 @@ fn contents_pages(
     diags.extend(ctx.diags);
     missing.merge(ctx.missing);
     let contents_label = options.labels.get(crate::labels::Label::Contents);
-    let mut front_furniture =
-        furniture::Furniture::new(doc, fonts, geometry, Numbering::Roman, contents_label, &options.labels);
+    let mut front_furniture = furniture::Furniture::new(
+        doc,
+        fonts,
+        geometry,
+        Numbering::Roman,
+        contents_label,
+        &options.labels,
+    );
     front_furniture.first = before;
     let mut p = pages::Paginator::new(geometry, &pages::PageOptions::default(), &front_furniture);
     p.begin(None);
