@@ -465,3 +465,42 @@ fn a_narrow_figures_caption_is_not_squeezed_to_its_width() {
     );
     assert!(lines <= 3, "the caption takes {lines} lines");
 }
+
+/// A chapter that ends on a full-bleed plate ends there: no empty page
+/// with a running head and a folio after the plate.
+#[test]
+fn a_chapter_ending_on_a_plate_leaves_no_empty_page() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::root().join("seeds/images/20230325_IRD001.jpg"),
+        dir.path().join("photo.jpg"),
+    )
+    .unwrap();
+    write(
+        &dir.path().join("a.md"),
+        "---\ntitle: Plates\nlanguage: en\n---\n\n# One\n\nSome text before the plate.\n\n![](photo.jpg){.bleed}\n",
+    );
+    write(&dir.path().join("b.md"), "# Two\n\nThe second chapter.\n");
+    bindery(
+        dir.path(),
+        &[
+            "build", "a.md", "b.md", "-o", "p.pdf", "--paper", "6x9in", "--bleed", "0.125in",
+        ],
+    );
+    let pdf = dir.path().join("p.pdf");
+    let Some(info) = tool_output("pdfinfo", &[pdf.to_str().unwrap()]) else {
+        return;
+    };
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    assert_eq!(pages, 3, "text, plate, the second chapter");
+    let third = tool_output(
+        "pdftotext",
+        &["-f", "3", "-l", "3", pdf.to_str().unwrap(), "-"],
+    )
+    .unwrap();
+    assert!(third.contains("The second chapter"), "{third}");
+}

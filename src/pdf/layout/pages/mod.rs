@@ -203,12 +203,24 @@ impl<'f> Paginator<'f> {
         let chapter = pager.info.and_then(|i| i.chapter);
         // Figures still floating, plates and turned pages, before the
         // chapter ends.
+        let mut flushed = false;
         while !pager.floats.is_empty() || !pager.plates.is_empty() || !pager.own_pages.is_empty() {
             let before = pager.floats.len();
             pager.new_page(chapter, false);
+            flushed = true;
             if !pager.floats.is_empty() && pager.floats.len() == before {
                 pager.floats.clear();
             }
+        }
+        // The page opened after the last plate or turned page holds nothing:
+        // the chapter ends on the plate, not on an empty page with a folio.
+        if flushed
+            && pager.carry.is_empty()
+            && pager.foot.is_empty()
+            && pager.pages.last().is_some_and(|p| p.items.is_empty())
+        {
+            pager.pages.pop();
+            pager.info = None;
         }
         while !pager.carry.is_empty() {
             let before = pager.carry.len();
