@@ -42,11 +42,14 @@ impl CiteOptions {
     }
 }
 
-/// Formats every citation and adds the bibliography. Bibliography files
-/// are added to `sources` so their errors point into them.
+/// Formats every citation and adds the bibliography, headed with the
+/// book's word for references (`labels`, `[labels]` overrides included).
+/// Bibliography files are added to `sources` so their errors point into
+/// them.
 pub fn cite(
     doc: &mut Document,
     options: &CiteOptions,
+    labels: &crate::labels::Labels,
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Result<()> {
@@ -133,7 +136,11 @@ pub fn cite(
         .bibliography
         .as_ref()
         .is_some_and(|b| !b.items.is_empty());
-    let (chapter, after) = if found_any { place(doc) } else { (0, 0) };
+    let (chapter, after) = if found_any {
+        place(doc, labels)
+    } else {
+        (0, 0)
+    };
     let entries: Vec<(String, AnchorId, &hayagriva::BibliographyItem)> = rendered
         .bibliography
         .as_ref()
@@ -315,7 +322,7 @@ fn style(choice: Option<&str>) -> Result<IndependentStyle> {
 
 /// Where the bibliography goes: after the heading with the id `refs`,
 /// `references` or `bibliography`, else in a new last chapter (made here).
-fn place(doc: &mut Document) -> (usize, usize) {
+fn place(doc: &mut Document, labels: &crate::labels::Labels) -> (usize, usize) {
     for (c, chapter) in doc.chapters.iter().enumerate() {
         let anchor = chapter
             .ids
@@ -332,10 +339,6 @@ fn place(doc: &mut Document) -> (usize, usize) {
         }
     }
     let index = doc.chapters.len();
-    let labels = crate::labels::Labels::new(
-        doc.meta.language.as_deref().unwrap_or("en"),
-        Default::default(),
-    );
     let title = labels.get(crate::labels::Label::References).to_string();
     let anchor = doc.anchors.create("references", index);
     let heading = doc.anchors.create("references-title", index);

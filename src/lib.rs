@@ -319,15 +319,16 @@ pub fn load(options: &BuildOptions, report: &mut Report) -> Result<Book> {
         doc.meta.language.as_deref().unwrap_or("en"),
         book_options.labels.clone(),
     );
-    book_options.epub.labels = labels.clone();
-    book_options.pdf.labels = labels;
     resolve::resolve(&mut doc, &mut report.diagnostics);
     cite::cite(
         &mut doc,
         &book_options.cite,
+        &labels,
         &mut report.sources,
         &mut report.diagnostics,
     )?;
+    book_options.epub.labels = labels.clone();
+    book_options.pdf.labels = labels;
     resource::load(&mut doc, &book_options.images, &mut report.diagnostics);
     report.reads = book_options.files.clone();
     report

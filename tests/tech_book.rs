@@ -342,3 +342,48 @@ fn bad_formulas_unknown_labels_and_missing_keys_are_warnings() {
         );
     }
 }
+
+/// The bibliography's heading is the book's word for references, and
+/// `[labels] references` in bindery.toml overrides it in both formats.
+#[test]
+fn the_bibliography_heading_takes_the_labels_override() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(book().join("refs.bib"), dir.path().join("refs.bib")).unwrap();
+    std::fs::write(
+        dir.path().join("a.md"),
+        "---\ntitle: Cited\nlanguage: en\nbibliography: refs.bib\n---\n\n# One\n\nAs shown before [@knuth1984].\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("bindery.toml"),
+        "[labels]\nreferences = \"Works cited\"\n",
+    )
+    .unwrap();
+    for out in ["book.pdf", "book.epub"] {
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_bindery"))
+            .args(["build", "a.md", "-o", out])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    let epub = std::fs::read(dir.path().join("book.epub")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
+    let mut all = String::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if f.name().is_ok_and(|n| n.ends_with(".xhtml")) {
+            f.read_to_string(&mut all).unwrap();
+        }
+    }
+    assert!(all.contains("Works cited"), "the EPUB's heading");
+    assert!(!all.contains(">References<"), "no default heading left");
+    let pdf = dir.path().join("book.pdf");
+    if let Some(text) = tool_output("pdftotext", &[pdf.to_str().unwrap(), "-"]) {
+        assert!(text.contains("Works cited"), "{text}");
+    }
+}
