@@ -160,14 +160,12 @@ struct Open {
     table: Option<TableKind>,
     /// An accent's `mover`/`munder`: its mark is not a script.
     accent: bool,
-    /// `</mstyle>` to write before this element's end tag.
-    close_style: bool,
 }
 
 /// TeX's spacing and styles where MathML's defaults differ, written into
 /// the MathML so that the browser (EPUB) and the PDF's layout agree:
-/// - `aligned`/`gathered` cells in display style (MathML Core sets table
-///   cells in text style), `aligned` columns right/left with no gap at the
+/// - `aligned`/`gathered` tables in display style (`displaystyle` on the
+///   `mtable`: MathML Core sets cells in text style), `aligned` columns right/left with no gap at the
 ///   alignment point, `cases` columns both left;
 /// - no space around operators inside scripts (TeX's script styles drop
 ///   the medium and thick spaces of binary operators and relations);
@@ -186,11 +184,7 @@ fn tex_spacing(mathml: &str, tex: &str) -> String {
         let tag = &rest[..end];
         rest = &rest[end..];
         if tag.starts_with("</") {
-            if let Some(open) = stack.pop()
-                && open.close_style
-            {
-                out.push_str("</mstyle>");
-            }
+            stack.pop();
             out.push_str(tag);
             continue;
         }
@@ -225,7 +219,6 @@ fn tex_spacing(mathml: &str, tex: &str) -> String {
             script,
             table: None,
             accent: tag.contains(" accent=\"true\"") || tag.contains(" accentunder=\"true\""),
-            close_style: false,
         };
         let mut tag = tag.to_string();
         let has = |tag: &str, attr: &str| tag.contains(&format!(" {attr}=\""));
@@ -267,10 +260,6 @@ fn tex_spacing(mathml: &str, tex: &str) -> String {
                     && !has(&tag, "columnalign")
                 {
                     tag.insert_str("<mtd".len(), &format!(" columnalign=\"{align}\""));
-                }
-                if kind != TableKind::Cases {
-                    tag.push_str("<mstyle displaystyle=\"true\">");
-                    open.close_style = true;
                 }
             }
             "mo" if !self_closing && !has(&tag, "lspace") && !has(&tag, "rspace") => {
@@ -774,9 +763,8 @@ mod tests {
             "{m}"
         );
         assert!(
-            m.contains("<mtd columnalign=\"right\"><mstyle displaystyle=\"true\">")
-                && m.contains("<mtd columnalign=\"left\"><mstyle displaystyle=\"true\">")
-                && m.contains("</mstyle></mtd>"),
+            m.contains("<mtd columnalign=\"right\"><mi>x</mi></mtd>")
+                && m.contains("<mtd columnalign=\"left\">"),
             "{m}"
         );
         let m = mathml(r"\begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}", true);

@@ -316,6 +316,10 @@ pub enum Node {
         /// side); otherwise cells have no side padding and these gaps
         /// separate them, as TeX's `aligned` needs. (bindery patch)
         column_spacing: Vec<Length>,
+        /// The table's own `displaystyle`: cells are in text style unless
+        /// it says `true` (as MathML Core's `mtable { math-style: compact }`
+        /// yields to the attribute). (bindery patch)
+        display_style: Option<bool>,
     },
     /// `<mpadded>` — overrides the reported box of its content and can shift
     /// the content within it. `None` keeps the natural value.

@@ -416,7 +416,14 @@ fn layout_node(ctx: &Ctx, node: &Node) -> MathBox {
             rows,
             column_align,
             column_spacing,
-        } => layout_table(ctx, rows, column_align, column_spacing),
+            display_style,
+        } => layout_table(
+            ctx,
+            rows,
+            column_align,
+            column_spacing,
+            display_style.unwrap_or(false),
+        ),
         Node::Sqrt(children) => {
             let content = layout_row(&ctx.cramped_child(), children);
             layout_radical(ctx, content, None)
@@ -532,9 +539,10 @@ fn layout_table(
     rows: &[Vec<TableCell>],
     column_align: &[ColumnAlign],
     column_spacing: &[Length],
+    display_style: bool,
 ) -> MathBox {
     let cell_ctx = ctx.styled_child(&StyleOverrides {
-        display_style: Some(false),
+        display_style: Some(display_style),
         ..StyleOverrides::default()
     });
 

@@ -336,6 +336,7 @@ fn parse_element(node: roxmltree::Node, warnings: &mut Vec<Warning>) -> Node {
                 rows,
                 column_align,
                 column_spacing,
+                display_style: bool_attr(node, "displaystyle"),
             }
         }
         "msqrt" => Node::Sqrt(parse_children(node, warnings)),
