@@ -387,3 +387,57 @@ fn the_bibliography_heading_takes_the_labels_override() {
         assert!(text.contains("Works cited"), "{text}");
     }
 }
+
+/// Lines with small inline formulas (a Greek letter, a subscript, a
+/// square) are spaced like the lines without: the leading grows only for
+/// a formula whose ink does not fit the line.
+#[test]
+fn inline_math_keeps_the_line_spacing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let filler = "plain words fill this line of the paragraph so that it wraps and the lines can be measured";
+    let mut text = String::from("---\ntitle: T\nlanguage: en\n---\n\n# One\n\n");
+    for (n, formula) in [
+        r"$\beta$",
+        r"$x_i$",
+        r"$N^2$",
+        r"$\beta_0$",
+        r"$X_k$",
+        r"$\alpha$",
+    ]
+    .iter()
+    .enumerate()
+    {
+        text.push_str(&format!("{filler} word{n} {formula} {filler} "));
+    }
+    text.push_str(
+        "\n\nA tall one $\\displaystyle\\sum_{i=1}^{n} \\frac{a_i}{b_i}$ opens its line.\n",
+    );
+    std::fs::write(d.join("a.md"), text).unwrap();
+    let pdf = d.join("a.pdf");
+    common::build(&[&d.join("a.md")], &pdf, &[]);
+    let Some(words) = common::pdf_words(&pdf, &[]) else {
+        return;
+    };
+    // The bottom of each line of the first paragraph's plain words.
+    let mut lines: Vec<f64> = Vec::new();
+    let page = words
+        .iter()
+        .find(|w| w.5 == "word0")
+        .expect("the paragraph")
+        .0;
+    for w in words
+        .iter()
+        .filter(|w| w.0 == page && (w.5 == "plain" || w.5 == "measured"))
+    {
+        if lines.iter().all(|y| (y - w.4).abs() > 1.0) {
+            lines.push(w.4);
+        }
+    }
+    lines.sort_by(f64::total_cmp);
+    assert!(lines.len() >= 8, "{lines:?}");
+    let gaps: Vec<f64> = lines.windows(2).map(|p| p[1] - p[0]).collect();
+    for g in &gaps {
+        assert!((g - gaps[0]).abs() < 0.05, "uneven line spacing: {gaps:?}");
+    }
+}

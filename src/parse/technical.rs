@@ -56,7 +56,7 @@ pub fn math(tex: &str, display: bool) -> Result<Math, String> {
     Ok(Math {
         tex: tex.to_string(),
         display,
-        mathml: Some(annotated(&repaired(&mathml), tex)),
+        mathml: Some(annotated(&tex_spacing(&repaired(&mathml), tex), tex)),
     })
 }
 
@@ -91,20 +91,6 @@ fn repaired(mathml: &str) -> String {
                     let space_end = rest.find('>').map_or(rest.len(), |e| e + 1);
                     out.push_str(&rest[..space_end]);
                     rest = &rest[space_end..];
-                }
-                // `aligned` and `cases` columns align as in TeX (pulldown-latex
-                // leaves that to a stylesheet of its own).
-                let align = if tag.starts_with("<mtable class=\"menv-alignlike") {
-                    Some("right left right left right left")
-                } else if tag.starts_with("<mtable class=\"menv-cases") {
-                    Some("left left")
-                } else {
-                    None
-                };
-                if let Some(align) = align {
-                    out.push_str(&format!("<mtable columnalign=\"{align}\""));
-                    out.push_str(&tag["<mtable".len()..]);
-                    continue;
                 }
                 if tag == "<mover>" {
                     movers.push(out.len());
@@ -148,6 +134,149 @@ fn repaired(mathml: &str) -> String {
             }
         }
     }
+    out
+}
+
+/// The kinds of `mtable` that TeX sets differently from MathML's defaults.
+#[derive(Clone, Copy, PartialEq)]
+enum TableKind {
+    /// `aligned`, `align`, `split`…: display style, columns right, left,
+    /// right… with no space inside a pair and 2 em between pairs.
+    Align,
+    /// `gathered`, `gather`: display style, one centred column.
+    Gather,
+    /// `cases`: text style (as amsmath), both columns left, 1 em apart.
+    Cases,
+}
+
+/// One open element while [`tex_spacing`] walks the MathML.
+struct Open {
+    name: String,
+    /// Element children seen so far.
+    children: usize,
+    /// Whether its content is in a script (a sub-, super-, under- or
+    /// overscript, at any depth).
+    script: bool,
+    table: Option<TableKind>,
+    /// An accent's `mover`/`munder`: its mark is not a script.
+    accent: bool,
+}
+
+/// TeX's spacing and styles where MathML's defaults differ, written into
+/// the MathML so that the browser (EPUB) and the PDF's layout agree:
+/// - `aligned`/`gathered` tables in display style (`displaystyle` on the
+///   `mtable`: MathML Core sets cells in text style), `aligned` columns right/left with no gap at the
+///   alignment point, `cases` columns both left;
+/// - no space around operators inside scripts (TeX's script styles drop
+///   the medium and thick spaces of binary operators and relations);
+/// - fences (`|`, `\lvert`, brackets) and a period with no space of their
+///   own (MathML's dictionary gives `|` and `.` a thick space a side).
+fn tex_spacing(mathml: &str, tex: &str) -> String {
+    const SCRIPTS: [&str; 6] = ["msub", "msup", "msubsup", "munder", "mover", "munderover"];
+    const FENCES: &str = "|‖()[]{}⟨⟩⌊⌋⌈⌉";
+    let mut out = String::with_capacity(mathml.len() + 64);
+    let mut stack: Vec<Open> = Vec::new();
+    let mut rest = mathml;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+        let tag = &rest[..end];
+        rest = &rest[end..];
+        if tag.starts_with("</") {
+            stack.pop();
+            out.push_str(tag);
+            continue;
+        }
+        if tag.starts_with("<?") || tag.starts_with("<!") {
+            out.push_str(tag);
+            continue;
+        }
+        let name = tag[1..]
+            .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let (script, grandparent_table) = match stack.last_mut() {
+            Some(parent) => {
+                parent.children += 1;
+                let script = parent.script
+                    || (SCRIPTS.contains(&parent.name.as_str())
+                        && !parent.accent
+                        && parent.children > 1);
+                let table = (parent.name == "mtr")
+                    .then(|| stack.len().checked_sub(2).and_then(|i| stack[i].table))
+                    .flatten();
+                (script, table)
+            }
+            None => (false, None),
+        };
+        let column = stack.last().map_or(0, |p| p.children);
+        let self_closing = tag.ends_with("/>");
+        let mut open = Open {
+            name: name.clone(),
+            children: 0,
+            script,
+            table: None,
+            accent: tag.contains(" accent=\"true\"") || tag.contains(" accentunder=\"true\""),
+        };
+        let mut tag = tag.to_string();
+        let has = |tag: &str, attr: &str| tag.contains(&format!(" {attr}=\""));
+        match name.as_str() {
+            "mtable" => {
+                let class = tag
+                    .split("class=\"")
+                    .nth(1)
+                    .and_then(|c| c.split('"').next())
+                    .unwrap_or("");
+                let classes: Vec<&str> = class.split_whitespace().collect();
+                open.table = if classes.contains(&"menv-alignlike") {
+                    Some(TableKind::Align)
+                } else if classes.contains(&"menv-cases") {
+                    Some(TableKind::Cases)
+                } else if class.is_empty() && !script && tex.contains("{gather") {
+                    Some(TableKind::Gather)
+                } else {
+                    None
+                };
+                let attrs = match open.table {
+                    Some(TableKind::Align) => {
+                        " columnalign=\"right left right left right left\" columnspacing=\"0em 2em 0em 2em 0em\" displaystyle=\"true\""
+                    }
+                    Some(TableKind::Gather) => " displaystyle=\"true\"",
+                    Some(TableKind::Cases) => " columnalign=\"left left\" columnspacing=\"1em\"",
+                    None => "",
+                };
+                tag.insert_str("<mtable".len(), attrs);
+            }
+            "mtd" if grandparent_table.is_some() && !self_closing => {
+                let kind = grandparent_table.unwrap_or(TableKind::Gather);
+                let align = match kind {
+                    TableKind::Align if column % 2 == 1 => Some("right"),
+                    TableKind::Align | TableKind::Cases => Some("left"),
+                    TableKind::Gather => None,
+                };
+                if let Some(align) = align
+                    && !has(&tag, "columnalign")
+                {
+                    tag.insert_str("<mtd".len(), &format!(" columnalign=\"{align}\""));
+                }
+            }
+            "mo" if !self_closing && !has(&tag, "lspace") && !has(&tag, "rspace") => {
+                let text = rest.split('<').next().unwrap_or("");
+                let fence = text.chars().count() == 1 && text.chars().all(|c| FENCES.contains(c));
+                if script || fence || text == "." {
+                    tag.insert_str("<mo".len(), " lspace=\"0em\" rspace=\"0em\"");
+                }
+            }
+            _ => {}
+        }
+        out.push_str(&tag);
+        if !self_closing {
+            stack.push(open);
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -387,9 +516,26 @@ pub fn citations(inlines: Vec<Inline>, scan: Scan<'_>) -> Vec<Inline> {
         return inlines;
     }
     let mut out = Vec::with_capacity(inlines.len());
-    for inline in inlines {
+    let mut inlines = inlines.into_iter().peekable();
+    while let Some(inline) = inlines.next() {
         match inline {
-            Inline::Text(text) if text.contains('@') => split(&text, scan, &mut out),
+            Inline::Text(mut text) if text.contains('@') => {
+                // A group broken across source lines (`[@a; @b;⏎@c]`) is
+                // read as one: its lines are joined by a newline, which
+                // `flush` turns back into a soft break where it stays text.
+                while open_group(&text) && matches!(inlines.peek(), Some(Inline::SoftBreak)) {
+                    let mut ahead = inlines.clone();
+                    ahead.next();
+                    let Some(Inline::Text(next)) = ahead.next() else {
+                        break;
+                    };
+                    text.push('\n');
+                    text.push_str(&next);
+                    inlines.next();
+                    inlines.next();
+                }
+                split(&text, scan, &mut out)
+            }
             Inline::Emph(c) => out.push(Inline::Emph(citations(c, scan))),
             Inline::Strong(c) => out.push(Inline::Strong(citations(c, scan))),
             Inline::Strike(c) => out.push(Inline::Strike(citations(c, scan))),
@@ -406,6 +552,13 @@ pub fn citations(inlines: Vec<Inline>, scan: Scan<'_>) -> Vec<Inline> {
         }
     }
     out
+}
+
+/// Whether `text` ends inside a bracket that has a `@` in it (a citation
+/// group that goes on after a line break).
+fn open_group(text: &str) -> bool {
+    text.rfind('[')
+        .is_some_and(|open| !text[open..].contains(']') && text[open..].contains('@'))
 }
 
 fn has_at(inline: &Inline) -> bool {
@@ -455,7 +608,15 @@ fn split(text: &str, scan: Scan<'_>, out: &mut Vec<Inline>) {
 
 fn flush(plain: &mut String, out: &mut Vec<Inline>) {
     if !plain.is_empty() {
-        out.push(Inline::Text(std::mem::take(plain)));
+        let text = std::mem::take(plain);
+        for (n, line) in text.split('\n').enumerate() {
+            if n > 0 {
+                out.push(Inline::SoftBreak);
+            }
+            if !line.is_empty() {
+                out.push(Inline::Text(line.to_string()));
+            }
+        }
     }
 }
 
@@ -586,7 +747,106 @@ mod tests {
             .unwrap();
         assert!(m.contains("<mtable columnalign=\"right left"), "{m}");
     }
+    /// TeX's spacing and styles written into the MathML: display style in
+    /// `aligned` cells, its columns meeting at the relation, `cases` left
+    /// aligned, no space around operators in scripts, none before a final
+    /// period or inside `\lvert … \rvert`.
+    #[test]
+    fn mathml_has_tex_spacing() {
+        let mathml = |tex: &str, display: bool| math(tex, display).unwrap().mathml.unwrap();
+        let m = mathml(
+            r"\begin{aligned} x &= \frac{b}{a} \\ c &= d \end{aligned}",
+            true,
+        );
+        assert!(
+            m.contains("<mtable columnalign=\"right left right left right left\" columnspacing=\"0em 2em 0em 2em 0em\" displaystyle=\"true\""),
+            "{m}"
+        );
+        assert!(
+            m.contains("<mtd columnalign=\"right\"><mi>x</mi></mtd>")
+                && m.contains("<mtd columnalign=\"left\">"),
+            "{m}"
+        );
+        let m = mathml(r"\begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}", true);
+        assert!(
+            m.contains("columnalign=\"left left\"") && !m.contains("displaystyle=\"true\""),
+            "{m}"
+        );
+        assert_eq!(m.matches("<mtd columnalign=\"left\">").count(), 4, "{m}");
+        let m = mathml(r"\sum_{n=0}^{N-1} x_n = b .", true);
+        assert!(
+            m.contains("<mo lspace=\"0em\" rspace=\"0em\">=</mo><mn>0</mn>"),
+            "{m}"
+        );
+        assert!(
+            m.contains("<mo lspace=\"0em\" rspace=\"0em\">−</mo>"),
+            "{m}"
+        );
+        assert!(
+            m.contains("<mo>=</mo>"),
+            "the relation outside scripts keeps its space: {m}"
+        );
+        assert!(
+            m.contains("<mo lspace=\"0em\" rspace=\"0em\">.</mo>"),
+            "{m}"
+        );
+        let m = mathml(r"100\,\lvert r \rvert^3", false);
+        assert_eq!(
+            m.matches("<mo lspace=\"0em\" rspace=\"0em\"").count(),
+            2,
+            "{m}"
+        );
+        for tex in [r"\begin{aligned} a &= b \end{aligned}", r"x_{i+1}"] {
+            assert!(formulary::parse(&mathml(tex, true)).is_ok());
+        }
+    }
+
     use crate::diag::FileId;
+
+    /// The reviewer's case: a group broken across source lines is one
+    /// citation of three works, and a bracket without `@` that spans lines
+    /// keeps its soft break.
+    #[test]
+    fn a_citation_group_across_lines_is_one_group() {
+        let out = citations(
+            vec![
+                Inline::Text("cited in this one [@knuth1984; @lamport1994;".into()),
+                Inline::SoftBreak,
+                Inline::Text("@bringhurst2004] set the standard".into()),
+            ],
+            scan(true),
+        );
+        let found: Vec<&Citation> = out
+            .iter()
+            .filter_map(|i| match i {
+                Inline::Cite(c) => Some(&**c),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "{out:?}");
+        let keys: Vec<&str> = found[0].items.iter().map(|i| i.key.as_str()).collect();
+        assert_eq!(keys, ["knuth1984", "lamport1994", "bringhurst2004"]);
+        assert_eq!(
+            out.first(),
+            Some(&Inline::Text("cited in this one ".into()))
+        );
+        assert_eq!(out.last(), Some(&Inline::Text(" set the standard".into())));
+        assert!(!out.contains(&Inline::SoftBreak), "{out:?}");
+
+        let text = vec![
+            Inline::Text("a [b".into()),
+            Inline::SoftBreak,
+            Inline::Text("c] @knuth1984 and [x @y".into()),
+            Inline::SoftBreak,
+            Inline::Text("z".into()),
+        ];
+        let out = citations(text, scan(true));
+        assert_eq!(
+            out.iter().filter(|i| **i == Inline::SoftBreak).count(),
+            2,
+            "{out:?}"
+        );
+    }
 
     fn scan(citations: bool) -> Scan<'static> {
         Scan {

@@ -198,6 +198,130 @@ mod tests {
         );
     }
 
+    /// Each glyph of a laid-out formula: (its text, id, x, rise, size), in pt.
+    fn glyphs(b: &MathBox) -> Vec<(String, u16, f64, f64, f64)> {
+        let mut out = Vec::new();
+        for (p, item) in &b.items {
+            if let Item::Text(run) = item {
+                for g in &run.glyphs {
+                    out.push((
+                        run.glyph_text(g).to_string(),
+                        g.id,
+                        (p.x + g.x).to_pt(),
+                        g.rise.to_pt(),
+                        run.size.to_pt(),
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    fn laid(tex: &str, display: bool) -> MathBox {
+        let fonts = FontSet::bundled();
+        let faces = MathFaces::default();
+        let face = faces.get(&fonts).unwrap();
+        let m = crate::parse::technical::math(tex, display).unwrap();
+        layout(
+            face,
+            m.mathml.as_deref().unwrap(),
+            Abs::pt(11.0),
+            Color::BLACK,
+        )
+        .unwrap()
+    }
+
+    /// The reviewer's collisions: a subscript attaches at the letter's
+    /// advance (not inside its slant) and a superscript past its italic
+    /// correction (the font's MATH table), as in TeX and Typst.
+    #[test]
+    fn scripts_clear_a_slanted_base() {
+        let fonts = FontSet::bundled();
+        let ttf = fonts.font(FaceId::Math).face();
+        let upem = f64::from(ttf.units_per_em());
+        let corrections = ttf
+            .tables()
+            .math
+            .and_then(|m| m.glyph_info)
+            .and_then(|i| i.italic_corrections)
+            .unwrap();
+        let mut corrected = 0;
+        for (tex, base, script, sup) in [
+            ("X_k", "𝑋", "𝑘", false),
+            ("x_i", "𝑥", "𝑖", false),
+            (r"\beta_0", "𝛽", "0", false),
+            ("N^2", "𝑁", "2", true),
+            ("ax^2", "𝑥", "2", true),
+            ("f^2", "𝑓", "2", true),
+        ] {
+            let g = glyphs(&laid(tex, false));
+            let (_, id, x, _, size) = g.iter().find(|g| g.0 == base).unwrap().clone();
+            let s = g.iter().find(|g| g.0 == script).unwrap();
+            let glyph = ttf_parser::GlyphId(id);
+            let scale = size / upem;
+            let advance = f64::from(ttf.glyph_hor_advance(glyph).unwrap()) * scale;
+            let ic = corrections
+                .get(glyph)
+                .map_or(0.0, |v| f64::from(v.value) * scale);
+            if ic > 0.0 {
+                corrected += 1;
+            }
+            let at = x + advance + if sup { ic } else { 0.0 };
+            assert!(
+                s.2 >= at - 0.01,
+                "{tex}: script at {:.2} pt, the base ends at {at:.2} pt (italic correction {ic:.2})",
+                s.2
+            );
+        }
+        assert!(corrected >= 3, "the test letters have italic corrections");
+        // A large operator's subscript still tucks under its slant.
+        let g = glyphs(&laid(r"\int_0^1 f", true));
+        let int = g
+            .iter()
+            .find(|g| g.0 != "0" && g.0 != "1" && g.0 != "𝑓")
+            .unwrap();
+        let (low, high) = (
+            g.iter().find(|g| g.0 == "0").unwrap(),
+            g.iter().find(|g| g.0 == "1").unwrap(),
+        );
+        assert!(low.2 < high.2 - 1.0 && int.2 < low.2, "{g:?}");
+    }
+
+    /// `aligned` is set in display style (full-size fractions) and its
+    /// columns meet at the relation with only the relation's own space.
+    #[test]
+    fn aligned_is_display_style_without_a_gap_at_the_relation() {
+        let plain = glyphs(&laid(r"x^2 + \frac{b}{a}x = -\frac{c}{a}", true));
+        let aligned = glyphs(&laid(
+            r"\begin{aligned} x^2 + \frac{b}{a}x &= -\frac{c}{a} \\ x &= 1 \end{aligned}",
+            true,
+        ));
+        let size_of =
+            |g: &[(String, u16, f64, f64, f64)], c: &str| g.iter().find(|g| g.0 == c).unwrap().4;
+        assert_eq!(size_of(&aligned, "𝑏"), 11.0, "{aligned:?}");
+        assert_eq!(size_of(&aligned, "𝑐"), 11.0);
+        // The space before `=`: from the last glyph before it to it.
+        let gap = |g: &[(String, u16, f64, f64, f64)]| {
+            let eq = g
+                .iter()
+                .filter(|g| g.0 == "=")
+                .map(|g| g.2)
+                .fold(f64::MAX, f64::min);
+            let before = g
+                .iter()
+                .filter(|g| g.2 < eq)
+                .map(|g| g.2)
+                .fold(f64::MIN, f64::max);
+            eq - before
+        };
+        assert!(
+            (gap(&aligned) - gap(&plain)).abs() < 0.05,
+            "aligned {:.2} pt, inline {:.2} pt",
+            gap(&aligned),
+            gap(&plain)
+        );
+    }
+
     /// Regression: a matrix's `&` reached the MathML's annotation unescaped,
     /// so matrices and aligned equations were shown as their source.
     #[test]

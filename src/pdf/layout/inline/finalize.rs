@@ -84,14 +84,17 @@ pub(super) fn finalize(
         // Line height: the style's leading, grown for bigger text.
         let mut ascent = style.size * book.font(style.face).ascender;
         let mut leading = style.leading;
-        // Formulas taller or deeper than the text open up the line.
-        let mut depth = Abs::ZERO;
+        // Formulas whose ink is taller or deeper than the line's room open
+        // it up (as in Typst and TeX); a Greek letter, a subscript or a
+        // small fraction that fits keeps the line at the paragraph's
+        // leading, so lines with formulas are spaced like the others.
+        let (mut box_ascent, mut box_depth) = (Abs::ZERO, Abs::ZERO);
         for part in &line.parts {
             if let Part::Word(frags) = part {
                 for f in frags {
                     if let Some(b) = &f.boxed {
-                        ascent = ascent.max(b.ascent + style.size * 0.15);
-                        depth = depth.max(b.descent);
+                        box_ascent = box_ascent.max(b.ascent);
+                        box_depth = box_depth.max(b.descent);
                         continue;
                     }
                     let a = f.style.size * book.font(f.style.face).ascender + f.style.rise;
@@ -100,10 +103,25 @@ pub(super) fn finalize(
                 }
             }
         }
-        let baseline = ascent.max(leading * 0.78);
-        let natural_depth = leading - leading * 0.78;
-        if depth > natural_depth - style.size * 0.05 {
-            leading = leading.max(baseline + depth + style.size * 0.2);
+        // Ink that does not fit keeps a little clearance from the
+        // neighbouring lines; the line grows by what it needs. Above the
+        // baseline the room is the line's ascent; below it, what the next
+        // line's letters (about 0.75 em tall, as TeX measures the boxes
+        // against \baselineskip) leave free.
+        let clearance = style.size * 0.1;
+        let tall_letters = style.size * 0.75;
+        let mut baseline = ascent.max(leading * 0.78);
+        // From this baseline to the next line's (when that one does not
+        // grow): the paragraph's leading.
+        let to_next = leading;
+        if box_ascent > baseline {
+            let grow = box_ascent + clearance - baseline;
+            baseline += grow;
+            leading += grow;
+        }
+        let need = box_depth + clearance + tall_letters;
+        if need > to_next {
+            leading += need - to_next;
         }
         let mut items = Vec::new();
         let mut notes = Vec::new();
