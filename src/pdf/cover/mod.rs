@@ -19,6 +19,7 @@
 
 pub mod barcode;
 mod draw;
+mod image;
 
 use super::export::standards;
 use super::{PdfOptions, Service, Standard, Stock};

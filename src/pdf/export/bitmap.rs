@@ -103,21 +103,7 @@ pub fn write<W: Write>(
             procs.push((format!("g{}", i + 1), id));
         }
 
-        let mut unicode = UnicodeCmap::<u8>::new(Name(b"Custom"), system);
-        for i in 0..olds.len() {
-            let new = (slice * TYPE3_GLYPHS + i + 1) as u16;
-            let text = used.text(new);
-            if !text.is_empty() {
-                unicode.pair_with_multiple((i + 1) as u8, text.chars());
-            }
-        }
-        let cmap_data = unicode.finish();
-        let cmap = objects.reserve();
-        objects.write(cmap, |c, id| {
-            c.cmap(id, &cmap_data)
-                .name(Name(b"Custom"))
-                .system_info(system);
-        })?;
+        let cmap = to_unicode(objects, used, (slice, olds.len()), system)?;
 
         let id = objects.reserve();
         let [x0, y0, x1, y1] = bbox.unwrap_or([0.0; 4]);
@@ -146,6 +132,32 @@ pub fn write<W: Write>(
         out.push((used.slice_name(slice), id));
     }
     Ok(out)
+}
+
+/// The `/ToUnicode` CMap of one Type 3 slice of `count` glyphs: each code
+/// gives back the text its glyph stands for.
+fn to_unicode<W: Write>(
+    objects: &mut Objects<W>,
+    used: &FontUse,
+    (slice, count): (usize, usize),
+    system: SystemInfo,
+) -> Result<Ref> {
+    let mut unicode = UnicodeCmap::<u8>::new(Name(b"Custom"), system);
+    for i in 0..count {
+        let new = (slice * TYPE3_GLYPHS + i + 1) as u16;
+        let text = used.text(new);
+        if !text.is_empty() {
+            unicode.pair_with_multiple((i + 1) as u8, text.chars());
+        }
+    }
+    let cmap_data = unicode.finish();
+    let cmap = objects.reserve();
+    objects.write(cmap, |c, id| {
+        c.cmap(id, &cmap_data)
+            .name(Name(b"Custom"))
+            .system_info(system);
+    })?;
+    Ok(cmap)
 }
 
 /// Writes a glyph's PNG as an image XObject in the colours `standard`

@@ -32,19 +32,7 @@ impl Column<'_, '_> {
                 Some(PdfImage::Unsupported) | None
             )
         {
-            // Placed as the plate's page places it: covering the trimmed
-            // page and its bleed, the ratio kept, so the wider of the two
-            // fits decides the size (and the resolution it prints at).
-            let ratio = f64::from(loaded.height) / f64::from(loaded.width);
-            let (w, h) = self.ctx.plate;
-            let placed = w.max(h / ratio);
-            let dpi = f64::from(loaded.width) / (placed.to_pt() / 72.0);
-            self.push(Content {
-                plate: Some((image, ratio)),
-                low_dpi: (placed > Abs::ZERO && dpi + 0.5 < self.ctx.min_dpi)
-                    .then_some((span, image, dpi)),
-                ..Content::default()
-            });
+            self.plate(image, (loaded.width, loaded.height), span);
             return;
         }
         let (width, indent) = match &doc.resources.get(image).status {
@@ -142,6 +130,23 @@ impl Column<'_, '_> {
             items,
             low_dpi,
             float: true,
+            ..Content::default()
+        });
+    }
+
+    /// A full-bleed plate: a page of its own, placed as that page places
+    /// it (covering the trimmed page and its bleed, the ratio kept, so the
+    /// wider of the two fits decides the size and the resolution it prints
+    /// at).
+    fn plate(&mut self, image: ResourceId, (px_w, px_h): (u32, u32), span: Span) {
+        let ratio = f64::from(px_h) / f64::from(px_w);
+        let (w, h) = self.ctx.plate;
+        let placed = w.max(h / ratio);
+        let dpi = f64::from(px_w) / (placed.to_pt() / 72.0);
+        self.push(Content {
+            plate: Some((image, ratio)),
+            low_dpi: (placed > Abs::ZERO && dpi + 0.5 < self.ctx.min_dpi)
+                .then_some((span, image, dpi)),
             ..Content::default()
         });
     }

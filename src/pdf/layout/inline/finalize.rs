@@ -81,48 +81,7 @@ pub(super) fn finalize(
             (TextAlign::Left | TextAlign::Justify, false) => line.indent,
             (TextAlign::Left | TextAlign::Justify, true) => slack,
         };
-        // Line height: the style's leading, grown for bigger text.
-        let mut ascent = style.size * book.font(style.face).ascender;
-        let mut leading = style.leading;
-        // Formulas whose ink is taller or deeper than the line's room open
-        // it up (as in Typst and TeX); a Greek letter, a subscript or a
-        // small fraction that fits keeps the line at the paragraph's
-        // leading, so lines with formulas are spaced like the others.
-        let (mut box_ascent, mut box_depth) = (Abs::ZERO, Abs::ZERO);
-        for part in &line.parts {
-            if let Part::Word(frags) = part {
-                for f in frags {
-                    if let Some(b) = &f.boxed {
-                        box_ascent = box_ascent.max(b.ascent);
-                        box_depth = box_depth.max(b.descent);
-                        continue;
-                    }
-                    let a = f.style.size * book.font(f.style.face).ascender + f.style.rise;
-                    ascent = ascent.max(a);
-                    leading = leading.max(f.style.size * (style.leading / style.size));
-                }
-            }
-        }
-        // Ink that does not fit keeps a little clearance from the
-        // neighbouring lines; the line grows by what it needs. Above the
-        // baseline the room is the line's ascent; below it, what the next
-        // line's letters (about 0.75 em tall, as TeX measures the boxes
-        // against \baselineskip) leave free.
-        let clearance = style.size * 0.1;
-        let tall_letters = style.size * 0.75;
-        let mut baseline = ascent.max(leading * 0.78);
-        // From this baseline to the next line's (when that one does not
-        // grow): the paragraph's leading.
-        let to_next = leading;
-        if box_ascent > baseline {
-            let grow = box_ascent + clearance - baseline;
-            baseline += grow;
-            leading += grow;
-        }
-        let need = box_depth + clearance + tall_letters;
-        if need > to_next {
-            leading += need - to_next;
-        }
+        let (baseline, leading) = line_height(book, &line, style);
         let mut items = Vec::new();
         let mut notes = Vec::new();
         for (atom, _) in &atoms {
@@ -134,40 +93,7 @@ pub(super) fn finalize(
                     {
                         notes.push(id);
                     }
-                    let start = x;
-                    if let Some(b) = &frag.boxed {
-                        items.extend(crate::pdf::layout::math::place(b, x, baseline));
-                        x += b.width;
-                    }
-                    for run in &frag.shaped.runs {
-                        items.push((
-                            Point::new(x, baseline),
-                            Item::Text(TextRun::shaped(run, frag.style.rise, frag.style.color)),
-                        ));
-                        x += run.width;
-                    }
-                    let fw = x - start;
-                    if frag.style.strike {
-                        items.push((
-                            Point::new(start, baseline - frag.style.size * 0.28),
-                            Item::Line {
-                                dx: fw,
-                                dy: Abs::ZERO,
-                                color: frag.style.color,
-                                thickness: frag.style.size * 0.05,
-                            },
-                        ));
-                    }
-                    if let Some(dest) = &frag.style.link {
-                        items.push((
-                            Point::new(start, Abs::ZERO),
-                            Item::Link {
-                                width: fw,
-                                height: leading,
-                                dest: dest.clone(),
-                            },
-                        ));
-                    }
+                    x = place_frag(frag, x, (baseline, leading), &mut items);
                 }
             }
         }
@@ -180,6 +106,100 @@ pub(super) fn finalize(
         });
     }
     out
+}
+
+/// A line's baseline (from its top) and height: the style's leading,
+/// grown for bigger text and for formulas whose ink does not fit.
+fn line_height(book: &FontSet, line: &RawLine, style: &ParStyle) -> (Abs, Abs) {
+    // Line height: the style's leading, grown for bigger text.
+    let mut ascent = style.size * book.font(style.face).ascender;
+    let mut leading = style.leading;
+    // Formulas whose ink is taller or deeper than the line's room open
+    // it up (as in Typst and TeX); a Greek letter, a subscript or a
+    // small fraction that fits keeps the line at the paragraph's
+    // leading, so lines with formulas are spaced like the others.
+    let (mut box_ascent, mut box_depth) = (Abs::ZERO, Abs::ZERO);
+    for part in &line.parts {
+        if let Part::Word(frags) = part {
+            for f in frags {
+                if let Some(b) = &f.boxed {
+                    box_ascent = box_ascent.max(b.ascent);
+                    box_depth = box_depth.max(b.descent);
+                    continue;
+                }
+                let a = f.style.size * book.font(f.style.face).ascender + f.style.rise;
+                ascent = ascent.max(a);
+                leading = leading.max(f.style.size * (style.leading / style.size));
+            }
+        }
+    }
+    // Ink that does not fit keeps a little clearance from the
+    // neighbouring lines; the line grows by what it needs. Above the
+    // baseline the room is the line's ascent; below it, what the next
+    // line's letters (about 0.75 em tall, as TeX measures the boxes
+    // against \baselineskip) leave free.
+    let clearance = style.size * 0.1;
+    let tall_letters = style.size * 0.75;
+    let mut baseline = ascent.max(leading * 0.78);
+    // From this baseline to the next line's (when that one does not
+    // grow): the paragraph's leading.
+    let to_next = leading;
+    if box_ascent > baseline {
+        let grow = box_ascent + clearance - baseline;
+        baseline += grow;
+        leading += grow;
+    }
+    let need = box_depth + clearance + tall_letters;
+    if need > to_next {
+        leading += need - to_next;
+    }
+    (baseline, leading)
+}
+
+/// Draws a fragment (its formula box, its runs, strike-through and link
+/// area) from `x` on a line with this baseline and height; returns where
+/// it ends.
+fn place_frag(
+    frag: &Frag,
+    mut x: Abs,
+    (baseline, leading): (Abs, Abs),
+    items: &mut Vec<(Point, Item)>,
+) -> Abs {
+    let start = x;
+    if let Some(b) = &frag.boxed {
+        items.extend(crate::pdf::layout::math::place(b, x, baseline));
+        x += b.width;
+    }
+    for run in &frag.shaped.runs {
+        items.push((
+            Point::new(x, baseline),
+            Item::Text(TextRun::shaped(run, frag.style.rise, frag.style.color)),
+        ));
+        x += run.width;
+    }
+    let fw = x - start;
+    if frag.style.strike {
+        items.push((
+            Point::new(start, baseline - frag.style.size * 0.28),
+            Item::Line {
+                dx: fw,
+                dy: Abs::ZERO,
+                color: frag.style.color,
+                thickness: frag.style.size * 0.05,
+            },
+        ));
+    }
+    if let Some(dest) = &frag.style.link {
+        items.push((
+            Point::new(start, Abs::ZERO),
+            Item::Link {
+                width: fw,
+                height: leading,
+                dest: dest.clone(),
+            },
+        ));
+    }
+    x
 }
 
 /// The line's pieces in visual order with their final widths: spaces of a

@@ -75,44 +75,29 @@ pub(super) fn linebreak(
                     words = words.saturating_sub(1);
                     continue;
                 }
-                // Try a hyphenation point that fits in what is left.
+                // Try a hyphenation point that fits in what is left; or the
+                // longest head of a URL or identifier that fits, cut after
+                // its punctuation with no hyphen (ragged text too fills its
+                // line instead of leaving it short).
                 let room = width - used - space;
-                if let Some((head, tail)) = hyphenate(ctx, &frags, room) {
+                let split = hyphenate(ctx, &frags, room)
+                    .map(|(head, tail)| (head, tail, true))
+                    .or_else(|| url_head(ctx, &frags, room).map(|(h, t)| (h, t, false)));
+                if let Some((head, tail, hyphen)) = split {
                     if !line.is_empty() {
                         line.parts.push(separator(space));
                     }
                     line.parts.push(Part::Word(head));
-                    line.hyphen = true;
+                    if hyphen {
+                        line.hyphen = true;
+                    } else {
+                        // The line ends short rather than opening its spaces.
+                        line.end_stretch = width;
+                    }
                     lines.push(std::mem::take(&mut line));
                     queue.push_front(Token::Word(tail));
                     pending_space = Abs::ZERO;
                     continue;
-                }
-                // Or the longest head of a URL or identifier that fits, cut
-                // after its punctuation with no hyphen (ragged text too
-                // fills its line instead of leaving it short).
-                if let Some(parts) = super::optimal::url_parts(ctx.fonts, &ctx.theme.mono, &frags) {
-                    let mut used_room = Abs::ZERO;
-                    let fit = parts
-                        .iter()
-                        .take_while(|p| {
-                            used_room += word_width(p);
-                            used_room.fits_in(room)
-                        })
-                        .count();
-                    if fit > 0 && fit < parts.len() {
-                        if !line.is_empty() {
-                            line.parts.push(separator(space));
-                        }
-                        line.parts
-                            .push(Part::Word(rejoin(ctx.fonts, parts[..fit].concat())));
-                        // The line ends short rather than opening its spaces.
-                        line.end_stretch = width;
-                        lines.push(std::mem::take(&mut line));
-                        queue.push_front(Token::Word(rejoin(ctx.fonts, parts[fit..].concat())));
-                        pending_space = Abs::ZERO;
-                        continue;
-                    }
                 }
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
@@ -143,6 +128,27 @@ pub(super) fn linebreak(
         l.last = true;
     }
     lines
+}
+
+/// The longest head of a URL or identifier that fits in `room`, cut after
+/// one of its marks, and the rest; `None` for another word, or when no head
+/// fits or the whole does.
+fn url_head(ctx: &Ctx<'_>, frags: &[Frag], room: Abs) -> Option<(Vec<Frag>, Vec<Frag>)> {
+    let parts = super::optimal::url_parts(ctx.fonts, &ctx.theme.mono, frags)?;
+    let mut used = Abs::ZERO;
+    let fit = parts
+        .iter()
+        .take_while(|p| {
+            used += word_width(p);
+            used.fits_in(room)
+        })
+        .count();
+    (fit > 0 && fit < parts.len()).then(|| {
+        (
+            rejoin(ctx.fonts, parts[..fit].concat()),
+            rejoin(ctx.fonts, parts[fit..].concat()),
+        )
+    })
 }
 
 /// Fragments of one style next to each other shaped as one again (the
