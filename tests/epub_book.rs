@@ -244,7 +244,8 @@ Term\n: Definition.\n\n\
     assert!(!stderr.contains("front matter"), "{stderr}");
     let epub = dir.path().join("out.epub");
     common::epubcheck(&epub);
-    let one = entry(&epub, "OEBPS/chapter-001.xhtml");
+    // Break opportunities in URLs' text (`<wbr/>`) are not text.
+    let one = entry(&epub, "OEBPS/chapter-001.xhtml").replace("<wbr/>", "");
     for expected in [
         "href=\"https://example.com/%5C%5B%5C\"",
         "href=\"http://[2001:db8::1]:1896/a%5Bb%5D?x=%5By%5D\"",

@@ -14,7 +14,7 @@ use crate::pdf::Standard;
 use crate::pdf::export::standards;
 use crate::text::{Abs, FaceId, FontSet};
 use printpdf::{
-    Codepoint, Color, DictItem, ExternalStream, ExternalXObject, FontId, Op, PaintMode, ParsedFont,
+    Codepoint, Color, ExternalStream, ExternalXObject, FontId, Op, PaintMode, ParsedFont,
     PdfDocument, PdfFont, PdfFontHandle, PdfPage, Pt, Rect, TextItem, TextMatrix, XObject,
     XObjectId, XObjectTransform,
 };
