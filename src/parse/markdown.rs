@@ -1382,6 +1382,27 @@ impl Builder<'_, '_, '_> {
         }
     }
 
+    /// The block list being filled (the innermost open container's).
+    fn innermost_blocks(&mut self) -> Option<&mut Vec<Block>> {
+        self.stack.iter_mut().rev().find_map(|f| match f {
+            Frame::Blocks { blocks, .. } => Some(blocks),
+            _ => None,
+        })
+    }
+
+    /// Gives the table just closed its caption and label.
+    fn caption_last_table(&mut self, caption: Vec<Inline>, numbered: Option<Numbered>) {
+        if let Some(Block::Table {
+            caption: c,
+            label: l,
+            ..
+        }) = self.innermost_blocks().and_then(|b| b.last_mut())
+        {
+            *c = caption;
+            *l = numbered;
+        }
+    }
+
     /// A `Table: …` paragraph right after a table is its caption: true when
     /// it was taken.
     fn table_caption(&mut self, content: &[Inline], span: Span) -> bool {
@@ -1389,12 +1410,7 @@ impl Builder<'_, '_, '_> {
             return false;
         };
         let _ = span;
-        let Some(Frame::Blocks { blocks, .. }) = self
-            .stack
-            .iter_mut()
-            .rev()
-            .find(|f| matches!(f, Frame::Blocks { .. }))
-        else {
+        let Some(blocks) = self.innermost_blocks() else {
             return false;
         };
         if !matches!(blocks.last(), Some(Block::Table { caption, .. }) if caption.is_empty()) {
@@ -1402,32 +1418,14 @@ impl Builder<'_, '_, '_> {
         }
         let (caption, label) = split_caption_label(caption);
         let numbered = label.map(|l| self.numbered(l));
-        if let Some(Frame::Blocks { blocks, .. }) = self
-            .stack
-            .iter_mut()
-            .rev()
-            .find(|f| matches!(f, Frame::Blocks { .. }))
-            && let Some(Block::Table {
-                caption: c,
-                label: l,
-                ..
-            }) = blocks.last_mut()
-        {
-            *c = caption;
-            *l = numbered;
-        }
+        self.caption_last_table(caption, numbered);
         true
     }
 
     /// A `Table: …` paragraph right before a table (just closed) is its
     /// caption.
     fn caption_before_table(&mut self) {
-        let Some(Frame::Blocks { blocks, .. }) = self
-            .stack
-            .iter_mut()
-            .rev()
-            .find(|f| matches!(f, Frame::Blocks { .. }))
-        else {
+        let Some(blocks) = self.innermost_blocks() else {
             return;
         };
         let n = blocks.len();
@@ -1443,20 +1441,7 @@ impl Builder<'_, '_, '_> {
         let (caption, label) = split_caption_label(caption);
         blocks.remove(n - 2);
         let numbered = label.map(|l| self.numbered(l));
-        if let Some(Frame::Blocks { blocks, .. }) = self
-            .stack
-            .iter_mut()
-            .rev()
-            .find(|f| matches!(f, Frame::Blocks { .. }))
-            && let Some(Block::Table {
-                caption: c,
-                label: l,
-                ..
-            }) = blocks.last_mut()
-        {
-            *c = caption;
-            *l = numbered;
-        }
+        self.caption_last_table(caption, numbered);
     }
 }
 
