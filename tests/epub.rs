@@ -162,3 +162,64 @@ fn output_is_0644() {
     let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o644);
 }
+
+/// A PNG from a fast encoder of a flat image deflates to a fraction of its
+/// size and goes in deflated; a noisy one (like a photograph) stays stored;
+/// both come out byte for byte.
+#[test]
+fn media_are_deflated_only_where_deflate_pays() {
+    use image::ImageEncoder;
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    let dir = tempfile::tempdir().unwrap();
+    let png = |name: &str, pixel: &dyn Fn(u32, u32) -> [u8; 3]| {
+        let (w, h) = (600, 400);
+        let pixels: Vec<u8> = (0..h)
+            .flat_map(|y| (0..w).flat_map(move |x| pixel(x, y)))
+            .collect();
+        let mut bytes = Vec::new();
+        PngEncoder::new_with_quality(&mut bytes, CompressionType::Fast, FilterType::NoFilter)
+            .write_image(&pixels, w, h, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        std::fs::write(dir.path().join(name), &bytes).unwrap();
+        bytes
+    };
+    let flat = png("flat.png", &|x, y| {
+        [(x / 40) as u8 * 9, (y / 40) as u8 * 9, 90]
+    });
+    let mut state = 0x2545_f491_u32;
+    let noise = std::cell::RefCell::new(move || {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        state.to_le_bytes()
+    });
+    let noisy = png("noisy.png", &|_, _| {
+        let b = noise.borrow_mut()();
+        [b[0], b[1], b[2]]
+    });
+    assert!(flat.len() > 64 << 10 && noisy.len() > 64 << 10);
+    let md = dir.path().join("book.md");
+    std::fs::write(
+        &md,
+        "# Flat\n\n![flat](flat.png)\n\n# Noisy\n\n![noisy](noisy.png)\n",
+    )
+    .unwrap();
+    let out = dir.path().join("book.epub");
+    build(&[&md], &out, &[]);
+    epubcheck(&out);
+    let entries = entries(&out);
+    let find = |original: &[u8]| {
+        entries
+            .iter()
+            .find(|(_, b, _)| b == original)
+            .map(|(_, _, method)| *method)
+            .expect("the image is in the EPUB unchanged")
+    };
+    assert_eq!(find(&flat), zip::CompressionMethod::Deflated);
+    assert_eq!(find(&noisy), zip::CompressionMethod::Stored);
+    let size = std::fs::metadata(&out).unwrap().len() as usize;
+    assert!(
+        size < noisy.len() + flat.len() / 3,
+        "the flat PNG is deflated in the container ({size} bytes)"
+    );
+}

@@ -168,9 +168,20 @@ pub fn export_to<W: Write + Seek>(
         let (assembled, book) = (&mut assembled, &book);
         scope.spawn(move |_| *assembled = book.assemble());
         container = (|| {
+            use rayon::prelude::*;
             let mut c = container::Container::new(sink)?;
-            for (name, (blob, _)) in &media {
-                c.media(name, blob)?;
+            // Made ready a few at a time on the workers (see
+            // `container::prepare`), so that no more than a batch of
+            // images is held in memory, and written in order.
+            let media: Vec<_> = media.iter().collect();
+            for batch in media.chunks(16) {
+                let prepared: Vec<std::io::Result<container::Prepared>> = batch
+                    .par_iter()
+                    .map(|(name, (blob, _))| container::prepare(name, blob))
+                    .collect();
+                for ((name, (blob, _)), prepared) in batch.iter().zip(prepared) {
+                    c.media(name, blob, prepared?)?;
+                }
             }
             Ok(c)
         })();
