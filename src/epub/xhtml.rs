@@ -99,6 +99,13 @@ fn breakable(text: &str) -> String {
 
 /// Escapes text content.
 pub fn escape(text: &str) -> String {
+    // Most text has nothing to escape or drop: one pass over the bytes
+    // (0xEF leads U+F000–U+FFFF, where U+FFFE and U+FFFF are).
+    let special =
+        |b: &u8| matches!(b, b'&' | b'<' | b'>' | 0..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0xEF);
+    if !text.as_bytes().iter().any(special) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -816,5 +823,7 @@ mod tests {
         assert_eq!(escape("a<b & c>"), "a&lt;b &amp; c&gt;");
         assert_eq!(attr("say \"hi\""), "say &quot;hi&quot;");
         assert_eq!(escape("bad\u{1}char"), "badchar");
+        assert_eq!(escape("no\u{FFFE}n-char, ＡＢ\u{FEFF}"), "non-char, ＡＢ\u{FEFF}");
+        assert_eq!(escape("plain “text” – l’été\t\n"), "plain “text” – l’été\t\n");
     }
 }

@@ -101,13 +101,19 @@ struct Marks {
     /// The last character of the block's text so far (spacing looks back
     /// across inline boundaries).
     prev: Option<char>,
+    /// Nothing to change: the marks are the ones the parser writes and
+    /// there is no French spacing (text is then not even searched).
+    plain: bool,
 }
 
 impl Marks {
     fn new(lang: &str) -> Marks {
+        let q = quotes(lang);
+        let french = crate::text::script::primary(lang) == "fr";
         Marks {
-            q: quotes(lang),
-            french: crate::text::script::primary(lang) == "fr",
+            plain: !french && q == quotes("en"),
+            q,
+            french,
             open: Vec::new(),
             prev: None,
         }
@@ -116,6 +122,7 @@ impl Marks {
     fn inlines(&mut self, list: &mut [Inline]) {
         for inline in list {
             match inline {
+                Inline::Text(_) if self.plain => {}
                 Inline::Text(text) => {
                     if text.contains(['“', '”', '‘', '’'])
                         || (self.french && text.contains([';', ':', '!', '?', '«', '»']))

@@ -293,8 +293,7 @@ pub struct Foreign {
 pub fn foreign_runs(text: &str, lang: &str) -> Vec<Foreign> {
     let mut out = Vec::new();
     let latin_foreign = !scripts_of(lang).contains(&Script::Latin);
-    let latin_or_neutral = |c: char| matches!(c as u32, 0..=0x024F | 0x1E00..=0x1EFF | 0x2010..=0x2027 | 0x2030..=0x205E);
-    if !latin_foreign && text.chars().all(latin_or_neutral) {
+    if !latin_foreign && all_latin_or_neutral(text) {
         return out;
     }
     // Whether a script's letters belong to `lang` here.
@@ -337,6 +336,35 @@ pub fn foreign_runs(text: &str, lang: &str) -> Vec<Foreign> {
     }
     close(open, &mut out);
     out
+}
+
+/// Whether every character of `text` is Latin or neutral by a range test
+/// (Latin letters, ASCII, typographic punctuation): the common case,
+/// checked eight ASCII bytes at a time.
+fn all_latin_or_neutral(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(word) = bytes.get(i..i + 8)
+            && u64::from_ne_bytes(word.try_into().unwrap_or_default()) & 0x8080_8080_8080_8080 == 0
+        {
+            i += 8;
+            continue;
+        }
+        if bytes[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        // A character starts here: `i` only ever moves by whole characters.
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        if !matches!(c as u32, 0..=0x024F | 0x1E00..=0x1EFF | 0x2010..=0x2027 | 0x2030..=0x205E) {
+            return false;
+        }
+        i += c.len_utf8();
+    }
+    true
 }
 
 /// The language of a whole block of text when it is not `lang`: every
@@ -389,6 +417,11 @@ mod tests {
         for c in ('\0'..='\x7f').chain('\u{2010}'..='\u{2027}') {
             assert_eq!(of(c), c.script(), "{c:?}");
         }
+        assert!(all_latin_or_neutral(
+            "“Très” — l’été… plain ASCII text, 12:30 Ŋ"
+        ));
+        assert!(!all_latin_or_neutral("an English sentence with 漢字 in it"));
+        assert!(!all_latin_or_neutral("Ελληνικά"));
         // What `foreign_runs` takes for Latin or neutral without looking.
         let ranges = [
             '\0'..='\u{24f}',
