@@ -823,7 +823,13 @@ mod tests {
         assert_eq!(escape("a<b & c>"), "a&lt;b &amp; c&gt;");
         assert_eq!(attr("say \"hi\""), "say &quot;hi&quot;");
         assert_eq!(escape("bad\u{1}char"), "badchar");
-        assert_eq!(escape("no\u{FFFE}n-char, ＡＢ\u{FEFF}"), "non-char, ＡＢ\u{FEFF}");
-        assert_eq!(escape("plain “text” – l’été\t\n"), "plain “text” – l’été\t\n");
+        assert_eq!(
+            escape("no\u{FFFE}n-char, ＡＢ\u{FEFF}"),
+            "non-char, ＡＢ\u{FEFF}"
+        );
+        assert_eq!(
+            escape("plain “text” – l’été\t\n"),
+            "plain “text” – l’été\t\n"
+        );
     }
 }
